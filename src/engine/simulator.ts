@@ -1,0 +1,70 @@
+import type { EventQueue, EventTarget } from './event-queue.js';
+import { TypedEventQueue } from './typed-event-queue.js';
+
+export interface RunLimits {
+  /** Stop before running any event later than this simulated time. */
+  maxTimePs?: number;
+  /** Stop after this many events in total. */
+  maxEvents?: number;
+}
+
+/** Why `run` returned: nothing left to do, a limit was reached, or `stop()` was called. */
+export type StopReason = 'idle' | 'max-time' | 'max-events' | 'stopped';
+
+/**
+ * The simulation kernel: a clock and an event queue. It knows nothing about networks.
+ * It is passed to every component (no global state), so several runs can share a process.
+ */
+export class Simulator {
+  nowPs = 0;
+  /** Events executed so far. */
+  events = 0;
+  private stopRequested = false;
+
+  constructor(private readonly queue: EventQueue = new TypedEventQueue()) {}
+
+  get pendingEvents(): number {
+    return this.queue.size;
+  }
+
+  /** Schedules `target.onEvent(kind, arg)` after `delayPs` (≥ 0). */
+  schedule(delayPs: number, target: EventTarget, kind: number, arg?: unknown): void {
+    this.queue.push(this.nowPs + delayPs, target, kind, arg);
+  }
+
+  /** Schedules `target.onEvent(kind, arg)` at absolute time `timePs` (≥ now). */
+  at(timePs: number, target: EventTarget, kind: number, arg?: unknown): void {
+    if (timePs < this.nowPs) throw new Error(`cannot schedule in the past: ${timePs} < ${this.nowPs}`);
+    this.queue.push(timePs, target, kind, arg);
+  }
+
+  /** Asks the running loop to return after the current event. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  run(limits: RunLimits = {}): StopReason {
+    const maxTimePs = limits.maxTimePs ?? Infinity;
+    const maxEvents = limits.maxEvents ?? Infinity;
+    const queue = this.queue;
+    this.stopRequested = false;
+    for (;;) {
+      if (queue.size === 0) return 'idle';
+      if (this.events >= maxEvents) return 'max-events';
+      if (queue.peekTimePs() > maxTimePs) {
+        this.nowPs = maxTimePs;
+        return 'max-time';
+      }
+      const target = queue.pop()!;
+      this.nowPs = queue.poppedTimePs;
+      this.events++;
+      target.onEvent(queue.poppedKind, queue.poppedArg);
+      if (this.stopRequested) return 'stopped';
+    }
+  }
+
+  /** Runs every event up to and including `timePs`, then sets the clock to `timePs`. */
+  runUntil(timePs: number): StopReason {
+    return this.run({ maxTimePs: timePs });
+  }
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { experimentSchema, type ExperimentSpec } from './spec.js';
+
+/** Bad user input: the message is one line naming the field and what is accepted. */
+export class SpecError extends Error {
+  override name = 'SpecError';
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => (where ? `${where}.${k}` : k));
+    return `${keys.join(', ')}: unknown field`;
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `${where}: required, expected ${issue.expected}`;
+  // Our own messages may already start with the field's path.
+  if (!where || issue.message.startsWith(`${where}`)) return issue.message;
+  return `${where}: ${issue.message}`;
+}
+
+/** Validates a parsed document; throws SpecError naming the first bad field. */
+export function validateSpec(document: unknown): ExperimentSpec {
+  const result = experimentSchema.safeParse(document);
+  if (!result.success) throw new SpecError(describeIssue(result.error.issues[0]!));
+  return result.data;
+}
+
+/** Reads and validates a YAML or JSON experiment spec. */
+export function loadSpec(path: string): ExperimentSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new SpecError(`spec: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let document: unknown;
+  try {
+    document = parseYaml(text); // YAML is a superset of JSON
+  } catch (error) {
+    throw new SpecError(`spec: ${path} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (document === null || typeof document !== 'object' || Array.isArray(document))
+    throw new SpecError(`spec: ${path} must hold an object with name, topology, fabrics and workload`);
+  return validateSpec(document);
+}

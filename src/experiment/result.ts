@@ -1,0 +1,40 @@
+/** One fabric's outcome. Field names and units are a stable contract for scripts. */
+export interface FabricResult {
+  fabric: string;
+  /** False when a limit stopped the run (or it stalled) before the workload finished. */
+  completed: boolean;
+  /** When the last message of the workload was delivered. */
+  completionUs: number;
+  /** nccl-tests: algbw = S / t (GB = 1e9 B), busbw = algbw × the collective's factor. */
+  algbwGBps: number;
+  busbwGBps: number;
+  /** busbw over the per-GPU line rate. */
+  effectiveBandwidth: number;
+  /** One-way NIC-to-NIC latency of data packets. */
+  latencyUs: { p50: number; p99: number; p999: number; max: number };
+  /** Message completion time: posted to last byte delivered. */
+  fctUs: { p50: number; p99: number; max: number };
+  bytesDelivered: number;
+  /** Payload bytes NICs put on the wire, retransmissions included. */
+  bytesSent: number;
+  bytesDropped: number;
+  drops: number;
+  retransmits: number;
+  timeouts: number;
+  nacks: number;
+  outOfOrderDiscards: number;
+  pfcPauses: number;
+  ecnMarks: number;
+  /** Deepest egress queue seen on any switch port. */
+  maxQueueBytes: number;
+  events: number;
+  wallMs: number;
+}
+
+export interface ExperimentResult {
+  experiment: string;
+  seed: number;
+  topology: Record<string, unknown>;
+  workload: Record<string, unknown>;
+  results: FabricResult[];
+}

@@ -1,0 +1,69 @@
+import { performance } from 'node:perf_hooks';
+import { psFromUs, Simulator, usFromPs } from '../engine/index.js';
+import { Network, type FabricConfig } from '../fabric/index.js';
+import { createWorkload } from './create-workload.js';
+import { resolveFabrics } from './fabrics.js';
+import type { ExperimentResult, FabricResult } from './result.js';
+import type { ExperimentSpec } from './spec.js';
+
+const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
+
+function maxQueueBytes(net: Network): number {
+  let max = 0;
+  for (const sw of net.topology.switches) for (const port of sw.ports) max = Math.max(max, port.maxQueuedBytes);
+  return max;
+}
+
+/** Runs the spec's workload on one fabric, in a fresh simulator. */
+export function runFabric(spec: ExperimentSpec, config: FabricConfig): FabricResult {
+  const started = performance.now();
+  const sim = new Simulator();
+  const net = new Network(sim, spec.topology, config, spec.seed);
+  const workload = createWorkload(spec.workload, net.gpus, spec.seed);
+  workload.start(net);
+  sim.run({
+    maxTimePs: spec.limits.maxTimeUs === undefined ? undefined : psFromUs(spec.limits.maxTimeUs),
+    maxEvents: spec.limits.maxEvents,
+  });
+  const m = net.metrics;
+  const completed = workload.finished;
+  const timeUs = usFromPs(completed ? workload.finishedPs : sim.nowPs);
+  const algbwGBps = completed && timeUs > 0 ? workload.algBytes / (timeUs * 1e3) : 0;
+  const busbwGBps = algbwGBps * workload.busFactor;
+  const lat = m.packetLatencyNs.percentiles();
+  const fct = m.messageFctNs.percentiles();
+  const us = (ns: number) => round(ns / 1e3);
+  return {
+    fabric: config.name,
+    completed,
+    completionUs: round(timeUs),
+    algbwGBps: round(algbwGBps),
+    busbwGBps: round(busbwGBps),
+    effectiveBandwidth: round(busbwGBps / (net.hostGbps / 8), 4),
+    latencyUs: { p50: us(lat.p50), p99: us(lat.p99), p999: us(lat.p999), max: us(lat.max) },
+    fctUs: { p50: us(fct.p50), p99: us(fct.p99), max: us(fct.max) },
+    bytesDelivered: m.bytesDelivered,
+    bytesSent: m.dataBytesSent,
+    bytesDropped: m.dataBytesDropped,
+    drops: m.drops,
+    retransmits: m.retransmits,
+    timeouts: m.timeouts,
+    nacks: m.nacks,
+    outOfOrderDiscards: m.outOfOrderDiscards,
+    pfcPauses: 0,
+    ecnMarks: 0,
+    maxQueueBytes: maxQueueBytes(net),
+    events: sim.events,
+    wallMs: Math.round(performance.now() - started),
+  };
+}
+
+/** Runs every fabric of the spec on the same topology and workload. */
+export function runExperiment(spec: ExperimentSpec, onResult?: (r: FabricResult) => void): ExperimentResult {
+  const results = resolveFabrics(spec.fabrics).map((config) => {
+    const result = runFabric(spec, config);
+    onResult?.(result);
+    return result;
+  });
+  return { experiment: spec.name, seed: spec.seed, topology: spec.topology, workload: spec.workload, results };
+}

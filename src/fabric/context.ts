@@ -1,0 +1,14 @@
+import type { Simulator } from '../engine/index.js';
+import type { FabricConfig } from './config.js';
+import type { FabricMetrics } from './metrics.js';
+import type { PacketPool } from './packet.js';
+import type { LossRecovery } from './transport/loss-recovery.js';
+
+/** What every NIC and switch of one simulated fabric shares. */
+export interface FabricContext {
+  readonly sim: Simulator;
+  readonly config: FabricConfig;
+  readonly metrics: FabricMetrics;
+  readonly pool: PacketPool;
+  readonly recovery: LossRecovery;
+}

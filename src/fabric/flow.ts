@@ -1,0 +1,116 @@
+import type { Timer } from '../engine/index.js';
+import type { Nic } from './nic.js';
+
+/** One message on a flow: packets [firstPsn, endPsn). */
+export interface Message {
+  readonly bytes: number;
+  readonly firstPsn: number;
+  readonly endPsn: number;
+  readonly postedPs: number;
+  readonly onDelivered: ((atPs: number) => void) | undefined;
+}
+
+/**
+ * A queue pair (RoCE QP): an ordered stream of messages from one NIC to another, with its
+ * own UDP source port, hence its own 5-tuple hash. Sender and receiver state both live
+ * here (the simulator sees both ends); the loss-recovery module is what reads and moves it.
+ */
+export class Flow {
+  /** Messages not yet acknowledged, oldest first, from `firstLive`. */
+  private readonly messages: Message[] = [];
+  private firstLive = 0;
+  /** Sequence number one past the last posted packet. */
+  postedEndPsn = 0;
+
+  // Sender state.
+  /** Oldest unacknowledged sequence number. */
+  sndUna = 0;
+  /** Next sequence number to transmit. */
+  sndNxt = 0;
+  /** One past the highest sequence number ever transmitted (to tell retransmissions). */
+  sentEndPsn = 0;
+  rto!: Timer;
+  rtoPs = 0;
+  inReadyQueue = false;
+
+  // Receiver state.
+  /** Next in-order sequence number the receiver expects. */
+  rcvNxt = 0;
+  /** The rcvNxt a NACK was last sent for: one NACK per gap. */
+  nackedAt = -1;
+  /** In-order packets received since the last ACK. */
+  unacked = 0;
+  private rxMessage = 0;
+
+  constructor(
+    readonly id: number,
+    readonly src: Nic,
+    readonly dst: Nic,
+    readonly hash: number,
+    readonly reverseHash: number,
+    readonly windowPackets: number,
+    private readonly mtuBytes: number,
+  ) {}
+
+  get srcHost(): number {
+    return this.src.host;
+  }
+
+  get dstHost(): number {
+    return this.dst.host;
+  }
+
+  get hasUnsent(): boolean {
+    return this.sndNxt < this.postedEndPsn;
+  }
+
+  /** Appends a message of `bytes` (a zero-byte message still sends one header-only packet). */
+  post(bytes: number, postedPs: number, onDelivered?: (atPs: number) => void): Message {
+    const packets = Math.max(1, Math.ceil(bytes / this.mtuBytes));
+    const message = { bytes, firstPsn: this.postedEndPsn, endPsn: this.postedEndPsn + packets, postedPs, onDelivered };
+    this.messages.push(message);
+    this.postedEndPsn += packets;
+    return message;
+  }
+
+  /** Payload bytes carried by packet `psn`. */
+  payloadOf(psn: number): number {
+    const m = this.messageAt(psn);
+    return psn === m.endPsn - 1 ? m.bytes - (m.endPsn - 1 - m.firstPsn) * this.mtuBytes : this.mtuBytes;
+  }
+
+  /** The message containing `psn`, among those not yet acknowledged. */
+  messageAt(psn: number): Message {
+    // Binary search: messages are sorted by firstPsn.
+    let lo = this.firstLive;
+    let hi = this.messages.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.messages[mid]!.firstPsn <= psn) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.messages[lo]!;
+  }
+
+  /**
+   * The receiver holds every packet below `rcvEnd`: the oldest message this completes and
+   * that was not reported yet, or undefined. Call until undefined.
+   */
+  nextDelivered(rcvEnd: number): Message | undefined {
+    const m = this.messages[this.rxMessage];
+    if (m === undefined || m.endPsn > rcvEnd) return undefined;
+    this.rxMessage++;
+    return m;
+  }
+
+  /** The sender learnt that everything below `ackPsn` arrived: forget those messages. */
+  acknowledge(ackPsn: number): void {
+    this.sndUna = ackPsn;
+    while (this.firstLive < this.rxMessage && this.messages[this.firstLive]!.endPsn <= ackPsn) this.firstLive++;
+    if (this.firstLive > 64 && this.firstLive * 2 > this.messages.length) {
+      this.messages.splice(0, this.firstLive);
+      this.rxMessage -= this.firstLive;
+      this.firstLive = 0;
+    }
+  }
+}

@@ -1,0 +1,11 @@
+export * from './config.js';
+export * from './presets.js';
+export * from './metrics.js';
+export * from './network.js';
+export type { Flow, Message } from './flow.js';
+export { Packet, PacketKind, PacketPool } from './packet.js';
+export { Port } from './port.js';
+export { Link } from './link.js';
+export { Switch } from './switch.js';
+export { Nic } from './nic.js';
+export * from './topology/index.js';

@@ -1,0 +1,139 @@
+import { Timer } from '../engine/index.js';
+import type { FabricContext } from './context.js';
+import { Fifo } from './fifo.js';
+import type { Flow } from './flow.js';
+import type { NetworkNode, PacketSource } from './node.js';
+import { PacketKind, type Packet } from './packet.js';
+import { Port } from './port.js';
+import type { NicServices } from './transport/loss-recovery.js';
+
+/**
+ * A GPU's RDMA NIC with one port to its leaf. Data is pulled by the port when it goes idle
+ * (so it is paced at line rate and never queues behind itself); flows with something to
+ * send wait in a round-robin ready queue. ACKs and NACKs go straight into the port queue.
+ */
+export class Nic implements NetworkNode, PacketSource, NicServices {
+  readonly name: string;
+  readonly port: Port;
+  private readonly ready = new Fifo<Flow>();
+
+  constructor(
+    private readonly ctx: FabricContext,
+    readonly host: number,
+    rateGbps: number,
+  ) {
+    this.name = `gpu${host}`;
+    this.port = new Port(ctx.sim, this, 0, rateGbps);
+    this.port.source = this;
+  }
+
+  /** Arms `flow`'s retransmission timer; called once when the flow is opened. */
+  attach(flow: Flow): void {
+    flow.rtoPs = this.ctx.config.rtoUs * 1_000_000;
+    flow.rto = new Timer(this.ctx.sim, () => this.ctx.recovery.onTimeout(flow, this));
+  }
+
+  /** Queues a message on `flow` (this NIC must be its source). */
+  send(flow: Flow, bytes: number, onDelivered?: (atPs: number) => void): void {
+    flow.post(bytes, this.ctx.sim.nowPs, onDelivered);
+    this.ctx.metrics.messagesPosted++;
+    this.wake(flow);
+  }
+
+  wake(flow: Flow): void {
+    if (!flow.inReadyQueue && this.ctx.recovery.canSend(flow)) {
+      flow.inReadyQueue = true;
+      this.ready.push(flow);
+    }
+    this.port.kick();
+  }
+
+  pull(): Packet | null {
+    const recovery = this.ctx.recovery;
+    for (;;) {
+      const flow = this.ready.shift();
+      if (!flow) return null;
+      if (!recovery.canSend(flow)) {
+        flow.inReadyQueue = false;
+        continue;
+      }
+      const packet = this.dataPacket(flow, recovery.takeNextPsn(flow));
+      if (recovery.canSend(flow)) this.ready.push(flow);
+      else flow.inReadyQueue = false;
+      return packet;
+    }
+  }
+
+  private dataPacket(flow: Flow, psn: number): Packet {
+    const { config, metrics, pool, sim } = this.ctx;
+    const payload = flow.payloadOf(psn);
+    const packet = pool.take(PacketKind.Data, flow, payload + config.headerBytes, payload, psn);
+    packet.srcHost = this.host;
+    packet.dstHost = flow.dstHost;
+    packet.hash = flow.hash;
+    packet.sentPs = sim.nowPs;
+    if (psn < flow.sentEndPsn) {
+      packet.isRetransmit = true;
+      metrics.retransmits++;
+    } else {
+      flow.sentEndPsn = psn + 1;
+    }
+    metrics.dataPacketsSent++;
+    metrics.dataBytesSent += payload;
+    if (!flow.rto.armed) flow.rto.set(flow.rtoPs);
+    return packet;
+  }
+
+  sendAck(flow: Flow, psn: number): void {
+    this.sendControl(PacketKind.Ack, flow, psn);
+  }
+
+  sendNack(flow: Flow, psn: number): void {
+    this.ctx.metrics.nacks++;
+    this.sendControl(PacketKind.Nack, flow, psn);
+  }
+
+  private sendControl(kind: PacketKind, flow: Flow, psn: number): void {
+    const packet = this.ctx.pool.take(kind, flow, this.ctx.config.controlBytes, 0, psn);
+    packet.srcHost = this.host;
+    packet.dstHost = flow.srcHost;
+    packet.hash = flow.reverseHash;
+    packet.sentPs = this.ctx.sim.nowPs;
+    this.port.enqueue(packet);
+  }
+
+  deliverInOrder(flow: Flow): boolean {
+    const { metrics, sim } = this.ctx;
+    let completed = false;
+    for (let m = flow.nextDelivered(flow.rcvNxt); m; m = flow.nextDelivered(flow.rcvNxt)) {
+      completed = true;
+      metrics.messagesDelivered++;
+      metrics.bytesDelivered += m.bytes;
+      metrics.messageFctNs.record((sim.nowPs - m.postedPs) / 1000);
+      m.onDelivered?.(sim.nowPs);
+    }
+    return completed;
+  }
+
+  receive(packet: Packet, _ingress: number): void {
+    const { metrics, recovery, sim, pool } = this.ctx;
+    const flow = packet.flow!;
+    switch (packet.kind) {
+      case PacketKind.Data:
+        metrics.dataPacketsArrived++;
+        metrics.dataBytesArrived += packet.payloadBytes;
+        metrics.packetLatencyNs.record((sim.nowPs - packet.sentPs) / 1000);
+        recovery.onData(flow, packet, this);
+        break;
+      case PacketKind.Ack:
+        recovery.onAck(flow, packet.psn, this);
+        break;
+      case PacketKind.Nack:
+        recovery.onNack(flow, packet.psn, this);
+        break;
+    }
+    pool.release(packet);
+  }
+
+  onDeparted(): void {}
+}

@@ -1,0 +1,13 @@
+import type { Packet } from '../packet.js';
+import type { Port } from '../port.js';
+
+/** What a policy may know about the switch deciding. */
+export interface RoutingSwitch {
+  /** Per-switch hash salt, derived from the experiment seed. */
+  readonly salt: number;
+}
+
+/** Picks one egress port among equal-cost candidates (always ≥ 2 of them). */
+export interface RoutingPolicy {
+  choose(candidates: readonly Port[], packet: Packet, sw: RoutingSwitch): Port;
+}

@@ -1,0 +1,72 @@
+import type { FabricMetrics } from '../metrics.js';
+import type { Flow } from '../flow.js';
+import type { Packet } from '../packet.js';
+import type { LossRecovery, NicServices } from './loss-recovery.js';
+
+/**
+ * Standard RoCE go-back-N: the receiver accepts only the next expected packet, discards
+ * anything out of order and sends one NACK per gap; the sender rewinds to the NACKed
+ * sequence number (or to the oldest unacknowledged one on a timeout) and resends all.
+ */
+export class GoBackN implements LossRecovery {
+  constructor(
+    private readonly metrics: FabricMetrics,
+    private readonly ackEveryPackets: number,
+  ) {}
+
+  canSend(flow: Flow): boolean {
+    return flow.sndNxt < flow.postedEndPsn && flow.sndNxt - flow.sndUna < flow.windowPackets;
+  }
+
+  takeNextPsn(flow: Flow): number {
+    return flow.sndNxt++;
+  }
+
+  onAck(flow: Flow, ackPsn: number, nic: NicServices): void {
+    if (ackPsn <= flow.sndUna) return;
+    flow.acknowledge(ackPsn);
+    // After a timeout rewind, packets that were only late can be acknowledged beyond sndNxt.
+    if (flow.sndNxt < ackPsn) flow.sndNxt = ackPsn;
+    if (flow.sndUna >= flow.sentEndPsn) flow.rto.cancel();
+    else flow.rto.set(flow.rtoPs);
+    nic.wake(flow);
+  }
+
+  onNack(flow: Flow, psn: number, nic: NicServices): void {
+    this.onAck(flow, psn, nic);
+    if (psn < flow.sndNxt) {
+      flow.sndNxt = psn;
+      nic.wake(flow);
+    }
+  }
+
+  onTimeout(flow: Flow, nic: NicServices): void {
+    if (flow.sndUna >= flow.sentEndPsn) return;
+    this.metrics.timeouts++;
+    flow.sndNxt = flow.sndUna;
+    flow.rto.set(flow.rtoPs);
+    nic.wake(flow);
+  }
+
+  onData(flow: Flow, packet: Packet, nic: NicServices): void {
+    const psn = packet.psn;
+    if (psn === flow.rcvNxt) {
+      flow.rcvNxt++;
+      flow.nackedAt = -1;
+      const completed = nic.deliverInOrder(flow);
+      if (++flow.unacked >= this.ackEveryPackets || completed) {
+        flow.unacked = 0;
+        nic.sendAck(flow, flow.rcvNxt);
+      }
+    } else if (psn > flow.rcvNxt) {
+      this.metrics.outOfOrderDiscards++;
+      if (flow.nackedAt !== flow.rcvNxt) {
+        flow.nackedAt = flow.rcvNxt;
+        nic.sendNack(flow, flow.rcvNxt);
+      }
+    } else {
+      // A duplicate (the sender went back further than needed): re-ACK so it moves on.
+      nic.sendAck(flow, flow.rcvNxt);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import type { Flow } from '../flow.js';
+import type { Packet } from '../packet.js';
+
+/** What a loss-recovery module asks of the NIC it runs in. */
+export interface NicServices {
+  /** Sends an ACK or NACK for `flow` carrying `psn` back to the flow's sender. */
+  sendAck(flow: Flow, psn: number): void;
+  sendNack(flow: Flow, psn: number): void;
+  /** The receiver holds every packet below `flow.rcvNxt`: complete the messages this finishes. */
+  deliverInOrder(flow: Flow): boolean;
+  /** The sender may have something to send again. */
+  wake(flow: Flow): void;
+}
+
+/**
+ * How a NIC pair recovers from loss and reordering (go-back-N, selective repeat,
+ * out-of-order placement). It owns the sequence-number logic at both ends of a flow.
+ */
+export interface LossRecovery {
+  /** Sender: may `flow` put a data packet on the wire now? */
+  canSend(flow: Flow): boolean;
+  /** Sender: the sequence number to transmit next; advances the sender state. */
+  takeNextPsn(flow: Flow): number;
+  onAck(flow: Flow, ackPsn: number, nic: NicServices): void;
+  onNack(flow: Flow, psn: number, nic: NicServices): void;
+  onTimeout(flow: Flow, nic: NicServices): void;
+  /** Receiver: a data packet of `flow` arrived. */
+  onData(flow: Flow, packet: Packet, nic: NicServices): void;
+}

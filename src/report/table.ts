@@ -1,0 +1,34 @@
+import type { ExperimentResult, FabricResult } from '../experiment/index.js';
+
+interface Column {
+  header: string;
+  value: (r: FabricResult) => string;
+}
+
+const fixed = (digits: number) => (x: number) => x.toFixed(digits);
+
+const COLUMNS: Column[] = [
+  { header: 'fabric', value: (r) => r.fabric },
+  { header: 'time (us)', value: (r) => (r.completed ? '' : '>') + fixed(1)(r.completionUs) },
+  { header: 'algbw (GB/s)', value: (r) => fixed(2)(r.algbwGBps) },
+  { header: 'busbw (GB/s)', value: (r) => fixed(2)(r.busbwGBps) },
+  { header: 'eff. bw', value: (r) => `${(r.effectiveBandwidth * 100).toFixed(1)}%` },
+  { header: 'p50 lat (us)', value: (r) => fixed(2)(r.latencyUs.p50) },
+  { header: 'p99 lat (us)', value: (r) => fixed(2)(r.latencyUs.p99) },
+  { header: 'p99 fct (us)', value: (r) => fixed(1)(r.fctUs.p99) },
+  { header: 'drops', value: (r) => String(r.drops) },
+  { header: 'retx', value: (r) => String(r.retransmits) },
+  { header: 'events', value: (r) => String(r.events) },
+  { header: 'wall (s)', value: (r) => (r.wallMs / 1000).toFixed(1) },
+];
+
+/** The terminal table: one row per fabric, right-aligned numbers. */
+export function formatTable(result: ExperimentResult): string {
+  const rows = result.results.map((r) => COLUMNS.map((c) => c.value(r)));
+  const widths = COLUMNS.map((c, i) => Math.max(c.header.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const title = `${result.experiment} (seed ${result.seed})`;
+  const notes = result.results.some((r) => !r.completed) ? ['> : stopped by a limit before the workload finished'] : [];
+  return [title, line(COLUMNS.map((c) => c.header)), ...rows.map(line), ...notes].join('\n');
+}

@@ -1,0 +1,4 @@
+export * from './workload.js';
+export * from './collectives/ring-allreduce.js';
+export * from './permutation.js';
+export * from './incast.js';

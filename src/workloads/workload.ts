@@ -1,0 +1,27 @@
+import type { Network } from '../fabric/index.js';
+
+/**
+ * Traffic that runs on a Network. It posts its first messages in `start`; later ones
+ * follow from delivery callbacks (per-rank state machines, never a full transfer list).
+ */
+export interface Workload {
+  /** GPUs that take part. */
+  readonly ranks: number;
+  start(net: Network): void;
+  readonly finished: boolean;
+  /** Simulated time at which the last message of the workload was delivered. */
+  readonly finishedPs: number;
+  /** Application bytes the workload delivers in total (for conservation checks). */
+  readonly totalBytes: number;
+  /** S in nccl-tests' algbw = S / t. */
+  readonly algBytes: number;
+  /** nccl-tests' busbw = algbw × busFactor. */
+  readonly busFactor: number;
+}
+
+/** Splits `total` into `parts` near-equal integers whose sum is exactly `total`. */
+export function splitEvenly(total: number, parts: number): number[] {
+  const base = Math.floor(total / parts);
+  const rem = total - base * parts;
+  return Array.from({ length: parts }, (_, i) => base + (i < rem ? 1 : 0));
+}
