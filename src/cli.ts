@@ -45,7 +45,7 @@ function main(argv: string[]): void {
       },
     });
   } catch (error) {
-    fail(`${(error as Error).message.split('\n')[0]}\n${USAGE}`);
+    fail(`${(error as Error).message.split('\n')[0]} (see --help)`);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -53,9 +53,9 @@ function main(argv: string[]): void {
     return;
   }
   const [command, specPath, ...extra] = positionals;
-  if (command !== 'run') fail(`command: expected "run", got ${command === undefined ? 'nothing' : `"${command}"`}\n${USAGE}`);
-  if (specPath === undefined) fail(`SPEC: missing the path of an experiment spec\n${USAGE}`);
-  if (extra.length > 0) fail(`unexpected argument "${extra[0]}"\n${USAGE}`);
+  if (command !== 'run') fail(`command: expected "run", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
+  if (specPath === undefined) fail('SPEC: missing the path of an experiment spec (see --help)');
+  if (extra.length > 0) fail(`unexpected argument "${extra[0]}" (see --help)`);
   const seed = parseSeed(values.seed);
   checkOutDir(values.out);
 

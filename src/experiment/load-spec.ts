@@ -8,13 +8,24 @@ export class SpecError extends Error {
   override name = 'SpecError';
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function valueAt(document: unknown, path: PropertyKey[]): unknown {
+  let value = document;
+  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, document: unknown): string {
   const where = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => (where ? `${where}.${k}` : k));
     return `${keys.join(', ')}: unknown field`;
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${where}: required, expected ${issue.expected}`;
+  if (issue.code === 'invalid_type') {
+    const value = valueAt(document, issue.path);
+    return value === undefined
+      ? `${where}: required, expected ${issue.expected}`
+      : `${where}: expected ${issue.expected}, got ${JSON.stringify(value)}`;
+  }
   // Our own messages may already start with the field's path.
   if (!where || issue.message.startsWith(`${where}`)) return issue.message;
   return `${where}: ${issue.message}`;
@@ -23,7 +34,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 /** Validates a parsed document; throws SpecError naming the first bad field. */
 export function validateSpec(document: unknown): ExperimentSpec {
   const result = experimentSchema.safeParse(document);
-  if (!result.success) throw new SpecError(describeIssue(result.error.issues[0]!));
+  if (!result.success) throw new SpecError(describeIssue(result.error.issues[0]!, document));
   return result.data;
 }
 

@@ -9,3 +9,4 @@ export { Link } from './link.js';
 export { Switch } from './switch.js';
 export { Nic } from './nic.js';
 export * from './topology/index.js';
+export type { NetworkNode, PacketSource } from './node.js';

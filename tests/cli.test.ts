@@ -1,0 +1,86 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'fabsim-cli-'));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function specFile(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+const good = `name: tiny
+seed: 3
+topology: { kind: leaf-spine, gpus: 8, gpusPerLeaf: 4, linkGbps: 100 }
+fabrics: [ethernet, { preset: ethernet, routing: spray }]
+workload: { kind: allreduce, bytes: 256KiB, channels: 2 }
+`;
+
+describe('fabsim run', () => {
+  it('--json prints one JSON document with a row per fabric; --out writes result.json and result.csv', () => {
+    const out = join(dir, 'out');
+    const r = cli('run', specFile('good.yaml', good), '--json', '--out', out);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    expect(result).toMatchObject({ experiment: 'tiny', seed: 3, topology: { kind: 'leaf-spine' }, workload: { kind: 'allreduce' } });
+    expect(result.results.map((x: { fabric: string }) => x.fabric)).toEqual(['ethernet', 'ethernet+spray']);
+    for (const key of ['completionUs', 'algbwGBps', 'busbwGBps', 'effectiveBandwidth', 'latencyUs', 'fctUs', 'bytesDelivered', 'drops', 'retransmits', 'pfcPauses', 'ecnMarks', 'events', 'wallMs'])
+      expect(result.results[0]).toHaveProperty(key);
+    expect(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')).results).toHaveLength(2);
+    const csv = readFileSync(join(out, 'result.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(3);
+    expect(csv[0]).toContain('latencyUs_p99');
+  });
+
+  it('--seed overrides the spec seed', () => {
+    const r = cli('run', specFile('seed.yaml', good), '--json', '--seed', '9');
+    expect(JSON.parse(r.stdout).seed).toBe(9);
+  });
+
+  it('prints a table by default', () => {
+    const r = cli('run', specFile('table.yaml', good));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^fabric +time \(us\)/m);
+    expect(r.stdout).toMatch(/^ethernet\+spray /m);
+  });
+});
+
+describe('bad input exits 2 with one line naming the field, and writes nothing', () => {
+  it.each([
+    ['a missing file', null, /spec: cannot read .*nope\.yaml/],
+    ['an unknown preset', good.replace('[ethernet,', '[ethernet, warp-drive,'), /^fabsim: fabrics\.1\.preset: .*ethernet/],
+    ['a negative size', good.replace('bytes: 256KiB', 'bytes: -5'), /^fabsim: workload\.bytes: /],
+    ['a negative link speed', good.replace('linkGbps: 100', 'linkGbps: -100'), /^fabsim: topology\.linkGbps: /],
+    ['a missing workload', good.replace(/workload:.*\n/, ''), /^fabsim: workload: required/],
+    ['an unknown field', good.replace('seed: 3', 'seed: 3\ncolour: blue'), /^fabsim: colour: unknown field/],
+    ['a size that is not one', good.replace('256KiB', '12 parsecs'), /^fabsim: workload\.bytes: expected a size/],
+    ['GPUs that do not fill whole leaves', good.replace('gpus: 8', 'gpus: 10'), /^fabsim: topology\.gpus: must be a multiple/],
+    ['an unknown workload', good.replace('kind: allreduce', 'kind: telepathy'), /^fabsim: workload\.kind: expected one of/],
+    ['more incast senders than GPUs', good.replace(/workload:.*\n/, 'workload: { kind: incast, senders: 8, bytes: 1MiB }\n'), /^fabsim: workload\.senders: /],
+    ['YAML that does not parse', 'name: [unclosed', /^fabsim: spec: .* not valid YAML/],
+  ])('%s', (_label, text, message) => {
+    const out = join(dir, `out-${_label.replace(/\W+/g, '-')}`);
+    const path = text === null ? join(dir, 'nope.yaml') : specFile(`${_label.replace(/\W+/g, '-')}.yaml`, text);
+    const r = cli('run', path, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a bad --seed', () => {
+    const r = cli('run', specFile('s.yaml', good), '--seed', '-1');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--seed/);
+  });
+});
