@@ -1,7 +1,8 @@
 import type { EventQueue, EventTarget } from './event-queue.js';
 
 /**
- * Binary min-heap over parallel arrays: keys (time, sequence) in Float64Arrays, payloads in
+ * 4-ary min-heap over parallel arrays (half the depth of a binary heap, and the four
+ * children of a node share a cache line): keys (time, sequence) in Float64Arrays, payloads in
  * plain arrays. No object per event, so pushing and popping allocate nothing once the
  * arrays have grown to the peak number of pending events.
  */
@@ -41,7 +42,7 @@ export class TypedEventQueue implements EventQueue {
     let i = this.count++;
     // Sift up: move parents down until the new event's slot is found.
     while (i > 0) {
-      const parent = (i - 1) >> 1;
+      const parent = (i - 1) >> 2;
       const pt = times[parent]!;
       if (pt < timePs || (pt === timePs && seqs[parent]! < seq)) break;
       this.move(parent, i);
@@ -78,16 +79,22 @@ export class TypedEventQueue implements EventQueue {
     const arg = this.args[last];
     let i = 0;
     for (;;) {
-      let child = 2 * i + 1;
-      if (child >= last) break;
-      const right = child + 1;
-      if (right < last) {
-        const ct = times[child]!;
-        const rt = times[right]!;
-        if (rt < ct || (rt === ct && seqs[right]! < seqs[child]!)) child = right;
+      const first = 4 * i + 1;
+      if (first >= last) break;
+      // The earliest of up to four children.
+      let child = first;
+      let ct = times[first]!;
+      let cs = seqs[first]!;
+      const end = Math.min(first + 4, last);
+      for (let c = first + 1; c < end; c++) {
+        const tc = times[c]!;
+        if (tc < ct || (tc === ct && seqs[c]! < cs)) {
+          child = c;
+          ct = tc;
+          cs = seqs[c]!;
+        }
       }
-      const ct = times[child]!;
-      if (t < ct || (t === ct && s < seqs[child]!)) break;
+      if (t < ct || (t === ct && s < cs)) break;
       this.move(child, i);
       i = child;
     }
