@@ -33,6 +33,8 @@ export class GoBackN implements LossRecovery {
   }
 
   onNack(flow: Flow, psn: number, nic: NicServices): void {
+    // A NACK overtaken by a later ACK (they can take different paths) is stale.
+    if (psn < flow.sndUna) return;
     this.onAck(flow, psn, nic);
     if (psn < flow.sndNxt) {
       flow.sndNxt = psn;
