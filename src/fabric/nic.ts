@@ -1,4 +1,4 @@
-import { Timer } from '../engine/index.js';
+import { psFromUs, Timer } from '../engine/index.js';
 import type { FabricContext } from './context.js';
 import { Fifo } from './fifo.js';
 import type { Flow } from './flow.js';
@@ -29,7 +29,7 @@ export class Nic implements NetworkNode, PacketSource, NicServices {
 
   /** Arms `flow`'s retransmission timer; called once when the flow is opened. */
   attach(flow: Flow): void {
-    flow.rtoPs = this.ctx.config.rtoUs * 1_000_000;
+    flow.rtoPs = psFromUs(this.ctx.config.rtoUs);
     flow.rto = new Timer(this.ctx.sim, () => this.ctx.recovery.onTimeout(flow, this));
   }
 
