@@ -38,7 +38,10 @@ describe('conservation of packets and bytes', () => {
     expect(m.retransmits).toBeGreaterThan(0);
     expect(m.dataBytesSent).toBeGreaterThan(w.totalBytes);
     // Nothing is left behind: every switch buffer drained, every packet returned to the pool.
-    for (const sw of net.topology.switches) expect(sw.bufferUsedBytes).toBe(0);
+    for (const sw of net.topology.switches) {
+      expect(sw.bufferBytes).toBe(0);
+      expect(sw.buffer.usedBytes).toBe(0);
+    }
   });
 });
 

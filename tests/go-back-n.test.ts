@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/engine/index.js';
-import { Network, PRESETS } from '../src/fabric/index.js';
+import { Network, Packet, PacketKind, PRESETS } from '../src/fabric/index.js';
 import { GoBackN } from '../src/fabric/transport/go-back-n.js';
+
+function nack(psn: number): Packet {
+  const p = new Packet();
+  p.kind = PacketKind.Nack;
+  p.psn = psn;
+  return p;
+}
 
 function finishedFlow() {
   const sim = new Simulator();
@@ -26,7 +33,7 @@ describe('go-back-N sender', () => {
 
   it('ignores a NACK older than what is already acknowledged (it was overtaken by an ACK)', () => {
     const { net, flow } = finishedFlow();
-    new GoBackN(net.metrics, 1).onNack(flow, 3, flow.src);
+    new GoBackN(net.metrics, 1).onNack(flow, nack(3), flow.src);
     expect(flow.sndNxt).toBe(10);
     expect(flow.hasUnsent).toBe(false);
   });
@@ -37,7 +44,7 @@ describe('go-back-N sender', () => {
     sim.run({ maxEvents: sim.events + 12 }); // a few packets out, none acknowledged yet
     const sent = flow.sndNxt;
     expect(sent).toBeGreaterThan(11);
-    new GoBackN(net.metrics, 1).onNack(flow, 11, flow.src);
+    new GoBackN(net.metrics, 1).onNack(flow, nack(11), flow.src);
     expect(flow.sndUna).toBe(11);
     expect(flow.sndNxt).toBeLessThanOrEqual(12); // back to 11 (one may already be pulled again)
     sim.run();

@@ -3,16 +3,30 @@ import type { FabricSpec } from './spec.js';
 
 const MECHANISMS = new Set(['routing', 'flowControl', 'lossRecovery', 'cc']);
 
+const isGroup = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object';
+
 /**
- * A preset with the spec's overrides applied. Unnamed fabrics are labelled by what they
- * change: mechanism overrides by their value ("ethernet+spray"), parameters as key=value.
+ * A preset with the spec's overrides applied (parameter groups such as `dcqcn` merge field
+ * by field). Unnamed fabrics are labelled by what they change: mechanisms by their value
+ * ("roce+adaptive"), parameters as key=value ("ethernet+bufferBytesPerPort=65536").
  */
 export function resolveFabric(spec: FabricSpec): FabricConfig {
   const { preset, name, ...overrides } = spec;
-  const changes = Object.entries(overrides).filter(([, v]) => v !== undefined);
-  const label =
-    name ?? [preset, ...changes.map(([k, v]) => (MECHANISMS.has(k) ? String(v) : `${k}=${String(v)}`))].join('+');
-  return { ...PRESETS[preset]!, ...Object.fromEntries(changes), name: label };
+  const base = PRESETS[preset]!;
+  const config: Record<string, unknown> = { ...base };
+  const labels: string[] = [];
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    if (isGroup(value)) {
+      const fields = Object.entries(value).filter(([, v]) => v !== undefined);
+      config[key] = { ...(base[key as keyof FabricConfig] as object), ...Object.fromEntries(fields) };
+      labels.push(...fields.map(([k, v]) => `${key}.${k}=${String(v)}`));
+    } else {
+      config[key] = value;
+      labels.push(MECHANISMS.has(key) ? String(value) : `${key}=${String(value)}`);
+    }
+  }
+  return { ...(config as unknown as FabricConfig), name: name ?? [preset, ...labels].join('+') };
 }
 
 /** Resolves every fabric and makes labels unique (a repeated one gets "#2", "#3"). */

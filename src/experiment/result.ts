@@ -23,8 +23,14 @@ export interface FabricResult {
   timeouts: number;
   nacks: number;
   outOfOrderDiscards: number;
+  outOfOrderArrivals: number;
+  /** Arrivals of data the receiver already had (or had discarded): transmissions not needed. */
+  spuriousRetransmits: number;
+  /** PAUSE frames switches sent, and the time ports spent paused, summed over ports. */
   pfcPauses: number;
+  pfcPausedUs: number;
   ecnMarks: number;
+  cnps: number;
   /** Deepest egress queue seen on any switch port. */
   maxQueueBytes: number;
   events: number;

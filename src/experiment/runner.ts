@@ -8,6 +8,14 @@ import type { ExperimentSpec } from './spec.js';
 
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
+/** Time ports spent paused by PFC, summed over every port (NICs included). */
+function pausedPs(net: Network, nowPs: number): number {
+  let total = 0;
+  for (const nic of net.topology.nics) total += nic.port.pausedPsAt(nowPs);
+  for (const sw of net.topology.switches) for (const port of sw.ports) total += port.pausedPsAt(nowPs);
+  return total;
+}
+
 function maxQueueBytes(net: Network): number {
   let max = 0;
   for (const sw of net.topology.switches) for (const port of sw.ports) max = Math.max(max, port.maxQueuedBytes);
@@ -50,8 +58,12 @@ export function runFabric(spec: ExperimentSpec, config: FabricConfig): FabricRes
     timeouts: m.timeouts,
     nacks: m.nacks,
     outOfOrderDiscards: m.outOfOrderDiscards,
-    pfcPauses: 0,
-    ecnMarks: 0,
+    outOfOrderArrivals: m.outOfOrderArrivals,
+    spuriousRetransmits: m.spuriousRetransmits,
+    pfcPauses: m.pfcPauses,
+    pfcPausedUs: round(usFromPs(pausedPs(net, sim.nowPs))),
+    ecnMarks: m.ecnMarks,
+    cnps: m.cnps,
     maxQueueBytes: maxQueueBytes(net),
     events: sim.events,
     wallMs: Math.round(performance.now() - started),

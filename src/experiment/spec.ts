@@ -40,13 +40,45 @@ const topology = z
     return resolved;
   });
 
+const ecnOverrides = z.strictObject({
+  enabled: z.boolean().optional(),
+  kminBytes: size.optional(),
+  kmaxBytes: size.optional(),
+  pmax: z.number().min(0).max(1).optional(),
+});
+const pfcOverrides = z.strictObject({
+  alpha: positive.optional(),
+  resumeOffsetBytes: size.optional(),
+});
+const dcqcnOverrides = z.strictObject({
+  cnpIntervalUs: nonNegative.optional(),
+  g: z.number().gt(0).lt(1).optional(),
+  alphaIntervalUs: positive.optional(),
+  increaseIntervalUs: positive.optional(),
+  byteCounterBytes: positiveSize.optional(),
+  fastRecoverySteps: z.number().int().nonnegative().optional(),
+  rateAiFraction: z.number().gt(0).max(1).optional(),
+  rateHaiFraction: z.number().gt(0).max(1).optional(),
+  minRateFraction: z.number().gt(0).max(1).optional(),
+});
+const telemetryOverrides = z.strictObject({
+  eta: z.number().gt(0).max(1).optional(),
+  maxStage: z.number().int().nonnegative().optional(),
+  rateAiFraction: z.number().gt(0).max(1).optional(),
+});
+
 const fabricOverrides = z.strictObject({
   preset: z.enum(PRESET_NAMES as [string, ...string[]]),
   name: z.string().min(1).optional(),
-  routing: z.enum(['ecmp', 'spray']).optional(),
-  flowControl: z.enum(['none']).optional(),
-  lossRecovery: z.enum(['go-back-n']).optional(),
-  cc: z.enum(['none']).optional(),
+  routing: z.enum(['ecmp', 'spray', 'adaptive', 'flowlet']).optional(),
+  flowControl: z.enum(['none', 'pfc']).optional(),
+  lossRecovery: z.enum(['go-back-n', 'selective', 'ooo']).optional(),
+  cc: z.enum(['none', 'dcqcn', 'telemetry']).optional(),
+  flowletGapUs: positive.optional(),
+  ecn: ecnOverrides.optional(),
+  pfc: pfcOverrides.optional(),
+  dcqcn: dcqcnOverrides.optional(),
+  telemetry: telemetryOverrides.optional(),
   mtuBytes: positiveSize.optional(),
   headerBytes: size.optional(),
   controlBytes: positiveSize.optional(),

@@ -1,4 +1,5 @@
-import type { Simulator } from '../engine/index.js';
+import type { Rng, Simulator } from '../engine/index.js';
+import type { CongestionControl } from './cc/congestion-control.js';
 import type { FabricConfig } from './config.js';
 import type { FabricMetrics } from './metrics.js';
 import type { PacketPool } from './packet.js';
@@ -11,4 +12,7 @@ export interface FabricContext {
   readonly metrics: FabricMetrics;
   readonly pool: PacketPool;
   readonly recovery: LossRecovery;
+  readonly cc: CongestionControl;
+  /** Draws for RED marking decisions. */
+  readonly ecnRng: Rng;
 }

@@ -32,6 +32,21 @@ export class Flow {
   rto!: Timer;
   rtoPs = 0;
   inReadyQueue = false;
+  /** Sequence numbers the receiver reported holding above sndUna (selective ACKs). */
+  readonly sacked = new Set<number>();
+  /** Sequence numbers queued for selective retransmission, oldest first. */
+  readonly retransmitQueue: number[] = [];
+  /** Selective repeat: sequence numbers below this were already queued for retransmission. */
+  recoveredUpTo = 0;
+
+  // Rate control (the congestion-control module writes rateGbps; the NIC paces at it).
+  rateGbps: number;
+  /** Earliest time the pacer lets the next data packet go. */
+  nextSendPs = 0;
+  paceTimer!: Timer;
+  ccState: unknown = null;
+  /** Unloaded round trip of this flow's path. */
+  baseRttPs = 0;
 
   // Receiver state.
   /** Next in-order sequence number the receiver expects. */
@@ -40,6 +55,8 @@ export class Flow {
   nackedAt = -1;
   /** In-order packets received since the last ACK. */
   unacked = 0;
+  /** Sequence numbers above rcvNxt that reached the receiver (kept or, by go-back-N, discarded). */
+  readonly seenAbove = new Set<number>();
   private rxMessage = 0;
 
   constructor(
@@ -48,9 +65,12 @@ export class Flow {
     readonly dst: Nic,
     readonly hash: number,
     readonly reverseHash: number,
-    readonly windowPackets: number,
+    public windowPackets: number,
     private readonly mtuBytes: number,
-  ) {}
+    readonly lineRateGbps: number,
+  ) {
+    this.rateGbps = lineRateGbps;
+  }
 
   get srcHost(): number {
     return this.src.host;
@@ -103,8 +123,29 @@ export class Flow {
     return m;
   }
 
+  /**
+   * A data packet arrived at the receiver: was it already seen (a duplicate, so one
+   * transmission of it was not needed)? Records it as seen otherwise.
+   */
+  arrivedBefore(psn: number): boolean {
+    if (psn < this.rcvNxt || this.seenAbove.has(psn)) return true;
+    if (psn > this.rcvNxt) this.seenAbove.add(psn);
+    return false;
+  }
+
+  /** Receiver: advance rcvNxt past `psn` (just received in order) and every packet already held above it. */
+  advanceReceiver(keepAbove: boolean): void {
+    this.rcvNxt++;
+    if (!keepAbove) {
+      this.seenAbove.delete(this.rcvNxt - 1);
+      return;
+    }
+    while (this.seenAbove.delete(this.rcvNxt)) this.rcvNxt++;
+  }
+
   /** The sender learnt that everything below `ackPsn` arrived: forget those messages. */
   acknowledge(ackPsn: number): void {
+    for (let psn = this.sndUna; psn < ackPsn && this.sacked.size > 0; psn++) this.sacked.delete(psn);
     this.sndUna = ackPsn;
     while (this.firstLive < this.rxMessage && this.messages[this.firstLive]!.endPsn <= ackPsn) this.firstLive++;
     if (this.firstLive > 64 && this.firstLive * 2 > this.messages.length) {

@@ -16,8 +16,16 @@ export class FabricMetrics {
   retransmits = 0;
   timeouts = 0;
   nacks = 0;
+  /** Arrivals of a data packet the receiver had already seen: a transmission that was not needed. */
+  spuriousRetransmits = 0;
+  ecnMarks = 0;
+  /** PAUSE (XOFF) frames sent by switches. */
+  pfcPauses = 0;
+  cnps = 0;
   /** Data packets the receiver discarded because they arrived out of order (go-back-N). */
   outOfOrderDiscards = 0;
+  /** Data packets that arrived out of order and were kept (selective repeat, out-of-order placement). */
+  outOfOrderArrivals = 0;
   /** Application bytes of messages completely delivered. */
   bytesDelivered = 0;
   messagesPosted = 0;

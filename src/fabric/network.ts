@@ -1,4 +1,5 @@
-import { serializationPs, seed32, type Simulator } from '../engine/index.js';
+import { rngStream, serializationPs, seed32, type Simulator } from '../engine/index.js';
+import { createCongestionControl } from './cc/index.js';
 import type { FabricConfig } from './config.js';
 import type { FabricContext } from './context.js';
 import { Flow } from './flow.js';
@@ -7,7 +8,7 @@ import { FabricMetrics } from './metrics.js';
 import { PacketPool } from './packet.js';
 import { createRouting } from './routing/index.js';
 import { buildTopology, type Topology, type TopologySpec } from './topology/index.js';
-import { GoBackN } from './transport/go-back-n.js';
+import { createLossRecovery } from './transport/index.js';
 
 /**
  * One simulated fabric: a topology built with one fabric's mechanisms, and the API
@@ -34,9 +35,11 @@ export class Network {
       config,
       metrics,
       pool: new PacketPool(),
-      recovery: new GoBackN(metrics, config.ackEveryPackets),
+      recovery: createLossRecovery(config, metrics),
+      cc: createCongestionControl(config, sim),
+      ecnRng: rngStream(seed, 'ecn'),
     };
-    this.topology = buildTopology(topologySpec, this.ctx, createRouting(config.routing, seed), seed);
+    this.topology = buildTopology(topologySpec, this.ctx, createRouting(config, sim, seed), seed);
     this.portSalt = seed32(seed, 'udp-source-ports');
     const windowBytes = config.windowBytes ?? this.bdpBytes(this.topology.maxHops);
     this.windowPackets = Math.max(1, Math.ceil(windowBytes / config.mtuBytes));
@@ -81,7 +84,9 @@ export class Network {
       fiveTupleHash(dst, src, sport),
       this.windowPackets,
       this.config.mtuBytes,
+      this.topology.hostGbps,
     );
+    flow.baseRttPs = this.baseRttPs(this.topology.hops(src, dst));
     nics[src]!.attach(flow);
     return flow;
   }

@@ -1,18 +1,22 @@
-import { psFromUs, Timer } from '../engine/index.js';
+import { psFromUs, serializationPs, Timer } from '../engine/index.js';
+import type { CcServices } from './cc/index.js';
 import type { FabricContext } from './context.js';
 import { Fifo } from './fifo.js';
 import type { Flow } from './flow.js';
 import type { NetworkNode, PacketSource } from './node.js';
 import { PacketKind, type Packet } from './packet.js';
 import { Port } from './port.js';
-import type { NicServices } from './transport/loss-recovery.js';
+import type { NicServices } from './transport/index.js';
 
 /**
  * A GPU's RDMA NIC with one port to its leaf. Data is pulled by the port when it goes idle
- * (so it is paced at line rate and never queues behind itself); flows with something to
- * send wait in a round-robin ready queue. ACKs and NACKs go straight into the port queue.
+ * (so it leaves at line rate and never queues behind itself); flows with something to
+ * send wait in a round-robin ready queue; a flow whose congestion control holds it below
+ * line rate sleeps on its pacing timer until its next packet is due. ACKs, NACKs and CNPs
+ * go straight into the port's control queue. The host absorbs whatever arrives, so the
+ * NIC obeys PAUSE frames but never needs to send one.
  */
-export class Nic implements NetworkNode, PacketSource, NicServices {
+export class Nic implements NetworkNode, PacketSource, NicServices, CcServices {
   readonly name: string;
   readonly port: Port;
   private readonly ready = new Fifo<Flow>();
@@ -20,17 +24,19 @@ export class Nic implements NetworkNode, PacketSource, NicServices {
   constructor(
     private readonly ctx: FabricContext,
     readonly host: number,
-    rateGbps: number,
+    readonly rateGbps: number,
   ) {
     this.name = `gpu${host}`;
     this.port = new Port(ctx.sim, this, 0, rateGbps);
     this.port.source = this;
   }
 
-  /** Arms `flow`'s retransmission timer; called once when the flow is opened. */
+  /** Sets up `flow`'s timers and congestion-control state; called once when it is opened. */
   attach(flow: Flow): void {
     flow.rtoPs = psFromUs(this.ctx.config.rtoUs);
     flow.rto = new Timer(this.ctx.sim, () => this.ctx.recovery.onTimeout(flow, this));
+    flow.paceTimer = new Timer(this.ctx.sim, () => this.wake(flow));
+    this.ctx.cc.init(flow);
   }
 
   /** Queues a message on `flow` (this NIC must be its source). */
@@ -49,12 +55,18 @@ export class Nic implements NetworkNode, PacketSource, NicServices {
   }
 
   pull(): Packet | null {
-    const recovery = this.ctx.recovery;
+    const { recovery, sim } = this.ctx;
     for (;;) {
       const flow = this.ready.shift();
       if (!flow) return null;
       if (!recovery.canSend(flow)) {
         flow.inReadyQueue = false;
+        continue;
+      }
+      if (flow.nextSendPs > sim.nowPs) {
+        // Rate-limited: sleep until the pacer allows the next packet.
+        flow.inReadyQueue = false;
+        flow.paceTimer.set(flow.nextSendPs - sim.nowPs);
         continue;
       }
       const packet = this.dataPacket(flow, recovery.takeNextPsn(flow));
@@ -65,7 +77,7 @@ export class Nic implements NetworkNode, PacketSource, NicServices {
   }
 
   private dataPacket(flow: Flow, psn: number): Packet {
-    const { config, metrics, pool, sim } = this.ctx;
+    const { config, metrics, pool, sim, cc } = this.ctx;
     const payload = flow.payloadOf(psn);
     const packet = pool.take(PacketKind.Data, flow, payload + config.headerBytes, payload, psn);
     packet.srcHost = this.host;
@@ -80,25 +92,36 @@ export class Nic implements NetworkNode, PacketSource, NicServices {
     }
     metrics.dataPacketsSent++;
     metrics.dataBytesSent += payload;
+    if (flow.rateGbps < this.rateGbps) flow.nextSendPs = sim.nowPs + serializationPs(packet.sizeBytes, flow.rateGbps);
+    cc.onSend(flow, packet);
     if (!flow.rto.armed) flow.rto.set(flow.rtoPs);
     return packet;
   }
 
-  sendAck(flow: Flow, psn: number): void {
-    this.sendControl(PacketKind.Ack, flow, psn);
+  sendAck(flow: Flow, psn: number, trigger?: Packet): void {
+    this.sendControl(PacketKind.Ack, flow, psn, trigger);
   }
 
-  sendNack(flow: Flow, psn: number): void {
+  sendNack(flow: Flow, psn: number, trigger?: Packet): void {
     this.ctx.metrics.nacks++;
-    this.sendControl(PacketKind.Nack, flow, psn);
+    this.sendControl(PacketKind.Nack, flow, psn, trigger);
   }
 
-  private sendControl(kind: PacketKind, flow: Flow, psn: number): void {
+  sendCnp(flow: Flow): void {
+    this.ctx.metrics.cnps++;
+    this.sendControl(PacketKind.Cnp, flow, 0);
+  }
+
+  private sendControl(kind: PacketKind, flow: Flow, psn: number, trigger?: Packet): void {
     const packet = this.ctx.pool.take(kind, flow, this.ctx.config.controlBytes, 0, psn);
     packet.srcHost = this.host;
     packet.dstHost = flow.srcHost;
     packet.hash = flow.reverseHash;
     packet.sentPs = this.ctx.sim.nowPs;
+    if (trigger) {
+      packet.sackPsn = trigger.psn;
+      packet.copyIntFrom(trigger);
+    }
     this.port.enqueue(packet);
   }
 
@@ -116,20 +139,30 @@ export class Nic implements NetworkNode, PacketSource, NicServices {
   }
 
   receive(packet: Packet, _ingress: number): void {
-    const { metrics, recovery, sim, pool } = this.ctx;
-    const flow = packet.flow!;
+    const { metrics, recovery, sim, pool, cc } = this.ctx;
     switch (packet.kind) {
-      case PacketKind.Data:
+      case PacketKind.Data: {
+        const flow = packet.flow!;
         metrics.dataPacketsArrived++;
         metrics.dataBytesArrived += packet.payloadBytes;
         metrics.packetLatencyNs.record((sim.nowPs - packet.sentPs) / 1000);
+        cc.onData(flow, packet, this);
         recovery.onData(flow, packet, this);
         break;
+      }
       case PacketKind.Ack:
-        recovery.onAck(flow, packet.psn, this);
+        cc.onAck(packet.flow!, packet);
+        recovery.onAck(packet.flow!, packet, this);
         break;
       case PacketKind.Nack:
-        recovery.onNack(flow, packet.psn, this);
+        cc.onAck(packet.flow!, packet);
+        recovery.onNack(packet.flow!, packet, this);
+        break;
+      case PacketKind.Cnp:
+        cc.onCnp(packet.flow!);
+        break;
+      case PacketKind.Pause:
+        this.port.setPaused(packet.psn === 1);
         break;
     }
     pool.release(packet);

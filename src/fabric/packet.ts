@@ -5,7 +5,16 @@ export const PacketKind = {
   Data: 0,
   Ack: 1,
   Nack: 2,
+  /** DCQCN congestion notification, receiver to sender. */
+  Cnp: 3,
+  /** PFC frame for the lossless class: psn 1 = pause (XOFF), 0 = resume (XON). */
+  Pause: 4,
 } as const;
+
+/** In-band telemetry: at most this many hops are stamped (HPCC's maxHop). */
+export const MAX_INT_HOPS = 5;
+/** Per hop: egress queue bytes, measured egress rate (Gb/s), link rate (Gb/s). */
+export const INT_FIELDS = 3;
 export type PacketKind = (typeof PacketKind)[keyof typeof PacketKind];
 
 /**
@@ -32,6 +41,31 @@ export class Packet {
   /** Ingress port at the switch currently holding it (for per-ingress buffer accounting). */
   ingress = -1;
   isRetransmit = false;
+  /** Congestion Experienced: set by an ECN-marking switch, echoed as a CNP. */
+  ecn = false;
+  /** ACK: the sequence number of the data packet that triggered it (a selective ACK). */
+  sackPsn = -1;
+  /** In-band telemetry hops stamped so far, and their records (see INT_FIELDS); ACKs echo them. */
+  intHops = 0;
+  int: Float64Array | null = null;
+
+  /** Appends a telemetry record for the egress port the packet is leaving. */
+  stampInt(queueBytes: number, txRateGbps: number, rateGbps: number): void {
+    if (this.intHops >= MAX_INT_HOPS) return;
+    this.int ??= new Float64Array(MAX_INT_HOPS * INT_FIELDS);
+    const o = this.intHops++ * INT_FIELDS;
+    this.int[o] = queueBytes;
+    this.int[o + 1] = txRateGbps;
+    this.int[o + 2] = rateGbps;
+  }
+
+  /** Copies another packet's telemetry (an ACK echoing its data packet's). */
+  copyIntFrom(other: Packet): void {
+    this.intHops = other.intHops;
+    if (other.intHops === 0) return;
+    this.int ??= new Float64Array(MAX_INT_HOPS * INT_FIELDS);
+    this.int.set(other.int!.subarray(0, other.intHops * INT_FIELDS));
+  }
 }
 
 /** A free list of packets: the simulator allocates only up to the peak number in flight. */
@@ -39,7 +73,7 @@ export class PacketPool {
   private readonly free: Packet[] = [];
   allocated = 0;
 
-  take(kind: PacketKind, flow: Flow, sizeBytes: number, payloadBytes: number, psn: number): Packet {
+  take(kind: PacketKind, flow: Flow | null, sizeBytes: number, payloadBytes: number, psn: number): Packet {
     let p = this.free.pop();
     if (!p) {
       p = new Packet();
@@ -54,6 +88,9 @@ export class PacketPool {
     p.arrivalPs = 0;
     p.ingress = -1;
     p.isRetransmit = false;
+    p.ecn = false;
+    p.sackPsn = -1;
+    p.intHops = 0;
     return p;
   }
 

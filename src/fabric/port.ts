@@ -2,24 +2,41 @@ import { serializationPs, type EventTarget, type Simulator } from '../engine/ind
 import { Fifo } from './fifo.js';
 import type { Link } from './link.js';
 import type { NetworkNode, PacketSource } from './node.js';
-import type { Packet } from './packet.js';
+import { PacketKind, type Packet } from './packet.js';
+
+/** Window over which a port measures its egress rate for telemetry. */
+const RATE_WINDOW_PS = 2_000_000;
 
 /**
- * An egress port: a FIFO output queue that serializes one packet at a time onto its link.
- * A busy port has exactly one pending event (its current packet's last bit leaving).
- * `queuedBytes` counts the packet being serialized too: it holds buffer until it has left.
+ * An egress port: output queues that serialize one packet at a time onto its link.
+ * Two classes: control frames (ACK, NACK, CNP, PFC) go first and are never paused; data
+ * is the lossless class a PFC PAUSE stops. A busy port has exactly one pending event
+ * (its current packet's last bit leaving). Byte counts include the packet being
+ * serialized: it holds buffer until it has left.
  */
 export class Port implements EventTarget {
-  private readonly queue = new Fifo<Packet>();
+  private readonly control = new Fifo<Packet>();
+  private readonly data = new Fifo<Packet>();
   private current: Packet | null = null;
   link!: Link;
-  /** Where an idle port with an empty queue asks for more (a NIC's data scheduler). */
+  /** Where an idle port with an empty data queue asks for more (a NIC's data scheduler). */
   source: PacketSource | null = null;
   queuedBytes = 0;
+  /** Data-class bytes queued or serializing: what ECN, adaptive routing and telemetry read. */
+  dataQueuedBytes = 0;
   maxQueuedBytes = 0;
   txBytes = 0;
   /** Picoseconds this port spent serializing: utilization = busyPs / elapsed. */
   busyPs = 0;
+  /** Egress rate over the last completed measurement window (what telemetry reports). */
+  private measuredRateGbps = 0;
+  private rateWindowStartPs = 0;
+  private rateWindowBytes = 0;
+  /** Data class stopped by a PFC PAUSE from the far end. */
+  paused = false;
+  pausesReceived = 0;
+  pausedPs = 0;
+  private pausedSincePs = 0;
 
   constructor(
     private readonly sim: Simulator,
@@ -32,29 +49,76 @@ export class Port implements EventTarget {
     return this.current !== null;
   }
 
-  get queueLength(): number {
-    return this.queue.length;
-  }
-
   enqueue(packet: Packet): void {
     this.queuedBytes += packet.sizeBytes;
     if (this.queuedBytes > this.maxQueuedBytes) this.maxQueuedBytes = this.queuedBytes;
-    if (this.current === null) this.transmit(packet);
-    else this.queue.push(packet);
+    if (packet.kind === PacketKind.Data) {
+      this.dataQueuedBytes += packet.sizeBytes;
+      this.data.push(packet);
+    } else this.control.push(packet);
+    if (this.current === null) this.startNext();
   }
 
   /** Tells an idle port that its source may have something to send now. */
   kick(): void {
-    if (this.current !== null || this.source === null) return;
-    const packet = this.source.pull();
-    if (packet) this.enqueue(packet);
+    if (this.current === null) this.startNext();
   }
 
-  private transmit(packet: Packet): void {
+  /** A PFC frame arrived for this port's data class. */
+  setPaused(paused: boolean): void {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    if (paused) {
+      this.pausesReceived++;
+      this.pausedSincePs = this.sim.nowPs;
+    } else {
+      this.pausedPs += this.sim.nowPs - this.pausedSincePs;
+      this.kick();
+    }
+  }
+
+  /**
+   * Egress rate as a switch measures it for telemetry: bytes sent over the last window of
+   * RATE_WINDOW_PS; after an idle stretch the open window's lower average takes over.
+   */
+  txRateGbpsAt(nowPs: number): number {
+    const elapsedPs = nowPs - this.rateWindowStartPs;
+    return elapsedPs > RATE_WINDOW_PS ? (this.rateWindowBytes * 8_000) / elapsedPs : this.measuredRateGbps;
+  }
+
+  /** Paused time so far, including a pause still in force. */
+  pausedPsAt(nowPs: number): number {
+    return this.pausedPs + (this.paused ? nowPs - this.pausedSincePs : 0);
+  }
+
+  private startNext(): void {
+    let packet = this.control.shift();
+    if (packet === undefined && !this.paused) {
+      packet = this.data.shift();
+      if (packet === undefined && this.source !== null) {
+        const pulled = this.source.pull();
+        if (pulled === null) return;
+        this.queuedBytes += pulled.sizeBytes;
+        this.dataQueuedBytes += pulled.sizeBytes;
+        packet = pulled;
+      }
+    }
+    if (packet === undefined) return;
     this.current = packet;
     const txPs = serializationPs(packet.sizeBytes, this.rateGbps);
     this.busyPs += txPs;
     this.sim.schedule(txPs, this, 0);
+  }
+
+  private measureRate(bytes: number): void {
+    const now = this.sim.nowPs;
+    const elapsedPs = now - this.rateWindowStartPs;
+    if (elapsedPs >= RATE_WINDOW_PS) {
+      this.measuredRateGbps = (this.rateWindowBytes * 8_000) / elapsedPs;
+      this.rateWindowStartPs = now;
+      this.rateWindowBytes = 0;
+    }
+    this.rateWindowBytes += bytes;
   }
 
   /** The current packet's last bit has left: hand it to the link, start the next one. */
@@ -62,11 +126,11 @@ export class Port implements EventTarget {
     const packet = this.current!;
     this.current = null;
     this.queuedBytes -= packet.sizeBytes;
+    if (packet.kind === PacketKind.Data) this.dataQueuedBytes -= packet.sizeBytes;
     this.txBytes += packet.sizeBytes;
+    this.measureRate(packet.sizeBytes);
     this.owner.onDeparted(packet, this.index);
     this.link.carry(packet);
-    const queued = this.queue.shift();
-    if (queued) this.transmit(queued);
-    else this.kick();
+    this.startNext();
   }
 }

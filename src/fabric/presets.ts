@@ -1,6 +1,21 @@
 import type { FabricConfig } from './config.js';
 
 const common = {
+  flowletGapUs: 5,
+  ecn: { enabled: false, kminBytes: 5 * 1024, kmaxBytes: 200 * 1024, pmax: 0.01 },
+  pfc: { alpha: 1 / 8, resumeOffsetBytes: 3 * 1024 },
+  dcqcn: {
+    cnpIntervalUs: 50,
+    g: 1 / 256,
+    alphaIntervalUs: 55,
+    increaseIntervalUs: 55,
+    byteCounterBytes: 10 * 1024 * 1024,
+    fastRecoverySteps: 5,
+    rateAiFraction: 1 / 20,
+    rateHaiFraction: 1 / 10,
+    minRateFraction: 1 / 1000,
+  },
+  telemetry: { eta: 0.95, maxStage: 5, rateAiFraction: 0.0004 },
   mtuBytes: 4096,
   headerBytes: 82,
   controlBytes: 84,
@@ -13,12 +28,32 @@ const common = {
 export const PRESETS: Record<string, FabricConfig> = {
   /** Standard lossy Ethernet: per-flow ECMP, drop-tail, go-back-N NIC, no flow or congestion control. */
   ethernet: {
+    ...common,
     name: 'ethernet',
     routing: 'ecmp',
     flowControl: 'none',
     lossRecovery: 'go-back-n',
     cc: 'none',
+  },
+  /** Traditional lossless RoCEv2: per-flow ECMP, PFC, ECN marking + DCQCN, go-back-N NIC. */
+  roce: {
     ...common,
+    name: 'roce',
+    routing: 'ecmp',
+    flowControl: 'pfc',
+    lossRecovery: 'go-back-n',
+    cc: 'dcqcn',
+    ecn: { ...common.ecn, enabled: true },
+  },
+  /** Spectrum-X-style: per-packet adaptive routing, PFC as a backstop, telemetry CC, out-of-order placement NIC. */
+  'spectrum-x': {
+    ...common,
+    name: 'spectrum-x',
+    routing: 'adaptive',
+    flowControl: 'pfc',
+    lossRecovery: 'ooo',
+    cc: 'telemetry',
+    ecn: { ...common.ecn, enabled: true },
   },
 };
 

@@ -1,4 +1,6 @@
 import type { FabricContext } from './context.js';
+import { shouldMarkEcn } from './ecn.js';
+import { createBufferPolicy, type BufferPolicy } from './flow-control/index.js';
 import type { NetworkNode } from './node.js';
 import { PacketKind, type Packet } from './packet.js';
 import { Port } from './port.js';
@@ -10,18 +12,19 @@ export type ChildOf = (dst: number) => number;
 /**
  * A store-and-forward, output-queued switch on one shared buffer. Routing is computed from
  * the destination address: down to the child group that holds it, else up along any
- * equal-cost uplink (the routing policy picks). A packet that does not fit in the buffer
- * is dropped (drop-tail). Buffer use is also counted per ingress port, where PFC watches.
+ * equal-cost uplink (the routing policy picks). Data packets are admitted by the buffer
+ * policy (drop-tail, or PFC); control frames ride their own strict-priority class and
+ * are not charged to the data buffer. On the way out, data packets may be ECN-marked
+ * and stamped with in-band telemetry.
  */
 export class Switch implements NetworkNode, RoutingSwitch {
   readonly ports: Port[] = [];
   readonly upPorts: Port[] = [];
   /** downGroups[c]: the parallel ports to child c. */
   readonly downGroups: Port[][] = [];
-  bufferUsedBytes = 0;
+  buffer!: BufferPolicy;
   maxBufferUsedBytes = 0;
-  ingressBytes = new Float64Array(0);
-  bufferCapacityBytes = 0;
+  private bufferUsedBytes = 0;
 
   constructor(
     private readonly ctx: FabricContext,
@@ -38,39 +41,65 @@ export class Switch implements NetworkNode, RoutingSwitch {
     return port;
   }
 
-  /** Sizes the shared buffer once all ports are attached. */
+  /** Sets up the shared buffer once all ports are attached and cabled. */
   finishPorts(): void {
-    this.ingressBytes = new Float64Array(this.ports.length);
-    this.bufferCapacityBytes = this.ports.length * this.ctx.config.bufferBytesPerPort;
+    const first = this.ports[0]!;
+    this.buffer = createBufferPolicy(this.ctx.config, this.ports.length, first.rateGbps, first.link.delayPs, (port, pause) =>
+      this.sendPause(port, pause),
+    );
+  }
+
+  get bufferBytes(): number {
+    return this.bufferUsedBytes;
   }
 
   receive(packet: Packet, ingress: number): void {
+    if (packet.kind === PacketKind.Pause) {
+      this.ports[ingress]!.setPaused(packet.psn === 1);
+      this.ctx.pool.release(packet);
+      return;
+    }
     const child = this.childOf(packet.dstHost);
     const candidates = child >= 0 ? this.downGroups[child]! : this.upPorts;
     const port = candidates.length === 1 ? candidates[0]! : this.routing.choose(candidates, packet, this);
-    if (this.bufferUsedBytes + packet.sizeBytes > this.bufferCapacityBytes) {
-      this.drop(packet);
-      return;
-    }
-    this.bufferUsedBytes += packet.sizeBytes;
-    if (this.bufferUsedBytes > this.maxBufferUsedBytes) this.maxBufferUsedBytes = this.bufferUsedBytes;
-    this.ingressBytes[ingress]! += packet.sizeBytes;
-    packet.ingress = ingress;
+    if (packet.kind === PacketKind.Data) {
+      if (!this.buffer.admit(packet, ingress)) {
+        this.drop(packet);
+        return;
+      }
+      packet.ingress = ingress;
+      this.bufferUsedBytes += packet.sizeBytes;
+      if (this.bufferUsedBytes > this.maxBufferUsedBytes) this.maxBufferUsedBytes = this.bufferUsedBytes;
+    } else packet.ingress = -1;
     port.enqueue(packet);
   }
 
-  onDeparted(packet: Packet): void {
+  onDeparted(packet: Packet, portIndex: number): void {
+    if (packet.ingress < 0) return;
     this.bufferUsedBytes -= packet.sizeBytes;
-    this.ingressBytes[packet.ingress]! -= packet.sizeBytes;
+    this.buffer.release(packet);
+    const { config, metrics, ecnRng } = this.ctx;
+    const port = this.ports[portIndex]!;
+    if (config.ecn.enabled && !packet.ecn && shouldMarkEcn(port.dataQueuedBytes, config.ecn, ecnRng)) {
+      packet.ecn = true;
+      metrics.ecnMarks++;
+    }
+    if (config.cc === 'telemetry')
+      packet.stampInt(port.dataQueuedBytes, port.txRateGbpsAt(this.ctx.sim.nowPs), port.rateGbps);
+  }
+
+  private sendPause(portIndex: number, pause: boolean): void {
+    const { pool, config, metrics } = this.ctx;
+    const frame = pool.take(PacketKind.Pause, null, config.controlBytes, 0, pause ? 1 : 0);
+    if (pause) metrics.pfcPauses++;
+    this.ports[portIndex]!.enqueue(frame);
   }
 
   private drop(packet: Packet): void {
     const metrics = this.ctx.metrics;
     metrics.drops++;
-    if (packet.kind === PacketKind.Data) {
-      metrics.dataPacketsDropped++;
-      metrics.dataBytesDropped += packet.payloadBytes;
-    }
+    metrics.dataPacketsDropped++;
+    metrics.dataBytesDropped += packet.payloadBytes;
     this.ctx.pool.release(packet);
   }
 }

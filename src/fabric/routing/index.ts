@@ -1,16 +1,22 @@
-import { rngStream } from '../../engine/index.js';
-import type { RoutingName } from '../config.js';
+import { psFromUs, rngStream, type Simulator } from '../../engine/index.js';
+import type { FabricConfig } from '../config.js';
+import { AdaptiveRouting } from './adaptive.js';
 import { EcmpRouting } from './ecmp.js';
+import { FlowletRouting } from './flowlet.js';
 import type { RoutingPolicy } from './routing-policy.js';
 import { SprayRouting } from './spray.js';
 
 export type { RoutingPolicy, RoutingSwitch } from './routing-policy.js';
 
-export function createRouting(name: RoutingName, seed: number): RoutingPolicy {
-  switch (name) {
+export function createRouting(config: FabricConfig, sim: Simulator, seed: number): RoutingPolicy {
+  switch (config.routing) {
     case 'ecmp':
       return new EcmpRouting();
     case 'spray':
       return new SprayRouting(rngStream(seed, 'routing/spray'));
+    case 'adaptive':
+      return new AdaptiveRouting(rngStream(seed, 'routing/adaptive'));
+    case 'flowlet':
+      return new FlowletRouting(sim, psFromUs(config.flowletGapUs), rngStream(seed, 'routing/flowlet'));
   }
 }

@@ -3,6 +3,18 @@ import type { Flow } from '../flow.js';
 import type { Packet } from '../packet.js';
 import type { LossRecovery, NicServices } from './loss-recovery.js';
 
+/** The sender learnt that everything below `ackPsn` arrived. Shared by every loss-recovery module. */
+export function acknowledgeUpTo(flow: Flow, ackPsn: number, nic: NicServices): boolean {
+  if (ackPsn <= flow.sndUna) return false;
+  flow.acknowledge(ackPsn);
+  // After a timeout rewind, packets that were only late can be acknowledged beyond sndNxt.
+  if (flow.sndNxt < ackPsn) flow.sndNxt = ackPsn;
+  if (flow.sndUna >= flow.sentEndPsn) flow.rto.cancel();
+  else flow.rto.set(flow.rtoPs);
+  nic.wake(flow);
+  return true;
+}
+
 /**
  * Standard RoCE go-back-N: the receiver accepts only the next expected packet, discards
  * anything out of order and sends one NACK per gap; the sender rewinds to the NACKed
@@ -22,20 +34,15 @@ export class GoBackN implements LossRecovery {
     return flow.sndNxt++;
   }
 
-  onAck(flow: Flow, ackPsn: number, nic: NicServices): void {
-    if (ackPsn <= flow.sndUna) return;
-    flow.acknowledge(ackPsn);
-    // After a timeout rewind, packets that were only late can be acknowledged beyond sndNxt.
-    if (flow.sndNxt < ackPsn) flow.sndNxt = ackPsn;
-    if (flow.sndUna >= flow.sentEndPsn) flow.rto.cancel();
-    else flow.rto.set(flow.rtoPs);
-    nic.wake(flow);
+  onAck(flow: Flow, ack: Packet, nic: NicServices): void {
+    acknowledgeUpTo(flow, ack.psn, nic);
   }
 
-  onNack(flow: Flow, psn: number, nic: NicServices): void {
+  onNack(flow: Flow, nack: Packet, nic: NicServices): void {
+    const psn = nack.psn;
     // A NACK overtaken by a later ACK (they can take different paths) is stale.
     if (psn < flow.sndUna) return;
-    this.onAck(flow, psn, nic);
+    acknowledgeUpTo(flow, psn, nic);
     if (psn < flow.sndNxt) {
       flow.sndNxt = psn;
       nic.wake(flow);
@@ -52,23 +59,24 @@ export class GoBackN implements LossRecovery {
 
   onData(flow: Flow, packet: Packet, nic: NicServices): void {
     const psn = packet.psn;
+    if (flow.arrivedBefore(psn)) this.metrics.spuriousRetransmits++;
     if (psn === flow.rcvNxt) {
-      flow.rcvNxt++;
+      flow.advanceReceiver(false);
       flow.nackedAt = -1;
       const completed = nic.deliverInOrder(flow);
       if (++flow.unacked >= this.ackEveryPackets || completed) {
         flow.unacked = 0;
-        nic.sendAck(flow, flow.rcvNxt);
+        nic.sendAck(flow, flow.rcvNxt, packet);
       }
     } else if (psn > flow.rcvNxt) {
       this.metrics.outOfOrderDiscards++;
       if (flow.nackedAt !== flow.rcvNxt) {
         flow.nackedAt = flow.rcvNxt;
-        nic.sendNack(flow, flow.rcvNxt);
+        nic.sendNack(flow, flow.rcvNxt, packet);
       }
     } else {
       // A duplicate (the sender went back further than needed): re-ACK so it moves on.
-      nic.sendAck(flow, flow.rcvNxt);
+      nic.sendAck(flow, flow.rcvNxt, packet);
     }
   }
 }

@@ -3,9 +3,13 @@ import type { Packet } from '../packet.js';
 
 /** What a loss-recovery module asks of the NIC it runs in. */
 export interface NicServices {
-  /** Sends an ACK or NACK for `flow` carrying `psn` back to the flow's sender. */
-  sendAck(flow: Flow, psn: number): void;
-  sendNack(flow: Flow, psn: number): void;
+  /**
+   * Sends an ACK or NACK for `flow` carrying the cumulative `psn` back to the flow's
+   * sender; `trigger`, the data packet that prompted it, lends its sequence number as a
+   * selective ACK and its telemetry to echo.
+   */
+  sendAck(flow: Flow, psn: number, trigger?: Packet): void;
+  sendNack(flow: Flow, psn: number, trigger?: Packet): void;
   /** The receiver holds every packet below `flow.rcvNxt`: complete the messages this finishes. */
   deliverInOrder(flow: Flow): boolean;
   /** The sender may have something to send again. */
@@ -21,8 +25,8 @@ export interface LossRecovery {
   canSend(flow: Flow): boolean;
   /** Sender: the sequence number to transmit next; advances the sender state. */
   takeNextPsn(flow: Flow): number;
-  onAck(flow: Flow, ackPsn: number, nic: NicServices): void;
-  onNack(flow: Flow, psn: number, nic: NicServices): void;
+  onAck(flow: Flow, ack: Packet, nic: NicServices): void;
+  onNack(flow: Flow, nack: Packet, nic: NicServices): void;
   onTimeout(flow: Flow, nic: NicServices): void;
   /** Receiver: a data packet of `flow` arrived. */
   onData(flow: Flow, packet: Packet, nic: NicServices): void;

@@ -1,0 +1,33 @@
+import type { Flow } from '../flow.js';
+import type { Packet } from '../packet.js';
+
+/** What a congestion-control module asks of the NIC it runs in. */
+export interface CcServices {
+  sendCnp(flow: Flow): void;
+}
+
+/**
+ * Sender rate (and window) control of a queue pair. The module writes `flow.rateGbps`
+ * (the NIC paces packets at it) and may write `flow.windowPackets`; per-flow state lives
+ * in `flow.ccState`, created by `init`.
+ */
+export interface CongestionControl {
+  init(flow: Flow): void;
+  /** Sender: a data packet of `flow` goes on the wire. */
+  onSend(flow: Flow, packet: Packet): void;
+  /** Sender: an ACK (carrying echoed telemetry, if any) arrived. */
+  onAck(flow: Flow, ack: Packet): void;
+  /** Sender: a congestion notification arrived. */
+  onCnp(flow: Flow): void;
+  /** Receiver: a data packet arrived (a CNP may be due). */
+  onData(flow: Flow, packet: Packet, nic: CcServices): void;
+}
+
+/** No congestion control: line rate within the fixed window. */
+export class NoCongestionControl implements CongestionControl {
+  init(): void {}
+  onSend(): void {}
+  onAck(): void {}
+  onCnp(): void {}
+  onData(): void {}
+}

@@ -1,0 +1,19 @@
+import type { Packet } from '../packet.js';
+import type { BufferPolicy } from './flow-control.js';
+
+/** Lossy: one shared pool; a packet that does not fit is dropped. */
+export class DropTail implements BufferPolicy {
+  usedBytes = 0;
+
+  constructor(private readonly capacityBytes: number) {}
+
+  admit(packet: Packet): boolean {
+    if (this.usedBytes + packet.sizeBytes > this.capacityBytes) return false;
+    this.usedBytes += packet.sizeBytes;
+    return true;
+  }
+
+  release(packet: Packet): void {
+    this.usedBytes -= packet.sizeBytes;
+  }
+}

@@ -1,0 +1,35 @@
+import type { Rng } from '../../engine/index.js';
+import type { Packet } from '../packet.js';
+import type { Port } from '../port.js';
+import type { RoutingPolicy } from './routing-policy.js';
+
+/** The candidate with the fewest data bytes queued; ties broken by the seeded RNG. */
+export function leastLoaded(candidates: readonly Port[], rng: Rng): Port {
+  let best = candidates[0]!;
+  let bestBytes = best.dataQueuedBytes;
+  let ties = 1;
+  for (let i = 1; i < candidates.length; i++) {
+    const port = candidates[i]!;
+    const bytes = port.dataQueuedBytes;
+    if (bytes < bestBytes) {
+      best = port;
+      bestBytes = bytes;
+      ties = 1;
+    } else if (bytes === bestBytes && rng.int(++ties) === 0) {
+      best = port; // reservoir sampling: each tied port equally likely
+    }
+  }
+  return best;
+}
+
+/**
+ * Spectrum-X-style adaptive routing: every packet goes out of the equal-cost port whose
+ * egress queue holds the fewest bytes (the switch's local view of load).
+ */
+export class AdaptiveRouting implements RoutingPolicy {
+  constructor(private readonly rng: Rng) {}
+
+  choose(candidates: readonly Port[], _packet: Packet): Port {
+    return leastLoaded(candidates, this.rng);
+  }
+}

@@ -1,0 +1,42 @@
+import type { Rng, Simulator } from '../../engine/index.js';
+import type { Packet } from '../packet.js';
+import type { Port } from '../port.js';
+import { leastLoaded } from './adaptive.js';
+import type { RoutingPolicy, RoutingSwitch } from './routing-policy.js';
+
+interface Flowlet {
+  port: Port;
+  lastSeenPs: number;
+}
+
+/**
+ * Flowlet switching: a flow keeps its port while its packets come close together; after
+ * an idle gap longer than `gapPs` (in-flight packets have drained, so no reordering) it
+ * may move to the least-loaded port.
+ */
+export class FlowletRouting implements RoutingPolicy {
+  private readonly tables = new Map<RoutingSwitch, Map<number, Flowlet>>();
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly gapPs: number,
+    private readonly rng: Rng,
+  ) {}
+
+  choose(candidates: readonly Port[], packet: Packet, sw: RoutingSwitch): Port {
+    let table = this.tables.get(sw);
+    if (!table) this.tables.set(sw, (table = new Map()));
+    const now = this.sim.nowPs;
+    const entry = table.get(packet.hash);
+    if (entry && now - entry.lastSeenPs <= this.gapPs) {
+      entry.lastSeenPs = now;
+      return entry.port;
+    }
+    const port = leastLoaded(candidates, this.rng);
+    if (entry) {
+      entry.port = port;
+      entry.lastSeenPs = now;
+    } else table.set(packet.hash, { port, lastSeenPs: now });
+    return port;
+  }
+}
