@@ -4,7 +4,7 @@ export type FlowControlName = 'none' | 'pfc';
 export type LossRecoveryName = 'go-back-n' | 'selective' | 'ooo';
 export type CongestionControlName = 'none' | 'dcqcn' | 'telemetry';
 
-/** RED-style ECN marking on egress queue depth (DCQCN paper: Kmin 5 KB, Kmax 200 KB, Pmax 1%). */
+/** RED-style ECN marking on egress queue depth (defaults: NVIDIA Cumulus RoCE, Kmin 150 KB, Kmax 1.5 MB, Pmax 100%). */
 export interface EcnParams {
   enabled: boolean;
   kminBytes: number;

@@ -2,7 +2,8 @@ import type { FabricConfig } from './config.js';
 
 const common = {
   flowletGapUs: 5,
-  ecn: { enabled: false, kminBytes: 5 * 1024, kmaxBytes: 200 * 1024, pmax: 0.01 },
+  // NVIDIA's Cumulus RoCE defaults (the DCQCN paper's 5 KB / 200 KB / 1% were for 40G).
+  ecn: { enabled: false, kminBytes: 150 * 1000, kmaxBytes: 1500 * 1000, pmax: 1 },
   pfc: { alpha: 1 / 8, resumeOffsetBytes: 3 * 1024 },
   dcqcn: {
     cnpIntervalUs: 50,

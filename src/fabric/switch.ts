@@ -49,6 +49,12 @@ export class Switch implements NetworkNode, RoutingSwitch {
     );
   }
 
+  /** The equal-cost egress ports towards host `dst`: down if it is below, else every uplink. */
+  candidatesFor(dst: number): readonly Port[] {
+    const child = this.childOf(dst);
+    return child >= 0 ? this.downGroups[child]! : this.upPorts;
+  }
+
   get bufferBytes(): number {
     return this.bufferUsedBytes;
   }
@@ -59,8 +65,7 @@ export class Switch implements NetworkNode, RoutingSwitch {
       this.ctx.pool.release(packet);
       return;
     }
-    const child = this.childOf(packet.dstHost);
-    const candidates = child >= 0 ? this.downGroups[child]! : this.upPorts;
+    const candidates = this.candidatesFor(packet.dstHost);
     const port = candidates.length === 1 ? candidates[0]! : this.routing.choose(candidates, packet, this);
     if (packet.kind === PacketKind.Data) {
       if (!this.buffer.admit(packet, ingress)) {

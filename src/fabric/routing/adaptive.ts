@@ -24,7 +24,8 @@ export function leastLoaded(candidates: readonly Port[], rng: Rng): Port {
 
 /**
  * Spectrum-X-style adaptive routing: every packet goes out of the equal-cost port whose
- * egress queue holds the fewest bytes (the switch's local view of load).
+ * egress queue holds the fewest bytes. The view is local: a leaf cannot see the spine's
+ * downlink queues, which is what keeps it below ideal balance at full load.
  */
 export class AdaptiveRouting implements RoutingPolicy {
   constructor(private readonly rng: Rng) {}

@@ -4,6 +4,9 @@ import type { Packet } from '../packet.js';
 import { acknowledgeUpTo } from './go-back-n.js';
 import type { LossRecovery, NicServices } from './loss-recovery.js';
 
+/** How many windows beyond the oldest unacknowledged packet a sender may run ahead. */
+const REORDER_SPAN_WINDOWS = 4;
+
 /**
  * Selective repeat. Both variants let the receiver keep out-of-order packets (placing
  * them directly in memory) and ACK each arrival with the cumulative sequence number plus
@@ -27,7 +30,15 @@ export class SelectiveRepeat implements LossRecovery {
     const queue = flow.retransmitQueue;
     while (queue.length > 0 && (queue[0]! < flow.sndUna || flow.sacked.has(queue[0]!))) queue.shift();
     if (queue.length > 0) return true;
-    return flow.sndNxt < flow.postedEndPsn && flow.sndNxt - flow.sndUna < flow.windowPackets;
+    // The window counts packets in flight: selectively acknowledged ones have left the
+    // network even while a hole holds back the cumulative ACK (IRN's BDP-FC). The span
+    // beyond the oldest hole is capped, as a NIC's reorder bitmap is.
+    const outstanding = flow.sndNxt - flow.sndUna - flow.sacked.size;
+    return (
+      flow.sndNxt < flow.postedEndPsn &&
+      outstanding < flow.windowPackets &&
+      flow.sndNxt - flow.sndUna < REORDER_SPAN_WINDOWS * flow.windowPackets
+    );
   }
 
   /** Call only after canSend returned true. */
