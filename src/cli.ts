@@ -68,9 +68,15 @@ function main(argv: string[]): void {
   }
   if (seed !== undefined) spec = { ...spec, seed };
 
-  const result = runExperiment(spec, (r) =>
-    process.stderr.write(`fabsim: ${r.fabric} done in ${(r.wallMs / 1000).toFixed(1)} s (${r.events} events)\n`),
-  );
+  let result;
+  try {
+    result = runExperiment(spec, (r) =>
+      process.stderr.write(`fabsim: ${r.fabric} done in ${(r.wallMs / 1000).toFixed(1)} s (${r.events} events)\n`),
+    );
+  } catch (error) {
+    if (error instanceof SpecError) fail(error.message);
+    throw error;
+  }
   if (values.out !== undefined) writeResults(values.out, result);
   process.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatTable(result)}\n`);
 }

@@ -65,6 +65,7 @@ describe('bad input exits 2 with one line naming the field, and writes nothing',
     ['GPUs that do not fill whole leaves', good.replace('gpus: 8', 'gpus: 10'), /^fabsim: topology\.gpus: must be a multiple/],
     ['an unknown workload', good.replace('kind: allreduce', 'kind: telepathy'), /^fabsim: workload\.kind: expected one of/],
     ['more incast senders than GPUs', good.replace(/workload:.*\n/, 'workload: { kind: incast, senders: 8, bytes: 1MiB }\n'), /^fabsim: workload\.senders: /],
+    ['a PFC buffer too small for its headroom', good.replace('{ preset: ethernet, routing: spray }', '{ preset: roce, bufferBytesPerPort: 8KiB }'), /^fabsim: fabrics\.1\.bufferBytesPerPort: PFC needs/],
     ['YAML that does not parse', 'name: [unclosed', /^fabsim: spec: .* not valid YAML/],
   ])('%s', (_label, text, message) => {
     const out = join(dir, `out-${_label.replace(/\W+/g, '-')}`);

@@ -1,5 +1,7 @@
-import { PRESETS, type FabricConfig } from '../fabric/index.js';
-import type { FabricSpec } from './spec.js';
+import { psFromNs } from '../engine/index.js';
+import { pfcHeadroomBytes, PRESETS, type FabricConfig } from '../fabric/index.js';
+import { SpecError } from './load-spec.js';
+import type { ExperimentSpec, FabricSpec } from './spec.js';
 
 const MECHANISMS = new Set(['routing', 'flowControl', 'lossRecovery', 'cc']);
 
@@ -37,5 +39,19 @@ export function resolveFabrics(specs: FabricSpec[]): FabricConfig[] {
     const n = (seen.get(config.name) ?? 0) + 1;
     seen.set(config.name, n);
     return n === 1 ? config : { ...config, name: `${config.name}#${n}` };
+  });
+}
+
+/** Checks what only a resolved fabric on its topology can tell; throws SpecError naming the field. */
+export function checkFabrics(spec: ExperimentSpec): void {
+  resolveFabrics(spec.fabrics).forEach((config, i) => {
+    if (config.flowControl !== 'pfc') return;
+    const { linkGbps, linkDelayNs } = spec.topology;
+    const frame = config.mtuBytes + config.headerBytes;
+    const needed = pfcHeadroomBytes(config, linkGbps, psFromNs(linkDelayNs)) + frame;
+    if (config.bufferBytesPerPort < needed)
+      throw new SpecError(
+        `fabrics.${i}.bufferBytesPerPort: PFC needs at least ${needed} bytes per port at ${linkGbps} Gb/s and ${linkDelayNs} ns per hop (headroom plus one frame), got ${config.bufferBytesPerPort}`,
+      );
   });
 }

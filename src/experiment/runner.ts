@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { psFromUs, Simulator, usFromPs } from '../engine/index.js';
 import { Network, type FabricConfig } from '../fabric/index.js';
 import { createWorkload } from './create-workload.js';
-import { resolveFabrics } from './fabrics.js';
+import { checkFabrics, resolveFabrics } from './fabrics.js';
 import type { ExperimentResult, FabricResult } from './result.js';
 import type { ExperimentSpec } from './spec.js';
 
@@ -72,6 +72,7 @@ export function runFabric(spec: ExperimentSpec, config: FabricConfig): FabricRes
 
 /** Runs every fabric of the spec on the same topology and workload. */
 export function runExperiment(spec: ExperimentSpec, onResult?: (r: FabricResult) => void): ExperimentResult {
+  checkFabrics(spec);
   const results = resolveFabrics(spec.fabrics).map((config) => {
     const result = runFabric(spec, config);
     onResult?.(result);

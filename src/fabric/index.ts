@@ -10,3 +10,4 @@ export { Switch } from './switch.js';
 export { Nic } from './nic.js';
 export * from './topology/index.js';
 export type { NetworkNode, PacketSource } from './node.js';
+export { pfcHeadroomBytes } from './flow-control/index.js';

@@ -15,6 +15,8 @@ const RATE_WINDOW_PS = 2_000_000;
  * serialized: it holds buffer until it has left.
  */
 export class Port implements EventTarget {
+  /** PFC frames: MAC control, sent ahead of everything queued (after the frame in progress). */
+  private readonly macControl = new Fifo<Packet>();
   private readonly control = new Fifo<Packet>();
   private readonly data = new Fifo<Packet>();
   private current: Packet | null = null;
@@ -55,7 +57,8 @@ export class Port implements EventTarget {
     if (packet.kind === PacketKind.Data) {
       this.dataQueuedBytes += packet.sizeBytes;
       this.data.push(packet);
-    } else this.control.push(packet);
+    } else if (packet.kind === PacketKind.Pause) this.macControl.push(packet);
+    else this.control.push(packet);
     if (this.current === null) this.startNext();
   }
 
@@ -92,7 +95,7 @@ export class Port implements EventTarget {
   }
 
   private startNext(): void {
-    let packet = this.control.shift();
+    let packet = this.macControl.shift() ?? this.control.shift();
     if (packet === undefined && !this.paused) {
       packet = this.data.shift();
       if (packet === undefined && this.source !== null) {

@@ -8,14 +8,15 @@ export type { BufferPolicy, SendPause } from './flow-control.js';
 export { Pfc } from './pfc.js';
 
 /**
- * PFC headroom of a port: what keeps arriving after the switch decides to pause — the
- * PAUSE frame's own serialization and flight, the upstream's frame in progress, and a
- * round trip of the cable at line rate — plus one frame of slack.
+ * PFC headroom of a port: what can arrive from the packet that crossed the threshold on —
+ * that packet itself, the frame our port is sending when the PAUSE is due (the PAUSE waits
+ * for it), the PAUSE's serialization and a round trip of the cable at line rate, and the
+ * frame the upstream had started when the PAUSE reached it.
  */
 export function pfcHeadroomBytes(config: FabricConfig, rateGbps: number, linkDelayPs: number): number {
   const frame = config.mtuBytes + config.headerBytes;
   const inFlightPs = 2 * linkDelayPs + serializationPs(config.controlBytes, rateGbps);
-  return Math.ceil(bytesInPs(inFlightPs, rateGbps)) + 2 * frame;
+  return Math.ceil(bytesInPs(inFlightPs, rateGbps)) + 3 * frame;
 }
 
 export function createBufferPolicy(
