@@ -40,6 +40,8 @@ export class Network {
       ecnRng: rngStream(seed, 'ecn'),
     };
     this.topology = buildTopology(topologySpec, this.ctx, createRouting(config, sim, seed), seed);
+    let portId = 0;
+    for (const sw of this.topology.switches) for (const port of sw.ports) port.id = portId++;
     this.portSalt = seed32(seed, 'udp-source-ports');
     const windowBytes = config.windowBytes ?? this.bdpBytes(this.topology.maxHops);
     this.windowPackets = Math.max(1, Math.ceil(windowBytes / config.mtuBytes));

@@ -13,8 +13,11 @@ export const PacketKind = {
 
 /** In-band telemetry: at most this many hops are stamped (HPCC's maxHop). */
 export const MAX_INT_HOPS = 5;
-/** Per hop: egress queue bytes, measured egress rate (Gb/s), link rate (Gb/s). */
-export const INT_FIELDS = 3;
+/**
+ * Per hop: egress port id, queue bytes, cumulative tx bytes, timestamp (ps), link rate
+ * (Gb/s), and the rate the switch measured on that port (Gb/s).
+ */
+export const INT_FIELDS = 6;
 export type PacketKind = (typeof PacketKind)[keyof typeof PacketKind];
 
 /**
@@ -50,13 +53,17 @@ export class Packet {
   int: Float64Array | null = null;
 
   /** Appends a telemetry record for the egress port the packet is leaving. */
-  stampInt(queueBytes: number, txRateGbps: number, rateGbps: number): void {
+  stampInt(portId: number, queueBytes: number, txBytes: number, timePs: number, rateGbps: number, measuredGbps: number): void {
     if (this.intHops >= MAX_INT_HOPS) return;
     this.int ??= new Float64Array(MAX_INT_HOPS * INT_FIELDS);
+    const int = this.int;
     const o = this.intHops++ * INT_FIELDS;
-    this.int[o] = queueBytes;
-    this.int[o + 1] = txRateGbps;
-    this.int[o + 2] = rateGbps;
+    int[o] = portId;
+    int[o + 1] = queueBytes;
+    int[o + 2] = txBytes;
+    int[o + 3] = timePs;
+    int[o + 4] = rateGbps;
+    int[o + 5] = measuredGbps;
   }
 
   /** Copies another packet's telemetry (an ACK echoing its data packet's). */

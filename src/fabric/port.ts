@@ -40,6 +40,9 @@ export class Port implements EventTarget {
   pausedPs = 0;
   private pausedSincePs = 0;
 
+  /** Unique within a network (set once it is built), so telemetry can tell ports apart. */
+  id = -1;
+
   constructor(
     private readonly sim: Simulator,
     readonly owner: NetworkNode,

@@ -45,6 +45,8 @@ export const PRESETS: Record<string, FabricConfig> = {
     lossRecovery: 'go-back-n',
     cc: 'dcqcn',
     ecn: { ...common.ecn, enabled: true },
+    // A RoCE NIC has no congestion window: DCQCN paces the rate, and the PSN space (2^23 packets) is the only bound.
+    windowBytes: 2 ** 23 * 4096,
   },
   /** Spectrum-X-style: per-packet adaptive routing, PFC as a backstop, telemetry CC, out-of-order placement NIC. */
   'spectrum-x': {

@@ -89,8 +89,10 @@ export class Switch implements NetworkNode, RoutingSwitch {
       packet.ecn = true;
       metrics.ecnMarks++;
     }
-    if (config.cc === 'telemetry')
-      packet.stampInt(port.dataQueuedBytes, port.txRateGbpsAt(this.ctx.sim.nowPs), port.rateGbps);
+    if (config.cc === 'telemetry') {
+      const now = this.ctx.sim.nowPs;
+      packet.stampInt(port.id, port.dataQueuedBytes, port.txBytes, now, port.rateGbps, port.txRateGbpsAt(now));
+    }
   }
 
   private sendPause(portIndex: number, pause: boolean): void {

@@ -1,11 +1,14 @@
 import type { Simulator } from '../../engine/index.js';
 import type { TelemetryParams } from '../config.js';
 import type { Flow } from '../flow.js';
-import { INT_FIELDS, type Packet } from '../packet.js';
+import { INT_FIELDS, MAX_INT_HOPS, type Packet } from '../packet.js';
 import type { CongestionControl } from './congestion-control.js';
 
 /** Per-flow state of the HPCC-style controller. */
 interface TelemetryState {
+  /** The previous ACK's telemetry, per hop position. */
+  prev: Float64Array;
+  prevHops: number;
   /** Smoothed normalized utilization U of the most loaded hop. */
   utilization: number;
   /** Reference rate R_ref, committed once per round trip. */
@@ -13,21 +16,20 @@ interface TelemetryState {
   incStage: number;
   /** ACKs beyond this sequence number start a new round trip (a committed update). */
   lastUpdatePsn: number;
-  lastAckPs: number;
 }
 
 /**
- * Telemetry-driven congestion control in the style of HPCC (SIGCOMM'19), as Spectrum-X's
- * NIC-run, switch-fed CC is described (the production algorithm is proprietary).
- * Switches stamp each data packet with each hop's egress queue, measured egress rate and
- * link rate; the ACK echoes them. Per hop j: u_j = txRate_j/B_j + q_j/(B_j·T); U is the
- * max, smoothed over one base RTT T. If U ≥ η (or after maxStage additive steps) the rate
- * becomes R_ref·η/U + R_AI, else R_ref + R_AI; R_ref is committed once per RTT and every
- * ACK in between reacts from it ("fast react").
+ * Telemetry-driven congestion control after HPCC (SIGCOMM'19), as Spectrum-X's NIC-run,
+ * switch-fed CC is described (the production algorithm is proprietary). Switches stamp
+ * each data packet with each hop's port, queue, tx byte counter, time and link rate; the
+ * ACK echoes them. Per hop j: u_j = txRate_j/B_j + min(q_j, q'_j)/(B_j·T), with txRate_j
+ * from the difference to the previous ACK's record of the same port; U is the max,
+ * smoothed over one base RTT T. If U ≥ η (or after maxStage additive steps) the rate is
+ * R_ref·η/U + R_AI, else R_ref + R_AI; R_ref is committed once per RTT and every ACK in
+ * between reacts from it ("fast react").
  *
- * Unlike HPCC, the switch measures its own egress rate rather than the sender differencing
- * two packets' byte counters: under per-packet adaptive routing consecutive packets of a
- * flow cross different ports, so their counters are not comparable.
+ * Under per-packet adaptive routing consecutive packets cross different ports, whose
+ * counters cannot be differenced; there the hop's rate as the switch measured it is used.
  */
 export class TelemetryCc implements CongestionControl {
   constructor(
@@ -37,11 +39,12 @@ export class TelemetryCc implements CongestionControl {
 
   init(flow: Flow): void {
     const state: TelemetryState = {
-      utilization: 0,
+      prev: new Float64Array(MAX_INT_HOPS * INT_FIELDS),
+      prevHops: 0,
+      utilization: 1,
       refRateGbps: flow.lineRateGbps,
       incStage: 0,
       lastUpdatePsn: -1,
-      lastAckPs: this.sim.nowPs,
     };
     flow.ccState = state;
   }
@@ -52,21 +55,35 @@ export class TelemetryCc implements CongestionControl {
 
   onAck(flow: Flow, ack: Packet): void {
     const int = ack.int;
-    if (ack.intHops === 0 || int === null) return;
+    const hops = ack.intHops;
+    if (hops === 0 || int === null) return;
     const s = flow.ccState as TelemetryState;
+    const prev = s.prev;
     const T = flow.baseRttPs;
-    let u = 0;
-    for (let j = 0; j < ack.intHops; j++) {
-      const o = j * INT_FIELDS;
-      const rateGbps = int[o + 2]!;
-      const uj = int[o + 1]! / rateGbps + (int[o]! * 8_000) / (rateGbps * T);
-      if (uj > u) u = uj;
+    if (s.prevHops === hops) {
+      let u = 0;
+      let tauPs = 0;
+      for (let j = 0; j < hops; j++) {
+        const o = j * INT_FIELDS;
+        const samePort = int[o] === prev[o];
+        const dtPs = int[o + 3]! - prev[o + 3]!;
+        const rateGbps = int[o + 4]!;
+        const txGbps = samePort && dtPs > 0 ? ((int[o + 2]! - prev[o + 2]!) * 8_000) / dtPs : int[o + 5]!;
+        const queueBytes = samePort ? Math.min(int[o + 1]!, prev[o + 1]!) : int[o + 1]!;
+        const uj = txGbps / rateGbps + (queueBytes * 8_000) / (rateGbps * T);
+        if (uj > u) {
+          u = uj;
+          tauPs = dtPs;
+        }
+      }
+      if (tauPs > 0) {
+        const tau = Math.min(tauPs, T);
+        s.utilization = (s.utilization * (T - tau) + u * tau) / T;
+        this.updateRate(flow, s, ack.psn);
+      }
     }
-    const now = this.sim.nowPs;
-    const tau = Math.min(now - s.lastAckPs, T);
-    s.lastAckPs = now;
-    s.utilization = (s.utilization * (T - tau) + u * tau) / T;
-    this.updateRate(flow, s, ack.psn);
+    prev.set(int.subarray(0, hops * INT_FIELDS));
+    s.prevHops = hops;
   }
 
   private updateRate(flow: Flow, s: TelemetryState, ackPsn: number): void {

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { psFromUs, Simulator, usFromPs } from '../src/engine/index.js';
+import { Network, PRESETS, type FabricConfig, type Flow } from '../src/fabric/index.js';
+import { Dcqcn } from '../src/fabric/cc/index.js';
+import { resolveFabric, runFabric, type FabricResult } from '../src/experiment/index.js';
+import { spec } from './helpers.js';
+
+const leafSpine = (gpus: number, gpusPerLeaf: number, extra: Record<string, unknown> = {}) => ({
+  kind: 'leaf-spine' as const,
+  gpus,
+  gpusPerLeaf,
+  oversubscription: 1,
+  linkGbps: 100,
+  linkDelayNs: 500,
+  ...extra,
+});
+
+function run(fabric: unknown, topology: Record<string, unknown>, workload: Record<string, unknown>): FabricResult {
+  const s = spec({ topology, fabrics: [fabric], workload });
+  return runFabric(s, resolveFabric(s.fabrics[0]!));
+}
+
+const jain = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) ** 2 / (xs.length * xs.reduce((a, b) => a + b * b, 0));
+
+describe('DCQCN reaction point', () => {
+  function dcqcnFlow() {
+    const sim = new Simulator();
+    const net = new Network(sim, leafSpine(2, 2), PRESETS.roce!, 1);
+    const flow = net.openFlow(0, 1);
+    return { sim, flow, dcqcn: new Dcqcn(sim, PRESETS.roce!.dcqcn), p: PRESETS.roce!.dcqcn };
+  }
+
+  it('one CNP cuts the rate to rate × (1 − α/2) and remembers the old rate as target', () => {
+    const { flow, dcqcn, p } = dcqcnFlow();
+    dcqcn.init(flow);
+    expect(flow.rateGbps).toBe(100);
+    dcqcn.onCnp(flow); // α starts at 1
+    expect(flow.rateGbps).toBe(100 * (1 - 1 / 2));
+    const state = flow.ccState as { alpha: number; targetGbps: number };
+    expect(state.targetGbps).toBe(100);
+    expect(state.alpha).toBeCloseTo((1 - p.g) * 1 + p.g, 12);
+    state.alpha = 0.3;
+    dcqcn.onCnp(flow);
+    expect(flow.rateGbps).toBeCloseTo(50 * (1 - 0.3 / 2), 12);
+  });
+
+  it('recovers by fast recovery: each timer period halves the gap to the target', () => {
+    const { sim, flow, dcqcn, p } = dcqcnFlow();
+    dcqcn.init(flow);
+    dcqcn.onCnp(flow); // 100 → 50, target 100
+    sim.runUntil(psFromUs(p.increaseIntervalUs) + 1);
+    expect(flow.rateGbps).toBeCloseTo(75, 9);
+    sim.runUntil(psFromUs(2 * p.increaseIntervalUs) + 1);
+    expect(flow.rateGbps).toBeCloseTo(87.5, 9);
+  });
+});
+
+describe('ECMP collisions against per-packet load balancing', () => {
+  const topology = leafSpine(64, 8);
+  const workload = { kind: 'permutation', bytes: '2MiB' };
+
+  it('a permutation under per-flow ECMP runs at about 1/E[max link load]; adaptive routing with out-of-order placement does not collide', () => {
+    // 64 GPUs, 16 per leaf, 400 Gb/s: balls-into-bins puts E[max load] near 4 (FABRIC-NOTES §2).
+    const big = leafSpine(64, 16, { linkGbps: 400 });
+    const ethernet = run('ethernet', big, { kind: 'permutation', bytes: '4MiB' });
+    const spectrumX = run('spectrum-x', big, { kind: 'permutation', bytes: '4MiB' });
+    expect(ethernet.effectiveBandwidth).toBeGreaterThan(0.15);
+    expect(ethernet.effectiveBandwidth).toBeLessThan(0.45);
+    expect(spectrumX.effectiveBandwidth).toBeGreaterThan(0.7);
+    expect(spectrumX.effectiveBandwidth).toBeGreaterThan(2.5 * ethernet.effectiveBandwidth);
+    expect(spectrumX.drops + ethernet.drops).toBe(0);
+  });
+
+  it('spraying under go-back-N turns reordering into NACKs and spurious retransmissions; out-of-order placement sends nothing twice', () => {
+    const gbn = run({ preset: 'ethernet', routing: 'spray' }, topology, workload);
+    const ooo = run({ preset: 'ethernet', routing: 'spray', lossRecovery: 'ooo' }, topology, workload);
+    expect(gbn.drops).toBe(0);
+    expect(gbn.nacks).toBeGreaterThan(0);
+    expect(gbn.spuriousRetransmits).toBeGreaterThan(0);
+    expect(ooo.drops).toBe(0);
+    expect(ooo.outOfOrderArrivals).toBeGreaterThan(0);
+    expect(ooo.spuriousRetransmits).toBe(0);
+    expect(ooo.retransmits).toBe(0);
+    expect(ooo.completionUs).toBeLessThan(gbn.completionUs);
+  });
+});
+
+describe('every mechanism setting changes what it should', () => {
+  const congested = { topology: leafSpine(32, 8), workload: { kind: 'incast', senders: 16, bytes: '1MiB' } };
+
+  it('congestion control: none, dcqcn and telemetry give different runs; both controllers keep queues shorter than none', () => {
+    const [none, dcqcn, telemetry] = (['none', 'dcqcn', 'telemetry'] as const).map((cc) =>
+      run({ preset: 'roce', cc }, congested.topology, congested.workload),
+    );
+    expect(new Set([none!.completionUs, dcqcn!.completionUs, telemetry!.completionUs]).size).toBe(3);
+    expect(dcqcn!.cnps).toBeGreaterThan(0);
+    expect(none!.cnps).toBe(0);
+    expect(telemetry!.cnps).toBe(0);
+    expect(dcqcn!.maxQueueBytes).toBeLessThan(none!.maxQueueBytes);
+    expect(telemetry!.maxQueueBytes).toBeLessThan(none!.maxQueueBytes);
+  });
+
+  it('routing: ecmp, spray and adaptive give different runs on a permutation', () => {
+    const results = (['ecmp', 'spray', 'adaptive'] as const).map((routing) =>
+      run({ preset: 'spectrum-x', routing }, leafSpine(64, 8), { kind: 'permutation', bytes: '1MiB' }),
+    );
+    expect(new Set(results.map((r) => r.completionUs)).size).toBe(3);
+    expect(results[2]!.completionUs).toBeLessThan(results[0]!.completionUs);
+  });
+});
+
+describe('DCQCN shares a bottleneck fairly', () => {
+  it("8→1 incast: Jain's index of the senders' throughput over the second half is at least 0.9", () => {
+    const sim = new Simulator();
+    const net = new Network(sim, leafSpine(16, 16), PRESETS.roce!, 1);
+    const bytes = 8 << 20;
+    const flows: Flow[] = [];
+    for (let src = 1; src <= 8; src++) {
+      const flow = net.openFlow(src, 0);
+      net.send(flow, bytes);
+      flows.push(flow);
+    }
+    // All flows are active until about 8 × 8 MiB at 100 Gb/s ≈ 5.4 ms.
+    const idealUs = (8 * bytes * 8) / 100e3;
+    sim.runUntil(psFromUs(0.5 * idealUs));
+    const mid = flows.map((f) => f.rcvNxt);
+    sim.runUntil(psFromUs(0.9 * idealUs));
+    const received = flows.map((f, i) => f.rcvNxt - mid[i]!);
+    expect(Math.min(...received)).toBeGreaterThan(0);
+    expect(jain(received)).toBeGreaterThanOrEqual(0.9);
+    expect(net.metrics.cnps).toBeGreaterThan(0);
+  });
+});
+
+describe('PFC congestion spreading', () => {
+  /**
+   * Six GPUs of leaf 0 send to GPU 8 on leaf 1 while GPU 7 (leaf 0) sends to GPU 9 (leaf 1).
+   * One spine, packets sprayed over its eight links to leaf 1: the victim shares those
+   * links with the incast, but not the congested port towards GPU 8.
+   */
+  function victimFctUs(overrides: Partial<FabricConfig>, withIncast: boolean): number {
+    const config: FabricConfig = { ...PRESETS.roce!, routing: 'spray', lossRecovery: 'ooo', bufferBytesPerPort: 128 * 1024, ...overrides };
+    const sim = new Simulator();
+    const net = new Network(sim, leafSpine(16, 8, { spines: 1 }), config, 1);
+    if (withIncast) for (let src = 1; src <= 6; src++) net.send(net.openFlow(src, 8), 4 << 20);
+    let doneUs = -1;
+    net.send(net.openFlow(7, 9), 2 << 20, (t) => (doneUs = usFromPs(t)));
+    sim.run();
+    return doneUs;
+  }
+
+  it('a victim flow is slowed by pauses under PFC alone, and recovers with congestion control', () => {
+    const alone = victimFctUs({ cc: 'none' }, false);
+    const spread = victimFctUs({ cc: 'none' }, true);
+    const dcqcn = victimFctUs({ cc: 'dcqcn' }, true);
+    const telemetry = victimFctUs({ cc: 'telemetry' }, true);
+    expect(spread).toBeGreaterThan(3 * alone);
+    expect(dcqcn).toBeLessThan(0.5 * spread);
+    expect(telemetry).toBeLessThan(0.5 * spread);
+  });
+});
