@@ -45,6 +45,19 @@ describe('fabsim run', () => {
     expect(JSON.parse(r.stdout).seed).toBe(9);
   });
 
+  it('a list of workloads gives a row per workload and fabric, labelled', () => {
+    const phases = good.replace(/workload:.*\n/, 'workload: [{ kind: allreduce, bytes: 64KiB }, { kind: permutation, bytes: 64KiB, }]\n');
+    const r = cli('run', specFile('phases.yaml', phases), '--json');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout).results.map((x: { workload: string; fabric: string }) => `${x.workload} | ${x.fabric}`);
+    expect(rows).toEqual([
+      'allreduce/ring 64KiB | ethernet',
+      'allreduce/ring 64KiB | ethernet+spray',
+      'permutation 64KiB | ethernet',
+      'permutation 64KiB | ethernet+spray',
+    ]);
+  });
+
   it('prints a table by default', () => {
     const r = cli('run', specFile('table.yaml', good));
     expect(r.code).toBe(0);

@@ -2,16 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/engine/index.js';
 import { Network } from '../src/fabric/index.js';
 import { createWorkload, resolveFabric, type ExperimentSpec } from '../src/experiment/index.js';
-import { spec } from './helpers.js';
+import { simulate, spec } from './helpers.js';
 
-function simulate(s: ExperimentSpec) {
-  const sim = new Simulator();
-  const net = new Network(sim, s.topology, resolveFabric(s.fabrics[0]!), s.seed);
-  const workload = createWorkload(s.workload, net.gpus, s.seed);
-  workload.start(net);
-  const reason = sim.run();
-  return { net, workload, reason, m: net.metrics };
-}
 
 describe('conservation of packets and bytes', () => {
   it.each([

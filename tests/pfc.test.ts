@@ -3,16 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/engine/index.js';
 import { Network, PRESETS } from '../src/fabric/index.js';
 import { createWorkload, resolveFabric, validateSpec, type ExperimentSpec } from '../src/experiment/index.js';
-import { spec } from './helpers.js';
+import { simulate, spec } from './helpers.js';
 
-function simulate(s: ExperimentSpec) {
-  const sim = new Simulator();
-  const net = new Network(sim, s.topology, resolveFabric(s.fabrics[0]!), s.seed);
-  const workload = createWorkload(s.workload, net.gpus, s.seed);
-  workload.start(net);
-  sim.run();
-  return { net, workload, m: net.metrics };
-}
 
 describe('incast on lossless fabrics', () => {
   it.each(['roce', 'spectrum-x'])('%s: 24→1 with a shallow buffer drops nothing, pauses, and completes every flow', (preset) => {

@@ -30,11 +30,11 @@ function runRing(document: Record<string, unknown>) {
   const s = spec(document);
   const sim = new Simulator();
   const net = new Network(sim, s.topology, resolveFabric(s.fabrics[0]!), s.seed);
-  const workload = createWorkload(s.workload, net.gpus, s.seed);
+  const workload = createWorkload(s.workload[0]!, net.gpus, s.seed);
   workload.start(net);
   sim.run();
   const gpus = Array.from({ length: workload.ranks }, (_, i) => i);
-  const bytes = (s.workload as { bytes: number }).bytes;
+  const bytes = s.workload[0]!.bytes;
   return { net, workload, tookUs: usFromPs(workload.finishedPs), model: alphaBetaUs(net, gpus, bytes) };
 }
 

@@ -15,16 +15,19 @@ function valueAt(document: unknown, path: PropertyKey[]): unknown {
 }
 
 function describeIssue(issue: z.core.$ZodIssue, document: unknown): string {
-  const where = issue.path.map(String).join('.');
+  // A single workload is validated as a list of one: name it as the user wrote it.
+  const single = !Array.isArray((document as { workload?: unknown }).workload);
+  const path = single && issue.path[0] === 'workload' && issue.path[1] === 0 ? ['workload', ...issue.path.slice(2)] : issue.path;
+  issue = { ...issue, path } as z.core.$ZodIssue;
+  const where = path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.map((k) => (where ? `${where}.${k}` : k));
     return `${keys.join(', ')}: unknown field`;
   }
   if (issue.code === 'invalid_type') {
-    const value = valueAt(document, issue.path);
-    return value === undefined
-      ? `${where}: required, expected ${issue.expected}`
-      : `${where}: expected ${issue.expected}, got ${JSON.stringify(value)}`;
+    const value = valueAt(document, path);
+    const expected = where === 'workload' ? 'a workload object or a list of them' : issue.expected;
+    return value === undefined ? `${where}: required, expected ${expected}` : `${where}: expected ${expected}, got ${JSON.stringify(value)}`;
   }
   // Our own messages may already start with the field's path.
   if (!where || issue.message.startsWith(`${where}`)) return issue.message;

@@ -1,6 +1,8 @@
 /** One fabric's outcome. Field names and units are a stable contract for scripts. */
 export interface FabricResult {
   fabric: string;
+  /** Which workload of the spec this row measured, e.g. "allreduce/ring 64MiB x4". */
+  workload: string;
   /** False when a limit stopped the run (or it stalled) before the workload finished. */
   completed: boolean;
   /** When the last message of the workload was delivered. */
@@ -41,6 +43,7 @@ export interface ExperimentResult {
   experiment: string;
   seed: number;
   topology: Record<string, unknown>;
-  workload: Record<string, unknown>;
+  /** The workload as specified, or the list of them. */
+  workload: Record<string, unknown> | Record<string, unknown>[];
   results: FabricResult[];
 }

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { psFromUs, Simulator, usFromPs } from '../engine/index.js';
 import { Network, type FabricConfig } from '../fabric/index.js';
-import { createWorkload } from './create-workload.js';
+import { createWorkload, workloadLabel } from './create-workload.js';
 import { checkFabrics, resolveFabrics } from './fabrics.js';
 import type { ExperimentResult, FabricResult } from './result.js';
-import type { ExperimentSpec } from './spec.js';
+import type { ExperimentSpec, WorkloadSpec } from './spec.js';
 
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
@@ -22,12 +22,12 @@ function maxQueueBytes(net: Network): number {
   return max;
 }
 
-/** Runs the spec's workload on one fabric, in a fresh simulator. */
-export function runFabric(spec: ExperimentSpec, config: FabricConfig): FabricResult {
+/** Runs one workload of the spec (default its first) on one fabric, in a fresh simulator. */
+export function runFabric(spec: ExperimentSpec, config: FabricConfig, workloadSpec: WorkloadSpec = spec.workload[0]!): FabricResult {
   const started = performance.now();
   const sim = new Simulator();
   const net = new Network(sim, spec.topology, config, spec.seed);
-  const workload = createWorkload(spec.workload, net.gpus, spec.seed);
+  const workload = createWorkload(workloadSpec, net.gpus, spec.seed);
   workload.start(net);
   sim.run({
     maxTimePs: spec.limits.maxTimeUs === undefined ? undefined : psFromUs(spec.limits.maxTimeUs),
@@ -43,6 +43,7 @@ export function runFabric(spec: ExperimentSpec, config: FabricConfig): FabricRes
   const us = (ns: number) => round(ns / 1e3);
   return {
     fabric: config.name,
+    workload: workloadLabel(workloadSpec),
     completed,
     completionUs: round(timeUs),
     algbwGBps: round(algbwGBps),
@@ -70,13 +71,16 @@ export function runFabric(spec: ExperimentSpec, config: FabricConfig): FabricRes
   };
 }
 
-/** Runs every fabric of the spec on the same topology and workload. */
+/** Runs every workload of the spec on every fabric, on the same topology. */
 export function runExperiment(spec: ExperimentSpec, onResult?: (r: FabricResult) => void): ExperimentResult {
   checkFabrics(spec);
-  const results = resolveFabrics(spec.fabrics).map((config) => {
-    const result = runFabric(spec, config);
-    onResult?.(result);
-    return result;
-  });
-  return { experiment: spec.name, seed: spec.seed, topology: spec.topology, workload: spec.workload, results };
+  const fabrics = resolveFabrics(spec.fabrics);
+  const results = spec.workload.flatMap((workload) =>
+    fabrics.map((config) => {
+      const result = runFabric(spec, config, workload);
+      onResult?.(result);
+      return result;
+    }),
+  );
+  return { experiment: spec.name, seed: spec.seed, topology: spec.topology, workload: spec.workload.length === 1 ? spec.workload[0]! : spec.workload, results };
 }

@@ -28,7 +28,7 @@ const leafSpine = z.strictObject({
 });
 
 const topology = z
-  .discriminatedUnion('kind', [leafSpine], { error: 'topology.kind: expected one of "leaf-spine"' })
+  .discriminatedUnion('kind', [leafSpine], { error: 'expected one of "leaf-spine"' })
   .transform((t, ctx) => {
     const resolved = { ...t, gpusPerLeaf: t.gpusPerLeaf ?? Math.min(t.gpus, 32) };
     try {
@@ -95,8 +95,10 @@ const allreduce = z.strictObject({
   algorithm: z.enum(['ring']).default('ring'),
   bytes: size,
   channels: positiveInt.default(1),
-  /** Ranks 0..ranks-1 on GPUs 0..ranks-1; default every GPU. */
+  /** How many GPUs take part; default every GPU. */
   ranks: z.number().int().min(2).optional(),
+  /** packed: rank r on GPU r; random: ranks on a seeded random choice of GPUs (a fragmented job). */
+  placement: z.enum(['packed', 'random']).default('packed'),
 });
 const permutation = z.strictObject({ kind: z.literal('permutation'), bytes: size });
 const incast = z.strictObject({
@@ -105,9 +107,11 @@ const incast = z.strictObject({
   bytes: size,
   target: z.number().int().nonnegative().default(0),
 });
-const workload = z.discriminatedUnion('kind', [allreduce, permutation, incast], {
-  error: 'workload.kind: expected one of "allreduce", "permutation", "incast"',
+const workloadSchema = z.discriminatedUnion('kind', [allreduce, permutation, incast], {
+  error: 'expected one of "allreduce", "permutation", "incast"',
 });
+/** One workload, or a list of them measured one after another (phases), each on a fresh fabric. */
+const workloads = z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(workloadSchema).min(1));
 
 export const experimentSchema = z
   .strictObject({
@@ -115,20 +119,21 @@ export const experimentSchema = z
     seed: z.number().int().nonnegative().default(1),
     topology,
     fabrics: z.array(fabric).min(1),
-    workload,
+    workload: workloads,
     limits: z.strictObject({ maxTimeUs: positive.optional(), maxEvents: positiveInt.optional() }).default({}),
   })
   .superRefine((spec, ctx) => {
     const gpus = spec.topology.gpus;
-    const w = spec.workload;
-    const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: ['workload', path], message });
-    if (w.kind === 'allreduce' && w.ranks !== undefined && w.ranks > gpus) fail('ranks', `must be at most topology.gpus (${gpus})`);
-    if (w.kind === 'incast') {
-      if (w.senders >= gpus) fail('senders', `must be less than topology.gpus (${gpus})`);
-      if (w.target >= gpus) fail('target', `must be a GPU index below topology.gpus (${gpus})`);
-    }
+    spec.workload.forEach((w, i) => {
+      const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: ['workload', i, path], message });
+      if (w.kind === 'allreduce' && w.ranks !== undefined && w.ranks > gpus) fail('ranks', `must be at most topology.gpus (${gpus})`);
+      if (w.kind === 'incast') {
+        if (w.senders >= gpus) fail('senders', `must be less than topology.gpus (${gpus})`);
+        if (w.target >= gpus) fail('target', `must be a GPU index below topology.gpus (${gpus})`);
+      }
+    });
   });
 
 export type ExperimentSpec = z.output<typeof experimentSchema>;
 export type FabricSpec = z.output<typeof fabricOverrides>;
-export type WorkloadSpec = ExperimentSpec['workload'];
+export type WorkloadSpec = ExperimentSpec['workload'][number];

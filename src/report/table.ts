@@ -24,11 +24,13 @@ const COLUMNS: Column[] = [
 
 /** The terminal table: one row per fabric, right-aligned numbers. */
 export function formatTable(result: ExperimentResult): string {
-  const rows = result.results.map((r) => COLUMNS.map((c) => c.value(r)));
-  const widths = COLUMNS.map((c, i) => Math.max(c.header.length, ...rows.map((row) => row[i]!.length)));
+  const several = new Set(result.results.map((r) => r.workload)).size > 1;
+  const columns = several ? [{ header: 'workload', value: (r: FabricResult) => r.workload }, ...COLUMNS] : COLUMNS;
+  const rows = result.results.map((r) => columns.map((c) => c.value(r)));
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
-  const title = `${result.experiment} (seed ${result.seed})`;
+    cells.map((cell, i) => (i < columns.length - COLUMNS.length + 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  const title = `${result.experiment} (seed ${result.seed})${several ? '' : `: ${result.results[0]?.workload ?? ''}`}`;
   const notes = result.results.some((r) => !r.completed) ? ['> : stopped by a limit before the workload finished'] : [];
-  return [title, line(COLUMNS.map((c) => c.header)), ...rows.map(line), ...notes].join('\n');
+  return [title, line(columns.map((c) => c.header)), ...rows.map(line), ...notes].join('\n');
 }
