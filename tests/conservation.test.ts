@@ -11,14 +11,14 @@ describe('conservation of packets and bytes', () => {
     ['a 15→1 incast', '24KiB', { kind: 'incast', senders: 15, bytes: '256KiB' }],
     ['a ring all-reduce over 4 channels', '2KiB', { kind: 'allreduce', bytes: '4MiB', channels: 4 }],
   ])('%s with %s of buffer per port: sent = delivered + dropped, every message completes', (_label, buffer, workload) => {
-    const { net, workload: w, reason, m } = simulate(
+    const { net, workload: w, stop, m } = simulate(
       spec({
         topology: { kind: 'leaf-spine', gpus: 32, gpusPerLeaf: 8, oversubscription: 4, linkGbps: 100, linkDelayNs: 200 },
         fabrics: [{ preset: 'ethernet', bufferBytesPerPort: buffer }],
         workload,
       }),
     );
-    expect(reason).toBe('idle');
+    expect(stop).toBe('idle');
     expect(w.finished).toBe(true);
     expect(m.messagesDelivered).toBe(m.messagesPosted);
     expect(m.bytesDelivered).toBe(w.totalBytes);

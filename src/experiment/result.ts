@@ -17,6 +17,8 @@ export interface FabricResult {
   /** Message completion time: posted to last byte delivered. */
   fctUs: { p50: number; p99: number; max: number };
   bytesDelivered: number;
+  /** Data packets NICs put on the wire, retransmissions included. */
+  dataPackets: number;
   /** Payload bytes NICs put on the wire, retransmissions included. */
   bytesSent: number;
   bytesDropped: number;

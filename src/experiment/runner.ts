@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { psFromUs, Simulator, usFromPs } from '../engine/index.js';
+import { psFromUs, Simulator, TypedEventQueue, usFromPs, type EventQueue, type StopReason } from '../engine/index.js';
 import { Network, type FabricConfig } from '../fabric/index.js';
 import { createWorkload, workloadLabel } from './create-workload.js';
 import { checkFabrics, resolveFabrics } from './fabrics.js';
 import type { ExperimentResult, FabricResult } from './result.js';
 import type { ExperimentSpec, WorkloadSpec } from './spec.js';
+import type { Workload } from '../workloads/index.js';
 
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
@@ -22,17 +23,47 @@ function maxQueueBytes(net: Network): number {
   return max;
 }
 
-/** Runs one workload of the spec (default its first) on one fabric, in a fresh simulator. */
-export function runFabric(spec: ExperimentSpec, config: FabricConfig, workloadSpec: WorkloadSpec = spec.workload[0]!): FabricResult {
+/** A finished (or stopped) simulation of one workload on one fabric, to summarize or inspect. */
+export interface FabricRun {
+  sim: Simulator;
+  net: Network;
+  workload: Workload;
+  config: FabricConfig;
+  workloadSpec: WorkloadSpec;
+  /** Why the simulator returned: 'idle' when everything ran to the end. */
+  stop: StopReason;
+  /** Wall time to build the fabric and workload, and in all. */
+  buildMs: number;
+  wallMs: number;
+}
+
+/** Simulates one workload of the spec (default its first) on one fabric, in a fresh simulator. */
+export function simulateFabric(
+  spec: ExperimentSpec,
+  config: FabricConfig,
+  workloadSpec: WorkloadSpec = spec.workload[0]!,
+  queue: EventQueue = new TypedEventQueue(),
+): FabricRun {
   const started = performance.now();
-  const sim = new Simulator();
+  const sim = new Simulator(queue);
   const net = new Network(sim, spec.topology, config, spec.seed);
   const workload = createWorkload(workloadSpec, net.gpus, spec.seed);
   workload.start(net);
-  sim.run({
+  const buildMs = performance.now() - started;
+  const stop = sim.run({
     maxTimePs: spec.limits.maxTimeUs === undefined ? undefined : psFromUs(spec.limits.maxTimeUs),
     maxEvents: spec.limits.maxEvents,
   });
+  return { sim, net, workload, config, workloadSpec, stop, buildMs, wallMs: performance.now() - started };
+}
+
+/** Runs one workload of the spec (default its first) on one fabric and summarizes it. */
+export function runFabric(spec: ExperimentSpec, config: FabricConfig, workloadSpec: WorkloadSpec = spec.workload[0]!): FabricResult {
+  return summarize(simulateFabric(spec, config, workloadSpec));
+}
+
+/** The result row of a run: nccl-tests' bandwidths, percentiles and the fabric's counters. */
+export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: FabricRun): FabricResult {
   const m = net.metrics;
   const completed = workload.finished;
   const timeUs = usFromPs(completed ? workload.finishedPs : sim.nowPs);
@@ -52,6 +83,7 @@ export function runFabric(spec: ExperimentSpec, config: FabricConfig, workloadSp
     latencyUs: { p50: us(lat.p50), p99: us(lat.p99), p999: us(lat.p999), max: us(lat.max) },
     fctUs: { p50: us(fct.p50), p99: us(fct.p99), max: us(fct.max) },
     bytesDelivered: m.bytesDelivered,
+    dataPackets: m.dataPacketsSent,
     bytesSent: m.dataBytesSent,
     bytesDropped: m.dataBytesDropped,
     drops: m.drops,
@@ -67,7 +99,7 @@ export function runFabric(spec: ExperimentSpec, config: FabricConfig, workloadSp
     cnps: m.cnps,
     maxQueueBytes: maxQueueBytes(net),
     events: sim.events,
-    wallMs: Math.round(performance.now() - started),
+    wallMs: Math.round(wallMs),
   };
 }
 

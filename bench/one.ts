@@ -1,0 +1,50 @@
+/**
+ * Runs one scenario in this (fresh) process and prints one JSON line: the parent spawns a
+ * process per run so that peak RSS belongs to that scenario alone.
+ *   node --import tsx bench/one.ts --scenario permutation-1024 [--queue heap|typed]
+ * --queue picks the event queue (default: the typed one the CLI uses).
+ */
+import { parseArgs } from 'node:util';
+import { HeapEventQueue, TypedEventQueue, usFromPs } from '../src/engine/index.js';
+import { resolveFabric, simulateFabric } from '../src/experiment/index.js';
+import { findScenario, specOf } from './scenarios.js';
+import type { RunRecord } from './measure.js';
+
+const { values } = parseArgs({ options: { scenario: { type: 'string' }, queue: { type: 'string' } } });
+const queue = values.queue;
+if (queue !== undefined && queue !== 'heap' && queue !== 'typed') throw new Error(`--queue: heap or typed, got ${queue}`);
+const scenario = findScenario(values.scenario ?? '');
+const spec = specOf(scenario);
+const config = resolveFabric(spec.fabrics[0]!);
+// Modules loaded, nothing built yet: what the process costs before the fabric exists.
+const baseRssKiB = process.resourceUsage().maxRSS;
+
+const run = simulateFabric(spec, config, spec.workload[0], queue === 'heap' ? new HeapEventQueue() : new TypedEventQueue());
+const { net, workload } = run;
+const m = net.metrics;
+const peakRssKiB = process.resourceUsage().maxRSS;
+// Peak RSS mostly tracks V8's heap-growth policy (garbage awaiting a major GC); the heap
+// after a full GC, with the fabric still reachable, is what the simulation really holds.
+globalThis.gc?.();
+const liveHeapKiB = Math.round(process.memoryUsage().heapUsed / 1024);
+const record: RunRecord = {
+  scenario: scenario.name,
+  queue: queue ?? 'default',
+  gpus: net.gpus,
+  bytes: scenario.bytes,
+  events: net.sim.events,
+  wallMs: Math.round(run.wallMs),
+  buildMs: Math.round(run.buildMs),
+  peakRssKiB,
+  baseRssKiB,
+  liveHeapKiB,
+  completed: workload.finished,
+  simTimeUs: usFromPs(workload.finished ? workload.finishedPs : net.sim.nowPs),
+  bytesDelivered: m.bytesDelivered,
+  workloadBytes: workload.totalBytes,
+  dataPacketsSent: m.dataPacketsSent,
+  retransmits: m.retransmits,
+  drops: m.drops,
+  timeouts: m.timeouts,
+};
+process.stdout.write(`${JSON.stringify(record)}\n`);

@@ -1,0 +1,118 @@
+/**
+ * `npm run bench`: whole-simulation scenarios (one fresh process per run, see one.ts), the
+ * event-queue hold micro-benchmark, and the same simulation on both queues. Progress goes
+ * to stderr, the tables to stdout, every raw figure to bench/results.json.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { formatSize } from '../src/experiment/sizes.js';
+import { median, runChild, type RunRecord } from './measure.js';
+import { runQueueMicro } from './queue-micro.js';
+import { SCENARIOS, type Scenario } from './scenarios.js';
+import { formatTable, si } from './table.js';
+
+/** Runs shorter than this are repeated (median of 3); longer ones run once. */
+const REPEAT_BELOW_MS = 60_000;
+const RUNS = 3;
+const FULL_SIM_SCENARIO = 'permutation-1024';
+
+const log = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+const benchStarted = performance.now();
+
+function runScenario(s: Scenario) {
+  const runs: RunRecord[] = [];
+  do {
+    const r = runChild(s.name);
+    runs.push(r);
+    log(`${s.name} run ${runs.length}: ${r.events} events in ${(r.wallMs / 1e3).toFixed(1)} s`);
+  } while (runs.length < RUNS && runs[0]!.wallMs < REPEAT_BELOW_MS);
+  const first = runs[0]!;
+  const medianWallMs = median(runs.map((r) => r.wallMs));
+  return {
+    ...s,
+    runs,
+    events: first.events,
+    // The simulator is deterministic: a different count between runs would be a bug.
+    deterministic: runs.every((r) => r.events === first.events && r.simTimeUs === first.simTimeUs),
+    completed: first.completed,
+    simTimeUs: first.simTimeUs,
+    medianWallMs,
+    eventsPerSec: first.events / (medianWallMs / 1e3),
+    peakRssMiB: median(runs.map((r) => r.peakRssKiB)) / 1024,
+    // Net of the process's footprint before the fabric is built (Node + tsx + modules ≈ 100 MiB).
+    rssPerGpuKiB: median(runs.map((r) => (r.peakRssKiB - r.baseRssKiB) / r.gpus)),
+    liveHeapMiB: median(runs.map((r) => r.liveHeapKiB)) / 1024,
+  };
+}
+
+const scenarios = SCENARIOS.map(runScenario);
+
+log('event-queue hold micro-benchmark (in-process)');
+const queueMicro = runQueueMicro();
+
+log(`${FULL_SIM_SCENARIO} on each queue`);
+const fullSim = { heap: runChild(FULL_SIM_SCENARIO, 'heap'), typed: runChild(FULL_SIM_SCENARIO, 'typed') };
+const fullSimRatio = fullSim.heap.wallMs / fullSim.typed.wallMs;
+const totalWallMs = performance.now() - benchStarted;
+
+const scenarioTable = formatTable(
+  ['scenario', 'GPUs', 'bytes', 'events', 'wall s', 'events/s', 'peak RSS MiB', 'RSS/GPU KiB', 'live heap MiB', 'sim µs', 'done', 'runs'],
+  scenarios.map((s) => [
+    s.name,
+    String(s.gpus),
+    formatSize(s.bytes),
+    si(s.events),
+    (s.medianWallMs / 1e3).toFixed(2),
+    si(s.eventsPerSec),
+    s.peakRssMiB.toFixed(0),
+    s.rssPerGpuKiB.toFixed(1),
+    s.liveHeapMiB.toFixed(0),
+    s.simTimeUs.toFixed(1),
+    s.completed ? 'yes' : 'capped',
+    String(s.runs.length),
+  ]),
+);
+const microTable = formatTable(
+  ['pending', 'typed ops/s', 'heap-js ops/s', 'typed/heap-js'],
+  queueMicro.map((q) => [si(q.pending), si(q.typedMedianOpsPerSec), si(q.heapMedianOpsPerSec), q.ratio.toFixed(2)]),
+);
+const fullSimTable = formatTable(
+  ['queue', 'events', 'wall s', 'events/s', 'peak RSS MiB'],
+  (['typed', 'heap'] as const).map((k) => {
+    const r = fullSim[k];
+    return [k, si(r.events), (r.wallMs / 1e3).toFixed(2), si(r.events / (r.wallMs / 1e3)), (r.peakRssKiB / 1024).toFixed(0)];
+  }),
+);
+
+const out = [
+  `fabsim bench — node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, ${new Date().toISOString()}`,
+  '',
+  'Scenarios: leaf-spine, ethernet preset, 400G links (wall s = median of the runs; RSS/GPU = (peak − pre-build RSS) / GPUs;\n live heap = V8 heap after a forced GC at the end, fabric still reachable)',
+  scenarioTable,
+  '',
+  ...scenarios.map((s) => `  ${s.name}: ${formatSize(s.bytes)} — ${s.note}${s.deterministic ? '' : '  [WARNING: events differ between runs]'}`),
+  '',
+  `Event queue, hold model, ${si(queueMicro[0]!.ops)} pop+push per trial, median of 3`,
+  microTable,
+  '',
+  `Full simulation, ${FULL_SIM_SCENARIO}, one run per queue: typed is ${fullSimRatio.toFixed(2)}× heap-js`,
+  fullSimTable,
+  '',
+  `total bench wall: ${(totalWallMs / 1e3).toFixed(0)} s`,
+].join('\n');
+process.stdout.write(`${out}\n`);
+
+const resultsPath = new URL('results.json', import.meta.url);
+const results = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model,
+  cpus: cpus().length,
+  totalWallMs: Math.round(totalWallMs),
+  scenarios,
+  queueMicro,
+  fullSimQueue: { scenario: FULL_SIM_SCENARIO, ...fullSim, typedOverHeapRatio: fullSimRatio },
+};
+writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
+log(`wrote ${resultsPath.pathname}`);
