@@ -1,5 +1,5 @@
 import { rngStream, shuffle } from '../engine/index.js';
-import { Incast, Permutation, RingAllReduce, type Workload } from '../workloads/index.js';
+import { incast, permutation, RingAllReduce, type Workload } from '../workloads/index.js';
 import { formatSize } from './sizes.js';
 import type { WorkloadSpec } from './spec.js';
 
@@ -15,14 +15,14 @@ export function createWorkload(spec: WorkloadSpec, gpus: number, seed: number): 
       return new RingAllReduce({ bytes: spec.bytes, channels: spec.channels, gpus: placed });
     }
     case 'permutation':
-      return new Permutation(range(gpus), spec.bytes, rngStream(seed, 'workload/permutation'));
+      return permutation(range(gpus), spec.bytes, rngStream(seed, 'workload/permutation'));
     case 'incast': {
       // Senders: a seeded random choice among the other GPUs, so they spread over leaves.
       const others = shuffle(
         range(gpus).filter((g) => g !== spec.target),
         rngStream(seed, 'workload/incast'),
       );
-      return new Incast(others.slice(0, spec.senders).sort((a, b) => a - b), spec.target, spec.bytes);
+      return incast(others.slice(0, spec.senders).sort((a, b) => a - b), spec.target, spec.bytes);
     }
   }
 }
