@@ -9,7 +9,9 @@ interface TelemetryState {
   /** The previous ACK's telemetry, per hop position. */
   prev: Float64Array;
   prevHops: number;
-  /** Smoothed normalized utilization U of the most loaded hop. */
+  /** Normalized utilization of each hop position, each smoothed over one base RTT. */
+  hopUtilization: Float64Array;
+  /** U: the most loaded hop's smoothed utilization. */
   utilization: number;
   /** Reference rate R_ref, committed once per round trip. */
   refRateGbps: number;
@@ -23,13 +25,16 @@ interface TelemetryState {
  * switch-fed CC is described (the production algorithm is proprietary). Switches stamp
  * each data packet with each hop's port, queue, tx byte counter, time and link rate; the
  * ACK echoes them. Per hop j: u_j = txRate_j/B_j + min(q_j, q'_j)/(B_j·T), with txRate_j
- * from the difference to the previous ACK's record of the same port; U is the max,
- * smoothed over one base RTT T. If U ≥ η (or after maxStage additive steps) the rate is
+ * from the difference to the previous ACK's record of the same port, smoothed over one
+ * base RTT T; U is the largest. If U ≥ η (or after maxStage additive steps) the rate is
  * R_ref·η/U + R_AI, else R_ref + R_AI; R_ref is committed once per RTT and every ACK in
  * between reacts from it ("fast react").
  *
- * Under per-packet adaptive routing consecutive packets cross different ports, whose
- * counters cannot be differenced; there the hop's rate as the switch measured it is used.
+ * Two departures from HPCC, both for per-packet adaptive routing, where consecutive packets
+ * cross different ports: a hop whose port changed reports the rate the switch measured
+ * (byte counters of two ports cannot be differenced), and each hop is smoothed before the
+ * max is taken — HPCC smooths after it, which on a path that changes every packet turns
+ * the noise of several hops into a systematic overestimate of the load.
  */
 export class TelemetryCc implements CongestionControl {
   constructor(
@@ -41,7 +46,8 @@ export class TelemetryCc implements CongestionControl {
     const state: TelemetryState = {
       prev: new Float64Array(MAX_INT_HOPS * INT_FIELDS),
       prevHops: 0,
-      utilization: 1,
+      hopUtilization: new Float64Array(MAX_INT_HOPS),
+      utilization: 0,
       refRateGbps: flow.lineRateGbps,
       incStage: 0,
       lastUpdatePsn: -1,
@@ -62,25 +68,22 @@ export class TelemetryCc implements CongestionControl {
     const T = flow.baseRttPs;
     if (s.prevHops === hops) {
       let u = 0;
-      let tauPs = 0;
       for (let j = 0; j < hops; j++) {
         const o = j * INT_FIELDS;
-        const samePort = int[o] === prev[o];
         const dtPs = int[o + 3]! - prev[o + 3]!;
+        if (dtPs <= 0) continue;
+        const samePort = int[o] === prev[o];
         const rateGbps = int[o + 4]!;
-        const txGbps = samePort && dtPs > 0 ? ((int[o + 2]! - prev[o + 2]!) * 8_000) / dtPs : int[o + 5]!;
+        const txGbps = samePort ? ((int[o + 2]! - prev[o + 2]!) * 8_000) / dtPs : int[o + 5]!;
         const queueBytes = samePort ? Math.min(int[o + 1]!, prev[o + 1]!) : int[o + 1]!;
         const uj = txGbps / rateGbps + (queueBytes * 8_000) / (rateGbps * T);
-        if (uj > u) {
-          u = uj;
-          tauPs = dtPs;
-        }
+        const tau = Math.min(dtPs, T);
+        const smoothed = (s.hopUtilization[j]! * (T - tau) + uj * tau) / T;
+        s.hopUtilization[j] = smoothed;
+        if (smoothed > u) u = smoothed;
       }
-      if (tauPs > 0) {
-        const tau = Math.min(tauPs, T);
-        s.utilization = (s.utilization * (T - tau) + u * tau) / T;
-        this.updateRate(flow, s, ack.psn);
-      }
+      s.utilization = u;
+      this.updateRate(flow, s, ack.psn);
     }
     prev.set(int.subarray(0, hops * INT_FIELDS));
     s.prevHops = hops;
