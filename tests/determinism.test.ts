@@ -10,7 +10,7 @@ const withoutWall = (r: ReturnType<typeof runExperiment>) =>
 describe('determinism', () => {
   const s = spec({
     topology: { kind: 'leaf-spine', gpus: 32, gpusPerLeaf: 8, oversubscription: 2, linkGbps: 100 },
-    fabrics: ['ethernet', { preset: 'ethernet', routing: 'spray', bufferBytesPerPort: '32KiB' }],
+    fabrics: ['ethernet', { preset: 'ethernet', routing: 'spray', bufferBytesPerPort: '32KiB' }, 'roce', 'spectrum-x'],
     workload: { kind: 'permutation', bytes: '256KiB' },
   });
 
