@@ -18,6 +18,7 @@ const COLUMNS: Column[] = [
   { header: 'p99 fct (us)', value: (r) => fixed(1)(r.fctUs.p99) },
   { header: 'drops', value: (r) => String(r.drops) },
   { header: 'retx', value: (r) => String(r.retransmits) },
+  { header: 'pauses', value: (r) => String(r.pfcPauses) },
   { header: 'events', value: (r) => String(r.events) },
   { header: 'wall (s)', value: (r) => (r.wallMs / 1000).toFixed(1) },
 ];
