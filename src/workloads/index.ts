@@ -1,5 +1,5 @@
 export * from './workload.js';
-export * from './collectives/ring-allreduce.js';
+export * from './collectives/index.js';
 export * from './transfers.js';
 export * from './permutation.js';
 export * from './incast.js';

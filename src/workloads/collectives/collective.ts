@@ -1,0 +1,87 @@
+import type { Flow, Network } from '../../fabric/index.js';
+import type { Workload } from '../workload.js';
+
+/** The knobs NCCL users know, shared by every collective. */
+export interface CollectiveParams {
+  /** GPU of each rank (placement). */
+  gpus: number[];
+  /** nccl-tests' S: the per-rank buffer (all-reduce, broadcast) or the full gathered size (all-gather, reduce-scatter, all-to-all). */
+  bytes: number;
+  /** Parallel rings/trees, each on its own queue pairs. */
+  channels: number;
+  /** Pipelining slice: the most one step moves per message; undefined = no slicing. */
+  chunkBytes?: number;
+  /** Queue pairs per connection (NCCL_IB_QPS_PER_CONNECTION): messages rotate over them, each its own ECMP hash. */
+  qpsPerConnection: number;
+}
+
+interface Connection {
+  flows: Flow[];
+  next: number;
+}
+
+/**
+ * What every collective shares: connections between ranks opened lazily (one per rank
+ * pair and channel, each with `qpsPerConnection` queue pairs used round-robin, as NCCL
+ * does by default), per-rank completion, and nccl-tests' bandwidth conventions.
+ * Subclasses are per-rank state machines: they post messages in `begin` and from
+ * delivery callbacks, and call `rankDone` when a rank holds its result.
+ */
+export abstract class Collective implements Workload {
+  readonly ranks: number;
+  abstract readonly algBytes: number;
+  abstract readonly busFactor: number;
+  /** Application bytes the collective moves in total (for conservation checks). */
+  totalBytes = 0;
+  finishedPs = 0;
+  protected net!: Network;
+  private pendingRanks: number;
+  private readonly connections = new Map<number, Connection>();
+  /** Bytes each rank sent and received (closed-form checks). */
+  readonly sentBytes: Float64Array;
+  readonly receivedBytes: Float64Array;
+
+  constructor(protected readonly params: CollectiveParams) {
+    this.ranks = params.gpus.length;
+    this.pendingRanks = this.ranks;
+    this.sentBytes = new Float64Array(this.ranks);
+    this.receivedBytes = new Float64Array(this.ranks);
+  }
+
+  get finished(): boolean {
+    return this.pendingRanks === 0;
+  }
+
+  start(net: Network): void {
+    this.net = net;
+    this.begin();
+  }
+
+  protected abstract begin(): void;
+
+  /** Rank `from` sends `bytes` to rank `to` on `channel`; `onArrive` fires when all of it is there. */
+  protected send(from: number, to: number, bytes: number, channel: number, onArrive: (atPs: number) => void): void {
+    const key = (channel * this.ranks + from) * this.ranks + to;
+    let connection = this.connections.get(key);
+    if (!connection) {
+      const { gpus, qpsPerConnection } = this.params;
+      const flows = Array.from({ length: qpsPerConnection }, () => this.net.openFlow(gpus[from]!, gpus[to]!));
+      this.connections.set(key, (connection = { flows, next: 0 }));
+    }
+    const flow = connection.flows[connection.next]!;
+    connection.next = (connection.next + 1) % connection.flows.length;
+    this.sentBytes[from]! += bytes;
+    this.receivedBytes[to]! += bytes;
+    this.totalBytes += bytes;
+    this.net.send(flow, bytes, onArrive);
+  }
+
+  protected rankDone(atPs: number): void {
+    if (--this.pendingRanks === 0) this.finishedPs = atPs;
+  }
+}
+
+/** How many slices of at most `chunkBytes` per step a part of `stepBytes` per step needs. */
+export function sliceCount(stepBytes: number, chunkBytes: number | undefined): number {
+  return chunkBytes === undefined ? 1 : Math.max(1, Math.ceil(stepBytes / chunkBytes));
+}
