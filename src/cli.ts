@@ -2,8 +2,9 @@
 import { parseArgs } from 'node:util';
 import { fail } from './cli/fail.js';
 import { RUN_USAGE, runCommand } from './cli/run-command.js';
+import { mergeCommand, SWEEP_USAGE, sweepCommand } from './cli/sweep-command.js';
 
-const USAGE = `usage: ${RUN_USAGE}`;
+const USAGE = `usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}`;
 
 function main(argv: string[]): void {
   let parsed;
@@ -15,6 +16,8 @@ function main(argv: string[]): void {
         json: { type: 'boolean' },
         out: { type: 'string' },
         seed: { type: 'string' },
+        shard: { type: 'string' },
+        'sample-us': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -27,10 +30,17 @@ function main(argv: string[]): void {
     return;
   }
   const [command, specPath, ...extra] = positionals;
-  if (command !== 'run') fail(`command: expected "run", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
+  if (command === 'merge') {
+    if (positionals.length < 2) fail('merge: give the sweep.json of each shard (see --help)');
+    mergeCommand(positionals.slice(1), values);
+    return;
+  }
+  if (command !== 'run' && command !== 'sweep')
+    fail(`command: expected "run", "sweep" or "merge", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
   if (specPath === undefined) fail('SPEC: missing the path of an experiment spec (see --help)');
   if (extra.length > 0) fail(`unexpected argument "${extra[0]}" (see --help)`);
-  runCommand(specPath, values);
+  if (command === 'sweep') void sweepCommand(specPath, values);
+  else void runCommand(specPath, values);
 }
 
 main(process.argv.slice(2));

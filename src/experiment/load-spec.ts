@@ -43,6 +43,11 @@ export function validateSpec(document: unknown): ExperimentSpec {
 
 /** Reads and validates a YAML or JSON experiment spec. */
 export function loadSpec(path: string): ExperimentSpec {
+  return validateSpec(readSpecDocument(path));
+}
+
+/** Reads a YAML or JSON spec into a plain object, unvalidated (a sweep edits it per point). */
+export function readSpecDocument(path: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -57,5 +62,5 @@ export function loadSpec(path: string): ExperimentSpec {
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document))
     throw new SpecError(`spec: ${path} must hold an object with name, topology, fabrics and workload`);
-  return validateSpec(document);
+  return document as Record<string, unknown>;
 }

@@ -13,6 +13,13 @@ export const experimentSchema = z
     fabrics: z.array(fabricSchema).min(1),
     workload: workloadsSchema,
     limits: z.strictObject({ maxTimeUs: positive.optional(), maxEvents: positiveInt.optional() }).default({}),
+    /** For `fabsim sweep`: one field and its values (ignored by `fabsim run`). */
+    sweep: z
+      .strictObject({
+        field: z.string().min(1),
+        values: z.union([z.array(z.union([z.number(), z.string()])).min(1), z.string()]),
+      })
+      .optional(),
   })
   .superRefine((spec, ctx) => {
     const gpus = spec.topology.gpus;

@@ -1,0 +1,118 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { readSpecDocument, SpecError, validateSpec } from '../experiment/load-spec.js';
+import type { ExperimentResult } from '../experiment/result.js';
+import { mergeSweeps, shardIndices, sweepValues, withField, type SweepResult } from '../experiment/sweep.js';
+import { formatCsv } from '../report/csv.js';
+import { formatNcclTable } from '../report/nccl-table.js';
+import { checkOutDir, fail, parseSeed } from './fail.js';
+import { runOnWorkers } from './worker-pool.js';
+
+export const SWEEP_USAGE = `fabsim sweep SPEC [--shard I/N] [--json] [--out DIR] [--seed N]
+       fabsim merge SHARD.json... [--json] [--out DIR]
+
+  sweep       runs the spec once per value of its sweep: { field, values } (e.g.
+              field: workload.bytes, values: 8KiB..1GiB x2), points in parallel on
+              worker threads; prints an nccl-tests style table
+  --shard I/N runs only every N-th point from the I-th (0-based), for job arrays
+  merge       joins the sweep.json of the shards into the whole sweep`;
+
+export interface SweepOptions {
+  json?: boolean;
+  out?: string;
+  seed?: string;
+  shard?: string;
+}
+
+const specErrorsExit = <T>(f: () => T): T => {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof SpecError) fail(error.message);
+    throw error;
+  }
+};
+
+function parseShard(text: string | undefined): { index: number; count: number } | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const [index, count] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!m || count < 1 || index >= count) fail(`--shard: expected I/N with 0 ≤ I < N, got "${text}"`);
+  return { index, count };
+}
+
+/** `fabsim sweep`: every point validated first (nothing runs on a bad value), then run in parallel. */
+export async function sweepCommand(specPath: string, options: SweepOptions): Promise<void> {
+  const seed = parseSeed(options.seed);
+  const shard = parseShard(options.shard);
+  checkOutDir(options.out);
+  const { document, values, field, name } = specErrorsExit(() => {
+    const raw = readSpecDocument(specPath);
+    if (seed !== undefined) raw.seed = seed;
+    const spec = validateSpec(raw);
+    if (spec.sweep === undefined) throw new SpecError('sweep: the spec has no sweep: { field, values } section');
+    const vals = sweepValues(spec.sweep);
+    for (const v of vals) validateSpec(withField(raw, spec.sweep.field, v));
+    return { document: raw, values: vals, field: spec.sweep.field, name: spec.name };
+  });
+  const indices = shard ? shardIndices(values.length, shard.index, shard.count) : values.map((_, i) => i);
+  const tasks = indices.map((index) => ({ index, document: withField(document, field, values[index]) }));
+  const workers = Math.max(1, availableParallelism());
+  process.stderr.write(`fabsim: sweeping ${field} over ${tasks.length} of ${values.length} points on ${Math.min(workers, tasks.length)} threads\n`);
+  const replies = await runOnWorkers<(typeof tasks)[number], { index: number; result: ExperimentResult }>(
+    new URL('./sweep-worker-boot.mjs', import.meta.url),
+    tasks,
+    workers,
+  );
+  const sweep: SweepResult = {
+    experiment: name,
+    field,
+    values,
+    ...(shard ? { shard } : {}),
+    points: replies.map(({ index, result }) => ({ index, value: values[index]!, result })),
+  };
+  emit(sweep, options);
+}
+
+/** `fabsim merge`: the shards' sweep.json files joined into one sweep. */
+export function mergeCommand(paths: string[], options: SweepOptions): void {
+  checkOutDir(options.out);
+  const parts = paths.map((path) => {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as SweepResult;
+    } catch (error) {
+      return fail(`merge: cannot read ${path} as a sweep result (${(error as Error).message.split('\n')[0]})`);
+    }
+  });
+  emit(
+    specErrorsExit(() => mergeSweeps(parts)),
+    options,
+  );
+}
+
+function emit(sweep: SweepResult, options: SweepOptions): void {
+  if (options.out !== undefined) writeSweep(options.out, sweep);
+  process.stdout.write(options.json ? `${JSON.stringify(sweep, null, 2)}\n` : `${formatNcclTable(sweep)}\n`);
+}
+
+/** sweep.json, and sweep.csv with one row per point, workload and fabric; each whole or not at all. */
+function writeSweep(dir: string, sweep: SweepResult): void {
+  mkdirSync(dir, { recursive: true });
+  const csv = sweep.points
+    .map((p, i) => {
+      const lines = formatCsv(p.result).trimEnd().split('\n');
+      const rows = lines.slice(1).map((l) => `${JSON.stringify(String(p.value))},${l}`);
+      return i === 0 ? [`${sweep.field},${lines[0]}`, ...rows] : rows;
+    })
+    .flat()
+    .join('\n');
+  for (const [file, text] of [
+    ['sweep.json', `${JSON.stringify(sweep, null, 2)}\n`],
+    ['sweep.csv', `${csv}\n`],
+  ] as const) {
+    const path = join(dir, file);
+    writeFileSync(`${path}.tmp`, text);
+    renameSync(`${path}.tmp`, path);
+  }
+}

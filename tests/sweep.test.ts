@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sweepValues, type SweepResult } from '../src/experiment/sweep.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fabsim-sweep-'));
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const spec = join(dir, 'sweep.yaml');
+writeFileSync(
+  spec,
+  `name: tiny-sweep
+topology: { kind: leaf-spine, gpus: 16, gpusPerLeaf: 4, linkGbps: 100 }
+fabrics: [ethernet, { preset: ethernet, routing: spray, lossRecovery: ooo }]
+workload: { kind: allreduce, bytes: 16KiB, ranks: 8, placement: random }
+sweep: { field: workload.bytes, values: 16KiB..256KiB x2 }
+`,
+);
+
+/** Everything but wall-clock times, which differ from run to run. */
+const withoutWall = (s: SweepResult) =>
+  JSON.stringify(s.points.map((p) => ({ ...p, result: { ...p.result, results: p.result.results.map(({ wallMs: _w, ...r }) => r) } })));
+
+describe('sweep values', () => {
+  it('expands multiplicative and additive ranges and keeps lists', () => {
+    expect(sweepValues({ field: 'x', values: '8KiB..64KiB x2' })).toEqual(['8KiB', '16KiB', '32KiB', '64KiB']);
+    expect(sweepValues({ field: 'x', values: '1..4 +1' })).toEqual([1, 2, 3, 4]);
+    expect(sweepValues({ field: 'x', values: [1, 4, 16] })).toEqual([1, 4, 16]);
+    expect(() => sweepValues({ field: 'x', values: '64KiB..8KiB x2' })).toThrow(/sweep\.values/);
+  });
+});
+
+describe('fabsim sweep', () => {
+  it('prints the nccl-tests layout: a row per size, time/algbw/busbw per fabric', () => {
+    const r = cli('sweep', spec);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^#\s+size\s+count\s+type\s+ethernet time\s+algbw\s+busbw\s+ethernet\+spray\+ooo time/m);
+    expect(r.stdout.split('\n').filter((l) => /^\s+\d+\s+\d+\s+float/.test(l))).toHaveLength(5);
+    expect(r.stdout).toMatch(/^# Avg bus bandwidth ethernet: \d/m);
+  });
+
+  it('--shard 0/2 and 1/2, merged, equal the unsharded sweep', () => {
+    const whole = join(dir, 'whole');
+    const [a, b] = [join(dir, 'a'), join(dir, 'b')];
+    expect(cli('sweep', spec, '--out', whole).code).toBe(0);
+    expect(cli('sweep', spec, '--shard', '0/2', '--out', a).code).toBe(0);
+    expect(cli('sweep', spec, '--shard', '1/2', '--out', b).code).toBe(0);
+    const shardA = JSON.parse(readFileSync(join(a, 'sweep.json'), 'utf8')) as SweepResult;
+    expect(shardA.points.map((p) => p.index)).toEqual([0, 2, 4]);
+    const merged = cli('merge', join(b, 'sweep.json'), join(a, 'sweep.json'), '--json');
+    expect(merged.code).toBe(0);
+    const unsharded = JSON.parse(readFileSync(join(whole, 'sweep.json'), 'utf8')) as SweepResult;
+    expect(withoutWall(JSON.parse(merged.stdout))).toBe(withoutWall(unsharded));
+    expect(readFileSync(join(whole, 'sweep.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 5 * 2);
+  });
+
+  it('a bad value fails before anything runs: exit 2, one line naming the field', () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, readFileSync(spec, 'utf8').replace('16KiB..256KiB x2', '[16KiB, -3]'));
+    const r = cli('sweep', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/workload\.bytes/);
+  });
+
+  it('merge refuses shards of different sweeps', () => {
+    const other = join(dir, 'other.yaml');
+    writeFileSync(other, readFileSync(spec, 'utf8').replace('name: tiny-sweep', 'name: other'));
+    const o = join(dir, 'o');
+    expect(cli('sweep', other, '--shard', '0/2', '--out', o).code).toBe(0);
+    const r = cli('merge', join(o, 'sweep.json'), join(dir, 'a', 'sweep.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a shard of the same sweep/);
+  });
+});
