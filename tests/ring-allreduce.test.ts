@@ -34,7 +34,7 @@ function runRing(document: Record<string, unknown>) {
   workload.start(net);
   sim.run();
   const gpus = Array.from({ length: workload.ranks }, (_, i) => i);
-  const bytes = s.workload[0]!.bytes;
+  const bytes = (s.workload[0] as { bytes: number }).bytes;
   return { net, workload, tookUs: usFromPs(workload.finishedPs), model: alphaBetaUs(net, gpus, bytes) };
 }
 

@@ -1,10 +1,14 @@
-import { rngStream, shuffle } from '../engine/index.js';
+import { psFromUs, rngStream, shuffle } from '../engine/index.js';
 import {
   AllToAll,
+  Background,
   Broadcast,
   HalvingDoubling,
   HierarchicalAllReduce,
   incast,
+  Job,
+  Jobs,
+  NAMED_CDFS,
   permutation,
   RingCollective,
   TreeAllReduce,
@@ -33,17 +37,59 @@ export function createWorkload(spec: WorkloadSpec, gpus: number, seed: number): 
       );
       return incast(others.slice(0, spec.senders).sort((a, b) => a - b), spec.target, spec.bytes);
     }
-    default:
-      return createCollective(spec, gpus, seed);
+    case 'jobs':
+      return createJobs(spec, gpus, seed);
+    default: {
+      const ranks = spec.ranks ?? gpus;
+      const placed =
+        spec.placement === 'packed' ? range(ranks) : shuffle(range(gpus), rngStream(seed, 'workload/placement')).slice(0, ranks);
+      return createCollective(spec, placed);
+    }
   }
 }
 
-type CollectiveSpec = Exclude<WorkloadSpec, { kind: 'permutation' } | { kind: 'incast' }>;
+type JobsSpec = Extract<WorkloadSpec, { kind: 'jobs' }>;
+/** A collective as a job runs it: without ranks and placement of its own. */
+type CollectiveSpec = JobsSpec['jobs'][number]['collectives'][number];
 
-function createCollective(spec: CollectiveSpec, gpus: number, seed: number): Collective {
-  const ranks = spec.ranks ?? gpus;
+/**
+ * Jobs take disjoint GPUs in the order listed: a packed job the lowest free ones, a random
+ * one a seeded random choice of the free ones.
+ */
+function createJobs(spec: JobsSpec, gpus: number, seed: number): Jobs {
+  const free = range(gpus);
+  const rng = rngStream(seed, 'workload/jobs');
+  let workload!: Jobs;
+  const jobs = spec.jobs.map((j, i) => {
+    const placed = j.placement === 'packed' ? free.splice(0, j.ranks) : shuffle(free, rng).splice(0, j.ranks);
+    if (j.placement === 'random') free.sort((a, b) => a - b);
+    return new Job(
+      j.name ?? `job${i}`,
+      placed,
+      j.iterations,
+      j.computeUs,
+      (k) => createCollective(j.collectives[k]!, placed),
+      j.collectives.length,
+      (atPs) => workload.jobDone(atPs),
+    );
+  });
+  const bg = spec.background;
+  const background =
+    bg &&
+    new Background(
+      range(gpus),
+      bg.load,
+      typeof bg.sizes === 'string' ? NAMED_CDFS[bg.sizes]! : bg.sizes.map(([b, p]) => [b, p / 100] as const),
+      rngStream(seed, 'workload/background'),
+      bg.durationUs === undefined ? Infinity : psFromUs(bg.durationUs),
+    );
+  workload = new Jobs(jobs, background);
+  return workload;
+}
+
+function createCollective(spec: CollectiveSpec, gpus: number[]): Collective {
   const params: CollectiveParams = {
-    gpus: spec.placement === 'packed' ? range(ranks) : shuffle(range(gpus), rngStream(seed, 'workload/placement')).slice(0, ranks),
+    gpus,
     bytes: spec.bytes,
     channels: spec.channels,
     chunkBytes: spec.chunkBytes,
@@ -63,7 +109,7 @@ function createCollective(spec: CollectiveSpec, gpus: number, seed: number): Col
   }
 }
 
-function createAllReduce(spec: Extract<WorkloadSpec, { kind: 'allreduce' }>, params: CollectiveParams): Collective {
+function createAllReduce(spec: Extract<CollectiveSpec, { kind: 'allreduce' }>, params: CollectiveParams): Collective {
   switch (spec.algorithm) {
     case 'ring':
       return new RingCollective('allreduce', params);
@@ -83,6 +129,11 @@ export function workloadLabel(spec: WorkloadSpec): string {
       return `permutation ${formatSize(spec.bytes)}`;
     case 'incast':
       return `incast ${spec.senders}:1 ${formatSize(spec.bytes)}`;
+    case 'jobs': {
+      const jobs = spec.jobs.map((j, i) => `${j.name ?? `job${i}`}(${j.ranks})`).join(' + ');
+      const bg = spec.background;
+      return `jobs ${jobs}${bg ? ` + background ${bg.load} ${typeof bg.sizes === 'string' ? bg.sizes : 'cdf'}` : ''}`;
+    }
     default: {
       const algorithm = 'algorithm' in spec ? `/${spec.algorithm}` : '';
       const knobs = [

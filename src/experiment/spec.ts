@@ -24,23 +24,28 @@ export const experimentSchema = z
   .superRefine((spec, ctx) => {
     const gpus = spec.topology.gpus;
     spec.workload.forEach((w, i) => {
-      const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: ['workload', i, path], message });
-      if ('ranks' in w && w.ranks !== undefined && w.ranks > gpus) fail('ranks', `must be at most topology.gpus (${gpus})`);
-      if (w.kind === 'allreduce' && w.algorithm === 'halving-doubling') {
-        const n = w.ranks ?? gpus;
-        if (!Number.isInteger(Math.log2(n))) fail('ranks', `halving-doubling needs a power of two, got ${n}`);
-      }
-      if (w.kind === 'allreduce' && w.algorithm === 'hierarchical') {
-        const n = w.ranks ?? gpus;
-        const g = w.gpusPerNode ?? DEFAULT_GPUS_PER_NODE;
-        if (n % g !== 0) fail('ranks', `hierarchical needs whole nodes of gpusPerNode (${g}) GPUs, got ${n}`);
-      }
+      const fail = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: ['workload', i, ...path], message });
       if (w.kind === 'incast') {
-        if (w.senders >= gpus) fail('senders', `must be less than topology.gpus (${gpus})`);
-        if (w.target >= gpus) fail('target', `must be a GPU index below topology.gpus (${gpus})`);
+        if (w.senders >= gpus) fail(['senders'], `must be less than topology.gpus (${gpus})`);
+        if (w.target >= gpus) fail(['target'], `must be a GPU index below topology.gpus (${gpus})`);
+      } else if (w.kind === 'jobs') {
+        const ranks = w.jobs.reduce((n, j) => n + j.ranks, 0);
+        if (ranks > gpus) fail(['jobs'], `the jobs need ${ranks} GPUs in all, the topology has ${gpus}`);
+        w.jobs.forEach((j, k) => j.collectives.forEach((c, m) => checkCollective(c, j.ranks, (f, msg) => fail(['jobs', k, 'collectives', m, f], msg))));
+      } else if (w.kind !== 'permutation') {
+        if (w.ranks !== undefined && w.ranks > gpus) fail(['ranks'], `must be at most topology.gpus (${gpus})`);
+        checkCollective(w, w.ranks ?? gpus, (f, msg) => fail([f], msg));
       }
     });
   });
+
+/** Shape rules of collective algorithms, checked before anything runs. */
+function checkCollective(c: { kind: string; algorithm?: string; gpusPerNode?: number }, ranks: number, fail: (field: string, message: string) => void) {
+  if (c.kind !== 'allreduce') return;
+  if (c.algorithm === 'halving-doubling' && !Number.isInteger(Math.log2(ranks))) fail('ranks', `halving-doubling needs a power of two, got ${ranks}`);
+  const g = c.gpusPerNode ?? DEFAULT_GPUS_PER_NODE;
+  if (c.algorithm === 'hierarchical' && ranks % g !== 0) fail('ranks', `hierarchical needs whole nodes of gpusPerNode (${g}) GPUs, got ${ranks}`);
+}
 
 export type ExperimentSpec = z.output<typeof experimentSchema>;
 export type FabricSpec = z.output<typeof fabricOverrides>;

@@ -33,7 +33,36 @@ const incast = z.strictObject({
   bytes: size,
   target: z.number().int().nonnegative().default(0),
 });
-const KINDS = [allreduce, allgather, reducescatter, alltoall, broadcast, permutation, incast] as const;
+/** A collective inside a job: the job decides ranks and placement. */
+const omitPlacement = { ranks: true, placement: true } as const;
+const jobCollective = z.discriminatedUnion(
+  'kind',
+  [allreduce.omit(omitPlacement), allgather.omit(omitPlacement), reducescatter.omit(omitPlacement), alltoall.omit(omitPlacement), broadcast.omit(omitPlacement)],
+  { error: 'expected one of "allreduce", "allgather", "reducescatter", "alltoall", "broadcast"' },
+);
+const job = z.strictObject({
+  name: z.string().min(1).optional(),
+  ranks: z.number().int().min(2),
+  /** packed: the next free GPUs in order; random: a seeded random choice of the free ones. */
+  placement: z.enum(['packed', 'random']).default('packed'),
+  iterations: positiveInt.default(1),
+  /** Compute before each iteration's collectives. */
+  computeUs: z.number().nonnegative().default(0),
+  collectives: z.array(jobCollective).min(1),
+});
+const background = z.strictObject({
+  /** Offered load per host, as a fraction of its line rate. */
+  load: z.number().gt(0).max(1),
+  /** A named CDF, or your own points [bytes, cumulative %] from 0% to 100%. */
+  sizes: z
+    .union([z.enum(['websearch', 'hadoop', 'alistorage']), z.array(z.tuple([z.number().nonnegative(), z.number().min(0).max(100)])).min(2)])
+    .default('websearch'),
+  /** Stop starting flows after this long (default: when the last job ends). */
+  durationUs: z.number().positive().optional(),
+});
+const jobs = z.strictObject({ kind: z.literal('jobs'), jobs: z.array(job).min(1), background: background.optional() });
+
+const KINDS = [allreduce, allgather, reducescatter, alltoall, broadcast, permutation, incast, jobs] as const;
 const workloadSchema = z.discriminatedUnion('kind', KINDS, {
   error: `expected one of ${KINDS.map((k) => `"${k.shape.kind.value}"`).join(', ')}`,
 });

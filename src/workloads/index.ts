@@ -3,3 +3,7 @@ export * from './collectives/index.js';
 export * from './transfers.js';
 export * from './permutation.js';
 export * from './incast.js';
+export * from './job.js';
+export * from './jobs.js';
+export * from './background.js';
+export * from './flow-size-cdf.js';

@@ -34,6 +34,8 @@ export abstract class Collective implements Workload {
   /** Application bytes the collective moves in total (for conservation checks). */
   totalBytes = 0;
   finishedPs = 0;
+  /** Called once, when the last rank holds its result (a job chains its next step on it). */
+  onFinished: ((atPs: number) => void) | undefined;
   protected net!: Network;
   private pendingRanks: number;
   private readonly connections = new Map<number, Connection>();
@@ -77,7 +79,9 @@ export abstract class Collective implements Workload {
   }
 
   protected rankDone(atPs: number): void {
-    if (--this.pendingRanks === 0) this.finishedPs = atPs;
+    if (--this.pendingRanks > 0) return;
+    this.finishedPs = atPs;
+    this.onFinished?.(atPs);
   }
 }
 

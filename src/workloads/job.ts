@@ -1,0 +1,88 @@
+import { psFromUs, Timer } from '../engine/index.js';
+import type { Network } from '../fabric/index.js';
+import type { Collective } from './collectives/index.js';
+
+/** What a job reports: its completion time and the spread of its iterations. */
+export interface JobReport {
+  name: string;
+  ranks: number;
+  completed: boolean;
+  /** Job completion time: start to the end of the last iteration. */
+  jctUs: number;
+  /** Wall-clock (simulated) time of each finished iteration: compute plus communication. */
+  iterationUs: number[];
+  /** Communication time of each collective run, in order. */
+  collectiveUs: number[];
+}
+
+/**
+ * A training job: `iterations` times, compute for `computeUs`, then run its collectives
+ * one after another. Iterations are bulk-synchronous: the next compute starts when the
+ * last rank has finished the last collective (the collective is the barrier).
+ */
+export class Job {
+  private iteration = 0;
+  private step = 0;
+  private iterationStartPs = 0;
+  finishedPs = -1;
+  readonly iterationPs: number[] = [];
+  readonly collectivePs: number[] = [];
+  private net!: Network;
+  private computeDone!: Timer;
+
+  constructor(
+    readonly name: string,
+    readonly gpus: number[],
+    private readonly iterations: number,
+    private readonly computeUs: number,
+    /** A fresh instance of collective k of an iteration, on this job's GPUs. */
+    private readonly makeCollective: (k: number) => Collective,
+    private readonly collectivesPerIteration: number,
+    private readonly onDone: (atPs: number) => void,
+  ) {}
+
+  get finished(): boolean {
+    return this.finishedPs >= 0;
+  }
+
+  start(net: Network): void {
+    this.net = net;
+    this.computeDone = new Timer(net.sim, () => this.runCollective());
+    this.beginIteration();
+  }
+
+  private beginIteration(): void {
+    if (this.iteration === this.iterations) {
+      this.finishedPs = this.net.sim.nowPs;
+      this.onDone(this.finishedPs);
+      return;
+    }
+    this.iterationStartPs = this.net.sim.nowPs;
+    this.step = 0;
+    this.computeDone.set(psFromUs(this.computeUs));
+  }
+
+  private runCollective(): void {
+    const collective = this.makeCollective(this.step);
+    const startedPs = this.net.sim.nowPs;
+    collective.onFinished = (atPs) => {
+      this.collectivePs.push(atPs - startedPs);
+      if (++this.step < this.collectivesPerIteration) return this.runCollective();
+      this.iterationPs.push(atPs - this.iterationStartPs);
+      this.iteration++;
+      this.beginIteration();
+    };
+    collective.start(this.net);
+  }
+
+  report(): JobReport {
+    return {
+      name: this.name,
+      ranks: this.gpus.length,
+      completed: this.finished,
+      jctUs: this.finished ? this.finishedPs / 1e6 : this.net.sim.nowPs / 1e6,
+      iterationUs: this.iterationPs.map((ps) => ps / 1e6),
+      collectiveUs: this.collectivePs.map((ps) => ps / 1e6),
+    };
+  }
+}

@@ -1,0 +1,47 @@
+import type { Network } from '../fabric/index.js';
+import type { Background, BackgroundReport } from './background.js';
+import type { Job, JobReport } from './job.js';
+import type { Workload } from './workload.js';
+
+/**
+ * Several jobs sharing one fabric (each on its own GPUs), optionally over background
+ * traffic: the multi-tenant case. Finished when every job is; the background then stops
+ * starting flows. Each job reports its own completion time and iteration times.
+ */
+export class Jobs implements Workload {
+  readonly ranks: number;
+  /** A mix of jobs has no single nccl-tests bandwidth: the per-job reports carry the figures. */
+  readonly algBytes = 0;
+  readonly busFactor = 0;
+  readonly totalBytes = 0;
+  finishedPs = 0;
+  private pending: number;
+
+  constructor(
+    private readonly jobs: Job[],
+    private readonly background: Background | undefined,
+  ) {
+    this.ranks = jobs.reduce((n, j) => n + j.gpus.length, 0);
+    this.pending = jobs.length;
+  }
+
+  get finished(): boolean {
+    return this.pending === 0;
+  }
+
+  /** Called by each job when it ends. */
+  jobDone(atPs: number): void {
+    if (--this.pending > 0) return;
+    this.finishedPs = atPs;
+    this.background?.stop();
+  }
+
+  start(net: Network): void {
+    for (const job of this.jobs) job.start(net);
+    this.background?.start(net);
+  }
+
+  reports(): { jobs: JobReport[]; background?: BackgroundReport } {
+    return { jobs: this.jobs.map((j) => j.report()), ...(this.background ? { background: this.background.report() } : {}) };
+  }
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { Jobs } from '../src/workloads/index.js';
+import { cdfMeanBytes, NAMED_CDFS, sampleSize } from '../src/workloads/index.js';
+import { rngStream } from '../src/engine/index.js';
+import { simulate, spec } from './helpers.js';
+
+const ringJob = (name: string, placement = 'packed') => ({
+  name,
+  ranks: 16,
+  placement,
+  iterations: 3,
+  computeUs: 30,
+  collectives: [{ kind: 'allreduce', bytes: '4MiB', channels: 2 }],
+});
+
+function runJobs(topology: Record<string, unknown>, jobs: unknown[], background?: unknown) {
+  const run = simulate(spec({ topology, workload: { kind: 'jobs', jobs, ...(background ? { background } : {}) } }));
+  expect(run.workload.finished).toBe(true);
+  return (run.workload as Jobs).reports();
+}
+
+describe('jobs', () => {
+  const oneSwitch = { kind: 'leaf-spine', gpus: 32, gpusPerLeaf: 32, linkGbps: 400 };
+
+  it('an iteration is compute then the collective; the JCT is the sum of iterations', () => {
+    const { jobs } = runJobs(oneSwitch, [ringJob('a')]);
+    const [a] = jobs;
+    expect(a!.iterationUs).toHaveLength(3);
+    a!.iterationUs.forEach((it, i) => expect(it).toBeCloseTo(30 + a!.collectiveUs[i]!, 6));
+    expect(a!.jctUs).toBeCloseTo(a!.iterationUs.reduce((x, y) => x + y), 6);
+  });
+
+  it('two jobs on disjoint GPUs of a non-blocking fabric do not slow each other', () => {
+    const alone = runJobs(oneSwitch, [ringJob('a')]).jobs[0]!;
+    const together = runJobs(oneSwitch, [ringJob('a'), ringJob('b')]).jobs;
+    expect(together[0]!.jctUs).toBe(alone.jctUs);
+    expect(together[1]!.jctUs).toBe(alone.jctUs);
+  });
+
+  it('on a 4:1 oversubscribed fabric scattered jobs do slow each other, and the report shows it', () => {
+    const oversubscribed = { kind: 'leaf-spine', gpus: 64, gpusPerLeaf: 16, oversubscription: 4, linkGbps: 400 };
+    const alone = runJobs(oversubscribed, [ringJob('a', 'random')]).jobs[0]!;
+    const [a] = runJobs(oversubscribed, [ringJob('a', 'random'), { ...ringJob('b', 'random'), ranks: 48 }]).jobs;
+    expect(a!.jctUs).toBeGreaterThan(1.1 * alone.jctUs);
+  });
+});
+
+describe('background traffic', () => {
+  it('flow sizes follow the CDF: the sample mean approaches the CDF mean', () => {
+    const cdf = NAMED_CDFS.hadoop!;
+    const rng = rngStream(1, 'test');
+    let sum = 0;
+    const n = 200_000;
+    for (let i = 0; i < n; i++) sum += sampleSize(cdf, rng);
+    expect(Math.abs(sum / n - cdfMeanBytes(cdf)) / cdfMeanBytes(cdf)).toBeLessThan(0.05);
+    expect(cdfMeanBytes(NAMED_CDFS.websearch!)).toBeCloseTo(1.71e6, -5);
+  });
+
+  it('reports FCT slowdown: never below 1, and higher when the load is higher', () => {
+    const topology = { kind: 'leaf-spine', gpus: 32, gpusPerLeaf: 8, oversubscription: 2, linkGbps: 100 };
+    const slowdown = (load: number) =>
+      runJobs(topology, [{ ...ringJob('a'), ranks: 8, iterations: 2, computeUs: 500 }], { load, sizes: 'alistorage' }).background!;
+    const light = slowdown(0.1);
+    const heavy = slowdown(0.6);
+    expect(light.flows).toBeGreaterThan(50);
+    expect(light.completed).toBe(light.flows);
+    expect(light.slowdown.p50).toBeGreaterThanOrEqual(1);
+    expect(heavy.slowdown.p99).toBeGreaterThan(light.slowdown.p99);
+  });
+});
