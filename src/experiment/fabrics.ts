@@ -46,12 +46,17 @@ export function resolveFabrics(specs: FabricSpec[]): FabricConfig[] {
 export function checkFabrics(spec: ExperimentSpec): void {
   resolveFabrics(spec.fabrics).forEach((config, i) => {
     if (config.flowControl !== 'pfc') return;
-    const { linkGbps, linkDelayNs } = spec.topology;
+    const t = spec.topology;
+    // NVSwitches run the fabric's flow control on NVLink-speed ports: their headroom counts too.
+    const links: [number, number, string][] = [[t.linkGbps, t.linkDelayNs, 'hop']];
+    if (t.kind === 'rail-optimized') links.push([t.nvlinkGbps, t.nvlinkDelayNs, 'NVLink hop']);
     const frame = config.mtuBytes + config.headerBytes;
-    const needed = pfcHeadroomBytes(config, linkGbps, psFromNs(linkDelayNs)) + frame;
-    if (config.bufferBytesPerPort < needed)
-      throw new SpecError(
-        `fabrics.${i}.bufferBytesPerPort: PFC needs at least ${needed} bytes per port at ${linkGbps} Gb/s and ${linkDelayNs} ns per hop (headroom plus one frame), got ${config.bufferBytesPerPort}`,
-      );
+    for (const [linkGbps, linkDelayNs, hop] of links) {
+      const needed = pfcHeadroomBytes(config, linkGbps, psFromNs(linkDelayNs)) + frame;
+      if (config.bufferBytesPerPort < needed)
+        throw new SpecError(
+          `fabrics.${i}.bufferBytesPerPort: PFC needs at least ${needed} bytes per port at ${linkGbps} Gb/s and ${linkDelayNs} ns per ${hop} (headroom plus one frame), got ${config.bufferBytesPerPort}`,
+        );
+    }
   });
 }

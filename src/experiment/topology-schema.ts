@@ -1,6 +1,20 @@
 import { z } from 'zod';
-import { leafSpineShape } from '../fabric/index.js';
+import {
+  fatTreeMaxGpus,
+  fatTreeShape,
+  leafSpineShape,
+  railLayout,
+  railOptimizedShape,
+  type FatTreeSpec,
+  type LeafSpineSpec,
+  type RailOptimizedSpec,
+} from '../fabric/index.js';
 import { nonNegative, positive, positiveInt } from './schema-primitives.js';
+
+const links = {
+  linkGbps: positive.default(400),
+  linkDelayNs: nonNegative.default(500),
+};
 
 const leafSpine = z.strictObject({
   kind: z.literal('leaf-spine'),
@@ -8,21 +22,67 @@ const leafSpine = z.strictObject({
   gpusPerLeaf: positiveInt.optional(),
   spines: positiveInt.optional(),
   oversubscription: positive.default(1),
-  linkGbps: positive.default(400),
-  linkDelayNs: nonNegative.default(500),
+  ...links,
 });
+
+const fatTree = z.strictObject({
+  kind: z.literal('fat-tree'),
+  radix: z.number().int().min(2),
+  /** Default: the full tree. */
+  gpus: z.number().int().min(2).optional(),
+  oversubscription: positive.default(1),
+  spineOversubscription: positive.default(1),
+  ...links,
+});
+
+const railOptimized = z.strictObject({
+  kind: z.literal('rail-optimized'),
+  gpus: z.number().int().min(2),
+  gpusPerNode: z.number().int().min(2).default(8),
+  radix: z.number().int().min(2),
+  /** Default: two if the GPUs fit, else three. */
+  tiers: z.union([z.literal(2), z.literal(3)], { error: 'expected 2 or 3' }).optional(),
+  oversubscription: positive.default(1),
+  spineOversubscription: positive.default(1),
+  ...links,
+  nvlinkGbps: positive.default(3600),
+  nvlinkDelayNs: nonNegative.default(300),
+});
+
+type Parsed = z.output<typeof leafSpine> | z.output<typeof fatTree> | z.output<typeof railOptimized>;
+
+/** Fills the defaults that depend on other fields and checks the shape (throws a field-named RangeError). */
+function resolve(t: Parsed) {
+  switch (t.kind) {
+    case 'leaf-spine': {
+      const resolved = { ...t, gpusPerLeaf: t.gpusPerLeaf ?? Math.min(t.gpus, 32) };
+      leafSpineShape(resolved);
+      return resolved satisfies LeafSpineSpec;
+    }
+    case 'fat-tree': {
+      const resolved = { ...t, gpus: t.gpus ?? fatTreeMaxGpus(t) };
+      fatTreeShape(resolved);
+      return resolved satisfies FatTreeSpec;
+    }
+    case 'rail-optimized': {
+      const tiers = t.tiers ?? (t.gpus <= railLayout(t, 2).maxGpus ? 2 : 3);
+      const resolved = { ...t, tiers };
+      railOptimizedShape(resolved);
+      return resolved satisfies RailOptimizedSpec;
+    }
+  }
+}
 
 /** Every topology kind a spec can name; each validated against its own shape rules. */
 export const topologySchema = z
-  .discriminatedUnion('kind', [leafSpine], { error: 'expected one of "leaf-spine"' })
+  .discriminatedUnion('kind', [leafSpine, fatTree, railOptimized], {
+    error: 'expected one of "leaf-spine", "fat-tree", "rail-optimized"',
+  })
   .transform((t, ctx) => {
-    const resolved = { ...t, gpusPerLeaf: t.gpusPerLeaf ?? Math.min(t.gpus, 32) };
     try {
-      leafSpineShape(resolved);
+      return resolve(t);
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: (error as Error).message, fatal: true });
       return z.NEVER;
     }
-    return resolved;
   });
-

@@ -32,6 +32,8 @@ export class Flow {
   rto!: Timer;
   rtoPs = 0;
   inReadyQueue = false;
+  /** The NIC port both ends send on: 0 the fabric, NVLINK_PORT inside a server (set when opened). */
+  nicPort = 0;
   /** Sequence numbers the receiver reported holding above sndUna (selective ACKs). */
   readonly sacked = new Set<number>();
   /** Sequence numbers queued for selective retransmission, oldest first. */

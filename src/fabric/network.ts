@@ -7,7 +7,7 @@ import { fiveTupleHash, mix32 } from './hash.js';
 import { FabricMetrics } from './metrics.js';
 import { PacketPool } from './packet.js';
 import { createRouting } from './routing/index.js';
-import { buildTopology, type Topology, type TopologySpec } from './topology/index.js';
+import { buildTopology, NVLINK_PORT, sameNode, type Topology, type TopologySpec } from './topology/index.js';
 import { createLossRecovery } from './transport/index.js';
 
 /**
@@ -56,39 +56,49 @@ export class Network {
   }
 
   /**
-   * Unloaded round trip over `hops` links: a full data packet store-and-forwarded there,
-   * its ACK back. Times line rate, it is the window a lone flow needs to run at line rate.
+   * Unloaded round trip over `hops` links of `rateGbps` and `delayPs` (default: the fabric's):
+   * a full data packet store-and-forwarded there, its ACK back. Times the rate, it is the
+   * window a lone flow needs to run at line rate.
    */
-  baseRttPs(hops: number): number {
+  baseRttPs(hops: number, rateGbps = this.topology.hostGbps, delayPs = this.topology.linkDelayPs): number {
     const { config } = this;
-    const rate = this.topology.hostGbps;
     const perHop =
-      2 * this.topology.linkDelayPs +
-      serializationPs(config.mtuBytes + config.headerBytes, rate) +
-      serializationPs(config.controlBytes, rate);
+      2 * delayPs + serializationPs(config.mtuBytes + config.headerBytes, rateGbps) + serializationPs(config.controlBytes, rateGbps);
     return hops * perHop;
   }
 
-  bdpBytes(hops: number): number {
-    return Math.ceil((this.baseRttPs(hops) * this.topology.hostGbps) / 8_000) + this.config.mtuBytes;
+  bdpBytes(hops: number, rateGbps = this.topology.hostGbps, delayPs = this.topology.linkDelayPs): number {
+    return Math.ceil((this.baseRttPs(hops, rateGbps, delayPs) * rateGbps) / 8_000) + this.config.mtuBytes;
   }
 
-  /** A new queue pair from `src` to `dst` with its own UDP source port (its own ECMP hash). */
+  /**
+   * A new queue pair from `src` to `dst` with its own UDP source port (its own ECMP hash).
+   * Between GPUs of one server it runs over their NVLink port, at NVLink rate, with a
+   * default window of one NVLink round trip if that is more than the fabric's.
+   */
   openFlow(src: number, dst: number): Flow {
     const id = this.flowCount++;
     const sport = 0xc000 | (mix32(id ^ this.portSalt) & 0x3fff);
-    const nics = this.topology.nics;
+    const { nics, nvlink } = this.topology;
+    const overNvlink = sameNode(this.topology, src, dst);
+    const hops = this.topology.hops(src, dst);
+    let windowPackets = this.windowPackets;
+    if (overNvlink && this.config.windowBytes === undefined)
+      windowPackets = Math.max(windowPackets, Math.ceil(this.bdpBytes(hops, nvlink!.gbps, nvlink!.delayPs) / this.config.mtuBytes));
     const flow = new Flow(
       id,
       nics[src]!,
       nics[dst]!,
       fiveTupleHash(src, dst, sport),
       fiveTupleHash(dst, src, sport),
-      this.windowPackets,
+      windowPackets,
       this.config.mtuBytes,
-      this.topology.hostGbps,
+      overNvlink ? nvlink!.gbps : this.topology.hostGbps,
     );
-    flow.baseRttPs = this.baseRttPs(this.topology.hops(src, dst));
+    if (overNvlink) {
+      flow.nicPort = NVLINK_PORT;
+      flow.baseRttPs = this.baseRttPs(hops, nvlink!.gbps, nvlink!.delayPs);
+    } else flow.baseRttPs = this.baseRttPs(hops);
     nics[src]!.attach(flow);
     return flow;
   }

@@ -8,18 +8,33 @@ import { PacketKind, type Packet } from './packet.js';
 import { Port } from './port.js';
 import type { NicServices } from './transport/index.js';
 
+/** One port's data scheduler: the flows waiting to send on that port, served round-robin. */
+class ReadyQueue implements PacketSource {
+  readonly flows = new Fifo<Flow>();
+  constructor(private readonly nic: Nic) {}
+
+  pull(): Packet | null {
+    return this.nic.pullFrom(this.flows);
+  }
+}
+
 /**
- * A GPU's RDMA NIC with one port to its leaf. Data is pulled by the port when it goes idle
- * (so it leaves at line rate and never queues behind itself); flows with something to
- * send wait in a round-robin ready queue; a flow whose congestion control holds it below
- * line rate sleeps on its pacing timer until its next packet is due. ACKs, NACKs and CNPs
- * go straight into the port's control queue. The host absorbs whatever arrives, so the
- * NIC obeys PAUSE frames but never needs to send one.
+ * A GPU's RDMA NIC with a port to its leaf (port 0) and, in a server with an NVLink domain,
+ * a second one to the server's NVSwitch (NVLINK_PORT). Each flow sends on one port, fixed
+ * when it is opened. Data is pulled by a port when it goes idle (so it leaves at line rate
+ * and never queues behind itself); flows with something to send wait in that port's
+ * round-robin ready queue; a flow whose congestion control holds it below its line rate
+ * sleeps on its pacing timer until its next packet is due. ACKs, NACKs and CNPs go straight
+ * into the flow's port's control queue. The host absorbs whatever arrives, so the NIC obeys
+ * PAUSE frames but never needs to send one.
  */
-export class Nic implements NetworkNode, PacketSource, NicServices, CcServices {
+export class Nic implements NetworkNode, NicServices, CcServices {
   readonly name: string;
+  /** The fabric port (ports[0]). */
   readonly port: Port;
-  private readonly ready = new Fifo<Flow>();
+  readonly ports: Port[] = [];
+  /** ready[i]: the flows waiting to send on ports[i]. */
+  private readonly ready: Fifo<Flow>[] = [];
 
   constructor(
     private readonly ctx: FabricContext,
@@ -27,8 +42,17 @@ export class Nic implements NetworkNode, PacketSource, NicServices, CcServices {
     readonly rateGbps: number,
   ) {
     this.name = `gpu${host}`;
-    this.port = new Port(ctx.sim, this, 0, rateGbps);
-    this.port.source = this;
+    this.port = this.addPort(rateGbps);
+  }
+
+  /** Adds a port with its own ready queue; a topology builder cables it. */
+  addPort(rateGbps: number): Port {
+    const port = new Port(this.ctx.sim, this, this.ports.length, rateGbps);
+    const queue = new ReadyQueue(this);
+    port.source = queue;
+    this.ports.push(port);
+    this.ready.push(queue.flows);
+    return port;
   }
 
   /** Sets up `flow`'s timers and congestion-control state; called once when it is opened. */
@@ -49,15 +73,16 @@ export class Nic implements NetworkNode, PacketSource, NicServices, CcServices {
   wake(flow: Flow): void {
     if (!flow.inReadyQueue && this.ctx.recovery.canSend(flow)) {
       flow.inReadyQueue = true;
-      this.ready.push(flow);
+      this.ready[flow.nicPort]!.push(flow);
     }
-    this.port.kick();
+    this.ports[flow.nicPort]!.kick();
   }
 
-  pull(): Packet | null {
+  /** The next data packet for the port whose ready queue is `ready`, or null. */
+  pullFrom(ready: Fifo<Flow>): Packet | null {
     const { recovery, sim } = this.ctx;
     for (;;) {
-      const flow = this.ready.shift();
+      const flow = ready.shift();
       if (!flow) return null;
       if (!recovery.canSend(flow)) {
         flow.inReadyQueue = false;
@@ -70,7 +95,7 @@ export class Nic implements NetworkNode, PacketSource, NicServices, CcServices {
         continue;
       }
       const packet = this.dataPacket(flow, recovery.takeNextPsn(flow));
-      if (recovery.canSend(flow)) this.ready.push(flow);
+      if (recovery.canSend(flow)) ready.push(flow);
       else flow.inReadyQueue = false;
       return packet;
     }
@@ -92,7 +117,7 @@ export class Nic implements NetworkNode, PacketSource, NicServices, CcServices {
     }
     metrics.dataPacketsSent++;
     metrics.dataBytesSent += payload;
-    if (flow.rateGbps < this.rateGbps) flow.nextSendPs = sim.nowPs + serializationPs(packet.sizeBytes, flow.rateGbps);
+    if (flow.rateGbps < flow.lineRateGbps) flow.nextSendPs = sim.nowPs + serializationPs(packet.sizeBytes, flow.rateGbps);
     cc.onSend(flow, packet);
     if (!flow.rto.armed) flow.rto.set(flow.rtoPs);
     return packet;
@@ -122,7 +147,7 @@ export class Nic implements NetworkNode, PacketSource, NicServices, CcServices {
       packet.sackPsn = trigger.psn;
       packet.copyIntFrom(trigger);
     }
-    this.port.enqueue(packet);
+    this.ports[flow.nicPort]!.enqueue(packet);
   }
 
   deliverInOrder(flow: Flow): boolean {
@@ -138,7 +163,7 @@ export class Nic implements NetworkNode, PacketSource, NicServices, CcServices {
     return completed;
   }
 
-  receive(packet: Packet, _ingress: number): void {
+  receive(packet: Packet, ingress: number): void {
     const { metrics, recovery, sim, pool, cc } = this.ctx;
     switch (packet.kind) {
       case PacketKind.Data: {
@@ -162,7 +187,7 @@ export class Nic implements NetworkNode, PacketSource, NicServices, CcServices {
         cc.onCnp(packet.flow!);
         break;
       case PacketKind.Pause:
-        this.port.setPaused(packet.psn === 1);
+        this.ports[ingress]!.setPaused(packet.psn === 1);
         break;
     }
     pool.release(packet);

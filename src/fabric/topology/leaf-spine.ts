@@ -80,9 +80,11 @@ export function buildLeafSpine(spec: LeafSpineSpec, ctx: FabricContext, routing:
     nics,
     switches,
     tierNames: leaves === 1 ? ['leaf'] : ['leaf', 'spine'],
+    fabricTiers: leaves === 1 ? 1 : 2,
     hostGbps: spec.linkGbps,
     maxHops: leaves === 1 ? 2 : 4,
     hops: (src, dst) => (Math.floor(src / perLeaf) === Math.floor(dst / perLeaf) ? 2 : 4),
     linkDelayPs: psFromNs(spec.linkDelayNs),
+    nvlink: null,
   };
 }

@@ -1,0 +1,112 @@
+import { psFromNs } from '../../engine/index.js';
+import type { FabricContext } from '../context.js';
+import { Nic } from '../nic.js';
+import type { RoutingPolicy } from '../routing/index.js';
+import { buildClos, splitRadix } from './clos.js';
+import { buildNvlinkDomains } from './nvlink.js';
+import type { Topology } from './topology.js';
+
+export interface RailOptimizedSpec {
+  kind: 'rail-optimized';
+  gpus: number;
+  /** GPUs per server; GPU i of a server is on rail i. */
+  gpusPerNode: number;
+  /** Ports per fabric switch, every tier. */
+  radix: number;
+  /** 2: rail leaves joined by spines; 3: spines per pod, pods joined by cores. */
+  tiers: 2 | 3;
+  /** Rail-leaf server ports over its uplinks; 1 is non-blocking. */
+  oversubscription: number;
+  /** Three tiers: spine leaf-facing ports over its core uplinks. */
+  spineOversubscription: number;
+  linkGbps: number;
+  /** Per hop: cable propagation plus switch pipeline latency. */
+  linkDelayNs: number;
+  /** NVLink per GPU and direction (H100: 450 GB/s = 3600 Gb/s). */
+  nvlinkGbps: number;
+  /** Per NVLink hop (GPU → NVSwitch, NVSwitch → GPU). */
+  nvlinkDelayNs: number;
+}
+
+type RailShapeSpec = Pick<RailOptimizedSpec, 'gpusPerNode' | 'radix' | 'oversubscription' | 'spineOversubscription'>;
+
+/**
+ * How a rail-optimized fabric of `tiers` tiers is laid out: a group is `serversPerGroup`
+ * servers (one rail leaf's GPU ports) and its gpusPerNode rail leaves; a pod holds whole
+ * groups, as many as a spine's leaf-facing ports reach.
+ */
+export function railLayout(spec: RailShapeSpec, tiers: 2 | 3) {
+  const G = spec.gpusPerNode;
+  const leaf = splitRadix(spec.radix, spec.oversubscription, 'oversubscription');
+  // Two tiers: every spine port faces a leaf. Three: the spine splits its ports with the cores.
+  const spine = tiers === 2 ? { down: spec.radix, up: 0 } : splitRadix(spec.radix, spec.spineOversubscription, 'spineOversubscription');
+  const groupsPerPod = Math.floor(spine.down / G);
+  if (groupsPerPod < 1)
+    throw new RangeError(`topology.gpusPerNode: a spine's ${spine.down} leaf ports must reach the ${G} rail leaves of a group`);
+  const pods = tiers === 2 ? 1 : spec.radix;
+  return {
+    serversPerGroup: leaf.down,
+    leavesPerPod: groupsPerPod * G,
+    spinesPerPod: leaf.up,
+    coresPerPlane: spine.up,
+    maxGpus: pods * groupsPerPod * leaf.down * G,
+  };
+}
+
+/** The layout and leaf count; throws a field-named error for an impossible fabric. */
+export function railOptimizedShape(spec: RailOptimizedSpec) {
+  const layout = railLayout(spec, spec.tiers);
+  if (spec.gpus % spec.gpusPerNode !== 0)
+    throw new RangeError(`topology.gpus: must be whole servers of gpusPerNode (${spec.gpusPerNode}) GPUs, got ${spec.gpus}`);
+  if (spec.gpus > layout.maxGpus)
+    throw new RangeError(
+      `topology.gpus: a ${spec.tiers}-tier rail-optimized fabric of radix-${spec.radix} switches holds at most ${layout.maxGpus} GPUs, got ${spec.gpus}`,
+    );
+  const servers = spec.gpus / spec.gpusPerNode;
+  return { ...layout, leaves: Math.ceil(servers / layout.serversPerGroup) * spec.gpusPerNode };
+}
+
+/**
+ * Rail-optimized fabric: server s holds GPUs s·G … s·G+G−1; GPU i of every server in a group
+ * is cabled to the group's rail-i leaf, so same-rail traffic of a group crosses one switch.
+ * Rails (and groups) are joined by a Clos of spines (and cores). GPUs of one server talk
+ * over the server's NVSwitch at NVLink rate and latency, never through the NICs' fabric port.
+ */
+export function buildRailOptimized(spec: RailOptimizedSpec, ctx: FabricContext, routing: RoutingPolicy, seed: number): Topology {
+  const shape = railOptimizedShape(spec);
+  const G = spec.gpusPerNode;
+  const S = shape.serversPerGroup;
+  const nics: Nic[] = [];
+  for (let h = 0; h < spec.gpus; h++) nics.push(new Nic(ctx, h, spec.linkGbps));
+  const clos = buildClos(
+    {
+      gpus: spec.gpus,
+      leaves: shape.leaves,
+      leafOf: (h) => Math.floor(h / G / S) * G + (h % G),
+      slotOf: (h) => Math.floor(h / G) % S,
+      leavesPerPod: shape.leavesPerPod,
+      spinesPerPod: shape.spinesPerPod,
+      coresPerPlane: shape.coresPerPlane,
+      linkGbps: spec.linkGbps,
+      linkDelayNs: spec.linkDelayNs,
+    },
+    ctx,
+    routing,
+    seed,
+    nics,
+  );
+  const fabricTiers = clos.tierNames.length;
+  const nvSwitches = buildNvlinkDomains(ctx, nics, G, spec.nvlinkGbps, spec.nvlinkDelayNs, fabricTiers, routing);
+  return {
+    nics,
+    switches: [...clos.switches, ...nvSwitches],
+    tierNames: [...clos.tierNames, 'nvlink'],
+    fabricTiers,
+    hostGbps: spec.linkGbps,
+    maxHops: clos.maxHops,
+    // Same server: NIC → NVSwitch → NIC.
+    hops: (src, dst) => (src !== dst && Math.floor(src / G) === Math.floor(dst / G) ? 2 : clos.hops(src, dst)),
+    linkDelayPs: psFromNs(spec.linkDelayNs),
+    nvlink: { gpusPerNode: G, gbps: spec.nvlinkGbps, delayPs: psFromNs(spec.nvlinkDelayNs) },
+  };
+}
