@@ -1,43 +1,85 @@
-import { loadSpec, runExperiment, SpecError, type ExperimentSpec } from '../experiment/index.js';
-import { formatTable, writeResults } from '../report/index.js';
+import { readFileSync } from 'node:fs';
+import { checkFabrics, loadSpec, runExperimentLive, SpecError, type ExperimentResult, type ExperimentSpec } from '../experiment/index.js';
+import { formatJobsTable, formatJson, formatTable, writeResults } from '../report/index.js';
 import { checkOutDir, fail, parseSeed } from './fail.js';
+import { progressWriter } from './progress.js';
 
-export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N]
+export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T]
 
-  SPEC        experiment spec, YAML or JSON (see experiments/)
-  --json      print one JSON document on stdout instead of the table
-  --out DIR   also write DIR/result.json and DIR/result.csv
-  --seed N    override the spec's seed`;
+  SPEC          experiment spec, YAML or JSON (see experiments/)
+  --json        print one JSON document on stdout instead of the table
+  --out DIR     also write DIR/result.json, DIR/result.csv and DIR/report.html
+  --seed N      override the spec's seed
+  --sample-us T sample the time series every T µs of simulated time
+                (default: a few hundred samples per run)
+
+  Progress goes to stderr. Ctrl-C stops the run and prints and writes the results so
+  far, marked partial, then exits with code 130.`;
 
 export interface RunOptions {
   json?: boolean;
   out?: string;
   seed?: string;
+  'sample-us'?: string;
+}
+
+/** Exit code of a run stopped by SIGINT, as shells report it (128 + 2). */
+export const INTERRUPTED_EXIT_CODE = 130;
+
+function parseSampleUs(text: string | undefined): number | 'auto' {
+  if (text === undefined) return 'auto';
+  const us = Number(text);
+  if (text.trim() === '' || !Number.isFinite(us) || us <= 0) fail(`--sample-us: expected a positive number of microseconds, got "${text}"`);
+  return us;
 }
 
 /** `fabsim run`: every workload of the spec on every fabric; a table or JSON on stdout. */
-export function runCommand(specPath: string, options: RunOptions): void {
+export async function runCommand(specPath: string, options: RunOptions): Promise<void> {
   const seed = parseSeed(options.seed);
+  const sampling = parseSampleUs(options['sample-us']);
   checkOutDir(options.out);
 
   let spec: ExperimentSpec;
   try {
     spec = loadSpec(specPath);
+    if (seed !== undefined) spec = { ...spec, seed };
+    checkFabrics(spec); // before anything is printed: bad input gets its one line only
   } catch (error) {
     if (error instanceof SpecError) fail(error.message);
     throw error;
   }
-  if (seed !== undefined) spec = { ...spec, seed };
+  const specText = readFileSync(specPath, 'utf8');
 
-  let result;
+  const progress = progressWriter();
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    // A second Ctrl-C leaves at once; files are only ever replaced whole, so none is torn.
+    if (interrupt.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
+    progress.log('fabsim: interrupted: stopping, then writing the partial results (Ctrl-C again to quit now)');
+    interrupt.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const runs = spec.workload.length * spec.fabrics.length;
+  progress.log(`fabsim: ${spec.name}: ${runs} run${runs === 1 ? '' : 's'} (Ctrl-C stops and keeps the results so far)`);
+
+  let result: ExperimentResult;
   try {
-    result = runExperiment(spec, (r) =>
-      process.stderr.write(`fabsim: ${r.fabric} done in ${(r.wallMs / 1000).toFixed(1)} s (${r.events} events)\n`),
-    );
+    result = await runExperimentLive(spec, {
+      sampling,
+      signal: interrupt.signal,
+      onProgress: (p) => progress.update(p),
+      onResult: (r) =>
+        progress.log(`fabsim: ${r.fabric} ${r.completed ? 'done' : 'stopped'} in ${(r.wallMs / 1000).toFixed(1)} s (${r.events} events)`),
+    });
   } catch (error) {
     if (error instanceof SpecError) fail(error.message);
     throw error;
+  } finally {
+    progress.clear();
   }
-  if (options.out !== undefined) writeResults(options.out, result);
-  process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatTable(result)}\n`);
+  if (options.out !== undefined) writeResults(options.out, result, { specText, specPath });
+  const jobs = formatJobsTable(result);
+  process.stdout.write(options.json ? `${formatJson(result)}\n` : `${formatTable(result)}\n${jobs ? `${jobs}\n` : ''}`);
+  process.off('SIGINT', onSigint);
+  if (result.partial) process.exitCode = INTERRUPTED_EXIT_CODE;
 }

@@ -1,5 +1,22 @@
 import * as hdr from 'hdr-histogram-js';
 
+/** Points of a cumulative distribution: `fraction[i]` of the values are ≤ `value[i]`. */
+export interface CdfPoints {
+  fraction: number[];
+  value: number[];
+}
+
+/**
+ * Percent levels a CDF export evaluates: 0 (the minimum), every percent, then finer in the
+ * tail (the p99.9 a report marks must be a point of the curve); 100 is the maximum.
+ */
+export const CDF_LEVELS: readonly number[] = [
+  ...Array.from({ length: 100 }, (_, i) => i),
+  ...Array.from({ length: 9 }, (_, i) => 99.1 + i / 10),
+  ...Array.from({ length: 9 }, (_, i) => 99.91 + i / 100),
+  100,
+].map((p) => Number(p.toFixed(2)));
+
 export interface Percentiles {
   p50: number;
   p99: number;
@@ -32,6 +49,18 @@ export class LatencyHistogram {
 
   percentile(p: number): number {
     return this.count === 0 ? 0 : this.histogram.getValueAtPercentile(p);
+  }
+
+  /**
+   * The distribution at `levels` (percent), from the same percentile function as
+   * `percentiles()`, so its p50/p99/p99.9 points are exactly those; level 100 is the max.
+   */
+  cdf(levels: readonly number[] = CDF_LEVELS): CdfPoints {
+    if (this.count === 0) return { fraction: [], value: [] };
+    return {
+      fraction: levels.map((p) => Number((p / 100).toFixed(6))),
+      value: levels.map((p) => (p >= 100 ? this.histogram.maxValue : this.histogram.getValueAtPercentile(p))),
+    };
   }
 
   percentiles(): Percentiles {

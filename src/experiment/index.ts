@@ -5,3 +5,7 @@ export * from './fabrics.js';
 export * from './create-workload.js';
 export * from './result.js';
 export * from './runner.js';
+export * from './sampler.js';
+export * from './fabric-detail.js';
+export * from './live-run.js';
+export * from './sweep.js';

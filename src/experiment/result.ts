@@ -1,3 +1,5 @@
+import type { BackgroundReport, JobReport } from '../workloads/index.js';
+
 /** One fabric's outcome. Field names and units are a stable contract for scripts. */
 export interface FabricResult {
   fabric: string;
@@ -39,11 +41,65 @@ export interface FabricResult {
   maxQueueBytes: number;
   events: number;
   wallMs: number;
+  /** Workload `jobs`: each job's completion time and iteration times, and the background's FCT slowdown. */
+  jobs?: JobReport[];
+  background?: BackgroundReport;
+  /** What the HTML report draws; present when the run was sampled (the CLI always samples). */
+  detail?: FabricDetail;
+}
+
+/**
+ * Sampled while simulating. Sample i closes the interval (tUs[i-1], tUs[i]] (the first one
+ * starts at 0): rates and counts are over that interval, depths are at the instant tUs[i].
+ */
+export interface TimeSeries {
+  /** Sampling interval; the last sample, at the end of the run, may close a shorter one. */
+  intervalUs: number;
+  tUs: number[];
+  /** Application bytes of messages completed in the interval (as bytesDelivered), as a rate. */
+  goodputGbps: number[];
+  /** Payload arriving at receiving NICs, retransmissions and discarded packets included. */
+  rxGbps: number[];
+  /** Payload NICs sent that has neither arrived nor been dropped: in queues or on wires. */
+  inFlightBytes: number[];
+  /** Packets dropped by switches in the interval. */
+  drops: number[];
+  /** Paused time over port time in the interval, every port (NICs included). */
+  pfcPausedFraction: number[];
+  /** Per switch tier, the deepest and the mean egress data queue over its ports. */
+  queueBytes: { tier: string; max: number[]; mean: number[] }[];
+}
+
+/** Busy time over run time of each switch egress port of one tier and direction. */
+export interface LinkUtilization {
+  tier: string;
+  /** up: towards the next tier (leaf uplinks); down: towards the hosts or the tier below. */
+  direction: 'up' | 'down';
+  /** Row names: the switches of the tier. */
+  switches: string[];
+  /** utilization[row][column]: a switch's up ports, or its down ports child by child. */
+  utilization: number[][];
+}
+
+/** A distribution: `fraction[i]` of the values are ≤ `us[i]`. */
+export interface CdfUs {
+  fraction: number[];
+  us: number[];
+}
+
+export interface FabricDetail {
+  timeSeries: TimeSeries;
+  links: LinkUtilization[];
+  /** Data packet latency and message completion time, from the same histograms as the percentiles. */
+  latencyCdf: CdfUs;
+  fctCdf: CdfUs;
 }
 
 export interface ExperimentResult {
   experiment: string;
   seed: number;
+  /** Set when the run was interrupted: rows are missing or stopped early (completed: false). */
+  partial?: true;
   topology: Record<string, unknown>;
   /** The workload as specified, or the list of them. */
   workload: Record<string, unknown> | Record<string, unknown>[];

@@ -1,18 +1,18 @@
 import { performance } from 'node:perf_hooks';
-import { psFromUs, Simulator, TypedEventQueue, usFromPs, type EventQueue, type StopReason } from '../engine/index.js';
+import { psFromUs, Simulator, TypedEventQueue, usFromPs, type EventQueue, type RunLimits, type StopReason } from '../engine/index.js';
 import { Network, type FabricConfig } from '../fabric/index.js';
 import { createWorkload, workloadLabel } from './create-workload.js';
 import { checkFabrics, resolveFabrics } from './fabrics.js';
 import type { ExperimentResult, FabricResult } from './result.js';
 import type { ExperimentSpec, WorkloadSpec } from './spec.js';
-import type { Workload } from '../workloads/index.js';
+import { Jobs, type Workload } from '../workloads/index.js';
 
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
 /** Time ports spent paused by PFC, summed over every port (NICs included). */
 function pausedPs(net: Network, nowPs: number): number {
   let total = 0;
-  for (const nic of net.topology.nics) total += nic.port.pausedPsAt(nowPs);
+  for (const nic of net.topology.nics) for (const port of nic.ports) total += port.pausedPsAt(nowPs);
   for (const sw of net.topology.switches) for (const port of sw.ports) total += port.pausedPsAt(nowPs);
   return total;
 }
@@ -37,6 +37,32 @@ export interface FabricRun {
   wallMs: number;
 }
 
+/** A fabric built and its workload started, nothing simulated yet (`startedMs`: performance.now()). */
+export type FabricSetup = Omit<FabricRun, 'stop' | 'wallMs'> & { startedMs: number };
+
+/** Builds one fabric in a fresh simulator and starts one workload of the spec on it. */
+export function buildFabric(
+  spec: ExperimentSpec,
+  config: FabricConfig,
+  workloadSpec: WorkloadSpec = spec.workload[0]!,
+  queue: EventQueue = new TypedEventQueue(),
+): FabricSetup {
+  const startedMs = performance.now();
+  const sim = new Simulator(queue);
+  const net = new Network(sim, spec.topology, config, spec.seed);
+  const workload = createWorkload(workloadSpec, net.gpus, spec.seed);
+  workload.start(net);
+  return { sim, net, workload, config, workloadSpec, startedMs, buildMs: performance.now() - startedMs };
+}
+
+/** The spec's limits as the simulator takes them. */
+export function runLimits(spec: ExperimentSpec): RunLimits {
+  return {
+    maxTimePs: spec.limits.maxTimeUs === undefined ? undefined : psFromUs(spec.limits.maxTimeUs),
+    maxEvents: spec.limits.maxEvents,
+  };
+}
+
 /** Simulates one workload of the spec (default its first) on one fabric, in a fresh simulator. */
 export function simulateFabric(
   spec: ExperimentSpec,
@@ -44,17 +70,9 @@ export function simulateFabric(
   workloadSpec: WorkloadSpec = spec.workload[0]!,
   queue: EventQueue = new TypedEventQueue(),
 ): FabricRun {
-  const started = performance.now();
-  const sim = new Simulator(queue);
-  const net = new Network(sim, spec.topology, config, spec.seed);
-  const workload = createWorkload(workloadSpec, net.gpus, spec.seed);
-  workload.start(net);
-  const buildMs = performance.now() - started;
-  const stop = sim.run({
-    maxTimePs: spec.limits.maxTimeUs === undefined ? undefined : psFromUs(spec.limits.maxTimeUs),
-    maxEvents: spec.limits.maxEvents,
-  });
-  return { sim, net, workload, config, workloadSpec, stop, buildMs, wallMs: performance.now() - started };
+  const { startedMs, ...setup } = buildFabric(spec, config, workloadSpec, queue);
+  const stop = setup.sim.run(runLimits(spec));
+  return { ...setup, stop, wallMs: performance.now() - startedMs };
 }
 
 /** Runs one workload of the spec (default its first) on one fabric and summarizes it. */
@@ -100,6 +118,7 @@ export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: 
     maxQueueBytes: maxQueueBytes(net),
     events: sim.events,
     wallMs: Math.round(wallMs),
+    ...(workload instanceof Jobs ? workload.reports() : {}),
   };
 }
 

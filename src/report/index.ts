@@ -1,3 +1,7 @@
 export * from './table.js';
 export * from './csv.js';
 export * from './write-results.js';
+export * from './json.js';
+export * from './html/index.js';
+export * from './jobs-table.js';
+export * from './nccl-table.js';

@@ -32,6 +32,10 @@ export function formatTable(result: ExperimentResult): string {
   const line = (cells: string[]) =>
     cells.map((cell, i) => (i < columns.length - COLUMNS.length + 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
   const title = `${result.experiment} (seed ${result.seed})${several ? '' : `: ${result.results[0]?.workload ?? ''}`}`;
-  const notes = result.results.some((r) => !r.completed) ? ['> : stopped by a limit before the workload finished'] : [];
+  const notes = result.partial
+    ? ['> : did not finish; partial results: interrupted (later runs, if any, did not start)']
+    : result.results.some((r) => !r.completed)
+      ? ['> : stopped by a limit before the workload finished']
+      : [];
   return [title, line(columns.map((c) => c.header)), ...rows.map(line), ...notes].join('\n');
 }

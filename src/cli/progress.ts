@@ -1,0 +1,73 @@
+import type { Progress } from '../experiment/index.js';
+
+/** How often a non-terminal stderr gets a progress line. */
+const LINE_EVERY_MS = 5_000;
+
+const seconds = (ms: number): string => {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+};
+
+const rate = (eventsPerS: number): string =>
+  eventsPerS >= 1e6 ? `${(eventsPerS / 1e6).toFixed(1)} M` : eventsPerS >= 1e3 ? `${(eventsPerS / 1e3).toFixed(0)} k` : eventsPerS.toFixed(0);
+
+/** Time left in this run, extrapolated from the share delivered so far; undefined before any. */
+export function etaMs(p: Progress): number | undefined {
+  return p.delivered > 0.001 && p.delivered < 1 ? (p.wallMs * (1 - p.delivered)) / p.delivered : undefined;
+}
+
+/** "ethernet (2/6) t=123.4 µs · 45% delivered · 2.1 M events/s · ETA 12 s" */
+export function describeProgress(p: Progress): string {
+  const eta = etaMs(p);
+  const eventsPerS = p.wallMs > 0 ? (p.events * 1000) / p.wallMs : 0;
+  return (
+    `${p.fabric} (${p.run}/${p.runs}) t=${p.simUs.toFixed(1)} µs · ${(p.delivered * 100).toFixed(0)}% delivered · ` +
+    `${rate(eventsPerS)} events/s · ETA ${eta === undefined ? '?' : seconds(eta)}`
+  );
+}
+
+/** A text bar of `width` cells for a share in 0..1. */
+export function bar(share: number, width = 24): string {
+  const filled = Math.round(Math.min(1, Math.max(0, share)) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}
+
+export interface ProgressWriter {
+  update(p: Progress): void;
+  /** Prints a line of its own (a run is done), keeping the bar below it. */
+  log(line: string): void;
+  /** Removes the bar. */
+  clear(): void;
+}
+
+/**
+ * Progress on stderr, never stdout: a bar redrawn in place on a terminal, otherwise a
+ * plain line every few seconds (logs and CI keep a readable trace).
+ */
+export function progressWriter(stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now): ProgressWriter {
+  const tty = stream.isTTY === true;
+  let shown = false;
+  let lastLineMs = now();
+  const clear = () => {
+    if (shown) stream.write('\r\x1b[2K');
+    shown = false;
+  };
+  return {
+    update(p) {
+      if (tty) {
+        const text = `${bar(p.delivered)} ${describeProgress(p)}`;
+        const columns = stream.columns ?? 120;
+        stream.write(`\r\x1b[2K${text.slice(0, Math.max(10, columns - 1))}`);
+        shown = true;
+      } else if (now() - lastLineMs >= LINE_EVERY_MS) {
+        lastLineMs = now();
+        stream.write(`fabsim: ${describeProgress(p)}\n`);
+      }
+    },
+    log(line) {
+      clear();
+      stream.write(`${line}\n`);
+    },
+    clear,
+  };
+}

@@ -1,0 +1,142 @@
+import { performance } from 'node:perf_hooks';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { StopReason } from '../engine/index.js';
+import { workloadLabel } from './create-workload.js';
+import { fabricDetail } from './fabric-detail.js';
+import { checkFabrics, resolveFabrics } from './fabrics.js';
+import type { ExperimentResult, FabricResult } from './result.js';
+import { buildFabric, runLimits, summarize, type FabricSetup } from './runner.js';
+import { Sampler } from './sampler.js';
+import type { ExperimentSpec } from './spec.js';
+
+/** Events per simulator call at most, so a slow stretch still returns to check the clock. */
+const CHUNK_EVENTS = 50_000;
+/** Wall time between turns of Node's event loop (where SIGINT and timers get their chance). */
+const YIELD_EVERY_MS = 50;
+
+/** Where a long run stands; reported about every `progressEveryMs` of wall time. */
+export interface Progress {
+  fabric: string;
+  workload: string;
+  /** This run among the spec's workload × fabric runs, from 1. */
+  run: number;
+  runs: number;
+  simUs: number;
+  /** Share of the workload's bytes that reached their receivers (duplicates counted out, at MTU size). */
+  delivered: number;
+  events: number;
+  /** Wall time of this run so far. */
+  wallMs: number;
+}
+
+export interface LiveRunOptions {
+  /** Time series: 'auto' (a few hundred samples a run, the default), an interval in µs, or 'off'. */
+  sampling?: 'auto' | 'off' | number;
+  /** Aborting stops the simulation between slices; the result is then marked partial. */
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  progressEveryMs?: number;
+  onResult?: (result: FabricResult) => void;
+}
+
+function progressOf(setup: FabricSetup, run: number, runs: number): Progress {
+  const { sim, net, workload, config } = setup;
+  const m = net.metrics;
+  const firstArrivals = m.dataBytesArrived - m.spuriousRetransmits * config.mtuBytes;
+  const delivered = workload.totalBytes > 0 ? Math.max(m.bytesDelivered, firstArrivals) / workload.totalBytes : 1;
+  return {
+    fabric: config.name,
+    workload: workloadLabel(setup.workloadSpec),
+    run,
+    runs,
+    simUs: sim.nowPs / 1e6,
+    delivered: Math.min(1, Math.max(0, delivered)),
+    events: sim.events,
+    wallMs: performance.now() - setup.startedMs,
+  };
+}
+
+/**
+ * Simulates one run in slices: up to the next sample time or CHUNK_EVENTS events, whichever
+ * comes first. The simulator resumes exactly where it returned, so slicing changes nothing
+ * in the run; between slices it samples, reports progress and yields to the event loop.
+ */
+async function simulateLive(
+  spec: ExperimentSpec,
+  setup: FabricSetup,
+  sampler: Sampler | null,
+  options: LiveRunOptions,
+  report: () => void,
+): Promise<StopReason> {
+  const { sim } = setup;
+  const limits = runLimits(spec);
+  const maxTimePs = limits.maxTimePs ?? Infinity;
+  const maxEvents = limits.maxEvents ?? Infinity;
+  const progressEveryMs = options.progressEveryMs ?? 200;
+  let lastYieldMs = performance.now();
+  let lastProgressMs = lastYieldMs;
+  for (;;) {
+    const untilPs = Math.min(sampler?.nextSamplePs ?? Infinity, maxTimePs);
+    const stop = sim.run({
+      maxTimePs: untilPs === Infinity ? undefined : untilPs,
+      maxEvents: Math.min(maxEvents, sim.events + CHUNK_EVENTS),
+    });
+    if (sampler !== null && !sampler.closed) {
+      if (setup.workload.finished) sampler.close(sim.nowPs);
+      else if (stop === 'max-time' && sim.nowPs === sampler.nextSamplePs) sampler.sample(sim.nowPs);
+    }
+    if (stop === 'idle' || (stop === 'max-time' && sim.nowPs >= maxTimePs) || (stop === 'max-events' && sim.events >= maxEvents))
+      return stop;
+    const nowMs = performance.now();
+    if (nowMs - lastYieldMs < YIELD_EVERY_MS) continue;
+    await nextTurn();
+    lastYieldMs = performance.now();
+    if (options.signal?.aborted) return 'stopped';
+    if (lastYieldMs - lastProgressMs >= progressEveryMs) {
+      lastProgressMs = lastYieldMs;
+      report();
+    }
+  }
+}
+
+/**
+ * Runs every workload of the spec on every fabric like `runExperiment`, with the same
+ * results, but asynchronously: it samples time series, reports progress and can be
+ * interrupted, in which case it returns what it has, marked `partial`.
+ */
+export async function runExperimentLive(spec: ExperimentSpec, options: LiveRunOptions = {}): Promise<ExperimentResult> {
+  checkFabrics(spec);
+  const fabrics = resolveFabrics(spec.fabrics);
+  const runs = spec.workload.flatMap((workload) => fabrics.map((config) => ({ workload, config })));
+  const results: FabricResult[] = [];
+  let interrupted = false;
+  for (const [i, { workload, config }] of runs.entries()) {
+    if (options.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    const setup = buildFabric(spec, config, workload);
+    const sampling = options.sampling ?? 'auto';
+    const sampler = sampling === 'off' ? null : new Sampler(setup.net, sampling === 'auto' ? undefined : sampling);
+    const stop = await simulateLive(spec, setup, sampler, options, () => options.onProgress?.(progressOf(setup, i + 1, runs.length)));
+    sampler?.close(setup.sim.nowPs);
+    const { startedMs, ...run } = setup;
+    const result = summarize({ ...run, stop, wallMs: performance.now() - startedMs });
+    const elapsedPs = setup.workload.finished ? setup.workload.finishedPs : setup.sim.nowPs;
+    if (sampler !== null) result.detail = fabricDetail(setup.net, sampler, elapsedPs);
+    results.push(result);
+    options.onResult?.(result);
+    if (stop === 'stopped') {
+      interrupted = true;
+      break;
+    }
+  }
+  return {
+    experiment: spec.name,
+    seed: spec.seed,
+    ...(interrupted ? { partial: true as const } : {}),
+    topology: spec.topology,
+    workload: spec.workload.length === 1 ? spec.workload[0]! : spec.workload,
+    results,
+  };
+}

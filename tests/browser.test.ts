@@ -1,0 +1,90 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { runExperimentLive } from '../src/experiment/index.js';
+import { writeResults } from '../src/report/index.js';
+import { spec } from './helpers.js';
+
+// Debian's Chromium (.ci/run installs it); CHROMIUM_PATH points elsewhere if needed.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const found = existsSync(CHROMIUM);
+if (!found) console.warn(`browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+
+// Small on purpose: the page has every kind of chart, for two workloads and three fabrics.
+const experiment = spec({
+  name: 'browser-test',
+  topology: { kind: 'leaf-spine', gpus: 32, gpusPerLeaf: 8, oversubscription: 2, linkGbps: 100 },
+  fabrics: ['ethernet', 'roce', 'spectrum-x'],
+  workload: [
+    { kind: 'allreduce', bytes: '512KiB', channels: 2 },
+    { kind: 'permutation', bytes: '128KiB' },
+  ],
+});
+
+describe('the report in a browser', () => {
+  it.skipIf(!found)(
+    `opens in headless Chromium without console errors, every chart drawn at a non-zero size${found ? '' : ` (skipped: no Chromium at ${CHROMIUM})`}`,
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'fabsim-browser-'));
+      const out = join(dir, 'out');
+      writeResults(out, await runExperimentLive(experiment), { specText: '# browser test\n' });
+      const page = join(out, 'report.html');
+      const chartsInPage = (readFileSync(page, 'utf8').match(/<svg /g) ?? []).length;
+
+      const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+        viewport: { width: 1400, height: 900 },
+      });
+      try {
+        const tab = await context.newPage();
+        const errors: string[] = [];
+        const requests: string[] = [];
+        tab.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+        tab.on('pageerror', (e) => errors.push(String(e)));
+        tab.on('request', (r) => requests.push(r.url()));
+        await tab.goto(pathToFileURL(page).href, { waitUntil: 'load' });
+
+        const sizes = await tab.$$eval('svg.chart', (svgs) =>
+          svgs.map((s) => {
+            const box = s.getBoundingClientRect();
+            return { chart: s.getAttribute('data-chart'), width: box.width, height: box.height };
+          }),
+        );
+        expect(sizes).toHaveLength(chartsInPage);
+        expect(new Set(sizes.map((s) => s.chart))).toEqual(new Set(['bar', 'cdf', 'time-series', 'heat-map']));
+        for (const s of sizes) {
+          expect(s.width, `${s.chart} width`).toBeGreaterThan(0);
+          expect(s.height, `${s.chart} height`).toBeGreaterThan(0);
+        }
+        // Lines were laid out: a drawn path has a real extent.
+        const pathWidths = await tab.$$eval('svg.chart .lines path', (paths) => paths.map((p) => (p as SVGPathElement).getBBox().width));
+        expect(pathWidths.filter((w) => w > 0).length).toBeGreaterThan(pathWidths.length / 2);
+
+        const shot = join(dir, 'report.png');
+        await tab.screenshot({ path: shot, fullPage: true });
+        expect(readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
+        expect(errors).toEqual([]);
+        expect(requests.every((url) => url.startsWith('file:'))).toBe(true);
+      } finally {
+        await context.close();
+        if (!process.env.KEEP_SCREENSHOT) rmSync(dir, { recursive: true, force: true });
+        else console.log(`screenshot kept in ${dir}`);
+      }
+    },
+    60_000,
+  );
+});

@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const dir = mkdtempSync(join(tmpdir(), 'fabsim-interrupt-'));
+
+// Spraying under go-back-N retransmits most of 1 GiB: about 15 s of simulation, so an
+// interrupt after 1.5 s lands mid-run; the second fabric must then never start.
+const SPEC = `name: long
+seed: 1
+topology: { kind: leaf-spine, gpus: 128, gpusPerLeaf: 16, linkGbps: 400 }
+fabrics: [{ preset: ethernet, routing: spray }, ethernet]
+workload: { kind: permutation, bytes: 8MiB }
+`;
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  afterSignalMs: number;
+}
+
+/** Runs the CLI, sends SIGINT once it has started and `afterMs` have passed since the spawn. */
+function interrupted(args: string[], afterMs: number): Promise<Exit> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let signalledAt = 0;
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      // The first line comes once the SIGINT handler is in place (a loaded machine starts slowly).
+      if (signalledAt === 0 && stderr.includes('\n')) {
+        signalledAt = -1;
+        setTimeout(() => {
+          signalledAt = Date.now();
+          child.kill('SIGINT');
+        }, Math.max(0, afterMs - (Date.now() - started)));
+      }
+    });
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, afterSignalMs: Date.now() - signalledAt }));
+  });
+}
+
+describe('Ctrl-C', () => {
+  it('stops the run, prints and writes the partial results marked partial, and exits 130', async () => {
+    const spec = join(dir, 'long.yaml');
+    writeFileSync(spec, SPEC);
+    const out = join(dir, 'out');
+    const r = await interrupted(['run', spec, '--json', '--out', out], 1500);
+
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(130);
+    expect(r.afterSignalMs).toBeLessThan(5000);
+    expect(r.stderr).toMatch(/interrupted/);
+
+    const printed = JSON.parse(r.stdout);
+    const written = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    expect(written).toEqual(printed);
+    expect(written.partial).toBe(true);
+    expect(written.results).toHaveLength(1);
+    const [row] = written.results;
+    expect(row).toMatchObject({ fabric: 'ethernet+spray', completed: false });
+    expect(row.completionUs).toBeGreaterThan(0);
+    expect(row.bytesSent).toBeGreaterThan(0);
+    expect(row.bytesDelivered).toBeLessThan(128 * 8 * 2 ** 20);
+    // The time series runs up to where the simulation stopped.
+    expect(row.detail.timeSeries.tUs.at(-1)).toBeCloseTo(row.completionUs, 3);
+
+    expect(readdirSync(out).sort()).toEqual(['report.html', 'result.csv', 'result.json']);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/Partial results/);
+    expect(readFileSync(join(out, 'result.csv'), 'utf8').trim().split('\n')).toHaveLength(2);
+  }, 30_000);
+
+  it('without --json, the table marks the row and says the results are partial', async () => {
+    const spec = join(dir, 'long-table.yaml');
+    writeFileSync(spec, SPEC);
+    const r = await interrupted(['run', spec], 1500);
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/^ethernet\+spray +>/m);
+    expect(r.stdout).toMatch(/partial results: interrupted/);
+  }, 30_000);
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { bar, describeProgress, etaMs, progressWriter } from '../src/cli/progress.js';
+import type { Progress } from '../src/experiment/index.js';
+
+const progress = (over: Partial<Progress> = {}): Progress => ({
+  fabric: 'roce',
+  workload: 'permutation 2MiB',
+  run: 2,
+  runs: 6,
+  simUs: 123.456,
+  delivered: 0.25,
+  events: 3_000_000,
+  wallMs: 1_500,
+  ...over,
+});
+
+/** A stand-in for process.stderr that records what is written. */
+function fakeStream(isTTY: boolean) {
+  const writes: string[] = [];
+  const stream = { isTTY, columns: 100, write: (s: string) => writes.push(s) > 0 } as unknown as NodeJS.WriteStream;
+  return { stream, writes };
+}
+
+describe('progress', () => {
+  it('tells simulated time, share delivered, events/s and the time left', () => {
+    expect(describeProgress(progress())).toBe('roce (2/6) t=123.5 µs · 25% delivered · 2.0 M events/s · ETA 5 s');
+    expect(etaMs(progress({ delivered: 0 }))).toBeUndefined();
+    expect(describeProgress(progress({ delivered: 0 }))).toMatch(/ETA \?$/);
+    expect(bar(0.5, 10)).toBe('[#####.....]');
+  });
+
+  it('on a terminal, redraws one bar in place and clears it before other lines', () => {
+    const { stream, writes } = fakeStream(true);
+    const writer = progressWriter(stream);
+    writer.update(progress());
+    writer.update(progress({ delivered: 0.5 }));
+    writer.log('fabsim: roce done');
+    expect(writes[0]).toMatch(/^\r\x1b\[2K\[######\.+\] roce \(2\/6\)/);
+    expect(writes[1]).toMatch(/^\r\x1b\[2K\[#{12}\.{12}\]/);
+    expect(writes.slice(2)).toEqual(['\r\x1b[2K', 'fabsim: roce done\n']);
+    for (const w of writes.slice(0, 2)) expect(w.length).toBeLessThan(100 + 8);
+  });
+
+  it('elsewhere (a log, CI), writes a plain line every few seconds', () => {
+    let nowMs = 0;
+    const { stream, writes } = fakeStream(false);
+    const writer = progressWriter(stream, () => nowMs);
+    for (nowMs = 0; nowMs <= 12_000; nowMs += 200) writer.update(progress());
+    expect(writes).toHaveLength(2);
+    expect(writes[0]).toBe('fabsim: roce (2/6) t=123.5 µs · 25% delivered · 2.0 M events/s · ETA 5 s\n');
+    expect(writes.join('')).not.toMatch(/\r|\x1b/);
+  });
+});
