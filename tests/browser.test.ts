@@ -4,25 +4,18 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { runExperimentLive } from '../src/experiment/index.js';
+import { loadSpec, runExperimentLive } from '../src/experiment/index.js';
 import { writeResults } from '../src/report/index.js';
-import { spec } from './helpers.js';
 
 // Debian's Chromium (.ci/run installs it); CHROMIUM_PATH points elsewhere if needed.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const found = existsSync(CHROMIUM);
 if (!found) console.warn(`browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
-// Small on purpose: the page has every kind of chart, for two workloads and three fabrics.
-const experiment = spec({
-  name: 'browser-test',
-  topology: { kind: 'leaf-spine', gpus: 32, gpusPerLeaf: 8, oversubscription: 2, linkGbps: 100 },
-  fabrics: ['ethernet', 'roce', 'spectrum-x'],
-  workload: [
-    { kind: 'allreduce', bytes: '512KiB', channels: 2 },
-    { kind: 'permutation', bytes: '128KiB' },
-  ],
-});
+// The report of the main experiment (what `npm start -- --out DIR` writes): every kind of
+// chart, for two workloads and three fabrics, at 512 GPUs.
+const MAIN = 'experiments/spectrum-x-vs-ethernet.yaml';
+const experiment = loadSpec(MAIN);
 
 describe('the report in a browser', () => {
   it.skipIf(!found)(
@@ -30,7 +23,7 @@ describe('the report in a browser', () => {
     async () => {
       const dir = mkdtempSync(join(tmpdir(), 'fabsim-browser-'));
       const out = join(dir, 'out');
-      writeResults(out, await runExperimentLive(experiment), { specText: '# browser test\n' });
+      writeResults(out, await runExperimentLive(experiment), { specText: readFileSync(MAIN, 'utf8'), specPath: MAIN });
       const page = join(out, 'report.html');
       const chartsInPage = (readFileSync(page, 'utf8').match(/<svg /g) ?? []).length;
 
