@@ -58,6 +58,11 @@ describe('fabsim sweep', () => {
     const unsharded = JSON.parse(readFileSync(join(whole, 'sweep.json'), 'utf8')) as SweepResult;
     expect(withoutWall(JSON.parse(merged.stdout))).toBe(withoutWall(unsharded));
     expect(readFileSync(join(whole, 'sweep.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 5 * 2);
+    // The sweep report: busbw against size, log-log, a line per fabric.
+    const html = readFileSync(join(whole, 'sweep.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('ethernet+spray+ooo');
+    expect(html).not.toMatch(/<script/);
   });
 
   it('a bad value fails before anything runs: exit 2, one line naming the field', () => {

@@ -5,6 +5,7 @@ import { readSpecDocument, SpecError, validateSpec } from '../experiment/load-sp
 import type { ExperimentResult } from '../experiment/result.js';
 import { mergeSweeps, shardIndices, sweepValues, withField, type SweepResult } from '../experiment/sweep.js';
 import { formatCsv } from '../report/csv.js';
+import { renderSweepReport } from '../report/html/sweep-report.js';
 import { formatNcclTable } from '../report/nccl-table.js';
 import { checkOutDir, fail, parseSeed } from './fail.js';
 import { runOnWorkers } from './worker-pool.js';
@@ -96,7 +97,7 @@ function emit(sweep: SweepResult, options: SweepOptions): void {
   process.stdout.write(options.json ? `${JSON.stringify(sweep, null, 2)}\n` : `${formatNcclTable(sweep)}\n`);
 }
 
-/** sweep.json, and sweep.csv with one row per point, workload and fabric; each whole or not at all. */
+/** sweep.json, sweep.csv (a row per point, workload and fabric) and sweep.html (busbw against the value); each whole or not at all. */
 function writeSweep(dir: string, sweep: SweepResult): void {
   mkdirSync(dir, { recursive: true });
   const csv = sweep.points
@@ -110,6 +111,7 @@ function writeSweep(dir: string, sweep: SweepResult): void {
   for (const [file, text] of [
     ['sweep.json', `${JSON.stringify(sweep, null, 2)}\n`],
     ['sweep.csv', `${csv}\n`],
+    ['sweep.html', renderSweepReport(sweep)],
   ] as const) {
     const path = join(dir, file);
     writeFileSync(`${path}.tmp`, text);

@@ -8,3 +8,4 @@ export * from './cdf-chart.js';
 export * from './heat-map.js';
 export * from './time-series.js';
 export * from './report.js';
+export * from './sweep-report.js';
