@@ -24,8 +24,11 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 /** An HGX server's GPUs: the node size hierarchical all-reduce assumes unless told. */
 export const DEFAULT_GPUS_PER_NODE = 8;
 
-/** Builds the workload a spec describes on a fabric of `gpus` GPUs. */
-export function createWorkload(spec: WorkloadSpec, gpus: number, seed: number): Workload {
+/**
+ * Builds the workload a spec describes on a fabric of `gpus` GPUs; `gpusPerNode` is the
+ * topology's server size where it has one (hierarchical all-reduce's default node).
+ */
+export function createWorkload(spec: WorkloadSpec, gpus: number, seed: number, gpusPerNode = DEFAULT_GPUS_PER_NODE): Workload {
   switch (spec.kind) {
     case 'permutation':
       return permutation(range(gpus), spec.bytes, rngStream(seed, 'workload/permutation'));
@@ -38,12 +41,12 @@ export function createWorkload(spec: WorkloadSpec, gpus: number, seed: number): 
       return incast(others.slice(0, spec.senders).sort((a, b) => a - b), spec.target, spec.bytes);
     }
     case 'jobs':
-      return createJobs(spec, gpus, seed);
+      return createJobs(spec, gpus, seed, gpusPerNode);
     default: {
       const ranks = spec.ranks ?? gpus;
       const placed =
         spec.placement === 'packed' ? range(ranks) : shuffle(range(gpus), rngStream(seed, 'workload/placement')).slice(0, ranks);
-      return createCollective(spec, placed);
+      return createCollective(spec, placed, gpusPerNode);
     }
   }
 }
@@ -56,7 +59,7 @@ type CollectiveSpec = JobsSpec['jobs'][number]['collectives'][number];
  * Jobs take disjoint GPUs in the order listed: a packed job the lowest free ones, a random
  * one a seeded random choice of the free ones.
  */
-function createJobs(spec: JobsSpec, gpus: number, seed: number): Jobs {
+function createJobs(spec: JobsSpec, gpus: number, seed: number, gpusPerNode: number): Jobs {
   const free = range(gpus);
   const rng = rngStream(seed, 'workload/jobs');
   let workload!: Jobs;
@@ -68,7 +71,7 @@ function createJobs(spec: JobsSpec, gpus: number, seed: number): Jobs {
       placed,
       j.iterations,
       j.computeUs,
-      (k) => createCollective(j.collectives[k]!, placed),
+      (k) => createCollective(j.collectives[k]!, placed, gpusPerNode),
       j.collectives.length,
       (atPs) => workload.jobDone(atPs),
     );
@@ -87,7 +90,7 @@ function createJobs(spec: JobsSpec, gpus: number, seed: number): Jobs {
   return workload;
 }
 
-function createCollective(spec: CollectiveSpec, gpus: number[]): Collective {
+function createCollective(spec: CollectiveSpec, gpus: number[], gpusPerNode: number): Collective {
   const params: CollectiveParams = {
     gpus,
     bytes: spec.bytes,
@@ -97,7 +100,7 @@ function createCollective(spec: CollectiveSpec, gpus: number[]): Collective {
   };
   switch (spec.kind) {
     case 'allreduce':
-      return createAllReduce(spec, params);
+      return createAllReduce(spec, params, gpusPerNode);
     case 'allgather':
       return new RingCollective('allgather', params);
     case 'reducescatter':
@@ -109,7 +112,7 @@ function createCollective(spec: CollectiveSpec, gpus: number[]): Collective {
   }
 }
 
-function createAllReduce(spec: Extract<CollectiveSpec, { kind: 'allreduce' }>, params: CollectiveParams): Collective {
+function createAllReduce(spec: Extract<CollectiveSpec, { kind: 'allreduce' }>, params: CollectiveParams, gpusPerNode: number): Collective {
   switch (spec.algorithm) {
     case 'ring':
       return new RingCollective('allreduce', params);
@@ -118,7 +121,7 @@ function createAllReduce(spec: Extract<CollectiveSpec, { kind: 'allreduce' }>, p
     case 'halving-doubling':
       return new HalvingDoubling(params);
     case 'hierarchical':
-      return new HierarchicalAllReduce(params, spec.gpusPerNode ?? DEFAULT_GPUS_PER_NODE);
+      return new HierarchicalAllReduce(params, spec.gpusPerNode ?? gpusPerNode);
   }
 }
 

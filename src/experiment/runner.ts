@@ -50,7 +50,7 @@ export function buildFabric(
   const startedMs = performance.now();
   const sim = new Simulator(queue);
   const net = new Network(sim, spec.topology, config, spec.seed);
-  const workload = createWorkload(workloadSpec, net.gpus, spec.seed);
+  const workload = createWorkload(workloadSpec, net.gpus, spec.seed, net.topology.nvlink?.gpusPerNode);
   workload.start(net);
   return { sim, net, workload, config, workloadSpec, startedMs, buildMs: performance.now() - startedMs };
 }

@@ -23,6 +23,7 @@ export const experimentSchema = z
   })
   .superRefine((spec, ctx) => {
     const gpus = spec.topology.gpus;
+    const nodeSize = spec.topology.kind === 'rail-optimized' ? spec.topology.gpusPerNode : DEFAULT_GPUS_PER_NODE;
     spec.workload.forEach((w, i) => {
       const fail = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: ['workload', i, ...path], message });
       if (w.kind === 'incast') {
@@ -31,19 +32,24 @@ export const experimentSchema = z
       } else if (w.kind === 'jobs') {
         const ranks = w.jobs.reduce((n, j) => n + j.ranks, 0);
         if (ranks > gpus) fail(['jobs'], `the jobs need ${ranks} GPUs in all, the topology has ${gpus}`);
-        w.jobs.forEach((j, k) => j.collectives.forEach((c, m) => checkCollective(c, j.ranks, (f, msg) => fail(['jobs', k, 'collectives', m, f], msg))));
+        w.jobs.forEach((j, k) => j.collectives.forEach((c, m) => checkCollective(c, j.ranks, nodeSize, (f, msg) => fail(['jobs', k, 'collectives', m, f], msg))));
       } else if (w.kind !== 'permutation') {
         if (w.ranks !== undefined && w.ranks > gpus) fail(['ranks'], `must be at most topology.gpus (${gpus})`);
-        checkCollective(w, w.ranks ?? gpus, (f, msg) => fail([f], msg));
+        checkCollective(w, w.ranks ?? gpus, nodeSize, (f, msg) => fail([f], msg));
       }
     });
   });
 
 /** Shape rules of collective algorithms, checked before anything runs. */
-function checkCollective(c: { kind: string; algorithm?: string; gpusPerNode?: number }, ranks: number, fail: (field: string, message: string) => void) {
+function checkCollective(
+  c: { kind: string; algorithm?: string; gpusPerNode?: number },
+  ranks: number,
+  nodeSize: number,
+  fail: (field: string, message: string) => void,
+) {
   if (c.kind !== 'allreduce') return;
   if (c.algorithm === 'halving-doubling' && !Number.isInteger(Math.log2(ranks))) fail('ranks', `halving-doubling needs a power of two, got ${ranks}`);
-  const g = c.gpusPerNode ?? DEFAULT_GPUS_PER_NODE;
+  const g = c.gpusPerNode ?? nodeSize;
   if (c.algorithm === 'hierarchical' && ranks % g !== 0) fail('ranks', `hierarchical needs whole nodes of gpusPerNode (${g}) GPUs, got ${ranks}`);
 }
 
