@@ -2,10 +2,15 @@ import { formatSize } from '../src/experiment/sizes.js';
 import { validateSpec } from '../src/experiment/load-spec.js';
 import type { ExperimentSpec } from '../src/experiment/spec.js';
 
-/** One benchmark run: a workload on a leaf-spine of `gpus` GPUs with the ethernet preset. */
+/** One benchmark run: a workload on a leaf-spine of `gpus` GPUs with the ethernet preset, unless told otherwise. */
 export interface Scenario {
   name: string;
   workload: 'allreduce' | 'permutation';
+  /** All-reduce algorithm (default ring). */
+  algorithm?: 'ring' | 'hierarchical';
+  /** Another topology than leaf-spine (its `gpus` is this scenario's). */
+  topology?: Record<string, unknown>;
+  fabric?: string;
   gpus: number;
   gpusPerLeaf: number;
   /** Per-GPU buffer (all-reduce S) or message size (permutation). */
@@ -53,6 +58,18 @@ export const SCENARIOS: Scenario[] = [
     note: 'chunk 4KiB = 1 packet; the full run needs 134M messages (~1.1e9 events): capped at 12M events (~20 s)',
   },
   {
+    name: 'rail-hierarchical-32768',
+    workload: 'allreduce',
+    algorithm: 'hierarchical',
+    gpus: 32768,
+    gpusPerLeaf: 0,
+    topology: { kind: 'rail-optimized', radix: 64, tiers: 3 },
+    fabric: 'spectrum-x',
+    bytes: 64 * MiB,
+    maxEvents: 12_000_000,
+    note: 'rail-optimized, 3 tiers, radix 64, spectrum-x; the ring across 4096 nodes has 2×4095 steps: capped at 12M events',
+  },
+  {
     name: 'permutation-128',
     workload: 'permutation',
     gpus: 128,
@@ -89,9 +106,11 @@ export function specOf(s: Scenario): ExperimentSpec {
   return validateSpec({
     name: `bench-${s.name}`,
     seed: 1,
-    topology: { kind: 'leaf-spine', gpus: s.gpus, gpusPerLeaf: s.gpusPerLeaf, linkGbps: 400, linkDelayNs: 500 },
-    fabrics: ['ethernet'],
-    workload: { kind: s.workload, bytes: formatSize(s.bytes) },
+    topology: s.topology
+      ? { ...s.topology, gpus: s.gpus, linkGbps: 400, linkDelayNs: 500 }
+      : { kind: 'leaf-spine', gpus: s.gpus, gpusPerLeaf: s.gpusPerLeaf, linkGbps: 400, linkDelayNs: 500 },
+    fabrics: [s.fabric ?? 'ethernet'],
+    workload: { kind: s.workload, bytes: formatSize(s.bytes), ...(s.algorithm ? { algorithm: s.algorithm } : {}) },
     limits: s.maxEvents === undefined ? {} : { maxEvents: s.maxEvents },
   });
 }
