@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadSpec } from '../src/experiment/index.js';
 import type { Jobs } from '../src/workloads/index.js';
 import { cdfMeanBytes, NAMED_CDFS, sampleSize } from '../src/workloads/index.js';
 import { rngStream } from '../src/engine/index.js';
@@ -66,5 +70,29 @@ describe('background traffic', () => {
     expect(light.completed).toBe(light.flows);
     expect(light.slowdown.p50).toBeGreaterThanOrEqual(1);
     expect(heavy.slowdown.p99).toBeGreaterThan(light.slowdown.p99);
+  });
+});
+
+describe('a flow-size CDF from a file', () => {
+  it('is read relative to the spec, in the HPCC generator format, into the spec as run', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fabsim-cdf-'));
+    writeFileSync(join(dir, 'sizes.txt'), '# bytes cumulative%\n0 0\n1000 50\n\n100000 100\n');
+    writeFileSync(
+      join(dir, 'spec.yaml'),
+      `name: cdf
+topology: { kind: leaf-spine, gpus: 8, gpusPerLeaf: 8, linkGbps: 100 }
+fabrics: [ethernet]
+workload: { kind: jobs, jobs: [{ ranks: 2, collectives: [{ kind: allreduce, bytes: 4096 }] }], background: { load: 0.1, sizes: { file: sizes.txt } } }
+`,
+    );
+    const s = loadSpec(join(dir, 'spec.yaml'));
+    const w = s.workload[0] as { background?: { sizes: unknown } };
+    expect(w.background!.sizes).toEqual([
+      [0, 0],
+      [1000, 50],
+      [100000, 100],
+    ]);
+    writeFileSync(join(dir, 'sizes.txt'), '0 0\n1000 fifty\n');
+    expect(() => loadSpec(join(dir, 'spec.yaml'))).toThrow(/workload\.background\.sizes\.file: .* line 2/);
   });
 });

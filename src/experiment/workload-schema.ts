@@ -53,7 +53,7 @@ const job = z.strictObject({
 const background = z.strictObject({
   /** Offered load per host, as a fraction of its line rate. */
   load: z.number().gt(0).max(1),
-  /** A named CDF, or your own points [bytes, cumulative %] from 0% to 100%. */
+  /** A named CDF, or your own points [bytes, cumulative %] from 0% to 100% (or { file: path } to read them from, as the HPCC generator's files). */
   sizes: z
     .union([z.enum(['websearch', 'hadoop', 'alistorage']), z.array(z.tuple([z.number().nonnegative(), z.number().min(0).max(100)])).min(2)])
     .default('websearch'),
