@@ -88,7 +88,7 @@ const fullSimTable = formatTable(
 const out = [
   `fabsim bench — node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, ${new Date().toISOString()}`,
   '',
-  'Scenarios: leaf-spine, ethernet preset, 400G links (wall s = median of the runs; RSS/GPU = (peak − pre-build RSS) / GPUs;\n live heap = V8 heap after a forced GC at the end, fabric still reachable)',
+  'Scenarios: leaf-spine with the ethernet preset unless the note says otherwise, 400G links (wall s = median of the runs; RSS/GPU = (peak − pre-build RSS) / GPUs;\n live heap = V8 heap after a forced GC at the end, fabric still reachable)',
   scenarioTable,
   '',
   ...scenarios.map((s) => `  ${s.name}: ${formatSize(s.bytes)} — ${s.note}${s.deterministic ? '' : '  [WARNING: events differ between runs]'}`),
