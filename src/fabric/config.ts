@@ -47,7 +47,7 @@ export interface TelemetryParams {
   eta: number;
   /** Additive-increase stages before a multiplicative update is forced. */
   maxStage: number;
-  /** Additive increase W_AI, as a fraction of line rate (HPCC: 40 Mb/s at 100G). */
+  /** Additive increase W_AI, as a fraction of line rate: HPCC's (1 − η)/N for N flows per link (N = 4 by default). */
   rateAiFraction: number;
 }
 

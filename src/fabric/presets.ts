@@ -16,7 +16,9 @@ const common = {
     rateHaiFraction: 1 / 10,
     minRateFraction: 1 / 1000,
   },
-  telemetry: { eta: 0.95, maxStage: 5, rateAiFraction: 0.0004 },
+  // HPCC sizes W_AI = W_init·(1 − η)/N for N flows expected on a link: its 40 Mb/s at 100G
+  // assumes N ≈ 125 (web traffic); collectives put 1–4 flows on a link, so N = 4.
+  telemetry: { eta: 0.95, maxStage: 5, rateAiFraction: (1 - 0.95) / 4 },
   mtuBytes: 4096,
   headerBytes: 82,
   controlBytes: 84,
