@@ -5,7 +5,7 @@ import { workloadLabel } from './create-workload.js';
 import { fabricDetail } from './fabric-detail.js';
 import { checkFabrics, resolveFabrics } from './fabrics.js';
 import type { ExperimentResult, FabricResult } from './result.js';
-import { buildFabric, runLimits, summarize, type FabricSetup } from './runner.js';
+import { buildFabric, experimentResult, runLimits, summarize, type FabricSetup } from './runner.js';
 import { Sampler } from './sampler.js';
 import type { ExperimentSpec } from './spec.js';
 
@@ -131,12 +131,5 @@ export async function runExperimentLive(spec: ExperimentSpec, options: LiveRunOp
       break;
     }
   }
-  return {
-    experiment: spec.name,
-    seed: spec.seed,
-    ...(interrupted ? { partial: true as const } : {}),
-    topology: spec.topology,
-    workload: spec.workload.length === 1 ? spec.workload[0]! : spec.workload,
-    results,
-  };
+  return experimentResult(spec, results, interrupted);
 }

@@ -133,5 +133,17 @@ export function runExperiment(spec: ExperimentSpec, onResult?: (r: FabricResult)
       return result;
     }),
   );
-  return { experiment: spec.name, seed: spec.seed, topology: spec.topology, workload: spec.workload.length === 1 ? spec.workload[0]! : spec.workload, results };
+  return experimentResult(spec, results, false);
+}
+
+/** The experiment's result document around its rows; `partial` when a run was interrupted. */
+export function experimentResult(spec: ExperimentSpec, results: FabricResult[], partial: boolean): ExperimentResult {
+  return {
+    experiment: spec.name,
+    seed: spec.seed,
+    ...(partial ? { partial: true as const } : {}),
+    topology: spec.topology,
+    workload: spec.workload.length === 1 ? spec.workload[0]! : spec.workload,
+    results,
+  };
 }

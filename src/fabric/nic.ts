@@ -33,8 +33,8 @@ export class Nic implements NetworkNode, NicServices, CcServices {
   /** The fabric port (ports[0]). */
   readonly port: Port;
   readonly ports: Port[] = [];
-  /** ready[i]: the flows waiting to send on ports[i]. */
-  private readonly ready: Fifo<Flow>[] = [];
+  /** ready[i]: the scheduler of ports[i]. */
+  private readonly ready: ReadyQueue[] = [];
 
   constructor(
     private readonly ctx: FabricContext,
@@ -51,7 +51,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
     const queue = new ReadyQueue(this);
     port.source = queue;
     this.ports.push(port);
-    this.ready.push(queue.flows);
+    this.ready.push(queue);
     return port;
   }
 
@@ -73,7 +73,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
   wake(flow: Flow): void {
     if (!flow.inReadyQueue && this.ctx.recovery.canSend(flow)) {
       flow.inReadyQueue = true;
-      this.ready[flow.nicPort]!.push(flow);
+      this.ready[flow.nicPort]!.flows.push(flow);
     }
     this.ports[flow.nicPort]!.kick();
   }
