@@ -4,6 +4,7 @@ import type { FabricConfig } from './config.js';
 import type { FabricContext } from './context.js';
 import { Flow } from './flow.js';
 import { fiveTupleHash, mix32 } from './hash.js';
+import type { FabricModel } from './fabric-model.js';
 import { FabricMetrics } from './metrics.js';
 import { PacketPool } from './packet.js';
 import { createRouting } from './routing/index.js';
@@ -14,7 +15,7 @@ import { createLossRecovery } from './transport/index.js';
  * One simulated fabric: a topology built with one fabric's mechanisms, and the API
  * workloads use — open a flow (a queue pair) between two GPUs, send messages on it.
  */
-export class Network {
+export class Network implements FabricModel {
   readonly metrics = new FabricMetrics();
   readonly topology: Topology;
   private readonly ctx: FabricContext;

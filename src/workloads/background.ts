@@ -1,5 +1,5 @@
 import { LatencyHistogram, serializationPs, Timer, type Rng } from '../engine/index.js';
-import type { Network } from '../fabric/index.js';
+import type { FabricModel } from '../fabric/index.js';
 import { cdfMeanBytes, sampleSize, type SizeCdf } from './flow-size-cdf.js';
 
 export interface BackgroundReport {
@@ -13,7 +13,7 @@ export interface BackgroundReport {
  * FCT of `bytes` from src to dst on an idle fabric: all frames serialized at line rate,
  * then the last one crosses the remaining hops store-and-forward, plus every link's delay.
  */
-export function idealFctPs(net: Network, src: number, dst: number, bytes: number): number {
+export function idealFctPs(net: FabricModel, src: number, dst: number, bytes: number): number {
   const { mtuBytes, headerBytes } = net.config;
   const frames = Math.max(1, Math.ceil(bytes / mtuBytes));
   const lastFrame = bytes - (frames - 1) * mtuBytes + headerBytes;
@@ -36,7 +36,7 @@ export class Background {
   private started = 0;
   private completed = 0;
   private stopped = false;
-  private net!: Network;
+  private net!: FabricModel;
 
   constructor(
     private readonly hosts: number[],
@@ -46,7 +46,7 @@ export class Background {
     private readonly untilPs: number,
   ) {}
 
-  start(net: Network): void {
+  start(net: FabricModel): void {
     this.net = net;
     const meanGapPs = (cdfMeanBytes(this.cdf) * 8_000) / (net.hostGbps * this.load);
     for (const src of this.hosts) {

@@ -1,5 +1,5 @@
 import { psFromUs, Timer } from '../engine/index.js';
-import type { Network } from '../fabric/index.js';
+import type { FabricModel } from '../fabric/index.js';
 import type { Collective } from './collectives/index.js';
 
 /** What a job reports: its completion time and the spread of its iterations. */
@@ -27,7 +27,7 @@ export class Job {
   finishedPs = -1;
   readonly iterationPs: number[] = [];
   readonly collectivePs: number[] = [];
-  private net!: Network;
+  private net!: FabricModel;
   private computeDone!: Timer;
 
   constructor(
@@ -45,7 +45,7 @@ export class Job {
     return this.finishedPs >= 0;
   }
 
-  start(net: Network): void {
+  start(net: FabricModel): void {
     this.net = net;
     this.computeDone = new Timer(net.sim, () => this.runCollective());
     this.beginIteration();

@@ -1,4 +1,4 @@
-import type { Network } from '../fabric/index.js';
+import type { FabricModel } from '../fabric/index.js';
 import type { Background, BackgroundReport } from './background.js';
 import type { Job, JobReport } from './job.js';
 import type { Workload } from './workload.js';
@@ -36,7 +36,7 @@ export class Jobs implements Workload {
     this.background?.stop();
   }
 
-  start(net: Network): void {
+  start(net: FabricModel): void {
     for (const job of this.jobs) job.start(net);
     this.background?.start(net);
   }

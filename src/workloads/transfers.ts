@@ -1,4 +1,4 @@
-import type { Network } from '../fabric/index.js';
+import type { FabricModel } from '../fabric/index.js';
 import type { Workload } from './workload.js';
 
 /** One message from `src` to `dst`. */
@@ -33,7 +33,7 @@ export class Transfers implements Workload {
     return this.pending === 0;
   }
 
-  start(net: Network): void {
+  start(net: FabricModel): void {
     for (const { src, dst } of this.transfers) {
       net.send(net.openFlow(src, dst), this.bytes, (atPs) => {
         if (--this.pending === 0) this.finishedPs = atPs;

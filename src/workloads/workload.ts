@@ -1,13 +1,13 @@
-import type { Network } from '../fabric/index.js';
+import type { FabricModel } from '../fabric/index.js';
 
 /**
- * Traffic that runs on a Network. It posts its first messages in `start`; later ones
+ * Traffic that runs on a FabricModel. It posts its first messages in `start`; later ones
  * follow from delivery callbacks (per-rank state machines, never a full transfer list).
  */
 export interface Workload {
   /** GPUs that take part. */
   readonly ranks: number;
-  start(net: Network): void;
+  start(net: FabricModel): void;
   readonly finished: boolean;
   /** Simulated time at which the last message of the workload was delivered. */
   readonly finishedPs: number;

@@ -1,4 +1,4 @@
-import type { Flow, Network } from '../../fabric/index.js';
+import type { FabricFlow, FabricModel } from '../../fabric/index.js';
 import type { Workload } from '../workload.js';
 
 /** The knobs NCCL users know, shared by every collective. */
@@ -16,7 +16,7 @@ export interface CollectiveParams {
 }
 
 interface Connection {
-  flows: Flow[];
+  flows: FabricFlow[];
   next: number;
 }
 
@@ -36,7 +36,7 @@ export abstract class Collective implements Workload {
   finishedPs = 0;
   /** Called once, when the last rank holds its result (a job chains its next step on it). */
   onFinished: ((atPs: number) => void) | undefined;
-  protected net!: Network;
+  protected net!: FabricModel;
   private pendingRanks: number;
   private readonly connections = new Map<number, Connection>();
   /** Bytes each rank sent and received (closed-form checks). */
@@ -54,7 +54,7 @@ export abstract class Collective implements Workload {
     return this.pendingRanks === 0;
   }
 
-  start(net: Network): void {
+  start(net: FabricModel): void {
     this.net = net;
     this.begin();
   }

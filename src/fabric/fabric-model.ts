@@ -1,0 +1,32 @@
+import type { Simulator } from '../engine/index.js';
+import type { NvlinkDomain } from './topology/index.js';
+
+/** Which model simulates a fabric: packets through queues (the ground truth), or max-min fair fluid flows. */
+export type FabricModelName = 'packet' | 'flow';
+
+/** A queue pair as a workload holds it: an opaque handle it sends messages on. */
+export interface FabricFlow {
+  readonly id: number;
+}
+
+/**
+ * Everything a workload may use of a fabric, whichever model simulates it: open a queue
+ * pair between two GPUs, send messages on it, read the clock and a few constants of the
+ * topology. The packet `Network` and the fluid `FlowNetwork` both implement it.
+ */
+export interface FabricModel {
+  readonly sim: Simulator;
+  /** Per-GPU line rate of the scale-out fabric. */
+  readonly hostGbps: number;
+  readonly config: { readonly mtuBytes: number; readonly headerBytes: number };
+  readonly topology: {
+    /** Links on the path between two hosts, NVLink included. */
+    hops(src: number, dst: number): number;
+    readonly linkDelayPs: number;
+    readonly nvlink: NvlinkDomain | null;
+  };
+  /** A new queue pair from `src` to `dst`, with its own UDP source port (its own ECMP hash). */
+  openFlow(src: number, dst: number): FabricFlow;
+  /** Sends `bytes` on `flow` after the messages already posted on it; `onDelivered` fires when its last byte has arrived. */
+  send(flow: FabricFlow, bytes: number, onDelivered?: (atPs: number) => void): void;
+}
