@@ -2,7 +2,7 @@ import { psFromNs } from '../../engine/index.js';
 import type { FabricContext } from '../context.js';
 import { Nic } from '../nic.js';
 import type { RoutingPolicy } from '../routing/index.js';
-import { buildClos, splitRadix } from './clos.js';
+import { buildClos, splitRadix, type ClosLayout } from './clos.js';
 import type { Topology } from './topology.js';
 
 export interface FatTreeSpec {
@@ -47,28 +47,33 @@ export function fatTreeShape(spec: FatTreeSpec) {
   };
 }
 
+/** Where GPUs sit and how wide each tier is: what the packet builder cables and the flow model indexes. */
+export function fatTreeLayout(spec: FatTreeSpec): ClosLayout {
+  const shape = fatTreeShape(spec);
+  const perLeaf = shape.gpusPerLeaf;
+  return {
+    gpus: spec.gpus,
+    leaves: shape.leaves,
+    leafOf: (h) => Math.floor(h / perLeaf),
+    slotOf: (h) => h % perLeaf,
+    leavesPerPod: shape.leavesPerPod,
+    spinesPerPod: shape.spinesPerPod,
+    coresPerPlane: shape.coresPerPlane,
+    linkGbps: spec.linkGbps,
+    linkDelayNs: spec.linkDelayNs,
+  };
+}
+
 /**
  * Three-tier fat-tree (leaf, spine, core) of radix-k switches. GPU h sits on leaf
  * ⌊h / gpusPerLeaf⌋; a pod is `leavesPerPod` consecutive leaves and their spines; the last
  * pod may hold fewer leaves. Fewer GPUs than a pod leave out the cores (and one leaf the spines).
  */
 export function buildFatTree(spec: FatTreeSpec, ctx: FabricContext, routing: RoutingPolicy, seed: number): Topology {
-  const shape = fatTreeShape(spec);
   const nics: Nic[] = [];
   for (let h = 0; h < spec.gpus; h++) nics.push(new Nic(ctx, h, spec.linkGbps));
-  const perLeaf = shape.gpusPerLeaf;
   const clos = buildClos(
-    {
-      gpus: spec.gpus,
-      leaves: shape.leaves,
-      leafOf: (h) => Math.floor(h / perLeaf),
-      slotOf: (h) => h % perLeaf,
-      leavesPerPod: shape.leavesPerPod,
-      spinesPerPod: shape.spinesPerPod,
-      coresPerPlane: shape.coresPerPlane,
-      linkGbps: spec.linkGbps,
-      linkDelayNs: spec.linkDelayNs,
-    },
+    fatTreeLayout(spec),
     ctx,
     routing,
     seed,

@@ -7,8 +7,9 @@ import type { Topology } from './topology.js';
 
 export { NVLINK_PORT, pathLinks, sameNode, unloadedPathPs, type NvlinkDomain, type Topology } from './topology.js';
 export { leafSpineShape, type LeafSpineSpec } from './leaf-spine.js';
-export { fatTreeMaxGpus, fatTreeShape, type FatTreeSpec } from './fat-tree.js';
-export { railLayout, railOptimizedShape, type RailOptimizedSpec } from './rail-optimized.js';
+export { fatTreeLayout, fatTreeMaxGpus, fatTreeShape, type FatTreeSpec } from './fat-tree.js';
+export { railLayout, railOptimizedLayout, railOptimizedShape, type RailOptimizedSpec } from './rail-optimized.js';
+export { splitRadix, type ClosLayout } from './clos.js';
 
 /** Every topology kind a spec can name (a discriminated union on `kind`). */
 export type TopologySpec = LeafSpineSpec | FatTreeSpec | RailOptimizedSpec;

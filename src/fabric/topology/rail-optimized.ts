@@ -2,7 +2,7 @@ import { psFromNs } from '../../engine/index.js';
 import type { FabricContext } from '../context.js';
 import { Nic } from '../nic.js';
 import type { RoutingPolicy } from '../routing/index.js';
-import { buildClos, splitRadix } from './clos.js';
+import { buildClos, splitRadix, type ClosLayout } from './clos.js';
 import { buildNvlinkDomains } from './nvlink.js';
 import type { Topology } from './topology.js';
 
@@ -66,6 +66,24 @@ export function railOptimizedShape(spec: RailOptimizedSpec) {
   return { ...layout, leaves: Math.ceil(servers / layout.serversPerGroup) * spec.gpusPerNode };
 }
 
+/** Where GPUs sit and how wide each tier is: what the packet builder cables and the flow model indexes. */
+export function railOptimizedLayout(spec: RailOptimizedSpec): ClosLayout {
+  const shape = railOptimizedShape(spec);
+  const G = spec.gpusPerNode;
+  const S = shape.serversPerGroup;
+  return {
+    gpus: spec.gpus,
+    leaves: shape.leaves,
+    leafOf: (h) => Math.floor(h / G / S) * G + (h % G),
+    slotOf: (h) => Math.floor(h / G) % S,
+    leavesPerPod: shape.leavesPerPod,
+    spinesPerPod: shape.spinesPerPod,
+    coresPerPlane: shape.coresPerPlane,
+    linkGbps: spec.linkGbps,
+    linkDelayNs: spec.linkDelayNs,
+  };
+}
+
 /**
  * Rail-optimized fabric: server s holds GPUs s·G … s·G+G−1; GPU i of every server in a group
  * is cabled to the group's rail-i leaf, so same-rail traffic of a group crosses one switch.
@@ -73,23 +91,11 @@ export function railOptimizedShape(spec: RailOptimizedSpec) {
  * over the server's NVSwitch at NVLink rate and latency, never through the NICs' fabric port.
  */
 export function buildRailOptimized(spec: RailOptimizedSpec, ctx: FabricContext, routing: RoutingPolicy, seed: number): Topology {
-  const shape = railOptimizedShape(spec);
   const G = spec.gpusPerNode;
-  const S = shape.serversPerGroup;
   const nics: Nic[] = [];
   for (let h = 0; h < spec.gpus; h++) nics.push(new Nic(ctx, h, spec.linkGbps));
   const clos = buildClos(
-    {
-      gpus: spec.gpus,
-      leaves: shape.leaves,
-      leafOf: (h) => Math.floor(h / G / S) * G + (h % G),
-      slotOf: (h) => Math.floor(h / G) % S,
-      leavesPerPod: shape.leavesPerPod,
-      spinesPerPod: shape.spinesPerPod,
-      coresPerPlane: shape.coresPerPlane,
-      linkGbps: spec.linkGbps,
-      linkDelayNs: spec.linkDelayNs,
-    },
+    railOptimizedLayout(spec),
     ctx,
     routing,
     seed,
