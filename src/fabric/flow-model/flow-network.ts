@@ -1,0 +1,209 @@
+import { nsFromPs, seed32, serializationPs, type EventTarget, type Simulator } from '../../engine/index.js';
+import type { FabricConfig } from '../config.js';
+import type { FabricModel } from '../fabric-model.js';
+import { fiveTupleHash, mix32 } from '../hash.js';
+import { FabricMetrics } from '../metrics.js';
+import type { NvlinkDomain, TopologySpec } from '../topology/index.js';
+import { FluidEvent, FluidFlow, type FluidMessage } from './fluid-flow.js';
+import { flowLayoutOf, type FlowLayout } from './layout.js';
+import { LinkGraph } from './link-graph.js';
+import { MaxMinSolver } from './max-min.js';
+import { routeOf } from './paths.js';
+
+/** The topology as workloads (and the runner) read it in the flow model. */
+export interface FlowTopology {
+  readonly gpus: number;
+  readonly hostGbps: number;
+  readonly maxHops: number;
+  readonly linkDelayPs: number;
+  readonly nvlink: NvlinkDomain | null;
+  hops(src: number, dst: number): number;
+}
+
+/** Counters of the flow model's own work, for the benchmark. */
+export interface FlowModelStats {
+  flows: number;
+  messages: number;
+  /** Sent events scheduled, and those a rate change made stale before they fired. */
+  sentEventsScheduled: number;
+  sentEventsStale: number;
+  solves: number;
+  regionFlows: number;
+  passes: number;
+  maxRegion: number;
+}
+
+const SOLVE = 0;
+
+/**
+ * A fabric as a fluid: each queue pair is a flow on its path (ECMP's one path, or an even
+ * split over all equal-cost paths for spray/adaptive/flowlet), rates are max-min fair and
+ * re-solved incrementally when a flow starts or runs dry, and a message's last byte leaves
+ * when its wire bytes have drained at those rates; it arrives one path latency later
+ * (propagation on every hop, and the last frame store-and-forwarded). No queues, PFC,
+ * congestion control or loss: the fabric as a perfectly fair, lossless scheduler would run it.
+ *
+ * Same workload API as the packet `Network`, same topology arithmetic and ECMP hashing.
+ * All changes of one instant are solved together (one solve event per instant).
+ */
+export class FlowNetwork implements FabricModel, EventTarget {
+  readonly model = 'flow' as const;
+  readonly metrics = new FabricMetrics();
+  readonly topology: FlowTopology;
+  readonly layout: FlowLayout;
+  readonly links: LinkGraph;
+  readonly solver: MaxMinSolver;
+  private readonly portSalt: number;
+  private flowCount = 0;
+  private solvePending = false;
+  private sentScheduled = 0;
+  private sentStale = 0;
+  private readonly flowEvent = (flow: FluidFlow, kind: FluidEvent, arg: unknown) =>
+    kind === FluidEvent.Sent ? this.sent(flow, arg as number) : this.delivered(flow, arg as FluidMessage);
+
+  constructor(
+    readonly sim: Simulator,
+    topologySpec: TopologySpec,
+    readonly config: FabricConfig,
+    seed: number,
+  ) {
+    const layout = (this.layout = flowLayoutOf(topologySpec, seed));
+    this.links = new LinkGraph(layout);
+    this.solver = new MaxMinSolver(this.links.count, (link) => this.links.capacityGbps(link));
+    this.portSalt = seed32(seed, 'udp-source-ports');
+    const { leafOf, leavesPerPod, nvlink } = layout;
+    const G = nvlink?.gpusPerNode ?? 0;
+    this.topology = {
+      gpus: layout.gpus,
+      hostGbps: layout.linkGbps,
+      maxHops: 2 * layout.tiers,
+      linkDelayPs: layout.linkDelayPs,
+      nvlink,
+      hops: (src, dst) => {
+        if (G > 0 && src !== dst && Math.floor(src / G) === Math.floor(dst / G)) return 2;
+        const a = leafOf(src);
+        const b = leafOf(dst);
+        if (a === b) return 2;
+        return Math.floor(a / leavesPerPod) === Math.floor(b / leavesPerPod) ? 4 : 6;
+      },
+    };
+  }
+
+  get gpus(): number {
+    return this.layout.gpus;
+  }
+
+  get hostGbps(): number {
+    return this.layout.linkGbps;
+  }
+
+  get stats(): FlowModelStats {
+    const s = this.solver.stats;
+    return {
+      flows: this.flowCount,
+      messages: this.metrics.messagesPosted,
+      sentEventsScheduled: this.sentScheduled,
+      sentEventsStale: this.sentStale,
+      solves: s.solves,
+      regionFlows: s.regionFlows,
+      passes: s.passes,
+      maxRegion: s.maxRegion,
+    };
+  }
+
+  /** A queue pair with the packet model's UDP source port for the same flow number, so ECMP hashes it alike. */
+  openFlow(src: number, dst: number): FluidFlow {
+    const id = this.flowCount++;
+    const sport = 0xc000 | (mix32(id ^ this.portSalt) & 0x3fff);
+    const path = routeOf(this.links, this.config.routing, src, dst, fiveTupleHash(src, dst, sport));
+    return new FluidFlow(id, src, dst, path, this.flowEvent);
+  }
+
+  send(flow: FluidFlow, bytes: number, onDelivered?: (atPs: number) => void): void {
+    const { mtuBytes, headerBytes } = this.config;
+    const frames = Math.max(1, Math.ceil(bytes / mtuBytes));
+    flow.messages.push({ bytes, wireBytes: bytes + frames * headerBytes, frames, postedPs: this.sim.nowPs, onDelivered });
+    this.metrics.messagesPosted++;
+    if (flow.active) return;
+    flow.active = true;
+    flow.remainingBytes = flow.messages[flow.head]!.wireBytes;
+    flow.settledPs = this.sim.nowPs;
+    this.solver.add(flow);
+    this.requestSolve();
+  }
+
+  onEvent(kind: number): void {
+    if (kind !== SOLVE) return;
+    this.solvePending = false;
+    const now = this.sim.nowPs;
+    for (const f of this.solver.solve() as FluidFlow[]) {
+      if (!f.active) continue;
+      f.remainingBytes -= (f.prevRate * (now - f.settledPs)) / 8_000;
+      f.settledPs = now;
+      this.scheduleSent(f);
+    }
+  }
+
+  private requestSolve(): void {
+    if (this.solvePending) return;
+    this.solvePending = true;
+    this.sim.schedule(0, this, SOLVE);
+  }
+
+  /** (Re)schedules the moment the head message's last byte leaves, at the current rate. */
+  private scheduleSent(f: FluidFlow): void {
+    f.generation++;
+    if (f.rate <= 0) return;
+    const dt = Math.ceil((Math.max(0, f.remainingBytes) * 8_000) / f.rate);
+    this.sentScheduled++;
+    this.sim.schedule(dt, f, FluidEvent.Sent, f.generation);
+  }
+
+  /** The head message has left the sender: it arrives one path latency later; the next one starts. */
+  private sent(f: FluidFlow, generation: number): void {
+    if (generation !== f.generation) {
+      this.sentStale++;
+      return;
+    }
+    const message = f.messages[f.head++]!;
+    const { path } = f;
+    const m = this.metrics;
+    m.dataPacketsSent += message.frames;
+    m.dataBytesSent += message.bytes;
+    m.dataPacketsArrived += message.frames;
+    m.dataBytesArrived += message.bytes;
+    const lastFrame = message.bytes - (message.frames - 1) * this.config.mtuBytes + this.config.headerBytes;
+    this.sim.schedule(path.hops * path.delayPs + (path.hops - 1) * serializationPs(lastFrame, path.gbps), f, FluidEvent.Delivered, message);
+    const now = this.sim.nowPs;
+    if (f.head < f.messages.length) {
+      f.remainingBytes = f.messages[f.head]!.wireBytes;
+      f.settledPs = now;
+      f.prevRate = f.rate;
+      this.scheduleSent(f);
+      if (f.head > 64 && f.head * 2 > f.messages.length) {
+        f.messages.splice(0, f.head);
+        f.head = 0;
+      }
+      return;
+    }
+    f.messages.length = 0;
+    f.head = 0;
+    f.active = false;
+    f.generation++;
+    this.solver.remove(f);
+    this.requestSolve();
+  }
+
+  private delivered(f: FluidFlow, message: FluidMessage): void {
+    const now = this.sim.nowPs;
+    const m = this.metrics;
+    m.bytesDelivered += message.bytes;
+    m.messagesDelivered++;
+    m.messageFctNs.record(nsFromPs(now - message.postedPs));
+    // Lower bound of a packet's latency: its first frame on the idle path (no queueing).
+    const { path } = f;
+    const frame = Math.min(message.bytes, this.config.mtuBytes) + this.config.headerBytes;
+    m.packetLatencyNs.record(nsFromPs(path.hops * (serializationPs(frame, path.gbps) + path.delayPs)));
+    message.onDelivered?.(now);
+  }
+}

@@ -1,0 +1,261 @@
+import { LinkHeap } from './link-heap.js';
+
+/** What the solver reads and writes of a flow. */
+export interface SolverFlow {
+  readonly links: readonly number[];
+  /** Load on links[i] per unit of rate; null: 1 on every link. */
+  readonly weights: readonly number[] | null;
+  /** Max-min fair rate (Gb/s) after the last solve. */
+  rate: number;
+  /** The rate before the last solve that changed it (what the caller settles bytes at). */
+  prevRate: number;
+  /** A link where the flow is bottlenecked: saturated, and no flow on it is faster. */
+  bottleneck: number;
+  /** Scratch stamps (region membership, frozen, checked), owned by the solver. */
+  mark: number;
+  frozen: number;
+  checked: number;
+}
+
+/** The load `g` puts on `link` per unit of its rate. */
+function weightOn(g: SolverFlow, link: number): number {
+  return g.weights === null ? 1 : g.weights[g.links.indexOf(link)]!;
+}
+
+/** Relative tolerance of "saturated" and "as fast as": floating point, not physics. */
+const EPS = 1e-9;
+
+/** Counters for the benchmark: how local the incremental solves stay. */
+export interface SolverStats {
+  solves: number;
+  /** Flows re-solved in all (sum of region sizes) and progressive-filling passes. */
+  regionFlows: number;
+  passes: number;
+  maxRegion: number;
+}
+
+/**
+ * Max-min fair rates by progressive filling, kept up to date incrementally as flows come
+ * and go. A solve recomputes only a region: the flows sharing a link with what changed,
+ * with every other flow held at its rate. The result is then checked against the
+ * bottleneck characterization of max-min fairness (an allocation is max-min fair iff every
+ * flow crosses a saturated link on which no flow is faster): an outside flow on a region
+ * flow's bottleneck that is faster than it, or an outside flow whose bottleneck the region
+ * changed and that has no valid bottleneck left, joins the region, which is solved again.
+ * When no flow is left to add, every flow has a bottleneck, so the allocation is exactly
+ * the max-min fair one, usually after touching a few flows, at worst the whole component.
+ */
+export class MaxMinSolver {
+  private readonly flowsOn: (SolverFlow[] | undefined)[];
+  // Per-link scratch of one progressive-filling pass, valid where linkStamp = pass.
+  private readonly linkStamp: Int32Array;
+  private readonly residual: Float64Array;
+  private readonly frozenLoad: Float64Array;
+  private readonly weightSum: Float64Array;
+  private readonly unfrozen: Int32Array;
+  private readonly version: Int32Array;
+  private readonly checkedStamp: Int32Array;
+  private readonly heap = new LinkHeap();
+  private readonly seeds: number[] = [];
+  private region = 0;
+  private pass = 0;
+  private check = 0;
+  readonly stats: SolverStats = { solves: 0, regionFlows: 0, passes: 0, maxRegion: 0 };
+
+  constructor(
+    links: number,
+    private readonly capacityOf: (link: number) => number,
+  ) {
+    this.flowsOn = new Array(links);
+    this.linkStamp = new Int32Array(links);
+    this.residual = new Float64Array(links);
+    this.frozenLoad = new Float64Array(links);
+    this.weightSum = new Float64Array(links);
+    this.unfrozen = new Int32Array(links);
+    this.version = new Int32Array(links);
+    this.checkedStamp = new Int32Array(links);
+  }
+
+  /** Flows on `link` now (for inspection and tests). */
+  flowsOnLink(link: number): readonly SolverFlow[] {
+    return this.flowsOn[link] ?? [];
+  }
+
+  /**
+   * Load on a link at the current rates, Gb/s, summed afresh from its flows (no running
+   * total: sums of differences drift, and the textbook cases must come out exact).
+   */
+  loadOf(link: number): number {
+    let load = 0;
+    for (const h of this.flowsOn[link] ?? []) load += weightOn(h, link) * h.rate;
+    return load;
+  }
+
+  /** Is something waiting for `solve`? */
+  get dirty(): boolean {
+    return this.seeds.length > 0;
+  }
+
+  /** A flow starts (at rate 0 until the next solve). */
+  add(f: SolverFlow): void {
+    f.rate = 0;
+    f.prevRate = 0;
+    f.bottleneck = -1;
+    for (const link of f.links) {
+      let list = this.flowsOn[link];
+      if (list === undefined) this.flowsOn[link] = list = [];
+      list.push(f);
+      this.seeds.push(link);
+    }
+  }
+
+  /** A flow ends: its capacity is freed at the next solve. */
+  remove(f: SolverFlow): void {
+    for (const link of f.links) {
+      const list = this.flowsOn[link]!;
+      const at = list.indexOf(f);
+      list[at] = list[list.length - 1]!;
+      list.pop();
+      if (list.length === 0) this.flowsOn[link] = undefined;
+      this.seeds.push(link);
+    }
+    f.rate = 0;
+    f.prevRate = 0;
+  }
+
+  /**
+   * Re-solves around everything added and removed since the last call. Returns the flows
+   * whose rate changed; each keeps the rate it had in `prevRate`.
+   */
+  solve(): SolverFlow[] {
+    const region = ++this.region;
+    const members: SolverFlow[] = [];
+    for (const link of this.seeds) {
+      const list = this.flowsOn[link];
+      if (list === undefined) continue;
+      for (const g of list) {
+        if (g.mark === region) continue;
+        g.mark = region;
+        g.prevRate = g.rate;
+        members.push(g);
+      }
+    }
+    this.seeds.length = 0;
+    if (members.length === 0) return [];
+    this.stats.solves++;
+    for (;;) {
+      const links = this.fill(members);
+      this.stats.passes++;
+      this.stats.regionFlows += members.length;
+      const before = members.length;
+      this.addViolators(members, links);
+      if (members.length === before) break;
+    }
+    if (members.length > this.stats.maxRegion) this.stats.maxRegion = members.length;
+    return members.filter((f) => f.rate !== f.prevRate);
+  }
+
+  /**
+   * Progressive filling of the region's flows on what the others leave: every unfrozen
+   * flow runs at `level`; the link whose share is exhausted first freezes its flows there.
+   * Returns the links the region's flows cross.
+   */
+  private fill(members: SolverFlow[]): number[] {
+    const pass = ++this.pass;
+    const region = this.region;
+    const { linkStamp, residual, frozenLoad, weightSum, unfrozen, version, heap } = this;
+    const links: number[] = [];
+    for (const f of members) {
+      const w = f.weights;
+      for (let i = 0; i < f.links.length; i++) {
+        const link = f.links[i]!;
+        const weight = w === null ? 1 : w[i]!;
+        if (linkStamp[link] !== pass) {
+          linkStamp[link] = pass;
+          frozenLoad[link] = 0;
+          weightSum[link] = 0;
+          unfrozen[link] = 0;
+          links.push(link);
+        }
+        weightSum[link]! += weight;
+        unfrozen[link]!++;
+      }
+    }
+    heap.clear();
+    for (const link of links) {
+      let outside = 0;
+      for (const g of this.flowsOn[link]!) if (g.mark !== region) outside += weightOn(g, link) * g.rate;
+      residual[link] = Math.max(0, this.capacityOf(link) - outside);
+      heap.push(residual[link]! / weightSum[link]!, link, ++version[link]!);
+    }
+    let level = 0;
+    while (heap.pop()) {
+      const link = heap.poppedLink;
+      if (heap.poppedVersion !== version[link] || unfrozen[link] === 0) continue;
+      if (heap.poppedKey > level) level = heap.poppedKey;
+      for (const g of this.flowsOn[link]!) {
+        if (g.mark !== region || g.frozen === pass) continue;
+        g.frozen = pass;
+        g.rate = level;
+        g.bottleneck = link;
+        const w = g.weights;
+        for (let i = 0; i < g.links.length; i++) {
+          const m = g.links[i]!;
+          const weight = w === null ? 1 : w[i]!;
+          frozenLoad[m]! += weight * level;
+          weightSum[m]! -= weight;
+          if (--unfrozen[m]! > 0 && m !== link) heap.push((residual[m]! - frozenLoad[m]!) / weightSum[m]!, m, ++version[m]!);
+        }
+      }
+    }
+    return links;
+  }
+
+  /** Is `link` a bottleneck of `g`: saturated, and no flow on it faster than g? */
+  private isBottleneck(g: SolverFlow, link: number): boolean {
+    const capacity = this.capacityOf(link);
+    const floor = g.rate * (1 + EPS) + capacity * EPS * EPS;
+    let load = 0;
+    for (const h of this.flowsOn[link]!) {
+      if (h.rate > floor) return false;
+      load += weightOn(h, link) * h.rate;
+    }
+    return load >= capacity * (1 - EPS);
+  }
+
+  /** Outside flows the region's new rates leave without a bottleneck join it. */
+  private addViolators(members: SolverFlow[], links: number[]): void {
+    const region = this.region;
+    const pass = this.pass;
+    const check = ++this.check;
+    const stamp = this.checkedStamp;
+    const join = (g: SolverFlow) => {
+      g.mark = region;
+      g.prevRate = g.rate;
+      members.push(g);
+    };
+    // A region flow's bottleneck must not carry a faster outside flow.
+    const n = members.length;
+    for (let k = 0; k < n; k++) {
+      const b = members[k]!.bottleneck;
+      if (stamp[b] === check) continue;
+      stamp[b] = check;
+      const rate = members[k]!.rate;
+      const floor = rate * (1 + EPS) + this.capacityOf(b) * EPS * EPS;
+      for (const g of this.flowsOn[b]!) if (g.mark !== region && g.rate > floor) join(g);
+    }
+    // An outside flow whose bottleneck the region touched must still have one.
+    for (const link of links) {
+      for (const g of this.flowsOn[link]!) {
+        if (g.mark === region || g.checked === check) continue;
+        g.checked = check;
+        const b = g.bottleneck;
+        if (b < 0 || this.linkStamp[b] !== pass || this.isBottleneck(g, b)) continue;
+        let found = -1;
+        for (const m of g.links) if (m !== b && this.isBottleneck(g, m)) { found = m; break; }
+        if (found >= 0) g.bottleneck = found;
+        else join(g);
+      }
+    }
+  }
+}
