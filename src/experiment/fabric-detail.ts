@@ -1,6 +1,7 @@
 import type { LatencyHistogram } from '../engine/index.js';
-import type { Network, Port } from '../fabric/index.js';
+import { FlowNetwork, type Network, type Port } from '../fabric/index.js';
 import type { CdfUs, FabricDetail, LinkUtilization } from './result.js';
+import type { AnyNetwork } from './runner.js';
 import type { Sampler } from './sampler.js';
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
@@ -39,10 +40,11 @@ function cdfUs(histogram: LatencyHistogram): CdfUs {
  * Everything the HTML report draws for one run, besides its result row. Utilization is
  * over the workload's time (`elapsedPs`), not the idle tail of timers after it.
  */
-export function fabricDetail(net: Network, sampler: Sampler, elapsedPs: number): FabricDetail {
+export function fabricDetail(net: AnyNetwork, sampler: Sampler, elapsedPs: number): FabricDetail {
   return {
     timeSeries: sampler.timeSeries(),
-    links: linkUtilization(net, elapsedPs),
+    // The flow model keeps no per-link busy time (yet): no heat-map for it.
+    links: net instanceof FlowNetwork ? [] : linkUtilization(net, elapsedPs),
     latencyCdf: cdfUs(net.metrics.packetLatencyNs),
     fctCdf: cdfUs(net.metrics.messageFctNs),
   };

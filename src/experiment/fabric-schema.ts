@@ -32,6 +32,8 @@ const telemetryOverrides = z.strictObject({
 export const fabricOverrides = z.strictObject({
   preset: z.enum(PRESET_NAMES as [string, ...string[]]),
   name: z.string().min(1).optional(),
+  /** packet (default): the packet-level simulator; flow: max-min fair fluid flows (no queues, PFC or CC). */
+  model: z.enum(['packet', 'flow']).optional(),
   routing: z.enum(['ecmp', 'spray', 'adaptive', 'flowlet']).optional(),
   flowControl: z.enum(['none', 'pfc']).optional(),
   lossRecovery: z.enum(['go-back-n', 'selective', 'ooo']).optional(),

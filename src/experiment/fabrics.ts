@@ -1,9 +1,19 @@
 import { psFromNs } from '../engine/index.js';
-import { pfcHeadroomBytes, PRESETS, type FabricConfig } from '../fabric/index.js';
+import { pfcHeadroomBytes, PRESETS, type FabricConfig, type FabricModelName } from '../fabric/index.js';
 import { SpecError } from './load-spec.js';
 import type { ExperimentSpec, FabricSpec } from './spec.js';
 
-const MECHANISMS = new Set(['routing', 'flowControl', 'lossRecovery', 'cc']);
+const MECHANISMS = new Set(['routing', 'flowControl', 'lossRecovery', 'cc', 'model']);
+
+/**
+ * A fabric as a run needs it: the mechanisms, and which model simulates them (absent:
+ * packet). The model is chosen per fabric, so one spec can put the packet and the flow
+ * model of the same fabric side by side on the same topology and workload.
+ */
+export type FabricChoice = FabricConfig & { model?: FabricModelName };
+
+/** Which model simulates a resolved fabric. */
+export const modelOf = (config: FabricConfig): FabricModelName => (config as FabricChoice).model ?? 'packet';
 
 const isGroup = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object';
 
@@ -12,7 +22,7 @@ const isGroup = (v: unknown): v is Record<string, unknown> => v !== null && type
  * by field). Unnamed fabrics are labelled by what they change: mechanisms by their value
  * ("roce+adaptive"), parameters as key=value ("ethernet+bufferBytesPerPort=65536").
  */
-export function resolveFabric(spec: FabricSpec): FabricConfig {
+export function resolveFabric(spec: FabricSpec): FabricChoice {
   const { preset, name, ...overrides } = spec;
   const base = PRESETS[preset]!;
   const config: Record<string, unknown> = { ...base };
@@ -28,11 +38,11 @@ export function resolveFabric(spec: FabricSpec): FabricConfig {
       labels.push(MECHANISMS.has(key) ? String(value) : `${key}=${String(value)}`);
     }
   }
-  return { ...(config as unknown as FabricConfig), name: name ?? [preset, ...labels].join('+') };
+  return { ...(config as unknown as FabricChoice), name: name ?? [preset, ...labels].join('+') };
 }
 
 /** Resolves every fabric and makes labels unique (a repeated one gets "#2", "#3"). */
-export function resolveFabrics(specs: FabricSpec[]): FabricConfig[] {
+export function resolveFabrics(specs: FabricSpec[]): FabricChoice[] {
   const seen = new Map<string, number>();
   return specs.map((s) => {
     const config = resolveFabric(s);
@@ -45,7 +55,8 @@ export function resolveFabrics(specs: FabricSpec[]): FabricConfig[] {
 /** Checks what only a resolved fabric on its topology can tell; throws SpecError naming the field. */
 export function checkFabrics(spec: ExperimentSpec): void {
   resolveFabrics(spec.fabrics).forEach((config, i) => {
-    if (config.flowControl !== 'pfc') return;
+    // The flow model has no buffers: PFC headroom does not apply.
+    if (config.flowControl !== 'pfc' || modelOf(config) === 'flow') return;
     const t = spec.topology;
     // NVSwitches run the fabric's flow control on NVLink-speed ports: their headroom counts too.
     const links: [number, number, string][] = [[t.linkGbps, t.linkDelayNs, 'hop']];

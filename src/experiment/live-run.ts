@@ -5,7 +5,7 @@ import { workloadLabel } from './create-workload.js';
 import { fabricDetail } from './fabric-detail.js';
 import { checkFabrics, resolveFabrics } from './fabrics.js';
 import type { ExperimentResult, FabricResult } from './result.js';
-import { buildFabric, experimentResult, runLimits, summarize, type FabricSetup } from './runner.js';
+import { buildModel, experimentResult, runLimits, summarize, type AnyNetwork, type FabricSetup } from './runner.js';
 import { Sampler } from './sampler.js';
 import type { ExperimentSpec } from './spec.js';
 
@@ -39,7 +39,7 @@ export interface LiveRunOptions {
   onResult?: (result: FabricResult) => void;
 }
 
-function progressOf(setup: FabricSetup, run: number, runs: number): Progress {
+function progressOf(setup: FabricSetup<AnyNetwork>, run: number, runs: number): Progress {
   const { sim, net, workload, config } = setup;
   const m = net.metrics;
   const firstArrivals = m.dataBytesArrived - m.spuriousRetransmits * config.mtuBytes;
@@ -63,7 +63,7 @@ function progressOf(setup: FabricSetup, run: number, runs: number): Progress {
  */
 async function simulateLive(
   spec: ExperimentSpec,
-  setup: FabricSetup,
+  setup: FabricSetup<AnyNetwork>,
   sampler: Sampler | null,
   options: LiveRunOptions,
   report: () => void,
@@ -115,7 +115,7 @@ export async function runExperimentLive(spec: ExperimentSpec, options: LiveRunOp
       interrupted = true;
       break;
     }
-    const setup = buildFabric(spec, config, workload);
+    const setup = buildModel(spec, config, workload);
     const sampling = options.sampling ?? 'auto';
     const sampler = sampling === 'off' ? null : new Sampler(setup.net, sampling === 'auto' ? undefined : sampling);
     const stop = await simulateLive(spec, setup, sampler, options, () => options.onProgress?.(progressOf(setup, i + 1, runs.length)));

@@ -3,6 +3,8 @@ import type { BackgroundReport, JobReport } from '../workloads/index.js';
 /** One fabric's outcome. Field names and units are a stable contract for scripts. */
 export interface FabricResult {
   fabric: string;
+  /** Present on flow-model rows only: max-min fair fluid flows, no queues, PFC or congestion control; latency is a lower bound. */
+  model?: 'flow';
   /** Which workload of the spec this row measured, e.g. "allreduce/ring 64MiB x4". */
   workload: string;
   /** False when a limit stopped the run (or it stalled) before the workload finished. */

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { psFromUs, Simulator, TypedEventQueue, usFromPs, type EventQueue, type RunLimits, type StopReason } from '../engine/index.js';
-import { Network, type FabricConfig } from '../fabric/index.js';
+import { FlowNetwork, Network, type FabricConfig } from '../fabric/index.js';
 import { createWorkload, workloadLabel } from './create-workload.js';
-import { checkFabrics, resolveFabrics } from './fabrics.js';
+import { checkFabrics, modelOf, resolveFabrics } from './fabrics.js';
 import type { ExperimentResult, FabricResult } from './result.js';
 import type { ExperimentSpec, WorkloadSpec } from './spec.js';
 import { Jobs, type Workload } from '../workloads/index.js';
@@ -23,10 +23,13 @@ function maxQueueBytes(net: Network): number {
   return max;
 }
 
+/** A fabric simulated by either model. */
+export type AnyNetwork = Network | FlowNetwork;
+
 /** A finished (or stopped) simulation of one workload on one fabric, to summarize or inspect. */
-export interface FabricRun {
+export interface FabricRun<N extends AnyNetwork = Network> {
   sim: Simulator;
-  net: Network;
+  net: N;
   workload: Workload;
   config: FabricConfig;
   workloadSpec: WorkloadSpec;
@@ -38,21 +41,35 @@ export interface FabricRun {
 }
 
 /** A fabric built and its workload started, nothing simulated yet (`startedMs`: performance.now()). */
-export type FabricSetup = Omit<FabricRun, 'stop' | 'wallMs'> & { startedMs: number };
+export type FabricSetup<N extends AnyNetwork = Network> = Omit<FabricRun<N>, 'stop' | 'wallMs'> & { startedMs: number };
 
-/** Builds one fabric in a fresh simulator and starts one workload of the spec on it. */
+/**
+ * Builds one fabric in a fresh simulator, with the model its config names (packet unless
+ * `model: flow`), and starts one workload of the spec on it.
+ */
+export function buildModel(
+  spec: ExperimentSpec,
+  config: FabricConfig,
+  workloadSpec: WorkloadSpec = spec.workload[0]!,
+  queue: EventQueue = new TypedEventQueue(),
+): FabricSetup<AnyNetwork> {
+  const startedMs = performance.now();
+  const sim = new Simulator(queue);
+  const net = modelOf(config) === 'flow' ? new FlowNetwork(sim, spec.topology, config, spec.seed) : new Network(sim, spec.topology, config, spec.seed);
+  const workload = createWorkload(workloadSpec, net.gpus, spec.seed, net.topology.nvlink?.gpusPerNode);
+  workload.start(net);
+  return { sim, net, workload, config, workloadSpec, startedMs, buildMs: performance.now() - startedMs };
+}
+
+/** Builds one fabric with the packet model (see buildModel for either model). */
 export function buildFabric(
   spec: ExperimentSpec,
   config: FabricConfig,
   workloadSpec: WorkloadSpec = spec.workload[0]!,
   queue: EventQueue = new TypedEventQueue(),
 ): FabricSetup {
-  const startedMs = performance.now();
-  const sim = new Simulator(queue);
-  const net = new Network(sim, spec.topology, config, spec.seed);
-  const workload = createWorkload(workloadSpec, net.gpus, spec.seed, net.topology.nvlink?.gpusPerNode);
-  workload.start(net);
-  return { sim, net, workload, config, workloadSpec, startedMs, buildMs: performance.now() - startedMs };
+  if (modelOf(config) !== 'packet') throw new Error(`buildFabric: ${config.name} asks for the ${modelOf(config)} model; use buildModel`);
+  return buildModel(spec, config, workloadSpec, queue) as FabricSetup;
 }
 
 /** The spec's limits as the simulator takes them. */
@@ -63,25 +80,42 @@ export function runLimits(spec: ExperimentSpec): RunLimits {
   };
 }
 
-/** Simulates one workload of the spec (default its first) on one fabric, in a fresh simulator. */
+/** Simulates one workload of the spec (default its first) on one fabric, with either model, in a fresh simulator. */
+export function simulateModel(
+  spec: ExperimentSpec,
+  config: FabricConfig,
+  workloadSpec: WorkloadSpec = spec.workload[0]!,
+  queue: EventQueue = new TypedEventQueue(),
+): FabricRun<AnyNetwork> {
+  const { startedMs, ...setup } = buildModel(spec, config, workloadSpec, queue);
+  const stop = setup.sim.run(runLimits(spec));
+  return { ...setup, stop, wallMs: performance.now() - startedMs };
+}
+
+/** Simulates one workload of the spec (default its first) on one fabric with the packet model. */
 export function simulateFabric(
   spec: ExperimentSpec,
   config: FabricConfig,
   workloadSpec: WorkloadSpec = spec.workload[0]!,
   queue: EventQueue = new TypedEventQueue(),
 ): FabricRun {
-  const { startedMs, ...setup } = buildFabric(spec, config, workloadSpec, queue);
-  const stop = setup.sim.run(runLimits(spec));
-  return { ...setup, stop, wallMs: performance.now() - startedMs };
+  if (modelOf(config) !== 'packet') throw new Error(`simulateFabric: ${config.name} asks for the ${modelOf(config)} model; use simulateModel`);
+  return simulateModel(spec, config, workloadSpec, queue) as FabricRun;
 }
 
 /** Runs one workload of the spec (default its first) on one fabric and summarizes it. */
 export function runFabric(spec: ExperimentSpec, config: FabricConfig, workloadSpec: WorkloadSpec = spec.workload[0]!): FabricResult {
-  return summarize(simulateFabric(spec, config, workloadSpec));
+  return summarize(simulateModel(spec, config, workloadSpec));
 }
 
-/** The result row of a run: nccl-tests' bandwidths, percentiles and the fabric's counters. */
-export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: FabricRun): FabricResult {
+/**
+ * The result row of a run: nccl-tests' bandwidths, percentiles and the fabric's counters.
+ * A flow-model row says `model: "flow"`: its latency percentiles are lower bounds (path
+ * propagation and serialization, one sample per message), and what it has no mechanism
+ * for (drops, retransmissions, NACKs, out-of-order, PFC, ECN, CNPs, queues) is 0.
+ */
+export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: FabricRun<AnyNetwork>): FabricResult {
+  const flow = net instanceof FlowNetwork;
   const m = net.metrics;
   const completed = workload.finished;
   const timeUs = usFromPs(completed ? workload.finishedPs : sim.nowPs);
@@ -92,6 +126,7 @@ export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: 
   const us = (ns: number) => round(ns / 1e3);
   return {
     fabric: config.name,
+    ...(flow ? { model: 'flow' as const } : {}),
     workload: workloadLabel(workloadSpec),
     completed,
     completionUs: round(timeUs),
@@ -112,10 +147,10 @@ export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: 
     outOfOrderArrivals: m.outOfOrderArrivals,
     spuriousRetransmits: m.spuriousRetransmits,
     pfcPauses: m.pfcPauses,
-    pfcPausedUs: round(usFromPs(pausedPs(net, sim.nowPs))),
+    pfcPausedUs: flow ? 0 : round(usFromPs(pausedPs(net, sim.nowPs))),
     ecnMarks: m.ecnMarks,
     cnps: m.cnps,
-    maxQueueBytes: maxQueueBytes(net),
+    maxQueueBytes: flow ? 0 : maxQueueBytes(net),
     events: sim.events,
     wallMs: Math.round(wallMs),
     ...(workload instanceof Jobs ? workload.reports() : {}),

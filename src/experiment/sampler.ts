@@ -1,5 +1,6 @@
 import { psFromUs, serializationPs, usFromPs } from '../engine/index.js';
-import type { Network, Port } from '../fabric/index.js';
+import { FlowNetwork, type Port } from '../fabric/index.js';
+import type { AnyNetwork } from './runner.js';
 import type { TimeSeries } from './result.js';
 
 /** Automatic interval: start fine, halve the resolution each time samples reach twice this. */
@@ -13,7 +14,7 @@ const round = (x: number, digits: number): number => Number(x.toFixed(digits));
  * The first automatic interval: one full data packet's time on a host link, rounded up to
  * 1, 2 or 5 × 10^k ps. A rate sampled over less than a packet time is only quantization noise.
  */
-export function firstIntervalPs(net: Network): number {
+export function firstIntervalPs(net: AnyNetwork): number {
   const packetPs = serializationPs(net.config.mtuBytes + net.config.headerBytes, net.hostGbps);
   const decade = 10 ** Math.floor(Math.log10(packetPs));
   return [1, 2, 5, 10].map((m) => m * decade).find((nice) => nice >= packetPs)!;
@@ -49,14 +50,20 @@ export class Sampler {
 
   /** `intervalUs`: fixed sampling interval; default automatic (a few hundred samples a run). */
   constructor(
-    private readonly net: Network,
+    private readonly net: AnyNetwork,
     intervalUs?: number,
   ) {
     this.adaptive = intervalUs === undefined;
     this.intervalPs = intervalUs === undefined ? firstIntervalPs(net) : Math.max(1, psFromUs(intervalUs));
-    const { nics, switches, tierNames } = net.topology;
-    this.tiers = tierNames.map((name, tier) => ({ name, ports: switches.filter((s) => s.tier === tier).flatMap((s) => s.ports) }));
-    this.ports = [...nics.map((n) => n.port), ...switches.flatMap((s) => s.ports)];
+    // The flow model has no ports: no queues and no pauses to sample, only the counters.
+    if (net instanceof FlowNetwork) {
+      this.tiers = [];
+      this.ports = [];
+    } else {
+      const { nics, switches, tierNames } = net.topology;
+      this.tiers = tierNames.map((name, tier) => ({ name, ports: switches.filter((s) => s.tier === tier).flatMap((s) => s.ports) }));
+      this.ports = [...nics.map((n) => n.port), ...switches.flatMap((s) => s.ports)];
+    }
     this.queueMax = this.tiers.map(() => []);
     this.queueMean = this.tiers.map(() => []);
     this.record(net.sim.nowPs);
@@ -127,7 +134,7 @@ export class Sampler {
       rxGbps: gbps(this.arrivedBytes),
       inFlightBytes: at((i) => this.inFlightBytes[i]!),
       drops: at((i) => this.drops[i]! - this.drops[i - 1]!),
-      pfcPausedFraction: at((i) => round((this.pausedPs[i]! - this.pausedPs[i - 1]!) / (ports * dtPs(i)), 6)),
+      pfcPausedFraction: at((i) => (ports === 0 ? 0 : round((this.pausedPs[i]! - this.pausedPs[i - 1]!) / (ports * dtPs(i)), 6))),
       queueBytes: this.tiers.map(({ name }, t) => ({
         tier: name,
         max: at((i) => this.queueMax[t]![i]!),
