@@ -22,6 +22,8 @@ export interface RunRecord {
   bytesDelivered: number;
   workloadBytes: number;
   dataPacketsSent: number;
+  /** Data packets summed over every link they crossed (NVLink included). */
+  packetHops: number;
   retransmits: number;
   drops: number;
   timeouts: number;

@@ -22,6 +22,8 @@ const baseRssKiB = process.resourceUsage().maxRSS;
 const run = simulateFabric(spec, config, spec.workload[0], queue === 'heap' ? new HeapEventQueue() : new TypedEventQueue());
 const { net, workload } = run;
 const m = net.metrics;
+let packetHops = 0;
+for (const node of [...net.topology.nics, ...net.topology.switches]) for (const port of node.ports) packetHops += port.dataPacketsTx;
 const peakRssKiB = process.resourceUsage().maxRSS;
 // Peak RSS mostly tracks V8's heap-growth policy (garbage awaiting a major GC); the heap
 // after a full GC, with the fabric still reachable, is what the simulation really holds.
@@ -43,6 +45,7 @@ const record: RunRecord = {
   bytesDelivered: m.bytesDelivered,
   workloadBytes: workload.totalBytes,
   dataPacketsSent: m.dataPacketsSent,
+  packetHops,
   retransmits: m.retransmits,
   drops: m.drops,
   timeouts: m.timeouts,

@@ -10,7 +10,8 @@ export interface Scenario {
   algorithm?: 'ring' | 'hierarchical';
   /** Another topology than leaf-spine (its `gpus` is this scenario's). */
   topology?: Record<string, unknown>;
-  fabric?: string;
+  /** A preset name or a fabric object (`{ preset, ...overrides }`); default ethernet. */
+  fabric?: string | Record<string, unknown>;
   gpus: number;
   gpusPerLeaf: number;
   /** Per-GPU buffer (all-reduce S) or message size (permutation). */
@@ -25,6 +26,23 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 
 /**
+ * htsim's published scaling case, run the same way: 3-tier fat-tree, every host sends 2 MB
+ * to a random permutation partner, 100 Gb/s, 1 µs per hop, 4000 B packets, RoCE transport.
+ * htsim (C++) on this machine type: 7.3 s / 94 MB at 1,024 hosts, 144 s / 1.9 GB at 8,192.
+ */
+const htsim = (radix: number, gpus: number): Scenario => ({
+  name: `htsim-permutation-${gpus}`,
+  workload: 'permutation',
+  gpus,
+  gpusPerLeaf: 0,
+  topology: { kind: 'fat-tree', radix, linkGbps: 100, linkDelayNs: 1000 },
+  fabric: { preset: 'roce', mtuBytes: 4000 },
+  bytes: 2_000_000,
+  note: `fat-tree radix ${radix}, roce, 100G, 1 µs/hop, MTU 4000, 2 MB per host (htsim's case)`,
+});
+const HTSIM_SCENARIOS = [htsim(16, 1024), htsim(32, 8192)];
+
+/**
  * Sizes are picked for ~2–20 s of wall time at ~1.5M events/s. A 4-hop data packet costs
  * ~16 events (port + link per hop, same again for its ACK); a 2-hop one ~8.
  * Ring all-reduce sends N·2(N−1) messages, so beyond ~1000 ranks even one packet per chunk
@@ -32,6 +50,7 @@ const MiB = 1024 * KiB;
  * (at 8192 GPUs the simulator runs ~0.6M events/s, so 12M events ≈ 20 s).
  */
 export const SCENARIOS: Scenario[] = [
+  ...HTSIM_SCENARIOS,
   {
     name: 'allreduce-128',
     workload: 'allreduce',
@@ -107,7 +126,7 @@ export function specOf(s: Scenario): ExperimentSpec {
     name: `bench-${s.name}`,
     seed: 1,
     topology: s.topology
-      ? { ...s.topology, gpus: s.gpus, linkGbps: 400, linkDelayNs: 500 }
+      ? { linkGbps: 400, linkDelayNs: 500, ...s.topology, gpus: s.gpus }
       : { kind: 'leaf-spine', gpus: s.gpus, gpusPerLeaf: s.gpusPerLeaf, linkGbps: 400, linkDelayNs: 500 },
     fabrics: [s.fabric ?? 'ethernet'],
     workload: { kind: s.workload, bytes: formatSize(s.bytes), ...(s.algorithm ? { algorithm: s.algorithm } : {}) },

@@ -1,7 +1,7 @@
 import type { EventTarget, Simulator } from '../engine/index.js';
-import { Fifo } from './fifo.js';
 import type { NetworkNode } from './node.js';
 import type { Packet } from './packet.js';
+import { PacketQueue } from './packet-queue.js';
 
 /**
  * A wire: propagation only (the sending port did the serialization). Packets leave in the
@@ -9,7 +9,7 @@ import type { Packet } from './packet.js';
  * is enough however many packets are in flight.
  */
 export class Link implements EventTarget {
-  private readonly inFlight = new Fifo<Packet>();
+  private readonly inFlight = new PacketQueue();
 
   constructor(
     private readonly sim: Simulator,

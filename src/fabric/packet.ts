@@ -51,6 +51,8 @@ export class Packet {
   /** In-band telemetry hops stamped so far, and their records (see INT_FIELDS); ACKs echo them. */
   intHops = 0;
   int: Float64Array | null = null;
+  /** The packet behind this one in the queue or wire holding it (see PacketQueue). */
+  next: Packet | null = null;
 
   /** Appends a telemetry record for the egress port the packet is leaving. */
   stampInt(portId: number, queueBytes: number, txBytes: number, timePs: number, rateGbps: number, measuredGbps: number): void {

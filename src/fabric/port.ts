@@ -1,8 +1,8 @@
 import { serializationPs, type EventTarget, type Simulator } from '../engine/index.js';
-import { Fifo } from './fifo.js';
 import type { Link } from './link.js';
 import type { NetworkNode, PacketSource } from './node.js';
 import { PacketKind, type Packet } from './packet.js';
+import { PacketQueue } from './packet-queue.js';
 
 /** Window over which a port measures its egress rate for telemetry. */
 const RATE_WINDOW_PS = 2_000_000;
@@ -16,9 +16,9 @@ const RATE_WINDOW_PS = 2_000_000;
  */
 export class Port implements EventTarget {
   /** PFC frames: MAC control, sent ahead of everything queued (after the frame in progress). */
-  private readonly macControl = new Fifo<Packet>();
-  private readonly control = new Fifo<Packet>();
-  private readonly data = new Fifo<Packet>();
+  private readonly macControl = new PacketQueue();
+  private readonly control = new PacketQueue();
+  private readonly data = new PacketQueue();
   private current: Packet | null = null;
   link!: Link;
   /** Where an idle port with an empty data queue asks for more (a NIC's data scheduler). */
@@ -28,6 +28,8 @@ export class Port implements EventTarget {
   dataQueuedBytes = 0;
   maxQueuedBytes = 0;
   txBytes = 0;
+  /** Data packets sent: summed over every port, the fabric's data packet-hops. */
+  dataPacketsTx = 0;
   /** Picoseconds this port spent serializing: utilization = busyPs / elapsed. */
   busyPs = 0;
   /** Egress rate over the last completed measurement window (what telemetry reports). */
@@ -99,9 +101,9 @@ export class Port implements EventTarget {
 
   private startNext(): void {
     let packet = this.macControl.shift() ?? this.control.shift();
-    if (packet === undefined && !this.paused) {
+    if (packet === null && !this.paused) {
       packet = this.data.shift();
-      if (packet === undefined && this.source !== null) {
+      if (packet === null && this.source !== null) {
         const pulled = this.source.pull();
         if (pulled === null) return;
         this.queuedBytes += pulled.sizeBytes;
@@ -109,7 +111,7 @@ export class Port implements EventTarget {
         packet = pulled;
       }
     }
-    if (packet === undefined) return;
+    if (packet === null) return;
     this.current = packet;
     const txPs = serializationPs(packet.sizeBytes, this.rateGbps);
     this.busyPs += txPs;
@@ -132,7 +134,10 @@ export class Port implements EventTarget {
     const packet = this.current!;
     this.current = null;
     this.queuedBytes -= packet.sizeBytes;
-    if (packet.kind === PacketKind.Data) this.dataQueuedBytes -= packet.sizeBytes;
+    if (packet.kind === PacketKind.Data) {
+      this.dataQueuedBytes -= packet.sizeBytes;
+      this.dataPacketsTx++;
+    }
     this.txBytes += packet.sizeBytes;
     this.measureRate(packet.sizeBytes);
     this.owner.onDeparted(packet, this.index);
