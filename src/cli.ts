@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { parseArgs } from 'node:util';
 import { fail } from './cli/fail.js';
+import { relaunchWithLargerHeap } from './cli/heap-limit.js';
 import { RUN_USAGE, runCommand } from './cli/run-command.js';
 import { mergeCommand, SWEEP_USAGE, sweepCommand } from './cli/sweep-command.js';
 
@@ -39,6 +40,7 @@ function main(argv: string[]): void {
     fail(`command: expected "run", "sweep" or "merge", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
   if (specPath === undefined) fail('SPEC: missing the path of an experiment spec (see --help)');
   if (extra.length > 0) fail(`unexpected argument "${extra[0]}" (see --help)`);
+  if (relaunchWithLargerHeap()) return;
   if (command === 'sweep') void sweepCommand(specPath, values);
   else void runCommand(specPath, values);
 }

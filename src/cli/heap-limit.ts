@@ -1,0 +1,36 @@
+import { spawn } from 'node:child_process';
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+
+/** Set in the relaunched process, so it does not relaunch again. */
+const RELAUNCHED = 'FABSIM_HEAP_RAISED';
+
+/** The V8 heap a large run may use: most of physical memory, not Node's default (~4 GiB here). */
+export function targetHeapMiB(): number {
+  return Math.floor((totalmem() / 2 ** 20) * 0.85);
+}
+
+/**
+ * Relaunches this CLI in a child Node with `--max-old-space-size` raised to most of physical
+ * memory, so a 100,000-GPU run does not die at V8's default limit and the user never needs
+ * the flag. The child runs in its own process group, so Ctrl-C reaches it once, forwarded
+ * from here; its exit code becomes ours. Returns false when no relaunch is needed.
+ */
+export function relaunchWithLargerHeap(): boolean {
+  const targetMiB = targetHeapMiB();
+  const currentMiB = getHeapStatistics().heap_size_limit / 2 ** 20;
+  if (process.env[RELAUNCHED] !== undefined || currentMiB >= targetMiB * 0.9) return false;
+  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${targetMiB}`, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    detached: true,
+    env: { ...process.env, [RELAUNCHED]: '1' },
+  });
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  process.on('SIGINT', forward('SIGINT'));
+  process.on('SIGTERM', forward('SIGTERM'));
+  process.on('exit', () => child.exitCode === null && child.kill('SIGTERM'));
+  child.on('exit', (code, signal) => {
+    process.exitCode = code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2);
+  });
+  return true;
+}
