@@ -19,6 +19,8 @@ export interface RunRecord {
   completed: boolean;
   /** Workload completion time, or the clock when a limit stopped the run. */
   simTimeUs: number;
+  /** Completed ring all-reduce: its time over the alpha-beta cost (≈ 1 on a non-blocking fabric). */
+  alphaBetaRatio?: number;
   bytesDelivered: number;
   workloadBytes: number;
   dataPacketsSent: number;

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { HeapEventQueue, TypedEventQueue, usFromPs } from '../src/engine/index.js';
 import { resolveFabric, simulateFabric } from '../src/experiment/index.js';
+import { ringAllReduceAlphaBetaUs } from '../src/workloads/index.js';
 import { findScenario, specOf } from './scenarios.js';
 import type { RunRecord } from './measure.js';
 
@@ -24,6 +25,12 @@ const { net, workload } = run;
 const m = net.metrics;
 let packetHops = 0;
 for (const node of [...net.topology.nics, ...net.topology.switches]) for (const port of node.ports) packetHops += port.dataPacketsTx;
+// Physics check at scale: a completed single-channel ring all-reduce against its alpha-beta cost.
+const simTimeUs = usFromPs(workload.finished ? workload.finishedPs : net.sim.nowPs);
+const ring = scenario.workload === 'allreduce' && scenario.algorithm === undefined && workload.finished;
+const alphaBetaRatio = ring
+  ? simTimeUs / ringAllReduceAlphaBetaUs(net, Array.from({ length: net.gpus }, (_, i) => i), scenario.bytes).totalUs
+  : undefined;
 const peakRssKiB = process.resourceUsage().maxRSS;
 // Peak RSS mostly tracks V8's heap-growth policy (garbage awaiting a major GC); the heap
 // after a full GC, with the fabric still reachable, is what the simulation really holds.
@@ -41,7 +48,8 @@ const record: RunRecord = {
   baseRssKiB,
   liveHeapKiB,
   completed: workload.finished,
-  simTimeUs: usFromPs(workload.finished ? workload.finishedPs : net.sim.nowPs),
+  simTimeUs,
+  alphaBetaRatio,
   bytesDelivered: m.bytesDelivered,
   workloadBytes: workload.totalBytes,
   dataPacketsSent: m.dataPacketsSent,

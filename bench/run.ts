@@ -39,6 +39,10 @@ function runScenario(s: Scenario) {
     simTimeUs: first.simTimeUs,
     medianWallMs,
     eventsPerSec: first.events / (medianWallMs / 1e3),
+    dataPackets: first.dataPacketsSent,
+    packetHops: first.packetHops,
+    packetHopsPerSec: first.packetHops / (medianWallMs / 1e3),
+    alphaBetaRatio: first.alphaBetaRatio,
     peakRssMiB: median(runs.map((r) => r.peakRssKiB)) / 1024,
     // Net of the process's footprint before the fabric is built (Node + tsx + modules ≈ 100 MiB).
     rssPerGpuKiB: median(runs.map((r) => (r.peakRssKiB - r.baseRssKiB) / r.gpus)),
@@ -57,13 +61,16 @@ const fullSimRatio = fullSim.heap.wallMs / fullSim.typed.wallMs;
 const totalWallMs = performance.now() - benchStarted;
 
 const scenarioTable = formatTable(
-  ['scenario', 'GPUs', 'bytes', 'events', 'wall s', 'events/s', 'peak RSS MiB', 'RSS/GPU KiB', 'live heap MiB', 'sim µs', 'done', 'runs'],
+  ['scenario', 'GPUs', 'bytes', 'data pkts', 'pkt-hops', 'events', 'wall s', 'pkt-hops/s', 'events/s', 'peak RSS MiB', 'RSS/GPU KiB', 'live heap MiB', 'sim µs', 'done', 'runs'],
   scenarios.map((s) => [
     s.name,
     String(s.gpus),
     formatSize(s.bytes),
+    si(s.dataPackets),
+    si(s.packetHops),
     si(s.events),
     (s.medianWallMs / 1e3).toFixed(2),
+    si(s.packetHopsPerSec),
     si(s.eventsPerSec),
     s.peakRssMiB.toFixed(0),
     s.rssPerGpuKiB.toFixed(1),
@@ -85,6 +92,21 @@ const fullSimTable = formatTable(
   }),
 );
 
+/** htsim's figures for the same scenarios, measured on this machine type (issue #5). */
+const HTSIM: Record<string, { wallS: number; rssMiB: number }> = {
+  'htsim-permutation-1024': { wallS: 7.3, rssMiB: 94 },
+  'htsim-permutation-8192': { wallS: 144, rssMiB: 1900 },
+};
+const htsimLines = scenarios.flatMap((s) => {
+  const h = HTSIM[s.name];
+  if (!h) return [];
+  const wallS = s.medianWallMs / 1e3;
+  return [`  ${s.name}: fabsim ${wallS.toFixed(1)} s / ${s.peakRssMiB.toFixed(0)} MiB vs htsim ${h.wallS} s / ${h.rssMiB} MB: ${(wallS / h.wallS).toFixed(2)}× its time, ${(s.peakRssMiB / h.rssMiB).toFixed(2)}× its memory (target: < 48 s and < 1 GiB at 8192)`];
+});
+const physicsLines = scenarios.flatMap((s) =>
+  s.alphaBetaRatio === undefined ? [] : [`  ${s.name}: ring all-reduce took ${s.alphaBetaRatio.toFixed(3)}× its alpha-beta cost${Math.abs(s.alphaBetaRatio - 1) < 0.1 ? '' : '  [WARNING: more than 10% off]'}`],
+);
+
 const out = [
   `fabsim bench — node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, ${new Date().toISOString()}`,
   '',
@@ -92,6 +114,12 @@ const out = [
   scenarioTable,
   '',
   ...scenarios.map((s) => `  ${s.name}: ${formatSize(s.bytes)} — ${s.note}${s.deterministic ? '' : '  [WARNING: events differ between runs]'}`),
+  '',
+  'Against htsim (C++), same scenario:',
+  ...htsimLines,
+  '',
+  'Physics at scale (completed non-blocking ring all-reduce vs alpha-beta, should be within 10%):',
+  ...physicsLines,
   '',
   `Event queue, hold model, ${si(queueMicro[0]!.ops)} pop+push per trial, median of 3`,
   microTable,

@@ -6,3 +6,4 @@ export * from './tree-allreduce.js';
 export * from './hierarchical.js';
 export * from './all-to-all.js';
 export * from './broadcast.js';
+export * from './alpha-beta.js';
