@@ -121,7 +121,7 @@ function createAllReduce(spec: Extract<CollectiveSpec, { kind: 'allreduce' }>, p
     case 'halving-doubling':
       return new HalvingDoubling(params);
     case 'hierarchical':
-      return new HierarchicalAllReduce(params, spec.gpusPerNode ?? gpusPerNode);
+      return new HierarchicalAllReduce(params, spec.gpusPerNode ?? gpusPerNode, spec.interNode);
   }
 }
 
@@ -145,6 +145,7 @@ export function workloadLabel(spec: WorkloadSpec): string {
         spec.qpsPerConnection > 1 ? ` ${spec.qpsPerConnection}qp` : '',
         spec.ranks === undefined ? '' : ` ${spec.ranks} ranks`,
         spec.placement === 'random' ? ' random' : '',
+        'interNode' in spec && spec.interNode === 'tree' ? ' tree across nodes' : '',
       ];
       return `${spec.kind}${algorithm} ${formatSize(spec.bytes)}${knobs.join('')}`;
     }

@@ -42,7 +42,7 @@ export const experimentSchema = z
 
 /** Shape rules of collective algorithms, checked before anything runs. */
 function checkCollective(
-  c: { kind: string; algorithm?: string; gpusPerNode?: number },
+  c: { kind: string; algorithm?: string; gpusPerNode?: number; interNode?: string },
   ranks: number,
   nodeSize: number,
   fail: (field: string, message: string) => void,
@@ -51,6 +51,7 @@ function checkCollective(
   if (c.algorithm === 'halving-doubling' && !Number.isInteger(Math.log2(ranks))) fail('ranks', `halving-doubling needs a power of two, got ${ranks}`);
   const g = c.gpusPerNode ?? nodeSize;
   if (c.algorithm === 'hierarchical' && ranks % g !== 0) fail('ranks', `hierarchical needs whole nodes of gpusPerNode (${g}) GPUs, got ${ranks}`);
+  if (c.interNode !== undefined && c.algorithm !== 'hierarchical') fail('interNode', `only hierarchical all-reduce has an inter-node phase, got algorithm ${c.algorithm}`);
 }
 
 export type ExperimentSpec = z.output<typeof experimentSchema>;

@@ -20,6 +20,8 @@ const allreduce = z.strictObject({
   algorithm: z.enum(['ring', 'tree', 'halving-doubling', 'hierarchical']).default('ring'),
   /** Hierarchical: GPUs per node (consecutive ranks); default the topology's, else 8. */
   gpusPerNode: positiveInt.optional(),
+  /** Hierarchical: the all-reduce across nodes, per rail: ring (default) or NCCL's double binary tree. */
+  interNode: z.enum(['ring', 'tree']).optional(),
   ...collectiveFields,
 });
 const allgather = z.strictObject({ kind: z.literal('allgather'), algorithm: z.enum(['ring']).default('ring'), ...collectiveFields });

@@ -1,24 +1,31 @@
 import { splitEvenly } from '../workload.js';
 import { Collective, type CollectiveParams } from './collective.js';
 import { RingRun } from './ring.js';
+import { TreeRun } from './tree-run.js';
+
+/** How ranks of one rail talk across nodes: a ring (2(M−1) steps) or NCCL's double binary tree (2·log2 M). */
+export type InterNodeAlgorithm = 'ring' | 'tree';
 
 /**
  * Hierarchical all-reduce over nodes of `gpusPerNode` consecutive ranks: a reduce-scatter
  * ring inside each node (over NVLink where the topology has it), then an all-reduce ring
  * per rail across nodes on each GPU's 1/gpusPerNode shard, then an all-gather ring inside
  * each node. Only 2(M−1)/M · S/gpusPerNode per GPU crosses the scale-out fabric (M nodes).
+ * Across nodes the rail runs a ring, or (`interNode: tree`) a pipelined double binary tree,
+ * which NCCL uses at scale: 2·log2(M) latency steps instead of 2(M−1), at 2·S/gpusPerNode per GPU.
  * Each rank moves to its next phase as soon as it has finished the previous one.
  */
 export class HierarchicalAllReduce extends Collective {
   readonly algBytes: number;
   readonly busFactor: number;
   private readonly reduceScatter: RingRun[] = [];
-  private readonly acrossNodes: RingRun[] = [];
+  private readonly acrossNodes: (RingRun | TreeRun)[] = [];
   private readonly allGather: RingRun[] = [];
 
   constructor(
     params: CollectiveParams,
     private readonly gpusPerNode: number,
+    interNode: InterNodeAlgorithm = 'ring',
   ) {
     super(params);
     const n = this.ranks;
@@ -33,13 +40,17 @@ export class HierarchicalAllReduce extends Collective {
     const shards = splitEvenly(bytes, g);
     for (let node = 0; node < nodes; node++) {
       const members = Array.from({ length: g }, (_, j) => node * g + j);
-      this.reduceScatter.push(new RingRun('reducescatter', members, bytes, channels, chunkBytes, send, (r) => this.startAcross(r)));
+      this.reduceScatter.push(new RingRun('reducescatter', members, bytes, channels, chunkBytes, send, (r, atPs) => this.startAcross(r, atPs)));
       this.allGather.push(new RingRun('allgather', members, bytes, channels, chunkBytes, send, (_r, atPs) => this.rankDone(atPs)));
     }
     for (let j = 0; j < g; j++) {
       const rail = Array.from({ length: nodes }, (_, node) => node * g + j);
       const shard = shards[(j + 1) % g]!;
-      this.acrossNodes.push(new RingRun('allreduce', rail, shard, channels, chunkBytes, send, (r) => this.startGather(r)));
+      this.acrossNodes.push(
+        interNode === 'ring'
+          ? new RingRun('allreduce', rail, shard, channels, chunkBytes, send, (r, atPs) => this.startGather(r, atPs))
+          : new TreeRun(rail, shard, channels, chunkBytes, send, (r, atPs) => this.startGather(r, atPs)),
+      );
     }
   }
 
@@ -48,13 +59,13 @@ export class HierarchicalAllReduce extends Collective {
     for (let r = 0; r < this.ranks; r++) this.reduceScatter[Math.floor(r / g)]!.startRank(r % g);
   }
 
-  private startAcross(r: number): void {
+  private startAcross(r: number, atPs: number): void {
     const g = this.gpusPerNode;
-    this.acrossNodes[r % g]!.startRank(Math.floor(r / g));
+    this.acrossNodes[r % g]!.startRank(Math.floor(r / g), atPs);
   }
 
-  private startGather(r: number): void {
+  private startGather(r: number, atPs: number): void {
     const g = this.gpusPerNode;
-    this.allGather[Math.floor(r / g)]!.startRank(r % g);
+    this.allGather[Math.floor(r / g)]!.startRank(r % g, atPs);
   }
 }

@@ -6,4 +6,5 @@ export * from './tree-allreduce.js';
 export * from './hierarchical.js';
 export * from './all-to-all.js';
 export * from './broadcast.js';
+export * from './tree-run.js';
 export * from './alpha-beta.js';

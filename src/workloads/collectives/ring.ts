@@ -41,10 +41,10 @@ export class RingRun {
     this.pendingParts = new Int32Array(n).fill(this.parts);
   }
 
-  /** Rank at ring position `i` starts: posts step 0 of every part. */
-  startRank(i: number): void {
+  /** Rank at ring position `i` starts at `atPs`: posts step 0 of every part (a ring of one is done at once). */
+  startRank(i: number, atPs = 0): void {
     if (this.steps === 0) {
-      this.onRankDone(this.members[i]!, 0);
+      this.onRankDone(this.members[i]!, atPs);
       return;
     }
     for (let part = 0; part < this.parts; part++) this.sendStep(part, i, 0);
