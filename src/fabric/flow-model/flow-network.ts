@@ -136,7 +136,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
     if (kind !== SOLVE) return;
     this.solvePending = false;
     const now = this.sim.nowPs;
-    for (const f of this.solver.solve() as FluidFlow[]) {
+    for (const f of this.solver.solve() as readonly FluidFlow[]) {
       if (!f.active) continue;
       f.remainingBytes -= (f.prevRate * (now - f.settledPs)) / 8_000;
       f.settledPs = now;

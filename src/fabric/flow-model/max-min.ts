@@ -53,10 +53,18 @@ export class MaxMinSolver {
   private readonly frozenLoad: Float64Array;
   private readonly weightSum: Float64Array;
   private readonly unfrozen: Int32Array;
-  private readonly version: Int32Array;
   private readonly checkedStamp: Int32Array;
+  /** Per check: each link's load and fastest flow, summed once (valid where summaryStamp = check). */
+  private readonly summaryStamp: Int32Array;
+  private readonly summaryLoad: Float64Array;
+  private readonly summaryMax: Float64Array;
   private readonly heap = new LinkHeap();
   private readonly seeds: number[] = [];
+  private readonly seedStamp: Int32Array;
+  // Reused between solves (a million-GPU run solves millions of times).
+  private readonly members: SolverFlow[] = [];
+  private readonly regionLinks: number[] = [];
+  private readonly changed: SolverFlow[] = [];
   private region = 0;
   private pass = 0;
   private check = 0;
@@ -67,13 +75,16 @@ export class MaxMinSolver {
     private readonly capacityOf: (link: number) => number,
   ) {
     this.flowsOn = new Array(links);
+    this.seedStamp = new Int32Array(links);
     this.linkStamp = new Int32Array(links);
     this.residual = new Float64Array(links);
     this.frozenLoad = new Float64Array(links);
     this.weightSum = new Float64Array(links);
     this.unfrozen = new Int32Array(links);
-    this.version = new Int32Array(links);
     this.checkedStamp = new Int32Array(links);
+    this.summaryStamp = new Int32Array(links);
+    this.summaryLoad = new Float64Array(links);
+    this.summaryMax = new Float64Array(links);
   }
 
   /** Flows on `link` now (for inspection and tests). */
@@ -96,6 +107,13 @@ export class MaxMinSolver {
     return this.seeds.length > 0;
   }
 
+  /** Marks a link for the next solve, once. */
+  private seed(link: number): void {
+    if (this.seedStamp[link] === this.region + 1) return;
+    this.seedStamp[link] = this.region + 1;
+    this.seeds.push(link);
+  }
+
   /** A flow starts (at rate 0 until the next solve). */
   add(f: SolverFlow): void {
     f.rate = 0;
@@ -105,7 +123,7 @@ export class MaxMinSolver {
       let list = this.flowsOn[link];
       if (list === undefined) this.flowsOn[link] = list = [];
       list.push(f);
-      this.seeds.push(link);
+      this.seed(link);
     }
   }
 
@@ -117,7 +135,7 @@ export class MaxMinSolver {
       list[at] = list[list.length - 1]!;
       list.pop();
       if (list.length === 0) this.flowsOn[link] = undefined;
-      this.seeds.push(link);
+      this.seed(link);
     }
     f.rate = 0;
     f.prevRate = 0;
@@ -125,11 +143,15 @@ export class MaxMinSolver {
 
   /**
    * Re-solves around everything added and removed since the last call. Returns the flows
-   * whose rate changed; each keeps the rate it had in `prevRate`.
+   * whose rate changed (an array reused by the next call); each keeps the rate it had in
+   * `prevRate`.
    */
-  solve(): SolverFlow[] {
+  solve(): readonly SolverFlow[] {
     const region = ++this.region;
-    const members: SolverFlow[] = [];
+    const members = this.members;
+    const changed = this.changed;
+    members.length = 0;
+    changed.length = 0;
     for (const link of this.seeds) {
       const list = this.flowsOn[link];
       if (list === undefined) continue;
@@ -141,7 +163,7 @@ export class MaxMinSolver {
       }
     }
     this.seeds.length = 0;
-    if (members.length === 0) return [];
+    if (members.length === 0) return changed;
     this.stats.solves++;
     for (;;) {
       const links = this.fill(members);
@@ -152,7 +174,8 @@ export class MaxMinSolver {
       if (members.length === before) break;
     }
     if (members.length > this.stats.maxRegion) this.stats.maxRegion = members.length;
-    return members.filter((f) => f.rate !== f.prevRate);
+    for (const f of members) if (f.rate !== f.prevRate) changed.push(f);
+    return changed;
   }
 
   /**
@@ -163,8 +186,9 @@ export class MaxMinSolver {
   private fill(members: SolverFlow[]): number[] {
     const pass = ++this.pass;
     const region = this.region;
-    const { linkStamp, residual, frozenLoad, weightSum, unfrozen, version, heap } = this;
-    const links: number[] = [];
+    const { linkStamp, residual, frozenLoad, weightSum, unfrozen, heap } = this;
+    const links = this.regionLinks;
+    links.length = 0;
     for (const f of members) {
       const w = f.weights;
       for (let i = 0; i < f.links.length; i++) {
@@ -186,13 +210,21 @@ export class MaxMinSolver {
       let outside = 0;
       for (const g of this.flowsOn[link]!) if (g.mark !== region) outside += weightOn(g, link) * g.rate;
       residual[link] = Math.max(0, this.capacityOf(link) - outside);
-      heap.push(residual[link]! / weightSum[link]!, link, ++version[link]!);
+      heap.push(residual[link]! / weightSum[link]!, link, 0);
     }
+    // A link's saturation level (residual − frozen) / unfrozen weight only rises as flows
+    // freeze at or below it, so keys are refreshed lazily: a popped link whose level has
+    // risen goes back in the heap at its new level.
     let level = 0;
     while (heap.pop()) {
       const link = heap.poppedLink;
-      if (heap.poppedVersion !== version[link] || unfrozen[link] === 0) continue;
-      if (heap.poppedKey > level) level = heap.poppedKey;
+      if (unfrozen[link] === 0) continue;
+      const key = (residual[link]! - frozenLoad[link]!) / weightSum[link]!;
+      if (key > heap.poppedKey) {
+        heap.push(key, link, 0);
+        continue;
+      }
+      if (key > level) level = key;
       for (const g of this.flowsOn[link]!) {
         if (g.mark !== region || g.frozen === pass) continue;
         g.frozen = pass;
@@ -204,7 +236,7 @@ export class MaxMinSolver {
           const weight = w === null ? 1 : w[i]!;
           frozenLoad[m]! += weight * level;
           weightSum[m]! -= weight;
-          if (--unfrozen[m]! > 0 && m !== link) heap.push((residual[m]! - frozenLoad[m]!) / weightSum[m]!, m, ++version[m]!);
+          unfrozen[m]!--;
         }
       }
     }
@@ -213,14 +245,19 @@ export class MaxMinSolver {
 
   /** Is `link` a bottleneck of `g`: saturated, and no flow on it faster than g? */
   private isBottleneck(g: SolverFlow, link: number): boolean {
-    const capacity = this.capacityOf(link);
-    const floor = g.rate * (1 + EPS) + capacity * EPS * EPS;
-    let load = 0;
-    for (const h of this.flowsOn[link]!) {
-      if (h.rate > floor) return false;
-      load += weightOn(h, link) * h.rate;
+    if (this.summaryStamp[link] !== this.check) {
+      this.summaryStamp[link] = this.check;
+      let load = 0;
+      let max = 0;
+      for (const h of this.flowsOn[link]!) {
+        load += weightOn(h, link) * h.rate;
+        if (h.rate > max) max = h.rate;
+      }
+      this.summaryLoad[link] = load;
+      this.summaryMax[link] = max;
     }
-    return load >= capacity * (1 - EPS);
+    const capacity = this.capacityOf(link);
+    return this.summaryMax[link]! <= g.rate * (1 + EPS) + capacity * EPS * EPS && this.summaryLoad[link]! >= capacity * (1 - EPS);
   }
 
   /** Outside flows the region's new rates leave without a bottleneck join it. */
