@@ -1,0 +1,43 @@
+/**
+ * Runs one flow-model scenario in this process and prints one JSON line (run it in a fresh
+ * process, so peak RSS is this scenario's alone):
+ *   node --expose-gc --max-old-space-size=20000 --import tsx bench/flow-one.ts --scenario flow-hierarchical-100k [--gpus N]
+ * Scenarios: bench/flow-scenarios.ts (flow-hierarchical-100k, flow-hierarchical-1m).
+ */
+import { parseArgs } from 'node:util';
+import { usFromPs } from '../src/engine/index.js';
+import { resolveFabric, simulateModel, summarize } from '../src/experiment/index.js';
+import { FlowNetwork } from '../src/fabric/index.js';
+import { findFlowScenario, specOfFlow } from './flow-scenarios.js';
+
+const { values } = parseArgs({ options: { scenario: { type: 'string' }, gpus: { type: 'string' } } });
+const scenario = findFlowScenario(values.scenario ?? '');
+// --gpus N: the same scenario on fewer GPUs (a quick look before the full run).
+if (values.gpus !== undefined) scenario.document = { ...scenario.document, topology: { ...(scenario.document['topology'] as object), gpus: Number(values.gpus) } };
+const spec = specOfFlow(scenario);
+const config = resolveFabric(spec.fabrics[0]!);
+const baseRssKiB = process.resourceUsage().maxRSS;
+const run = simulateModel(spec, config);
+const net = run.net as FlowNetwork;
+const result = summarize(run);
+const peakRssKiB = process.resourceUsage().maxRSS;
+globalThis.gc?.();
+const record = {
+  scenario: scenario.name,
+  gpus: net.gpus,
+  completed: run.workload.finished,
+  simTimeUs: usFromPs(run.workload.finished ? run.workload.finishedPs : run.sim.nowPs),
+  busbwGBps: result.busbwGBps,
+  effectiveBandwidth: result.effectiveBandwidth,
+  events: run.sim.events,
+  wallS: Number((run.wallMs / 1000).toFixed(1)),
+  buildS: Number((run.buildMs / 1000).toFixed(1)),
+  peakRssGiB: Number((peakRssKiB / 1024 / 1024).toFixed(2)),
+  baseRssMiB: Math.round(baseRssKiB / 1024),
+  liveHeapMiB: Math.round(process.memoryUsage().heapUsed / 1024 / 1024),
+  bytesDelivered: net.metrics.bytesDelivered,
+  workloadBytes: run.workload.totalBytes,
+  withinTargets: run.wallMs / 1000 < scenario.maxWallS && peakRssKiB / 1024 / 1024 < scenario.maxRssGiB,
+  ...net.stats,
+};
+process.stdout.write(`${JSON.stringify(record)}\n`);
