@@ -47,8 +47,11 @@ export class SelectiveRepeat implements LossRecovery {
   }
 
   onAck(flow: Flow, ack: Packet, nic: NicServices): void {
+    const sackedBefore = flow.sacked.size;
     if (ack.sackPsn >= flow.sndUna) flow.sacked.add(ack.sackPsn);
-    acknowledgeUpTo(flow, ack.psn, nic);
+    // A selectively acknowledged packet has left the network, so it frees window (BDP-FC)
+    // even when the cumulative ACK does not move: the sender must be woken for it.
+    if (!acknowledgeUpTo(flow, ack.psn, nic) && flow.sacked.size > sackedBefore) nic.wake(flow);
   }
 
   onNack(flow: Flow, nack: Packet, nic: NicServices): void {
