@@ -47,7 +47,7 @@ export class Flow {
   nextSendPs = 0;
   paceTimer!: Timer;
   ccState: unknown = null;
-  /** Unloaded round trip of this flow's path. */
+  /** The base round trip T telemetry CC normalizes by: the longest fabric path's (HPCC's GLOBAL_T, as the window), or the NVLink path's. */
   baseRttPs = 0;
 
   // Receiver state.

@@ -99,7 +99,7 @@ export class Network implements FabricModel {
     if (overNvlink) {
       flow.nicPort = NVLINK_PORT;
       flow.baseRttPs = this.baseRttPs(hops, nvlink!.gbps, nvlink!.delayPs);
-    } else flow.baseRttPs = this.baseRttPs(hops);
+    } else flow.baseRttPs = this.baseRttPs(this.topology.maxHops); // HPCC's T: the longest path's, as the window (GLOBAL_T)
     nics[src]!.attach(flow);
     return flow;
   }

@@ -25,10 +25,12 @@ interface TelemetryState {
  * switch-fed CC is described (the production algorithm is proprietary). Switches stamp
  * each data packet with each hop's port, queue, tx byte counter, time and link rate; the
  * ACK echoes them. Per hop j: u_j = txRate_j/B_j + min(q_j, q'_j)/(B_j·T), with txRate_j
- * from the difference to the previous ACK's record of the same port, smoothed over one
- * base RTT T; U is the largest. If U ≥ η (or after maxStage additive steps) the rate is
- * R_ref·η/U + R_AI, else R_ref + R_AI; R_ref is committed once per RTT and every ACK in
- * between reacts from it ("fast react").
+ * from the difference to the previous ACK's record of the same port and q'_j the previous
+ * ACK's queue at hop j, smoothed over T; U is the largest. T is the base RTT of the
+ * longest path, for every flow, so that B·T is the window (HPCC's GLOBAL_T, its default).
+ * If U ≥ η (or after maxStage additive steps) the rate is R_ref·η/U + R_AI, else
+ * R_ref + R_AI; R_ref is committed once per RTT and every ACK in between reacts from it
+ * ("fast react").
  *
  * Two departures from HPCC, both for per-packet adaptive routing, where consecutive packets
  * cross different ports: a hop whose port changed reports the rate the switch measured
@@ -75,7 +77,9 @@ export class TelemetryCc implements CongestionControl {
         const samePort = int[o] === prev[o];
         const rateGbps = int[o + 4]!;
         const txGbps = samePort ? ((int[o + 2]! - prev[o + 2]!) * 8_000) / dtPs : int[o + 5]!;
-        const queueBytes = samePort ? Math.min(int[o + 1]!, prev[o + 1]!) : int[o + 1]!;
+        // HPCC's min(q, q') is taken per hop position, whatever port the two ACKs crossed:
+        // only a queue both samples saw counts as load, a transient one is filtered out.
+        const queueBytes = Math.min(int[o + 1]!, prev[o + 1]!);
         const uj = txGbps / rateGbps + (queueBytes * 8_000) / (rateGbps * T);
         const tau = Math.min(dtPs, T);
         const smoothed = (s.hopUtilization[j]! * (T - tau) + uj * tau) / T;
