@@ -19,9 +19,9 @@ export class Link implements EventTarget {
     readonly toPort: number,
   ) {}
 
-  /** Takes a packet whose last bit just left the sender. */
-  carry(packet: Packet): void {
-    packet.arrivalPs = this.sim.nowPs + this.delayPs;
+  /** Takes a packet whose last bit leaves the sender at `departPs` (≥ now; in departure order). */
+  carry(packet: Packet, departPs: number): void {
+    packet.arrivalPs = departPs + this.delayPs;
     this.inFlight.push(packet);
     if (this.inFlight.length === 1) this.sim.at(packet.arrivalPs, this, 0);
   }

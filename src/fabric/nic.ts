@@ -16,6 +16,10 @@ class ReadyQueue implements PacketSource {
   pull(): Packet | null {
     return this.nic.pullFrom(this.flows);
   }
+
+  get hasWork(): boolean {
+    return this.flows.length > 0;
+  }
 }
 
 /**

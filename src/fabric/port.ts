@@ -10,22 +10,32 @@ const RATE_WINDOW_PS = 2_000_000;
 /**
  * An egress port: output queues that serialize one packet at a time onto its link.
  * Two classes: control frames (ACK, NACK, CNP, PFC) go first and are never paused; data
- * is the lossless class a PFC PAUSE stops. A busy port has exactly one pending event
- * (its current packet's last bit leaving). Byte counts include the packet being
- * serialized: it holds buffer until it has left.
+ * is the lossless class a PFC PAUSE stops. Byte counts include the packet being
+ * serialized: it holds its place until its last bit has left.
+ *
+ * A packet is committed when its transmission starts: it leaves the queue, the switch's
+ * egress pipeline sees it (buffer release, ECN, telemetry) and the wire takes it with its
+ * arrival time. The port needs an event at the end of a transmission only if something is
+ * waiting then (queued, pulled from a source, or a kick while busy), so a packet crossing
+ * idle ports costs one event per hop (its arrival), not two.
  */
 export class Port implements EventTarget {
   /** PFC frames: MAC control, sent ahead of everything queued (after the frame in progress). */
   private readonly macControl = new PacketQueue();
   private readonly control = new PacketQueue();
   private readonly data = new PacketQueue();
-  private current: Packet | null = null;
+  /** The frame in transmission until `currentEndPs`, and whether it is data. */
+  private currentBytes = 0;
+  private currentIsData = false;
+  private currentEndPs = 0;
+  /** An event is pending at `currentEndPs` to start the next frame. */
+  private wakePending = false;
   link!: Link;
   /** Where an idle port with an empty data queue asks for more (a NIC's data scheduler). */
   source: PacketSource | null = null;
-  queuedBytes = 0;
-  /** Data-class bytes queued or serializing: what ECN, adaptive routing and telemetry read. */
-  dataQueuedBytes = 0;
+  /** Bytes waiting behind the frame in transmission, all classes and data only. */
+  private waitingBytes = 0;
+  private waitingDataBytes = 0;
   maxQueuedBytes = 0;
   txBytes = 0;
   /** Data packets sent: summed over every port, the fabric's data packet-hops. */
@@ -53,23 +63,38 @@ export class Port implements EventTarget {
   ) {}
 
   get busy(): boolean {
-    return this.current !== null;
+    return this.sim.nowPs < this.currentEndPs;
+  }
+
+  /** Bytes queued, the frame in transmission included. */
+  get queuedBytes(): number {
+    return this.waitingBytes + (this.sim.nowPs < this.currentEndPs ? this.currentBytes : 0);
+  }
+
+  /** Data-class bytes queued or serializing: what ECN, adaptive routing and telemetry read. */
+  get dataQueuedBytes(): number {
+    return this.waitingDataBytes + (this.currentIsData && this.sim.nowPs < this.currentEndPs ? this.currentBytes : 0);
   }
 
   enqueue(packet: Packet): void {
-    this.queuedBytes += packet.sizeBytes;
-    if (this.queuedBytes > this.maxQueuedBytes) this.maxQueuedBytes = this.queuedBytes;
+    const size = packet.sizeBytes;
+    this.waitingBytes += size;
     if (packet.kind === PacketKind.Data) {
-      this.dataQueuedBytes += packet.sizeBytes;
+      this.waitingDataBytes += size;
       this.data.push(packet);
     } else if (packet.kind === PacketKind.Pause) this.macControl.push(packet);
     else this.control.push(packet);
-    if (this.current === null) this.startNext();
+    const busy = this.sim.nowPs < this.currentEndPs;
+    const queued = this.waitingBytes + (busy ? this.currentBytes : 0);
+    if (queued > this.maxQueuedBytes) this.maxQueuedBytes = queued;
+    if (busy) this.wakeAtEnd();
+    else this.startNext();
   }
 
-  /** Tells an idle port that its source may have something to send now. */
+  /** Tells the port that its source may have something to send now. */
   kick(): void {
-    if (this.current === null) this.startNext();
+    if (this.sim.nowPs < this.currentEndPs) this.wakeAtEnd();
+    else this.startNext();
   }
 
   /** A PFC frame arrived for this port's data class. */
@@ -99,6 +124,13 @@ export class Port implements EventTarget {
     return this.pausedPs + (this.paused ? nowPs - this.pausedSincePs : 0);
   }
 
+  private wakeAtEnd(): void {
+    if (this.wakePending) return;
+    this.wakePending = true;
+    this.sim.at(this.currentEndPs, this, 0);
+  }
+
+  /** Starts the next frame, if any: control first, then data unless paused, then the source. */
   private startNext(): void {
     let packet = this.macControl.shift() ?? this.control.shift();
     if (packet === null && !this.paused) {
@@ -106,16 +138,39 @@ export class Port implements EventTarget {
       if (packet === null && this.source !== null) {
         const pulled = this.source.pull();
         if (pulled === null) return;
-        this.queuedBytes += pulled.sizeBytes;
-        this.dataQueuedBytes += pulled.sizeBytes;
+        this.waitingBytes += pulled.sizeBytes;
+        this.waitingDataBytes += pulled.sizeBytes;
         packet = pulled;
       }
     }
     if (packet === null) return;
-    this.current = packet;
-    const txPs = serializationPs(packet.sizeBytes, this.rateGbps);
+    const size = packet.sizeBytes;
+    const isData = packet.kind === PacketKind.Data;
+    const now = this.sim.nowPs;
+    const txPs = serializationPs(size, this.rateGbps);
+    this.waitingBytes -= size;
+    if (isData) {
+      this.waitingDataBytes -= size;
+      this.dataPacketsTx++;
+    }
     this.busyPs += txPs;
-    this.sim.schedule(txPs, this, 0);
+    this.txBytes += size;
+    this.measureRate(size);
+    // The egress pipeline sees the queue behind this packet (ECN, telemetry), as at dequeue.
+    this.owner.onDeparted(packet, this.index, now + txPs);
+    this.currentBytes = size;
+    this.currentIsData = isData;
+    this.currentEndPs = now + txPs;
+    this.link.carry(packet, this.currentEndPs);
+    if (this.hasWaiting()) this.wakeAtEnd();
+  }
+
+  /** Is anything queued, or ready at the source, that the port may send next? */
+  private hasWaiting(): boolean {
+    return (
+      this.macControl.length + this.control.length > 0 ||
+      (!this.paused && (this.data.length > 0 || (this.source !== null && this.source.hasWork)))
+    );
   }
 
   private measureRate(bytes: number): void {
@@ -129,19 +184,14 @@ export class Port implements EventTarget {
     this.rateWindowBytes += bytes;
   }
 
-  /** The current packet's last bit has left: hand it to the link, start the next one. */
+  /** The frame in transmission has ended and something was waiting: start the next one. */
   onEvent(): void {
-    const packet = this.current!;
-    this.current = null;
-    this.queuedBytes -= packet.sizeBytes;
-    if (packet.kind === PacketKind.Data) {
-      this.dataQueuedBytes -= packet.sizeBytes;
-      this.dataPacketsTx++;
+    this.wakePending = false;
+    if (this.sim.nowPs < this.currentEndPs) {
+      // A frame was started at this instant by an enqueue that ran first: wait for its end.
+      if (this.hasWaiting()) this.wakeAtEnd();
+      return;
     }
-    this.txBytes += packet.sizeBytes;
-    this.measureRate(packet.sizeBytes);
-    this.owner.onDeparted(packet, this.index);
-    this.link.carry(packet);
     this.startNext();
   }
 }

@@ -1,9 +1,11 @@
+import type { EventTarget } from '../engine/index.js';
 import type { FabricContext } from './context.js';
 import { shouldMarkEcn } from './ecn.js';
 import { createBufferPolicy, type BufferPolicy } from './flow-control/index.js';
 import type { NetworkNode } from './node.js';
 import { PacketKind, type Packet } from './packet.js';
 import { Port } from './port.js';
+import { ReleaseQueue } from './release-queue.js';
 import type { RoutingPolicy, RoutingSwitch } from './routing/index.js';
 
 /** Which child group of a switch leads down to host `dst`, or -1 when `dst` is not below it. */
@@ -17,7 +19,7 @@ export type ChildOf = (dst: number) => number;
  * are not charged to the data buffer. On the way out, data packets may be ECN-marked
  * and stamped with in-band telemetry.
  */
-export class Switch implements NetworkNode, RoutingSwitch {
+export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
   readonly ports: Port[] = [];
   readonly upPorts: Port[] = [];
   /** downGroups[c]: the parallel ports to child c. */
@@ -25,6 +27,8 @@ export class Switch implements NetworkNode, RoutingSwitch {
   buffer!: BufferPolicy;
   maxBufferUsedBytes = 0;
   private bufferUsedBytes = 0;
+  /** Data packets in transmission: each holds its buffer until its last bit has left. */
+  private releases!: ReleaseQueue;
 
   constructor(
     private readonly ctx: FabricContext,
@@ -43,6 +47,7 @@ export class Switch implements NetworkNode, RoutingSwitch {
 
   /** Sets up the shared buffer once all ports are attached and cabled. */
   finishPorts(): void {
+    this.releases = new ReleaseQueue(this.ports.length);
     const first = this.ports[0]!;
     this.buffer = createBufferPolicy(this.ctx.config, this.ports.length, first.rateGbps, first.link.delayPs, (port, pause) =>
       this.sendPause(port, pause),
@@ -56,7 +61,27 @@ export class Switch implements NetworkNode, RoutingSwitch {
   }
 
   get bufferBytes(): number {
+    this.settleReleases(this.ctx.sim.nowPs);
     return this.bufferUsedBytes;
+  }
+
+  /**
+   * Releases the buffer of every packet whose last bit has left by `nowPs`. Done lazily,
+   * before the buffer is next read, so a packet costs no event when its transmission
+   * ends; only a release that may un-pause an upstream port gets its own event (onEvent).
+   */
+  private settleReleases(nowPs: number): void {
+    const releases = this.releases;
+    while (releases.nextEndPs <= nowPs) {
+      releases.pop();
+      this.bufferUsedBytes -= releases.poppedBytes;
+      this.buffer.release(releases.poppedIngress, releases.poppedBytes);
+    }
+  }
+
+  /** A release due now may send a PFC RESUME. */
+  onEvent(): void {
+    this.settleReleases(this.ctx.sim.nowPs);
   }
 
   receive(packet: Packet, ingress: number): void {
@@ -68,6 +93,7 @@ export class Switch implements NetworkNode, RoutingSwitch {
     const candidates = this.candidatesFor(packet.dstHost);
     const port = candidates.length === 1 ? candidates[0]! : this.routing.choose(candidates, packet, this);
     if (packet.kind === PacketKind.Data) {
+      this.settleReleases(this.ctx.sim.nowPs);
       if (!this.buffer.admit(packet, ingress)) {
         this.drop(packet);
         return;
@@ -79,10 +105,10 @@ export class Switch implements NetworkNode, RoutingSwitch {
     port.enqueue(packet);
   }
 
-  onDeparted(packet: Packet, portIndex: number): void {
+  onDeparted(packet: Packet, portIndex: number, endPs: number): void {
     if (packet.ingress < 0) return;
-    this.bufferUsedBytes -= packet.sizeBytes;
-    this.buffer.release(packet);
+    this.releases.push(endPs, packet.ingress, packet.sizeBytes);
+    if (this.buffer.releaseSignals(packet.ingress)) this.ctx.sim.at(endPs, this, 0);
     const { config, metrics, ecnRng } = this.ctx;
     const port = this.ports[portIndex]!;
     if (config.ecn.enabled && !packet.ecn && shouldMarkEcn(port.dataQueuedBytes, config.ecn, ecnRng)) {

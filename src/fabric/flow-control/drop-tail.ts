@@ -13,7 +13,11 @@ export class DropTail implements BufferPolicy {
     return true;
   }
 
-  release(packet: Packet): void {
-    this.usedBytes -= packet.sizeBytes;
+  release(_ingress: number, sizeBytes: number): void {
+    this.usedBytes -= sizeBytes;
+  }
+
+  releaseSignals(): boolean {
+    return false;
   }
 }

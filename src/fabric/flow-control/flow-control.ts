@@ -8,8 +8,10 @@ import type { Packet } from '../packet.js';
 export interface BufferPolicy {
   /** Charges the packet arriving on `ingress` to the buffer; false = drop it. */
   admit(packet: Packet, ingress: number): boolean;
-  /** The packet has left the switch: release what it was charged. */
-  release(packet: Packet): void;
+  /** A packet of `sizeBytes` that came in on `ingress` has left the switch: release what it was charged. */
+  release(ingress: number, sizeBytes: number): void;
+  /** Could a release on `ingress` change what the switch signals upstream (a PFC RESUME)? Then it must happen on time. */
+  releaseSignals(ingress: number): boolean;
   readonly usedBytes: number;
 }
 

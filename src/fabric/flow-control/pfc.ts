@@ -66,14 +66,16 @@ export class Pfc implements BufferPolicy {
     return true;
   }
 
-  release(packet: Packet): void {
-    const ingress = packet.ingress;
-    const size = packet.sizeBytes;
+  release(ingress: number, size: number): void {
     const fromHeadroom = Math.min(this.headroomByIngress[ingress]!, size);
     this.headroomByIngress[ingress]! -= fromHeadroom;
     this.sharedByIngress[ingress]! -= size - fromHeadroom;
     this.sharedUsedBytes -= size - fromHeadroom;
     this.maybeResume(ingress);
+  }
+
+  releaseSignals(ingress: number): boolean {
+    return this.pausedUpstream[ingress] === 1;
   }
 
   private maybeResume(ingress: number): void {
