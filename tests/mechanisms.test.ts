@@ -61,14 +61,44 @@ describe('ECMP collisions against per-packet load balancing', () => {
 
   it('a permutation under per-flow ECMP runs at about 1/E[max link load]; adaptive routing with out-of-order placement does not collide', () => {
     // 64 GPUs, 16 per leaf, 400 Gb/s: balls-into-bins puts E[max load] near 4 (FABRIC-NOTES §2).
+    // Not the issue's ≥ 0.9 for spectrum-x: its HPCC-style CC holds every link at η = 0.95 of
+    // the wire, data and the reverse flow's ACKs included, so a permutation's data gets at most
+    // 0.95 × 4096/4262 ≈ 0.91 of line even with perfect routing (README, "Known gaps").
     const big = leafSpine(64, 16, { linkGbps: 400 });
     const ethernet = run('ethernet', big, { kind: 'permutation', bytes: '4MiB' });
     const spectrumX = run('spectrum-x', big, { kind: 'permutation', bytes: '4MiB' });
     expect(ethernet.effectiveBandwidth).toBeGreaterThan(0.15);
     expect(ethernet.effectiveBandwidth).toBeLessThan(0.45);
-    expect(spectrumX.effectiveBandwidth).toBeGreaterThan(0.7);
-    expect(spectrumX.effectiveBandwidth).toBeGreaterThan(2.5 * ethernet.effectiveBandwidth);
+    expect(spectrumX.effectiveBandwidth).toBeGreaterThan(0.85);
+    expect(spectrumX.effectiveBandwidth).toBeLessThan(0.95 * (4096 / 4262));
+    expect(spectrumX.effectiveBandwidth).toBeGreaterThan(3 * ethernet.effectiveBandwidth);
     expect(spectrumX.drops + ethernet.drops).toBe(0);
+  });
+
+  it('an out-of-order sender with data and window room never idles: a selective ACK frees window even when the cumulative ACK stays', () => {
+    // Spraying reorders, so most ACKs only add a selective acknowledgement. Sample the senders
+    // at odd instants: a NIC port idle while its flow could send is a lost wake-up.
+    const sim = new Simulator();
+    const config: FabricConfig = { ...PRESETS['spectrum-x']!, cc: 'none' };
+    const net = new Network(sim, leafSpine(64, 16, { linkGbps: 400 }), config, 1);
+    const flows: Flow[] = [];
+    for (let src = 0; src < 64; src++) {
+      const flow = net.openFlow(src, (src + 16) % 64);
+      net.send(flow, 2 << 20);
+      flows.push(flow);
+    }
+    let samples = 0;
+    let idleWithRoom = 0;
+    for (let t = 5_000_003; t < 35_000_000; t += 99_991) {
+      sim.runUntil(t);
+      for (const flow of flows) {
+        samples++;
+        const outstanding = flow.sndNxt - flow.sndUna - flow.sacked.size;
+        if (flow.hasUnsent && outstanding < flow.windowPackets && !flow.src.port.busy) idleWithRoom++;
+      }
+    }
+    expect(samples).toBeGreaterThan(10_000);
+    expect(idleWithRoom).toBe(0); // 0.45% of samples before selective ACKs woke the sender
   });
 
   it('spraying under go-back-N turns reordering into NACKs and spurious retransmissions; out-of-order placement sends nothing twice', () => {
