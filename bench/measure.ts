@@ -11,6 +11,7 @@ export interface RunRecord {
   /** Network build + simulation, excluding process start-up and module loading. */
   wallMs: number;
   buildMs: number;
+  cpuMs: number;
   /** process.resourceUsage().maxRSS at the end, and before the fabric was built. */
   peakRssKiB: number;
   baseRssKiB: number;

@@ -20,7 +20,9 @@ const config = resolveFabric(spec.fabrics[0]!);
 // Modules loaded, nothing built yet: what the process costs before the fabric exists.
 const baseRssKiB = process.resourceUsage().maxRSS;
 
+const cpuBefore = process.cpuUsage();
 const run = simulateFabric(spec, config, spec.workload[0], queue === 'heap' ? new HeapEventQueue() : new TypedEventQueue());
+const cpu = process.cpuUsage(cpuBefore);
 const { net, workload } = run;
 const m = net.metrics;
 let packetHops = 0;
@@ -43,6 +45,8 @@ const record: RunRecord = {
   bytes: scenario.bytes,
   events: net.sim.events,
   wallMs: Math.round(run.wallMs),
+  // CPU time of the run (all threads, GC included): on a shared machine, wall time overstates.
+  cpuMs: Math.round((cpu.user + cpu.system) / 1000),
   buildMs: Math.round(run.buildMs),
   peakRssKiB,
   baseRssKiB,
