@@ -14,8 +14,8 @@ const RATE_WINDOW_PS = 2_000_000;
  * serialized: it holds its place until its last bit has left.
  *
  * A packet is committed when its transmission starts: it leaves the queue, the switch's
- * egress pipeline sees it (buffer release, ECN, telemetry) and the wire takes it with its
- * arrival time. The port needs an event at the end of a transmission only if something is
+ * egress pipeline sees it (ECN, telemetry; the buffer is released when its last bit has
+ * left) and the wire takes it with its arrival time. The port needs an event at the end of a transmission only if something is
  * waiting then (queued, pulled from a source, or a kick while busy), so a packet crossing
  * idle ports costs one event per hop (its arrival), not two.
  */
