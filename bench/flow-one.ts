@@ -31,6 +31,8 @@ const record = {
   effectiveBandwidth: result.effectiveBandwidth,
   events: run.sim.events,
   wallS: Number((run.wallMs / 1000).toFixed(1)),
+  // CPU time of the process (user + system): wall time on a shared machine includes waiting for a core.
+  cpuS: Number(((process.cpuUsage().user + process.cpuUsage().system) / 1e6).toFixed(1)),
   buildS: Number((run.buildMs / 1000).toFixed(1)),
   peakRssGiB: Number((peakRssKiB / 1024 / 1024).toFixed(2)),
   baseRssMiB: Math.round(baseRssKiB / 1024),
