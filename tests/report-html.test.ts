@@ -184,6 +184,16 @@ describe('result files', () => {
     expect(csv[0]).not.toMatch(/detail|timeSeries/);
   });
 
+  it('the CSV gives every field of any row a column: a flow-model row after a packet row keeps its model', () => {
+    const [first] = result.results;
+    const rows = [first!, { ...first!, fabric: 'ethernet+flow', model: 'flow' as const }];
+    const [header, packetRow, flowRow] = formatCsv({ ...result, results: rows }).trim().split('\n');
+    const modelColumn = header!.split(',').indexOf('model');
+    expect(modelColumn).toBeGreaterThan(0);
+    expect(packetRow!.split(',')[modelColumn]).toBe('');
+    expect(flowRow!.split(',')[modelColumn]).toBe('flow');
+  });
+
   it('JSON prints as JSON.stringify(…, null, 2) does, with number arrays on one line', () => {
     const plain = { a: 1, b: [{ c: 'x', d: [] }, null], e: {}, f: undefined, g: ['s', 't'] };
     expect(formatJson(plain)).toBe(JSON.stringify(plain, null, 2));

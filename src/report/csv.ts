@@ -19,6 +19,8 @@ const quote = (v: string | number | boolean): string => {
 /** One header line, one row per fabric, the experiment name and seed on every row. */
 export function formatCsv(result: ExperimentResult): string {
   const rows = result.results.map((r) => ({ experiment: result.experiment, seed: result.seed, ...flatten(r) }));
-  const headers = Object.keys(rows[0] ?? {});
-  return [headers.join(','), ...rows.map((row) => headers.map((h) => quote(row[h as keyof typeof row]!)).join(','))].join('\n') + '\n';
+  // Rows may differ in fields (a flow-model row has `model`, a jobs row its jobs): every field gets a column, empty where absent.
+  const headers = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const cell = (row: Record<string, string | number | boolean>, h: string) => (h in row ? quote(row[h]!) : '');
+  return [headers.join(','), ...rows.map((row) => headers.map((h) => cell(row, h)).join(','))].join('\n') + '\n';
 }
