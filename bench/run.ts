@@ -39,6 +39,7 @@ function runScenario(s: Scenario) {
     simTimeUs: first.simTimeUs,
     medianWallMs,
     medianCpuMs: median(runs.map((r) => r.cpuMs)),
+    medianBuildMs: median(runs.map((r) => r.buildMs)),
     eventsPerSec: first.events / (medianWallMs / 1e3),
     dataPackets: first.dataPacketsSent,
     packetHops: first.packetHops,
@@ -62,11 +63,12 @@ const fullSimRatio = fullSim.heap.wallMs / fullSim.typed.wallMs;
 const totalWallMs = performance.now() - benchStarted;
 
 const scenarioTable = formatTable(
-  ['scenario', 'GPUs', 'bytes', 'data pkts', 'pkt-hops', 'events', 'wall s', 'CPU s', 'pkt-hops/s', 'events/s', 'peak RSS MiB', 'RSS/GPU KiB', 'live heap MiB', 'sim µs', 'done', 'runs'],
+  ['scenario', 'GPUs', 'bytes', 'build s', 'data pkts', 'pkt-hops', 'events', 'wall s', 'CPU s', 'pkt-hops/s', 'events/s', 'peak RSS MiB', 'RSS/GPU KiB', 'live heap MiB', 'sim µs', 'done', 'runs'],
   scenarios.map((s) => [
     s.name,
     String(s.gpus),
     formatSize(s.bytes),
+    (s.medianBuildMs / 1e3).toFixed(2),
     si(s.dataPackets),
     si(s.packetHops),
     si(s.events),
@@ -112,7 +114,7 @@ const physicsLines = scenarios.flatMap((s) =>
 const out = [
   `fabsim bench — node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} ×${cpus().length}, ${new Date().toISOString()}`,
   '',
-  'Scenarios: leaf-spine with the ethernet preset unless the note says otherwise, 400G links (wall s = median of the runs; CPU s = its process CPU time, GC threads included — above wall s when GC runs in parallel, below it on a shared machine; RSS/GPU = (peak − pre-build RSS) / GPUs;\n live heap = V8 heap after a forced GC at the end, fabric still reachable)',
+  'Scenarios: leaf-spine with the ethernet preset unless the note says otherwise, 400G links (build s = topology, routing and the first messages, part of wall s; wall s = median of the runs; CPU s = its process CPU time, GC threads included — above wall s when GC runs in parallel, below it on a shared machine; RSS/GPU = (peak − pre-build RSS) / GPUs;\n live heap = V8 heap after a forced GC at the end, fabric still reachable)',
   scenarioTable,
   '',
   ...scenarios.map((s) => `  ${s.name}: ${formatSize(s.bytes)} — ${s.note}${s.deterministic ? '' : '  [WARNING: events differ between runs]'}`),

@@ -8,6 +8,8 @@ export interface Scenario {
   workload: 'allreduce' | 'permutation';
   /** All-reduce algorithm (default ring). */
   algorithm?: 'ring' | 'hierarchical';
+  /** Hierarchical all-reduce: the algorithm across nodes (default ring). */
+  interNode?: 'ring' | 'tree';
   /** Another topology than leaf-spine (its `gpus` is this scenario's). */
   topology?: Record<string, unknown>;
   /** A preset name or a fabric object (`{ preset, ...overrides }`); default ethernet. */
@@ -80,13 +82,40 @@ export const SCENARIOS: Scenario[] = [
     name: 'rail-hierarchical-32768',
     workload: 'allreduce',
     algorithm: 'hierarchical',
+    interNode: 'tree',
     gpus: 32768,
     gpusPerLeaf: 0,
     topology: { kind: 'rail-optimized', radix: 64, tiers: 3 },
     fabric: 'spectrum-x',
     bytes: 64 * MiB,
     maxEvents: 12_000_000,
-    note: 'rail-optimized, 3 tiers, radix 64, spectrum-x; the ring across 4096 nodes has 2×4095 steps: capped at 12M events',
+    note: 'issue #5 target 2: rail-optimized, 3 tiers, radix 64, spectrum-x, tree across nodes; ~134M fabric data packets in full: capped at 12M events (projection below)',
+  },
+  {
+    name: 'build-colossus-102400',
+    workload: 'allreduce',
+    algorithm: 'hierarchical',
+    interNode: 'tree',
+    gpus: 102400,
+    gpusPerLeaf: 0,
+    topology: { kind: 'rail-optimized', radix: 128, tiers: 3 },
+    fabric: 'spectrum-x',
+    bytes: 16 * MiB,
+    maxEvents: 1,
+    note: 'issue #5 target 4, setup only: Colossus-like 12,800 servers × 8 GPUs, 400G, radix 128, 3 tiers (build + first messages)',
+  },
+  {
+    name: 'build-colossus-25600',
+    workload: 'allreduce',
+    algorithm: 'hierarchical',
+    interNode: 'tree',
+    gpus: 25600,
+    gpusPerLeaf: 0,
+    topology: { kind: 'rail-optimized', radix: 128, tiers: 3 },
+    fabric: 'spectrum-x',
+    bytes: 16 * MiB,
+    maxEvents: 1,
+    note: 'the same at a quarter of the size: setup should scale linearly',
   },
   {
     name: 'permutation-128',
@@ -129,7 +158,12 @@ export function specOf(s: Scenario): ExperimentSpec {
       ? { linkGbps: 400, linkDelayNs: 500, ...s.topology, gpus: s.gpus }
       : { kind: 'leaf-spine', gpus: s.gpus, gpusPerLeaf: s.gpusPerLeaf, linkGbps: 400, linkDelayNs: 500 },
     fabrics: [s.fabric ?? 'ethernet'],
-    workload: { kind: s.workload, bytes: formatSize(s.bytes), ...(s.algorithm ? { algorithm: s.algorithm } : {}) },
+    workload: {
+      kind: s.workload,
+      bytes: formatSize(s.bytes),
+      ...(s.algorithm ? { algorithm: s.algorithm } : {}),
+      ...(s.interNode ? { interNode: s.interNode } : {}),
+    },
     limits: s.maxEvents === undefined ? {} : { maxEvents: s.maxEvents },
   });
 }
