@@ -4,7 +4,8 @@ import type { FabricModel } from '../fabric-model.js';
 import { fiveTupleHash, mix32 } from '../hash.js';
 import { FabricMetrics } from '../metrics.js';
 import type { NvlinkDomain, TopologySpec } from '../topology/index.js';
-import { FluidEvent, FluidFlow, type FluidMessage } from './fluid-flow.js';
+import { FluidEvent, FluidFlow } from './fluid-flow.js';
+import { MessagePool } from './message-pool.js';
 import { flowLayoutOf, type FlowLayout } from './layout.js';
 import { LinkGraph } from './link-graph.js';
 import { MaxMinSolver } from './max-min.js';
@@ -58,8 +59,10 @@ export class FlowNetwork implements FabricModel, EventTarget {
   private solvePending = false;
   private sentScheduled = 0;
   private sentStale = 0;
-  private readonly flowEvent = (flow: FluidFlow, kind: FluidEvent, arg: unknown) =>
-    kind === FluidEvent.Sent ? this.sent(flow, arg as number) : this.delivered(flow, arg as FluidMessage);
+  /** Messages posted and not yet delivered. */
+  private readonly pool = new MessagePool();
+  private readonly flowEvent = (flow: FluidFlow, kind: FluidEvent, arg: number) =>
+    kind === FluidEvent.Sent ? this.sent(flow, arg) : this.delivered(flow, arg);
 
   constructor(
     readonly sim: Simulator,
@@ -122,11 +125,15 @@ export class FlowNetwork implements FabricModel, EventTarget {
   send(flow: FluidFlow, bytes: number, onDelivered?: (atPs: number) => void): void {
     const { mtuBytes, headerBytes } = this.config;
     const frames = Math.max(1, Math.ceil(bytes / mtuBytes));
-    flow.messages.push({ bytes, wireBytes: bytes + frames * headerBytes, frames, postedPs: this.sim.nowPs, onDelivered });
+    const pool = this.pool;
+    const slot = pool.alloc(bytes, bytes + frames * headerBytes, frames, this.sim.nowPs, onDelivered);
+    if (flow.last >= 0) pool.next[flow.last] = slot;
+    else flow.first = slot;
+    flow.last = slot;
     this.metrics.messagesPosted++;
     if (flow.active) return;
     flow.active = true;
-    flow.remainingBytes = flow.messages[flow.head]!.wireBytes;
+    flow.remainingBytes = pool.wireBytes[flow.first]!;
     flow.settledPs = this.sim.nowPs;
     this.solver.add(flow);
     this.requestSolve();
@@ -165,45 +172,48 @@ export class FlowNetwork implements FabricModel, EventTarget {
       this.sentStale++;
       return;
     }
-    const message = f.messages[f.head++]!;
+    const pool = this.pool;
+    const slot = f.first;
+    f.first = pool.next[slot]!;
+    if (f.first < 0) f.last = -1;
+    const bytes = pool.bytes[slot]!;
+    const frames = pool.frames[slot]!;
     const { path } = f;
     const m = this.metrics;
-    m.dataPacketsSent += message.frames;
-    m.dataBytesSent += message.bytes;
-    m.dataPacketsArrived += message.frames;
-    m.dataBytesArrived += message.bytes;
-    const lastFrame = message.bytes - (message.frames - 1) * this.config.mtuBytes + this.config.headerBytes;
-    this.sim.schedule(path.hops * path.delayPs + (path.hops - 1) * serializationPs(lastFrame, path.gbps), f, FluidEvent.Delivered, message);
+    m.dataPacketsSent += frames;
+    m.dataBytesSent += bytes;
+    m.dataPacketsArrived += frames;
+    m.dataBytesArrived += bytes;
+    const lastFrame = bytes - (frames - 1) * this.config.mtuBytes + this.config.headerBytes;
+    this.sim.schedule(path.hops * path.delayPs + (path.hops - 1) * serializationPs(lastFrame, path.gbps), f, FluidEvent.Delivered, slot);
     const now = this.sim.nowPs;
-    if (f.head < f.messages.length) {
-      f.remainingBytes = f.messages[f.head]!.wireBytes;
+    if (f.first >= 0) {
+      f.remainingBytes = pool.wireBytes[f.first]!;
       f.settledPs = now;
       f.prevRate = f.rate;
       this.scheduleSent(f);
-      if (f.head > 64 && f.head * 2 > f.messages.length) {
-        f.messages.splice(0, f.head);
-        f.head = 0;
-      }
       return;
     }
-    f.messages.length = 0;
-    f.head = 0;
     f.active = false;
     f.generation++;
     this.solver.remove(f);
     this.requestSolve();
   }
 
-  private delivered(f: FluidFlow, message: FluidMessage): void {
+  private delivered(f: FluidFlow, slot: number): void {
     const now = this.sim.nowPs;
+    const pool = this.pool;
+    const bytes = pool.bytes[slot]!;
+    const postedPs = pool.postedPs[slot]!;
+    const onDelivered = pool.free(slot);
     const m = this.metrics;
-    m.bytesDelivered += message.bytes;
+    m.bytesDelivered += bytes;
     m.messagesDelivered++;
-    m.messageFctNs.record(nsFromPs(now - message.postedPs));
+    m.messageFctNs.record(nsFromPs(now - postedPs));
     // Lower bound of a packet's latency: its first frame on the idle path (no queueing).
     const { path } = f;
-    const frame = Math.min(message.bytes, this.config.mtuBytes) + this.config.headerBytes;
+    const frame = Math.min(bytes, this.config.mtuBytes) + this.config.headerBytes;
     m.packetLatencyNs.record(nsFromPs(path.hops * (serializationPs(frame, path.gbps) + path.delayPs)));
-    message.onDelivered?.(now);
+    onDelivered?.(now);
   }
 }

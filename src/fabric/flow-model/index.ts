@@ -1,5 +1,5 @@
 export { FlowNetwork, type FlowModelStats, type FlowTopology } from './flow-network.js';
-export { FluidFlow, type FluidMessage } from './fluid-flow.js';
+export { FluidFlow } from './fluid-flow.js';
 export { flowLayoutOf, type FlowLayout } from './layout.js';
 export { LinkGraph } from './link-graph.js';
 export { MaxMinSolver, type SolverFlow, type SolverStats } from './max-min.js';
