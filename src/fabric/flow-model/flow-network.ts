@@ -143,7 +143,10 @@ export class FlowNetwork implements FabricModel, EventTarget {
     if (kind !== SOLVE) return;
     this.solvePending = false;
     const now = this.sim.nowPs;
-    for (const f of this.solver.solve() as readonly FluidFlow[]) {
+    const n = this.solver.solveInPlace();
+    const changed = this.solver.changedFlows as readonly FluidFlow[];
+    for (let i = 0; i < n; i++) {
+      const f = changed[i]!;
       if (!f.active) continue;
       f.remainingBytes -= (f.prevRate * (now - f.settledPs)) / 8_000;
       f.settledPs = now;

@@ -53,6 +53,8 @@ export class MaxMinSolver {
   private readonly frozenLoad: Float64Array;
   private readonly weightSum: Float64Array;
   private readonly unfrozen: Int32Array;
+  /** Region flows on each link of the last pass (`unfrozen` before any froze). */
+  private readonly regionOn: Int32Array;
   private readonly checkedStamp: Int32Array;
   /** Per check: each link's load and fastest flow, summed once (valid where summaryStamp = check). */
   private readonly summaryStamp: Int32Array;
@@ -61,10 +63,15 @@ export class MaxMinSolver {
   private readonly heap = new LinkHeap();
   private readonly seeds: number[] = [];
   private readonly seedStamp: Int32Array;
-  // Reused between solves (a million-GPU run solves millions of times).
+  // Reused between solves (a million-GPU run solves millions of times), each with its own
+  // count: setting an array's length to 0 drops its storage, and every solve grew it anew.
+  private seedCount = 0;
   private readonly members: SolverFlow[] = [];
-  private readonly regionLinks: number[] = [];
+  private memberCount = 0;
+  private readonly links: number[] = [];
+  private linkCount = 0;
   private readonly changed: SolverFlow[] = [];
+  private changedCount = 0;
   private region = 0;
   private pass = 0;
   private check = 0;
@@ -81,6 +88,7 @@ export class MaxMinSolver {
     this.frozenLoad = new Float64Array(links);
     this.weightSum = new Float64Array(links);
     this.unfrozen = new Int32Array(links);
+    this.regionOn = new Int32Array(links);
     this.checkedStamp = new Int32Array(links);
     this.summaryStamp = new Int32Array(links);
     this.summaryLoad = new Float64Array(links);
@@ -98,20 +106,21 @@ export class MaxMinSolver {
    */
   loadOf(link: number): number {
     let load = 0;
-    for (const h of this.flowsOn[link] ?? []) load += weightOn(h, link) * h.rate;
+    const list = this.flowsOn[link] ?? [];
+    for (let i = 0; i < list.length; i++) load += weightOn(list[i]!, link) * list[i]!.rate;
     return load;
   }
 
   /** Is something waiting for `solve`? */
   get dirty(): boolean {
-    return this.seeds.length > 0;
+    return this.seedCount > 0;
   }
 
   /** Marks a link for the next solve, once. */
   private seed(link: number): void {
     if (this.seedStamp[link] === this.region + 1) return;
     this.seedStamp[link] = this.region + 1;
-    this.seeds.push(link);
+    this.seeds[this.seedCount++] = link;
   }
 
   /** A flow starts (at rate 0 until the next solve). */
@@ -119,7 +128,9 @@ export class MaxMinSolver {
     f.rate = 0;
     f.prevRate = 0;
     f.bottleneck = -1;
-    for (const link of f.links) {
+    const links = f.links;
+    for (let i = 0; i < links.length; i++) {
+      const link = links[i]!;
       let list = this.flowsOn[link];
       if (list === undefined) this.flowsOn[link] = list = [];
       list.push(f);
@@ -129,7 +140,9 @@ export class MaxMinSolver {
 
   /** A flow ends: its capacity is freed at the next solve. */
   remove(f: SolverFlow): void {
-    for (const link of f.links) {
+    const links = f.links;
+    for (let i = 0; i < links.length; i++) {
+      const link = links[i]!;
       const list = this.flowsOn[link]!;
       const at = list.indexOf(f);
       list[at] = list[list.length - 1]!;
@@ -143,53 +156,73 @@ export class MaxMinSolver {
 
   /**
    * Re-solves around everything added and removed since the last call. Returns the flows
-   * whose rate changed (an array reused by the next call); each keeps the rate it had in
-   * `prevRate`.
+   * whose rate changed; each keeps the rate it had in `prevRate`.
    */
-  solve(): readonly SolverFlow[] {
+  solve(): SolverFlow[] {
+    return this.changed.slice(0, this.solveInPlace());
+  }
+
+  /**
+   * `solve` without the copy: returns how many flows changed rate; they are
+   * `changedFlows[0 … n)` until the next call.
+   */
+  solveInPlace(): number {
     const region = ++this.region;
     const members = this.members;
     const changed = this.changed;
-    members.length = 0;
-    changed.length = 0;
-    for (const link of this.seeds) {
-      const list = this.flowsOn[link];
+    let count = 0;
+    const seeds = this.seeds;
+    for (let i = 0; i < this.seedCount; i++) {
+      const list = this.flowsOn[seeds[i]!];
       if (list === undefined) continue;
-      for (const g of list) {
+      for (let j = 0; j < list.length; j++) {
+        const g = list[j]!;
         if (g.mark === region) continue;
         g.mark = region;
         g.prevRate = g.rate;
-        members.push(g);
+        members[count++] = g;
       }
     }
-    this.seeds.length = 0;
-    if (members.length === 0) return changed;
+    this.seedCount = 0;
+    this.memberCount = count;
+    this.changedCount = 0;
+    if (count === 0) return 0;
     this.stats.solves++;
     for (;;) {
-      const links = this.fill(members);
+      this.fill();
       this.stats.passes++;
-      this.stats.regionFlows += members.length;
-      const before = members.length;
-      this.addViolators(members, links);
-      if (members.length === before) break;
+      this.stats.regionFlows += this.memberCount;
+      const before = this.memberCount;
+      this.addViolators();
+      if (this.memberCount === before) break;
     }
-    if (members.length > this.stats.maxRegion) this.stats.maxRegion = members.length;
-    for (const f of members) if (f.rate !== f.prevRate) changed.push(f);
-    return changed;
+    count = this.memberCount;
+    if (count > this.stats.maxRegion) this.stats.maxRegion = count;
+    let n = 0;
+    for (let i = 0; i < count; i++) if (members[i]!.rate !== members[i]!.prevRate) changed[n++] = members[i]!;
+    return (this.changedCount = n);
+  }
+
+  /** The flows the last `solveInPlace` changed, in its first n entries (later ones are stale). */
+  get changedFlows(): readonly SolverFlow[] {
+    return this.changed;
   }
 
   /**
    * Progressive filling of the region's flows on what the others leave: every unfrozen
    * flow runs at `level`; the link whose share is exhausted first freezes its flows there.
-   * Returns the links the region's flows cross.
+   * Leaves the links the region's flows cross in regionLinks[0 … linkCount).
    */
-  private fill(members: SolverFlow[]): number[] {
+  private fill(): void {
+    const members = this.members;
+    const memberCount = this.memberCount;
     const pass = ++this.pass;
     const region = this.region;
     const { linkStamp, residual, frozenLoad, weightSum, unfrozen, heap } = this;
-    const links = this.regionLinks;
-    links.length = 0;
-    for (const f of members) {
+    const { links, regionOn } = this;
+    let linkCount = 0;
+    for (let j = 0; j < memberCount; j++) {
+      const f = members[j]!;
       const w = f.weights;
       for (let i = 0; i < f.links.length; i++) {
         const link = f.links[i]!;
@@ -199,16 +232,26 @@ export class MaxMinSolver {
           frozenLoad[link] = 0;
           weightSum[link] = 0;
           unfrozen[link] = 0;
-          links.push(link);
+          links[linkCount++] = link;
         }
         weightSum[link]! += weight;
         unfrozen[link]!++;
       }
     }
+    this.linkCount = linkCount;
     heap.clear();
-    for (const link of links) {
+    for (let j = 0; j < linkCount; j++) {
+      const link = links[j]!;
+      regionOn[link] = unfrozen[link]!;
+      const list = this.flowsOn[link]!;
       let outside = 0;
-      for (const g of this.flowsOn[link]!) if (g.mark !== region) outside += weightOn(g, link) * g.rate;
+      // unfrozen[link] counts the region's flows on the link: if that is all of them, nothing is outside.
+      if (list.length !== unfrozen[link]) {
+        for (let i = 0; i < list.length; i++) {
+          const g = list[i]!;
+          if (g.mark !== region) outside += weightOn(g, link) * g.rate;
+        }
+      }
       residual[link] = Math.max(0, this.capacityOf(link) - outside);
       heap.push(residual[link]! / weightSum[link]!, link, 0);
     }
@@ -225,7 +268,9 @@ export class MaxMinSolver {
         continue;
       }
       if (key > level) level = key;
-      for (const g of this.flowsOn[link]!) {
+      const list = this.flowsOn[link]!;
+      for (let j = 0; j < list.length; j++) {
+        const g = list[j]!;
         if (g.mark !== region || g.frozen === pass) continue;
         g.frozen = pass;
         g.rate = level;
@@ -240,7 +285,6 @@ export class MaxMinSolver {
         }
       }
     }
-    return links;
   }
 
   /** Is `link` a bottleneck of `g`: saturated, and no flow on it faster than g? */
@@ -249,7 +293,9 @@ export class MaxMinSolver {
       this.summaryStamp[link] = this.check;
       let load = 0;
       let max = 0;
-      for (const h of this.flowsOn[link]!) {
+      const list = this.flowsOn[link]!;
+      for (let i = 0; i < list.length; i++) {
+        const h = list[i]!;
         load += weightOn(h, link) * h.rate;
         if (h.rate > max) max = h.rate;
       }
@@ -261,37 +307,56 @@ export class MaxMinSolver {
   }
 
   /** Outside flows the region's new rates leave without a bottleneck join it. */
-  private addViolators(members: SolverFlow[], links: number[]): void {
+  private addViolators(): void {
+    const { members, links, linkCount, regionOn } = this;
     const region = this.region;
     const pass = this.pass;
     const check = ++this.check;
     const stamp = this.checkedStamp;
-    const join = (g: SolverFlow) => {
-      g.mark = region;
-      g.prevRate = g.rate;
-      members.push(g);
-    };
     // A region flow's bottleneck must not carry a faster outside flow.
-    const n = members.length;
+    const n = this.memberCount;
     for (let k = 0; k < n; k++) {
       const b = members[k]!.bottleneck;
       if (stamp[b] === check) continue;
       stamp[b] = check;
       const rate = members[k]!.rate;
       const floor = rate * (1 + EPS) + this.capacityOf(b) * EPS * EPS;
-      for (const g of this.flowsOn[b]!) if (g.mark !== region && g.rate > floor) join(g);
+      const list = this.flowsOn[b]!;
+      for (let i = 0; i < list.length; i++) {
+        const g = list[i]!;
+        if (g.mark !== region && g.rate > floor) {
+          g.mark = region;
+          g.prevRate = g.rate;
+          members[this.memberCount++] = g;
+        }
+      }
     }
     // An outside flow whose bottleneck the region touched must still have one.
-    for (const link of links) {
-      for (const g of this.flowsOn[link]!) {
+    for (let j = 0; j < linkCount; j++) {
+      const link = links[j]!;
+      const list = this.flowsOn[link]!;
+      // Every flow on the link in the region (as it was filled): none outside to check.
+      if (list.length === regionOn[link]) continue;
+      for (let i = 0; i < list.length; i++) {
+        const g = list[i]!;
         if (g.mark === region || g.checked === check) continue;
         g.checked = check;
         const b = g.bottleneck;
         if (b < 0 || this.linkStamp[b] !== pass || this.isBottleneck(g, b)) continue;
         let found = -1;
-        for (const m of g.links) if (m !== b && this.isBottleneck(g, m)) { found = m; break; }
+        for (let k = 0; k < g.links.length; k++) {
+          const m = g.links[k]!;
+          if (m !== b && this.isBottleneck(g, m)) {
+            found = m;
+            break;
+          }
+        }
         if (found >= 0) g.bottleneck = found;
-        else join(g);
+        else {
+          g.mark = region;
+          g.prevRate = g.rate;
+          members[this.memberCount++] = g;
+        }
       }
     }
   }
