@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { psFromNs, serializationPs } from '../src/engine/index.js';
 import { NVLINK_PORT } from '../src/fabric/index.js';
+import { runFirst, spec } from './helpers.js';
 import { build } from './topology-helpers.js';
 
 /** Two-tier rail-optimized, 8 GPUs per server; GPUs 0–7 share server 0, GPU 8 is server 1's GPU 0. */
@@ -63,5 +64,22 @@ describe('NVLink inside a rail-optimized server', () => {
     for (const nic of net.topology.nics) expect(nic.ports[NVLINK_PORT]!.txBytes).toBe(0);
     expect(net.topology.hops(3, 11)).toBe(2); // rail 3's leaf
     expect(net.topology.hops(3, 12)).toBe(4); // rail 3 → spine → rail 4
+  });
+
+  it('latency percentiles and maxQueueBytes are the scale-out fabric\'s: NVLink packets and NVSwitch queues are left out', () => {
+    const ring = (gpus: number) =>
+      runFirst(spec({ topology: { ...RAILS, gpus }, workload: { kind: 'allreduce', bytes: '1MiB' } }));
+    // One server: everything crosses NVLink, so the fabric saw no packet and no queue.
+    const inServer = ring(8);
+    expect(inServer.completed).toBe(true);
+    expect(inServer.bytesDelivered).toBeGreaterThan(0);
+    expect(inServer.latencyUs.max).toBe(0);
+    expect(inServer.maxQueueBytes).toBe(0);
+    // Two servers: the ring's two cross-server edges use the fabric, the other 14 NVLink
+    // (≈0.6 µs a packet); only fabric packets count, each ≥ 2 hops of 400G frames and 500 ns cables.
+    const twoServers = ring(16);
+    const fabricHopUs = (serializationPs(frame, 400) + psFromNs(500)) / 1e6;
+    expect(twoServers.latencyUs.p50).toBeGreaterThanOrEqual(2 * fabricHopUs - 0.001);
+    expect(twoServers.maxQueueBytes).toBeGreaterThan(0);
   });
 });

@@ -17,9 +17,11 @@ function pausedPs(net: Network, nowPs: number): number {
   return total;
 }
 
+/** Deepest egress queue of the scale-out fabric (NVSwitch ports inside servers are not the fabric). */
 function maxQueueBytes(net: Network): number {
   let max = 0;
-  for (const sw of net.topology.switches) for (const port of sw.ports) max = Math.max(max, port.maxQueuedBytes);
+  const { switches, fabricTiers } = net.topology;
+  for (const sw of switches) if (sw.tier < fabricTiers) for (const port of sw.ports) max = Math.max(max, port.maxQueuedBytes);
   return max;
 }
 

@@ -174,7 +174,8 @@ export class Nic implements NetworkNode, NicServices, CcServices {
         const flow = packet.flow!;
         metrics.dataPacketsArrived++;
         metrics.dataBytesArrived += packet.payloadBytes;
-        metrics.packetLatencyNs.record((sim.nowPs - packet.sentPs) / 1000);
+        // The fabric's latency: NVLink packets inside a server would only dilute its tail.
+        if (flow.nicPort === 0) metrics.packetLatencyNs.record((sim.nowPs - packet.sentPs) / 1000);
         cc.onData(flow, packet, this);
         recovery.onData(flow, packet, this);
         break;
