@@ -39,6 +39,8 @@ export abstract class Collective implements Workload {
   protected net!: FabricModel;
   private pendingRanks: number;
   private readonly connections = new Map<number, Connection>();
+  /** With one queue pair per connection (the default), the flow itself: one cold object less per message. */
+  private readonly singleFlows = new Map<number, FabricFlow>();
   /** Bytes each rank sent and received (closed-form checks). */
   readonly sentBytes: Float64Array;
   readonly receivedBytes: Float64Array;
@@ -64,14 +66,20 @@ export abstract class Collective implements Workload {
   /** Rank `from` sends `bytes` to rank `to` on `channel`; `onArrive` fires when all of it is there. */
   protected send(from: number, to: number, bytes: number, channel: number, onArrive: (atPs: number) => void): void {
     const key = (channel * this.ranks + from) * this.ranks + to;
-    let connection = this.connections.get(key);
-    if (!connection) {
-      const { gpus, qpsPerConnection } = this.params;
-      const flows = Array.from({ length: qpsPerConnection }, () => this.net.openFlow(gpus[from]!, gpus[to]!));
-      this.connections.set(key, (connection = { flows, next: 0 }));
+    const { gpus, qpsPerConnection } = this.params;
+    let flow: FabricFlow | undefined;
+    if (qpsPerConnection === 1) {
+      flow = this.singleFlows.get(key);
+      if (!flow) this.singleFlows.set(key, (flow = this.net.openFlow(gpus[from]!, gpus[to]!)));
+    } else {
+      let connection = this.connections.get(key);
+      if (!connection) {
+        const flows = Array.from({ length: qpsPerConnection }, () => this.net.openFlow(gpus[from]!, gpus[to]!));
+        this.connections.set(key, (connection = { flows, next: 0 }));
+      }
+      flow = connection.flows[connection.next]!;
+      connection.next = (connection.next + 1) % connection.flows.length;
     }
-    const flow = connection.flows[connection.next]!;
-    connection.next = (connection.next + 1) % connection.flows.length;
     this.sentBytes[from]! += bytes;
     this.receivedBytes[to]! += bytes;
     this.totalBytes += bytes;
