@@ -60,4 +60,37 @@ describe('store-and-forward through a switch', () => {
     const wireBytes = 1000 + PRESETS.ethernet!.headerBytes;
     expect(deliveredPs).toBe(2 * (serializationPs(wireBytes, 400) + psFromNs(300)));
   });
+
+  it('on idle ports a packet costs one event per hop (its arrival): a frame is committed when it starts, a port wakes only if something waits', () => {
+    const sim = new Simulator();
+    const net = new Network(
+      sim,
+      { kind: 'leaf-spine', gpus: 8, gpusPerLeaf: 4, oversubscription: 1, linkGbps: 400, linkDelayNs: 300 },
+      PRESETS.ethernet!,
+      1,
+    );
+    net.send(net.openFlow(0, 7), 1000);
+    sim.run();
+    const hops = net.topology.hops(0, 7);
+    expect(hops).toBe(4);
+    // The data packet's 4 arrivals, its ACK's 4, and the retransmission timer's one (cancelled, it still fires).
+    expect(sim.events).toBe(2 * hops + 1);
+  });
+
+  it('back-to-back frames wake the port once per frame that waits, no more', () => {
+    const sim = new Simulator();
+    const a = new Sink(sim);
+    const b = new Sink(sim);
+    const out = new Port(sim, a, 0, 100);
+    connect(sim, out, new Port(sim, b, 0, 100), 1000);
+    for (let i = 0; i < 3; i++) {
+      const p = new Packet();
+      p.sizeBytes = 1000;
+      out.enqueue(p);
+    }
+    sim.run();
+    // Three arrivals; the port woke at the end of frames 1 and 2 to start frames 2 and 3.
+    expect(sim.events).toBe(3 + 2);
+  });
 });
+
