@@ -162,6 +162,28 @@ describe('report.html', () => {
   });
 });
 
+describe('a flow-model row in the report', () => {
+  it('gets throughput and goodput charts, and a note instead of empty queue, in-flight, PFC and drop charts', async () => {
+    const both = await runExperimentLive(
+      spec({
+        topology: { kind: 'leaf-spine', gpus: 16, gpusPerLeaf: 8, linkGbps: 100 },
+        fabrics: ['ethernet', { preset: 'ethernet', model: 'flow' }],
+        workload: { kind: 'permutation', bytes: '128KiB' },
+      }),
+    );
+    const page = renderReport(both);
+    const svgs = [...page.matchAll(/<svg([^>]*)>/g)].map(([, open]) => attributes(open!));
+    const chartsOf = (fabric: string, metric: string) =>
+      svgs.filter((a) => a['data-chart'] === 'time-series' && a['data-fabric'] === fabric && a['data-metric'] === metric);
+    for (const metric of ['throughput', 'goodput']) expect(chartsOf('ethernet+flow', metric)).toHaveLength(1);
+    for (const metric of ['queue', 'in-flight', 'pfc', 'drops']) {
+      expect(chartsOf('ethernet', metric)).toHaveLength(1);
+      expect(chartsOf('ethernet+flow', metric)).toHaveLength(0);
+      expect(page).toMatch(new RegExp(`class="chart-note" data-metric="${metric}" data-fabric="ethernet\\+flow"`));
+    }
+  });
+});
+
 describe('result files', () => {
   it('--out writes result.json, result.csv and report.html, and nothing else', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'fabsim-report-')), 'out');

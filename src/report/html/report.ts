@@ -100,7 +100,7 @@ function workloadSection(label: string, index: number, rows: FabricResult[], col
   parts.push(
     '<h3>Over time</h3>',
     timeSeriesGrid(
-      detailed.map((r) => ({ fabric: r.fabric, color: color(r.fabric), series: r.detail!.timeSeries })),
+      detailed.map((r) => ({ fabric: r.fabric, color: color(r.fabric), series: r.detail!.timeSeries, flowModel: r.model === 'flow' })),
       id,
     ),
   );

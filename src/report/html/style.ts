@@ -7,6 +7,7 @@ h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 19px; margin: 36px 0 8px; padding-top: 12px; border-top: 2px solid var(--rule); }
 h3 { font-size: 15px; margin: 22px 0 6px; }
 p.meta, p.note { color: var(--muted); margin: 4px 0; }
+.chart-note { color: var(--muted); font-size: 12px; padding: 24px 8px; max-width: 280px; }
 .partial { background: #fff3cd; border: 1px solid #e0c36a; padding: 8px 12px; margin: 12px 0; border-radius: 4px; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 6px 0 10px; }
 th, td { padding: 3px 10px; border-bottom: 1px solid var(--rule); text-align: right; white-space: nowrap; }

@@ -6,6 +6,8 @@ export interface FabricSeries {
   fabric: string;
   color: string;
   series: TimeSeries;
+  /** A flow-model run: it has no queues, pauses or drops to chart. */
+  flowModel?: boolean;
 }
 
 const TIER_COLORS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a'];
@@ -16,6 +18,8 @@ interface Metric {
   title: string;
   yLabel: string;
   lines: (s: FabricSeries) => LineSeries[];
+  /** Only the packet model has this (queues, PFC, drops). */
+  packetOnly?: boolean;
 }
 
 const intervalsUs = (ts: TimeSeries): number[] => ts.tUs.map((t, i) => t - (i === 0 ? 0 : ts.tUs[i - 1]!));
@@ -30,18 +34,19 @@ function cumulativeMB(ts: TimeSeries): number[] {
 const METRICS: Metric[] = [
   {
     id: 'throughput',
-    title: 'throughput arriving at NICs (retransmissions included)',
+    title: 'arriving at NICs (retransmits included)',
     yLabel: 'Gb/s',
     lines: ({ color, series: ts }) => [{ name: 'arriving', color, x: ts.tUs, y: ts.rxGbps }],
   },
   {
     id: 'goodput',
-    title: 'goodput: bytes of messages delivered, cumulative',
+    title: 'goodput: messages delivered, cumulative',
     yLabel: 'MB',
     lines: ({ color, series: ts }) => [{ name: 'delivered', color, x: ts.tUs, y: cumulativeMB(ts) }],
   },
   {
     id: 'queue',
+    packetOnly: true,
     title: 'egress queue depth by tier',
     yLabel: 'KB',
     lines: ({ series: ts }) =>
@@ -55,18 +60,21 @@ const METRICS: Metric[] = [
   },
   {
     id: 'in-flight',
+    packetOnly: true,
     title: 'bytes in flight (queues and wires)',
     yLabel: 'MB',
     lines: ({ color, series: ts }) => [{ name: 'in flight', color, x: ts.tUs, y: ts.inFlightBytes.map((b) => b / 1e6) }],
   },
   {
     id: 'pfc',
+    packetOnly: true,
     title: 'PFC paused share of port time',
     yLabel: '%',
     lines: ({ color, series: ts }) => [{ name: 'paused', color, x: ts.tUs, y: ts.pfcPausedFraction.map((f) => f * 100) }],
   },
   {
     id: 'drops',
+    packetOnly: true,
     title: 'drops',
     yLabel: 'packets/µs',
     lines: ({ color, series: ts }) => {
@@ -91,21 +99,23 @@ export function timeSeriesGrid(fabrics: FabricSeries[], attrs: Attrs = {}): stri
   const width = fabrics.length <= 3 ? 380 : 300;
   const header = fabrics.map((f) => el('div', { class: 'column-head' }, esc(f.fabric))).join('');
   const rows = METRICS.map((metric) => {
-    const lines = fabrics.map((f) => metric.lines(f));
+    const lines = fabrics.map((f) => (metric.packetOnly && f.flowModel ? [] : metric.lines(f)));
     const yDomain = sharedDomain(lines);
     return fabrics
       .map((f, i) =>
-        lineChart({
-          title: metric.title,
-          xLabel: 'simulated time (µs)',
-          yLabel: metric.yLabel,
-          series: lines[i]!,
-          xDomain: [0, tMax > 0 ? tMax : 1],
-          yDomain,
-          width,
-          height: metric.id === 'queue' ? 210 : 180,
-          attrs: { 'data-chart': 'time-series', 'data-metric': metric.id, 'data-fabric': f.fabric, ...attrs },
-        }),
+        metric.packetOnly && f.flowModel
+          ? el('div', { class: 'chart-note', 'data-metric': metric.id, 'data-fabric': f.fabric }, `${esc(metric.title)}: not in the flow model`)
+          : lineChart({
+              title: metric.title,
+              xLabel: 'simulated time (µs)',
+              yLabel: metric.yLabel,
+              series: lines[i]!,
+              xDomain: [0, tMax > 0 ? tMax : 1],
+              yDomain,
+              width,
+              height: metric.id === 'queue' ? 210 : 180,
+              attrs: { 'data-chart': 'time-series', 'data-metric': metric.id, 'data-fabric': f.fabric, ...attrs },
+            }),
       )
       .join('');
   });
