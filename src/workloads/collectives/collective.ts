@@ -15,6 +15,11 @@ export interface CollectiveParams {
   qpsPerConnection: number;
 }
 
+/** How a sub-algorithm (a ring, a tree) posts a message: rank `from` to rank `to` on `channel`; `onArrive` when all of it is there. */
+export type PostMessage = (from: number, to: number, bytes: number, channel: number, onArrive: (atPs: number) => void) => void;
+/** How a sub-algorithm reports that one of its members holds its result. */
+export type MemberDone = (member: number, atPs: number) => void;
+
 interface Connection {
   flows: FabricFlow[];
   next: number;

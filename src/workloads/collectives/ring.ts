@@ -1,5 +1,5 @@
 import { splitEvenly } from '../workload.js';
-import { Collective, sliceCount, type CollectiveParams } from './collective.js';
+import { Collective, sliceCount, type CollectiveParams, type MemberDone, type PostMessage } from './collective.js';
 
 /** Which ring collective: all-reduce is reduce-scatter followed by all-gather. */
 export type RingKind = 'allreduce' | 'reducescatter' | 'allgather';
@@ -29,8 +29,8 @@ export class RingRun {
     bytes: number,
     private readonly channels: number,
     chunkBytes: number | undefined,
-    private readonly send: (from: number, to: number, bytes: number, channel: number, onArrive: (atPs: number) => void) => void,
-    private readonly onRankDone: (member: number, atPs: number) => void,
+    private readonly send: PostMessage,
+    private readonly onRankDone: MemberDone,
   ) {
     const n = members.length;
     this.steps = kind === 'allreduce' ? 2 * (n - 1) : n - 1;

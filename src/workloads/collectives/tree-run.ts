@@ -1,5 +1,5 @@
 import { splitEvenly } from '../workload.js';
-import { sliceCount } from './collective.js';
+import { sliceCount, type MemberDone, type PostMessage } from './collective.js';
 import { doubleBinaryTree } from './double-binary-tree.js';
 
 /** Default pipelining slice of a tree (as TreeAllReduce's). */
@@ -29,8 +29,8 @@ export class TreeRun {
     bytes: number,
     private readonly channels: number,
     chunkBytes: number | undefined,
-    private readonly send: (from: number, to: number, bytes: number, channel: number, onArrive: (atPs: number) => void) => void,
-    private readonly onRankDone: (member: number, atPs: number) => void,
+    private readonly send: PostMessage,
+    private readonly onRankDone: MemberDone,
   ) {
     const n = members.length;
     this.parent = new Int32Array(2 * n);
