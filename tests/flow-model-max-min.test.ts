@@ -136,4 +136,46 @@ describe('max-min fair rates', () => {
       live.forEach((f, i) => expect(f.rate).toBeCloseTo(expected[i]!, 6));
     }
   });
+
+  it('random networks: K equal-cost links each loaded by 1/K of every flow on any of them equal one link of K× the capacity (spray aggregation)', () => {
+    // Links 0–3 single; 4…4+K−1 a group that every flow using it splits over evenly. The
+    // aggregated network has the group as link 4 of K× the capacity, weight 1: same rates.
+    let seed = 13;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let trial = 0; trial < 40; trial++) {
+      const K = 2 + Math.floor(rand() * 4);
+      const single = Array.from({ length: 4 }, () => 100 + Math.floor(rand() * 4) * 100);
+      const groupCap = 50 + Math.floor(rand() * 4) * 50;
+      const split = solver([...single, ...Array.from({ length: K }, () => groupCap)]);
+      const aggCaps = [...single, K * groupCap];
+      const agg = solver(aggCaps);
+      const live: [SolverFlow, SolverFlow][] = [];
+      for (let step = 0; step < 30; step++) {
+        if (live.length > 0 && rand() < 0.35) {
+          const [a, b] = live.splice(Math.floor(rand() * live.length), 1)[0]!;
+          split.remove(a);
+          agg.remove(b);
+        } else {
+          const links = [...new Set(Array.from({ length: 1 + Math.floor(rand() * 2) }, () => Math.floor(rand() * 4)))];
+          const grouped = rand() < 0.7;
+          const a = grouped ? flow([...links, ...Array.from({ length: K }, (_, k) => 4 + k)], [...links.map(() => 1), ...Array.from({ length: K }, () => 1 / K)]) : flow(links);
+          const b = flow(grouped ? [...links, 4] : links);
+          live.push([a, b]);
+          split.add(a);
+          agg.add(b);
+        }
+        if (rand() < 0.7) {
+          split.solve();
+          agg.solve();
+        }
+      }
+      split.solve();
+      agg.solve();
+      const expected = reference(aggCaps, live.map(([, b]) => [...b.links]));
+      live.forEach(([a, b], i) => {
+        expect(b.rate).toBeCloseTo(expected[i]!, 6);
+        expect(a.rate).toBeCloseTo(b.rate, 6);
+      });
+    }
+  });
 });

@@ -155,3 +155,15 @@ describe('hierarchical all-reduce with a tree across nodes', () => {
     expect(tree.collective.totalBytes).toBeGreaterThan(0);
   });
 });
+
+describe('flow model: spraying aggregates equal-cost groups exactly', () => {
+  it('spray on a 3-tier fabric: a group of equal-cost links is one link of the group\'s capacity', () => {
+    const s = validateSpec({ name: 'agg', seed: 4, fabrics: ['ethernet'], topology: railTopology, workload: { kind: 'alltoall', bytes: '64KiB', ranks: 64, placement: 'random' } });
+    const run = simulateModel(s, resolveFabric({ preset: 'ethernet', model: 'flow', routing: 'spray' }));
+    const net = run.net as FlowNetwork;
+    expect(run.workload.finished).toBe(true);
+    expect(net.links.aggregated).toBe(true);
+    expect(net.links.capacityGbps(net.links.leafUp)).toBe(400 * net.links.leafUplinks);
+    expect(net.links.capacityGbps(net.links.spineUp)).toBe(400 * net.links.podCoreCables);
+  });
+});

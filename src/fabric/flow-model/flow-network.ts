@@ -71,7 +71,8 @@ export class FlowNetwork implements FabricModel, EventTarget {
     seed: number,
   ) {
     const layout = (this.layout = flowLayoutOf(topologySpec, seed));
-    this.links = new LinkGraph(layout);
+    // Spraying loads every link of an equal-cost group alike: the graph makes each group one link.
+    this.links = new LinkGraph(layout, config.routing !== 'ecmp');
     this.solver = new MaxMinSolver(this.links.count, (link) => this.links.capacityGbps(link));
     this.portSalt = seed32(seed, 'udp-source-ports');
     const { leafOf, leavesPerPod, nvlink } = layout;

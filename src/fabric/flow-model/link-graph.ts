@@ -21,8 +21,18 @@ export class LinkGraph {
   readonly count: number;
   /** Uplinks per leaf: spines of its pod × parallel links to each. */
   readonly leafUplinks: number;
-
-  constructor(readonly layout: FlowLayout) {
+  /** Spine–core cables of one pod, each way. */
+  readonly podCoreCables: number;
+  /**
+   * `aggregated` (spraying): every flow that loads one of a leaf's uplinks loads all of them
+   * equally (and likewise a leaf's downlinks, and a pod's spine–core cables each way), so
+   * each such group is one link of the group's capacity, numbered by its first cable:
+   * U identical constraints Σ rate/U ≤ B are the one constraint Σ rate ≤ U·B, exactly.
+   */
+  constructor(
+    readonly layout: FlowLayout,
+    readonly aggregated = false,
+  ) {
     const { gpus, leaves, leavesPerPod, spinesPerPod, parallel, coresPerPlane, tiers, nvlink } = layout;
     this.leafUplinks = tiers >= 2 ? spinesPerPod * parallel : 0;
     const leafCables = leaves * this.leafUplinks;
@@ -35,10 +45,14 @@ export class LinkGraph {
     this.nvUp = this.spineDown + spineCables;
     this.nvDown = this.nvUp + (nvlink ? gpus : 0);
     this.count = this.nvDown + (nvlink ? gpus : 0);
+    this.podCoreCables = spinesPerPod * coresPerPlane;
   }
 
   capacityGbps(link: number): number {
-    return link >= this.nvUp ? this.layout.nvlink!.gbps : this.layout.linkGbps;
+    if (link >= this.nvUp) return this.layout.nvlink!.gbps;
+    const gbps = this.layout.linkGbps;
+    if (!this.aggregated || link < this.leafUp) return gbps;
+    return link < this.spineUp ? gbps * this.leafUplinks : gbps * this.podCoreCables;
   }
 
   /** Which tier and direction a link belongs to, as the packet model's utilization groups name them. */

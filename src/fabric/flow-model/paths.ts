@@ -4,8 +4,9 @@ import type { LinkGraph } from './link-graph.js';
 
 /**
  * The links a flow loads and by how much. `weights` null: each link carries the flow's
- * whole rate (one path). Otherwise link i carries weights[i] × the rate: the flow split
- * evenly over every equal-cost path, as spraying does (each packet picks uniformly).
+ * whole rate (the flow model's own paths: one ECMP path, or sprayed over aggregated link
+ * groups). Otherwise link i carries weights[i] × the rate (the solver supports fractional
+ * loads; the network no longer needs them).
  */
 export interface FlowPath {
   links: number[];
@@ -53,20 +54,15 @@ export function routeOf(g: LinkGraph, routing: RoutingName, src: number, dst: nu
     const c = pick(hash, L.spineSalt(pa, s), C);
     return fabric([up, g.leafUp + la * S + s, g.spineUp + (pa * S + s) * C + c, g.spineDown + (pb * S + s) * C + c, g.leafDown + lb * S + s, down]);
   }
-  const links = [up, down];
-  const weights = [1, 1];
-  const spread = (first: number, n: number, w: number) => {
-    for (let i = 0; i < n; i++) {
-      links.push(first + i);
-      weights.push(w);
-    }
-  };
-  spread(g.leafUp + la * U, U, 1 / U);
-  spread(g.leafDown + lb * U, U, 1 / U);
+  // Spraying: an even split over every equal-cost path loads all of a leaf's uplinks (and
+  // of the destination leaf's downlinks, and of the pods' spine–core cables) alike, so the
+  // link graph has each group as one link of the group's capacity (`aggregated`); the flow
+  // carries its whole rate over each group, the same constraint exactly.
+  if (!g.aggregated) throw new Error(`routing ${routing}: the link graph must aggregate equal-cost groups`);
+  const links = [up, down, g.leafUp + la * U, g.leafDown + lb * U];
   if (pa !== pb) {
-    const C = L.coresPerPlane;
-    spread(g.spineUp + pa * S * C, S * C, 1 / (S * C));
-    spread(g.spineDown + pb * S * C, S * C, 1 / (S * C));
+    const SC = g.podCoreCables;
+    links.push(g.spineUp + pa * SC, g.spineDown + pb * SC);
   }
-  return { links, weights, hops: pa === pb ? 4 : 6, gbps: L.linkGbps, delayPs: L.linkDelayPs };
+  return { links, weights: null, hops: pa === pb ? 4 : 6, gbps: L.linkGbps, delayPs: L.linkDelayPs };
 }
