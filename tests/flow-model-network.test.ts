@@ -156,6 +156,22 @@ describe('hierarchical all-reduce with a tree across nodes', () => {
   });
 });
 
+describe('flow model: latency percentiles count the scale-out fabric only', () => {
+  it('messages between GPUs of one server (NVLink) record no latency sample; those across servers do, one each', () => {
+    const { topology } = validateSpec({ name: 'nv', fabrics: ['ethernet'], topology: { kind: 'rail-optimized', gpus: 16, gpusPerNode: 8, radix: 16, tiers: 2 }, workload: { kind: 'permutation', bytes: '1KiB' } });
+    const sim = new Simulator();
+    const net = new FlowNetwork(sim, topology, ethernet, 1);
+    net.send(net.openFlow(0, 1), 64 << 10); // same server: NVLink
+    net.send(net.openFlow(2, 7), 4096); // same server: NVLink
+    net.send(net.openFlow(0, 8), 64 << 10); // across servers: the fabric
+    sim.run();
+    expect(net.metrics.messagesDelivered).toBe(3);
+    expect(net.metrics.packetLatencyNs.count).toBe(1);
+    // The one sample is the fabric path's: rail 0 of two servers, one rail leaf, two hops at 400 Gb/s.
+    expect(net.metrics.packetLatencyNs.percentiles().max).toBeGreaterThan(1);
+  });
+});
+
 describe('flow model: spraying aggregates equal-cost groups exactly', () => {
   it('spray on a 3-tier fabric: a group of equal-cost links is one link of the group\'s capacity', () => {
     const s = validateSpec({ name: 'agg', seed: 4, fabrics: ['ethernet'], topology: railTopology, workload: { kind: 'alltoall', bytes: '64KiB', ranks: 64, placement: 'random' } });

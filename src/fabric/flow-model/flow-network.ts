@@ -215,9 +215,12 @@ export class FlowNetwork implements FabricModel, EventTarget {
     m.messagesDelivered++;
     m.messageFctNs.record(nsFromPs(now - postedPs));
     // Lower bound of a packet's latency: its first frame on the idle path (no queueing).
+    // Scale-out fabric only, as in the packet model: NVLink messages inside a server are left out.
     const { path } = f;
-    const frame = Math.min(bytes, this.config.mtuBytes) + this.config.headerBytes;
-    m.packetLatencyNs.record(nsFromPs(path.hops * (serializationPs(frame, path.gbps) + path.delayPs)));
+    if (!path.nvlink) {
+      const frame = Math.min(bytes, this.config.mtuBytes) + this.config.headerBytes;
+      m.packetLatencyNs.record(nsFromPs(path.hops * (serializationPs(frame, path.gbps) + path.delayPs)));
+    }
     onDelivered?.(now);
   }
 }

@@ -14,6 +14,8 @@ export interface FlowPath {
   hops: number;
   gbps: number;
   delayPs: number;
+  /** GPUs of one server over their NVLink (sameNode): not the scale-out fabric. */
+  nvlink: boolean;
 }
 
 /** The packet model's ECMP choice: the 5-tuple hash salted per switch, modulo the equal-cost ports. */
@@ -29,10 +31,11 @@ const pick = (hash: number, salt: number, n: number): number => mix32(hash ^ sal
 export function routeOf(g: LinkGraph, routing: RoutingName, src: number, dst: number, hash: number): FlowPath {
   const L = g.layout;
   const nv = L.nvlink;
+  // GPUs of one server (sameNode in src/fabric/topology) talk over their NVLink.
   if (nv !== null && Math.floor(src / nv.gpusPerNode) === Math.floor(dst / nv.gpusPerNode))
-    return { links: [g.nvUp + src, g.nvDown + dst], weights: null, hops: 2, gbps: nv.gbps, delayPs: nv.delayPs };
+    return { links: [g.nvUp + src, g.nvDown + dst], weights: null, hops: 2, gbps: nv.gbps, delayPs: nv.delayPs, nvlink: true };
   /** One path: each link once, in order. */
-  const fabric = (links: number[]): FlowPath => ({ links, weights: null, hops: links.length, gbps: L.linkGbps, delayPs: L.linkDelayPs });
+  const fabric = (links: number[]): FlowPath => ({ links, weights: null, hops: links.length, gbps: L.linkGbps, delayPs: L.linkDelayPs, nvlink: false });
   const la = L.leafOf(src);
   const lb = L.leafOf(dst);
   const up = g.hostUp + src;
@@ -64,5 +67,5 @@ export function routeOf(g: LinkGraph, routing: RoutingName, src: number, dst: nu
     const SC = g.podCoreCables;
     links.push(g.spineUp + pa * SC, g.spineDown + pb * SC);
   }
-  return { links, weights: null, hops: pa === pb ? 4 : 6, gbps: L.linkGbps, delayPs: L.linkDelayPs };
+  return { links, weights: null, hops: pa === pb ? 4 : 6, gbps: L.linkGbps, delayPs: L.linkDelayPs, nvlink: false };
 }
