@@ -8,15 +8,14 @@ export class ReleaseQueue {
   private ingress: Int32Array;
   private bytes: Int32Array;
   private count = 0;
+  /** What the last `pop` removed (fields, so popping allocates nothing). */
+  poppedIngress = 0;
+  poppedBytes = 0;
 
   constructor(capacity: number) {
     this.endPs = new Float64Array(Math.max(1, capacity));
     this.ingress = new Int32Array(Math.max(1, capacity));
     this.bytes = new Int32Array(Math.max(1, capacity));
-  }
-
-  get size(): number {
-    return this.count;
   }
 
   /** The earliest end time pending, or Infinity. */
@@ -39,8 +38,6 @@ export class ReleaseQueue {
   }
 
   /** Removes the earliest entry; its ingress and bytes are left in `poppedIngress`/`poppedBytes`. */
-  poppedIngress = 0;
-  poppedBytes = 0;
   pop(): void {
     this.poppedIngress = this.ingress[0]!;
     this.poppedBytes = this.bytes[0]!;
