@@ -84,16 +84,14 @@ export class Port implements EventTarget {
       this.data.push(packet);
     } else if (packet.kind === PacketKind.Pause) this.macControl.push(packet);
     else this.control.push(packet);
-    const busy = this.sim.nowPs < this.currentEndPs;
-    const queued = this.waitingBytes + (busy ? this.currentBytes : 0);
+    const queued = this.queuedBytes;
     if (queued > this.maxQueuedBytes) this.maxQueuedBytes = queued;
-    if (busy) this.wakeAtEnd();
-    else this.startNext();
+    this.kick();
   }
 
-  /** Tells the port that its source may have something to send now. */
+  /** Starts the next frame now if idle, else makes sure the port wakes when the current one ends. */
   kick(): void {
-    if (this.sim.nowPs < this.currentEndPs) this.wakeAtEnd();
+    if (this.busy) this.wakeAtEnd();
     else this.startNext();
   }
 

@@ -72,13 +72,7 @@ export function fatTreeLayout(spec: FatTreeSpec): ClosLayout {
 export function buildFatTree(spec: FatTreeSpec, ctx: FabricContext, routing: RoutingPolicy, seed: number): Topology {
   const nics: Nic[] = [];
   for (let h = 0; h < spec.gpus; h++) nics.push(new Nic(ctx, h, spec.linkGbps));
-  const clos = buildClos(
-    fatTreeLayout(spec),
-    ctx,
-    routing,
-    seed,
-    nics,
-  );
+  const clos = buildClos(fatTreeLayout(spec), ctx, routing, seed, nics);
   return {
     nics,
     switches: clos.switches,

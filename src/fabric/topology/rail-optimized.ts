@@ -94,13 +94,7 @@ export function buildRailOptimized(spec: RailOptimizedSpec, ctx: FabricContext, 
   const G = spec.gpusPerNode;
   const nics: Nic[] = [];
   for (let h = 0; h < spec.gpus; h++) nics.push(new Nic(ctx, h, spec.linkGbps));
-  const clos = buildClos(
-    railOptimizedLayout(spec),
-    ctx,
-    routing,
-    seed,
-    nics,
-  );
+  const clos = buildClos(railOptimizedLayout(spec), ctx, routing, seed, nics);
   const fabricTiers = clos.tierNames.length;
   const nvSwitches = buildNvlinkDomains(ctx, nics, G, spec.nvlinkGbps, spec.nvlinkDelayNs, fabricTiers, routing);
   return {
