@@ -18,7 +18,7 @@ function finishedFlow() {
     PRESETS.ethernet!,
     1,
   );
-  const flow = net.openFlow(0, 1);
+  const flow = net.openPacketFlow(0, 1);
   net.send(flow, 10 * 4096);
   sim.run();
   return { sim, net, flow };

@@ -26,7 +26,7 @@ describe('DCQCN reaction point', () => {
   function dcqcnFlow() {
     const sim = new Simulator();
     const net = new Network(sim, leafSpine(2, 2), PRESETS.roce!, 1);
-    const flow = net.openFlow(0, 1);
+    const flow = net.openPacketFlow(0, 1);
     return { sim, flow, dcqcn: new Dcqcn(sim, PRESETS.roce!.dcqcn), p: PRESETS.roce!.dcqcn };
   }
 
@@ -83,7 +83,7 @@ describe('ECMP collisions against per-packet load balancing', () => {
     const net = new Network(sim, leafSpine(64, 16, { linkGbps: 400 }), config, 1);
     const flows: Flow[] = [];
     for (let src = 0; src < 64; src++) {
-      const flow = net.openFlow(src, (src + 16) % 64);
+      const flow = net.openPacketFlow(src, (src + 16) % 64);
       net.send(flow, 2 << 20);
       flows.push(flow);
     }
@@ -146,7 +146,7 @@ describe('DCQCN shares a bottleneck fairly', () => {
     const bytes = 8 << 20;
     const flows: Flow[] = [];
     for (let src = 1; src <= 8; src++) {
-      const flow = net.openFlow(src, 0);
+      const flow = net.openPacketFlow(src, 0);
       net.send(flow, bytes);
       flows.push(flow);
     }
@@ -172,9 +172,9 @@ describe('PFC congestion spreading', () => {
     const config: FabricConfig = { ...PRESETS.roce!, routing: 'spray', lossRecovery: 'ooo', bufferBytesPerPort: 128 * 1024, ...overrides };
     const sim = new Simulator();
     const net = new Network(sim, leafSpine(16, 8, { spines: 1 }), config, 1);
-    if (withIncast) for (let src = 1; src <= 6; src++) net.send(net.openFlow(src, 8), 4 << 20);
+    if (withIncast) for (let src = 1; src <= 6; src++) net.send(net.openPacketFlow(src, 8), 4 << 20);
     let doneUs = -1;
-    net.send(net.openFlow(7, 9), 2 << 20, (t) => (doneUs = usFromPs(t)));
+    net.send(net.openPacketFlow(7, 9), 2 << 20, (t) => (doneUs = usFromPs(t)));
     sim.run();
     return doneUs;
   }

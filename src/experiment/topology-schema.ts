@@ -47,6 +47,7 @@ const railOptimized = z.strictObject({
   ...links,
   nvlinkGbps: positive.default(3600),
   nvlinkDelayNs: nonNegative.default(300),
+  nvlinkModel: z.enum(['packet', 'message'], { error: 'expected "packet" or "message"' }).default('message'),
 });
 
 type Parsed = z.output<typeof leafSpine> | z.output<typeof fatTree> | z.output<typeof railOptimized>;

@@ -6,7 +6,9 @@ import { Flow } from './flow.js';
 import { fiveTupleHash, mix32 } from './hash.js';
 import type { FabricModel } from './fabric-model.js';
 import { FabricMetrics } from './metrics.js';
+import { NvlinkCrossbar, NvlinkFlow } from './nvlink-crossbar.js';
 import { PacketPool } from './packet.js';
+import type { Switch } from './switch.js';
 import { createRouting } from './routing/index.js';
 import { buildTopology, NVLINK_PORT, sameNode, type Topology, type TopologySpec } from './topology/index.js';
 import { createLossRecovery } from './transport/index.js';
@@ -23,6 +25,8 @@ export class Network implements FabricModel {
   private flowCount = 0;
   /** Sender window of every flow, in packets. */
   readonly windowPackets: number;
+  /** Set when NVLink is modelled per message (`nvlinkModel: message`). */
+  private readonly crossbar: NvlinkCrossbar | null;
 
   constructor(
     readonly sim: Simulator,
@@ -46,6 +50,19 @@ export class Network implements FabricModel {
     this.portSalt = seed32(seed, 'udp-source-ports');
     const windowBytes = config.windowBytes ?? this.bdpBytes(this.topology.maxHops);
     this.windowPackets = Math.max(1, Math.ceil(windowBytes / config.mtuBytes));
+    this.crossbar = topologySpec.kind === 'rail-optimized' && topologySpec.nvlinkModel !== 'packet' ? this.buildCrossbar() : null;
+  }
+
+  /** The NVSwitches as message-level FIFOs; their ports stay cabled, to carry utilization. */
+  private buildCrossbar(): NvlinkCrossbar {
+    const { nics, nvlink } = this.topology;
+    const egress = nics.map((nic) => nic.ports[NVLINK_PORT]!);
+    // The NVSwitch port cabled to a GPU is the far end of that GPU's NVLink.
+    const ingress = egress.map(({ link }) => {
+      return (link.to as Switch).ports[link.toPort]!;
+    });
+    const { mtuBytes, headerBytes } = this.config;
+    return new NvlinkCrossbar(this.sim, this.metrics, nvlink!.gbps, nvlink!.delayPs, mtuBytes, headerBytes, egress, ingress);
   }
 
   get gpus(): number {
@@ -77,7 +94,13 @@ export class Network implements FabricModel {
    * Between GPUs of one server it runs over their NVLink port, at NVLink rate, with a
    * default window of one NVLink round trip if that is more than the fabric's.
    */
-  openFlow(src: number, dst: number): Flow {
+  openFlow(src: number, dst: number): Flow | NvlinkFlow {
+    if (this.crossbar && sameNode(this.topology, src, dst)) return new NvlinkFlow(this.flowCount++, src, dst);
+    return this.openPacketFlow(src, dst);
+  }
+
+  /** A queue pair whose packets cross the fabric (or the NVSwitch) frame by frame, whatever `nvlinkModel` says. */
+  openPacketFlow(src: number, dst: number): Flow {
     const id = this.flowCount++;
     const sport = 0xc000 | (mix32(id ^ this.portSalt) & 0x3fff);
     const { nics, nvlink } = this.topology;
@@ -105,7 +128,8 @@ export class Network implements FabricModel {
   }
 
   /** Sends a message of `bytes` on `flow`; `onDelivered` fires when its last byte has arrived. */
-  send(flow: Flow, bytes: number, onDelivered?: (atPs: number) => void): void {
-    flow.src.send(flow, bytes, onDelivered);
+  send(flow: Flow | NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void): void {
+    if (flow instanceof NvlinkFlow) this.crossbar!.send(flow, bytes, onDelivered);
+    else flow.src.send(flow, bytes, onDelivered);
   }
 }

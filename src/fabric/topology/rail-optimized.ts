@@ -26,6 +26,13 @@ export interface RailOptimizedSpec {
   nvlinkGbps: number;
   /** Per NVLink hop (GPU → NVSwitch, NVSwitch → GPU). */
   nvlinkDelayNs: number;
+  /**
+   * How the packet model moves traffic inside a server: `packet`, frame by frame through
+   * the NVSwitch like the fabric; `message`, whole messages through per-GPU FIFOs (see
+   * NvlinkCrossbar) — the same times when nothing contends, and ~7× fewer events for a
+   * hierarchical all-reduce, whose NVLink phases carry 7/8 of its bytes. Default: message.
+   */
+  nvlinkModel?: 'packet' | 'message';
 }
 
 type RailShapeSpec = Pick<RailOptimizedSpec, 'gpusPerNode' | 'radix' | 'oversubscription' | 'spineOversubscription'>;

@@ -1,0 +1,109 @@
+import { serializationPs, type EventTarget, type Simulator } from '../engine/index.js';
+import type { FabricFlow } from './fabric-model.js';
+import type { FabricMetrics } from './metrics.js';
+import type { Port } from './port.js';
+
+/** A queue pair between two GPUs of one server when NVLink is modelled per message. */
+export class NvlinkFlow implements FabricFlow {
+  constructor(
+    readonly id: number,
+    readonly src: number,
+    readonly dst: number,
+  ) {}
+}
+
+/** A message crossing the NVSwitch: its wire time and where it is. */
+interface Transfer {
+  flow: NvlinkFlow;
+  bytes: number;
+  frames: number;
+  postedPs: number;
+  /** Serialization of all its frames at NVLink rate, and of its first and last frame. */
+  wirePs: number;
+  firstFramePs: number;
+  lastFramePs: number;
+  /** Its last bit has left the sending GPU. */
+  egressEndPs: number;
+  onDelivered: ((atPs: number) => void) | undefined;
+}
+
+const AT_INGRESS = 0;
+const DELIVERED = 1;
+
+/**
+ * The servers' NVSwitches at message granularity (topology `nvlinkModel: message`). An
+ * NVSwitch is non-blocking, so the only places NVLink traffic can wait are a GPU's own
+ * NVLink egress and the switch port down to the receiving GPU; each is a FIFO server at
+ * NVLink rate, fed in posting order (egress) and arrival order (ingress). A message's
+ * frames stream through both: with nothing in the way it arrives when the packet model's
+ * store-and-forward NVSwitch would deliver it, to the picosecond — last frame leaves the
+ * GPU, one hop, the larger of its first and last frame serialized again, one hop — but
+ * costs two events instead of ~3 per frame. Not modelled: per-frame interleaving of
+ * concurrent messages (the order of their completions, not the total, differs) and NVLink
+ * ACKs, which real NVLink does not send (credit-based link-level flow control).
+ * Busy time and bytes go to the NVLink ports so utilization reports stay true.
+ */
+export class NvlinkCrossbar implements EventTarget {
+  private readonly egressFreePs: Float64Array;
+  private readonly ingressFreePs: Float64Array;
+
+  constructor(
+    private readonly sim: Simulator,
+    private readonly metrics: FabricMetrics,
+    private readonly gbps: number,
+    private readonly hopDelayPs: number,
+    private readonly mtuBytes: number,
+    private readonly headerBytes: number,
+    /** Per GPU: its NIC's NVLink port, and the NVSwitch port down to it. */
+    private readonly egressPorts: readonly Port[],
+    private readonly ingressPorts: readonly Port[],
+  ) {
+    this.egressFreePs = new Float64Array(egressPorts.length);
+    this.ingressFreePs = new Float64Array(ingressPorts.length);
+  }
+
+  send(flow: NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void): void {
+    const now = this.sim.nowPs;
+    const frames = Math.max(1, Math.ceil(bytes / this.mtuBytes));
+    const lastPayload = bytes - (frames - 1) * this.mtuBytes;
+    const fullFramePs = serializationPs(this.mtuBytes + this.headerBytes, this.gbps);
+    const lastFramePs = serializationPs(lastPayload + this.headerBytes, this.gbps);
+    const firstFramePs = frames === 1 ? lastFramePs : fullFramePs;
+    const wirePs = (frames - 1) * fullFramePs + lastFramePs;
+    const startPs = Math.max(now, this.egressFreePs[flow.src]!);
+    const egressEndPs = startPs + wirePs;
+    this.egressFreePs[flow.src] = egressEndPs;
+    const egress = this.egressPorts[flow.src]!;
+    egress.busyPs += wirePs;
+    egress.txBytes += bytes + frames * this.headerBytes;
+    this.metrics.messagesPosted++;
+    this.metrics.dataPacketsSent += frames;
+    this.metrics.dataBytesSent += bytes;
+    const transfer: Transfer = { flow, bytes, frames, postedPs: now, wirePs, firstFramePs, lastFramePs, egressEndPs, onDelivered };
+    // Its first frame reaches the NVSwitch's port towards the receiver.
+    this.sim.at(startPs + firstFramePs + this.hopDelayPs, this, AT_INGRESS, transfer);
+  }
+
+  onEvent(kind: number, arg: unknown): void {
+    const t = arg as Transfer;
+    if (kind === AT_INGRESS) {
+      const dst = t.flow.dst;
+      const startPs = Math.max(this.sim.nowPs, this.ingressFreePs[dst]!);
+      // The last frame cannot leave before it has arrived, nor before the frame ahead of it.
+      const endPs = Math.max(startPs + t.wirePs, t.egressEndPs + this.hopDelayPs + Math.max(t.firstFramePs, t.lastFramePs));
+      this.ingressFreePs[dst] = endPs;
+      const ingress = this.ingressPorts[dst]!;
+      ingress.busyPs += t.wirePs;
+      ingress.txBytes += t.bytes + t.frames * this.headerBytes;
+      this.sim.at(endPs + this.hopDelayPs, this, DELIVERED, t);
+      return;
+    }
+    const m = this.metrics;
+    m.dataPacketsArrived += t.frames;
+    m.dataBytesArrived += t.bytes;
+    m.messagesDelivered++;
+    m.bytesDelivered += t.bytes;
+    m.messageFctNs.record((this.sim.nowPs - t.postedPs) / 1000);
+    t.onDelivered?.(this.sim.nowPs);
+  }
+}
