@@ -29,6 +29,16 @@ describe('progress', () => {
     expect(bar(0.5, 10)).toBe('[#####.....]');
   });
 
+  it('extrapolates the recent delivery rate: cheap bytes first (NVLink) do not promise a quick end', () => {
+    // 90% in the first 10 s, then 1% per 10 s: 9% left is 90 s, not the 1.1 s the average says.
+    const early = progress({ delivered: 0.9, wallMs: 10_000 });
+    const now = progress({ delivered: 0.91, wallMs: 20_000 });
+    expect(etaMs(now)).toBeCloseTo((20_000 * 0.09) / 0.91, 6);
+    expect(etaMs(now, early)).toBeCloseTo(90_000, 6);
+    // A report of another run is not a reference.
+    expect(etaMs(now, { ...early, run: 1 })).toBe(etaMs(now));
+  });
+
   it('on a terminal, redraws one bar in place and clears it before other lines', () => {
     const { stream, writes } = fakeStream(true);
     const writer = progressWriter(stream);

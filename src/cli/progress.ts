@@ -11,14 +11,25 @@ const seconds = (ms: number): string => {
 const rate = (eventsPerS: number): string =>
   eventsPerS >= 1e6 ? `${(eventsPerS / 1e6).toFixed(1)} M` : eventsPerS >= 1e3 ? `${(eventsPerS / 1e3).toFixed(0)} k` : eventsPerS.toFixed(0);
 
-/** Time left in this run, extrapolated from the share delivered so far; undefined before any. */
-export function etaMs(p: Progress): number | undefined {
-  return p.delivered > 0.001 && p.delivered < 1 ? (p.wallMs * (1 - p.delivered)) / p.delivered : undefined;
+/** How far back the ETA looks: the delivery rate of the recent past, not since the start. */
+const ETA_WINDOW_MS = 30_000;
+
+/**
+ * Time left in this run, extrapolated from the share delivered so far; undefined before any.
+ * Given an earlier report of the same run, from the rate since then: a collective's phases
+ * do not cost the same per byte (NVLink bytes are cheap, fabric bytes dear), so the average
+ * since the start can promise seconds for what takes an hour.
+ */
+export function etaMs(p: Progress, earlier?: Progress): number | undefined {
+  if (!(p.delivered > 0.001 && p.delivered < 1)) return undefined;
+  if (earlier && earlier.run === p.run && p.delivered > earlier.delivered && p.wallMs > earlier.wallMs)
+    return ((p.wallMs - earlier.wallMs) * (1 - p.delivered)) / (p.delivered - earlier.delivered);
+  return (p.wallMs * (1 - p.delivered)) / p.delivered;
 }
 
 /** "ethernet (2/6) t=123.4 µs · 45% delivered · 2.1 M events/s · ETA 12 s" */
-export function describeProgress(p: Progress): string {
-  const eta = etaMs(p);
+export function describeProgress(p: Progress, earlier?: Progress): string {
+  const eta = etaMs(p, earlier);
   const eventsPerS = p.wallMs > 0 ? (p.events * 1000) / p.wallMs : 0;
   return (
     `${p.fabric} (${p.run}/${p.runs}) t=${p.simUs.toFixed(1)} µs · ${(p.delivered * 100).toFixed(0)}% delivered · ` +
@@ -48,6 +59,13 @@ export function progressWriter(stream: NodeJS.WriteStream = process.stderr, now:
   const tty = stream.isTTY === true;
   let shown = false;
   let lastLineMs = now();
+  // Reports of the current run from the last ETA_WINDOW_MS, oldest first.
+  let recent: Progress[] = [];
+  const describe = (p: Progress): string => {
+    recent = recent.filter((r) => r.run === p.run && p.wallMs - r.wallMs <= ETA_WINDOW_MS);
+    recent.push({ ...p });
+    return describeProgress(p, recent.length > 1 ? recent[0] : undefined);
+  };
   const clear = () => {
     if (shown) stream.write('\r\x1b[2K');
     shown = false;
@@ -55,13 +73,13 @@ export function progressWriter(stream: NodeJS.WriteStream = process.stderr, now:
   return {
     update(p) {
       if (tty) {
-        const text = `${bar(p.delivered)} ${describeProgress(p)}`;
+        const text = `${bar(p.delivered)} ${describe(p)}`;
         const columns = stream.columns ?? 120;
         stream.write(`\r\x1b[2K${text.slice(0, Math.max(10, columns - 1))}`);
         shown = true;
       } else if (now() - lastLineMs >= LINE_EVERY_MS) {
         lastLineMs = now();
-        stream.write(`fabsim: ${describeProgress(p)}\n`);
+        stream.write(`fabsim: ${describe(p)}\n`);
       }
     },
     log(line) {
