@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { usFromPs } from '../src/engine/index.js';
 import { resolveFabric, simulateModel, summarize } from '../src/experiment/index.js';
 import { FlowNetwork } from '../src/fabric/index.js';
+import { algorithmLabel, alphaBetaCheck } from './alpha-beta-check.js';
 import { findFlowScenario, specOfFlow } from './flow-scenarios.js';
 
 const { values } = parseArgs({ options: { scenario: { type: 'string' }, gpus: { type: 'string' } } });
@@ -22,11 +23,16 @@ const net = run.net as FlowNetwork;
 const result = summarize(run);
 const peakRssKiB = process.resourceUsage().maxRSS;
 globalThis.gc?.();
+const simTimeUs = usFromPs(run.workload.finished ? run.workload.finishedPs : run.sim.nowPs);
+// Physics check at scale: the completed all-reduce against its alpha-beta cost (≈ 1 when non-blocking).
+const alphaBeta = alphaBetaCheck(net, net.gpus, run.workloadSpec, run.workload, simTimeUs);
 const record = {
   scenario: scenario.name,
   gpus: net.gpus,
   completed: run.workload.finished,
-  simTimeUs: usFromPs(run.workload.finished ? run.workload.finishedPs : run.sim.nowPs),
+  simTimeUs,
+  alphaBetaUs: alphaBeta && Number(alphaBeta.alphaBetaUs.toFixed(1)),
+  alphaBetaRatio: alphaBeta && Number(alphaBeta.ratio.toFixed(3)),
   busbwGBps: result.busbwGBps,
   effectiveBandwidth: result.effectiveBandwidth,
   events: run.sim.events,
@@ -43,3 +49,7 @@ const record = {
   ...net.stats,
 };
 process.stdout.write(`${JSON.stringify(record)}\n`);
+if (alphaBeta)
+  process.stderr.write(
+    `physics: ${algorithmLabel(alphaBeta.algorithm)} all-reduce took ${alphaBeta.ratio.toFixed(3)}× its alpha-beta cost (${record.simTimeUs.toFixed(1)} vs ${alphaBeta.alphaBetaUs.toFixed(1)} µs)${Math.abs(alphaBeta.ratio - 1) < 0.1 ? '' : '  [WARNING: more than 10% off]'}\n`,
+  );

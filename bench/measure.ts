@@ -20,8 +20,10 @@ export interface RunRecord {
   completed: boolean;
   /** Workload completion time, or the clock when a limit stopped the run. */
   simTimeUs: number;
-  /** Completed ring all-reduce: its time over the alpha-beta cost (≈ 1 on a non-blocking fabric). */
+  /** Completed ring or hierarchical all-reduce: its time over the alpha-beta cost (≈ 1 on a non-blocking fabric). */
   alphaBetaRatio?: number;
+  /** Which: 'ring', 'hierarchical/tree' or 'hierarchical/ring' (the algorithm across nodes). */
+  alphaBetaAlgorithm?: string;
   bytesDelivered: number;
   workloadBytes: number;
   dataPacketsSent: number;

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { HeapEventQueue, TypedEventQueue, usFromPs } from '../src/engine/index.js';
 import { resolveFabric, simulateFabric } from '../src/experiment/index.js';
-import { ringAllReduceAlphaBetaUs } from '../src/workloads/index.js';
+import { alphaBetaCheck } from './alpha-beta-check.js';
 import { findScenario, specOf } from './scenarios.js';
 import type { RunRecord } from './measure.js';
 
@@ -27,17 +27,14 @@ const { net, workload } = run;
 const m = net.metrics;
 let packetHops = 0;
 for (const node of [...net.topology.nics, ...net.topology.switches]) for (const port of node.ports) packetHops += port.dataPacketsTx;
-// Physics check at scale: a completed single-channel ring all-reduce against its alpha-beta cost.
 const simTimeUs = usFromPs(workload.finished ? workload.finishedPs : net.sim.nowPs);
-const ring = scenario.workload === 'allreduce' && scenario.algorithm === undefined && workload.finished;
-const alphaBetaRatio = ring
-  ? simTimeUs / ringAllReduceAlphaBetaUs(net, Array.from({ length: net.gpus }, (_, i) => i), scenario.bytes).totalUs
-  : undefined;
 const peakRssKiB = process.resourceUsage().maxRSS;
 // Peak RSS mostly tracks V8's heap-growth policy (garbage awaiting a major GC); the heap
 // after a full GC, with the fabric still reachable, is what the simulation really holds.
 globalThis.gc?.();
 const liveHeapKiB = Math.round(process.memoryUsage().heapUsed / 1024);
+// Physics check at scale: a completed single-channel ring or hierarchical all-reduce against its alpha-beta cost.
+const alphaBeta = alphaBetaCheck(net, net.gpus, run.workloadSpec, workload, simTimeUs);
 const record: RunRecord = {
   scenario: scenario.name,
   queue: queue ?? 'default',
@@ -53,7 +50,8 @@ const record: RunRecord = {
   liveHeapKiB,
   completed: workload.finished,
   simTimeUs,
-  alphaBetaRatio,
+  alphaBetaRatio: alphaBeta?.ratio,
+  alphaBetaAlgorithm: alphaBeta?.algorithm,
   bytesDelivered: m.bytesDelivered,
   workloadBytes: workload.totalBytes,
   dataPacketsSent: m.dataPacketsSent,

@@ -92,6 +92,18 @@ export const SCENARIOS: Scenario[] = [
     note: 'issue #5 target 2: rail-optimized, 3 tiers, radix 64, spectrum-x, tree across nodes; ~134M fabric data packets in full: capped at 12M events (projection below)',
   },
   {
+    name: 'rail-hierarchical-8192',
+    workload: 'allreduce',
+    algorithm: 'hierarchical',
+    interNode: 'tree',
+    gpus: 8192,
+    gpusPerLeaf: 0,
+    topology: { kind: 'rail-optimized', radix: 64, tiers: 3 },
+    fabric: 'spectrum-x',
+    bytes: 8 * MiB,
+    note: 'rail-optimized, 3 tiers, radix 64 (8 pods of 1,024 GPUs), spectrum-x, tree across the 1,024 nodes (depth 10, 4 slices of 128 KiB per tree); runs to the end, so the bench checks it against its alpha-beta cost (~75 s on the shared machine)',
+  },
+  {
     name: 'build-colossus-102400',
     workload: 'allreduce',
     algorithm: 'hierarchical',
