@@ -20,6 +20,25 @@ export const MAX_INT_HOPS = 5;
 export const INT_FIELDS = 6;
 export type PacketKind = (typeof PacketKind)[keyof typeof PacketKind];
 
+const INT_RECORD_LENGTH = MAX_INT_HOPS * INT_FIELDS;
+const INT_RECORDS_PER_SLAB = 4096;
+let intSlab = new Float64Array(0);
+let intSlabUsed = 0;
+
+/**
+ * A packet's telemetry record: a view into a shared slab. A Float64Array of its own would
+ * cost a separate buffer allocation and its bookkeeping per packet — at 100,000 GPUs
+ * millions of pooled packets carry one.
+ */
+function newIntRecord(): Float64Array {
+  if (intSlabUsed * INT_RECORD_LENGTH >= intSlab.length) {
+    intSlab = new Float64Array(INT_RECORDS_PER_SLAB * INT_RECORD_LENGTH);
+    intSlabUsed = 0;
+  }
+  const offset = intSlabUsed++ * INT_RECORD_LENGTH;
+  return intSlab.subarray(offset, offset + INT_RECORD_LENGTH);
+}
+
 /**
  * A frame on the wire. Objects are pooled and reused (see PacketPool), so every field is
  * reset by `PacketPool.take`. `sizeBytes` is what serializes: payload plus headers,
@@ -57,7 +76,7 @@ export class Packet {
   /** Appends a telemetry record for the egress port the packet is leaving. */
   stampInt(portId: number, queueBytes: number, txBytes: number, timePs: number, rateGbps: number, measuredGbps: number): void {
     if (this.intHops >= MAX_INT_HOPS) return;
-    this.int ??= new Float64Array(MAX_INT_HOPS * INT_FIELDS);
+    this.int ??= newIntRecord();
     const int = this.int;
     const o = this.intHops++ * INT_FIELDS;
     int[o] = portId;
@@ -72,7 +91,7 @@ export class Packet {
   copyIntFrom(other: Packet): void {
     this.intHops = other.intHops;
     if (other.intHops === 0) return;
-    this.int ??= new Float64Array(MAX_INT_HOPS * INT_FIELDS);
+    this.int ??= newIntRecord();
     this.int.set(other.int!.subarray(0, other.intHops * INT_FIELDS));
   }
 }
