@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { psFromNs, serializationPs } from '../src/engine/index.js';
 import { NVLINK_PORT, type Switch } from '../src/fabric/index.js';
-import { resolveFabric, simulateFabric, validateSpec } from '../src/experiment/index.js';
+import { resolveFabric, Sampler, simulateFabric, validateSpec } from '../src/experiment/index.js';
 import { build } from './topology-helpers.js';
 
 /**
@@ -89,6 +89,16 @@ describe('NVLink per message', () => {
     const message = run('message');
     expect(Math.abs(message.ps / packet.ps - 1)).toBeLessThan(0.02);
     expect(message.events * 4).toBeLessThan(packet.events);
+  });
+
+  it('the time series has NVSwitch queues only when NVLink is modelled per frame', () => {
+    const tiers = (nvlinkModel: 'packet' | 'message') => {
+      const { net } = build(rails(nvlinkModel));
+      return new Sampler(net).timeSeries().queueBytes.map((q) => q.tier);
+    };
+    expect(tiers('packet')).toContain('nvlink');
+    expect(tiers('message')).not.toContain('nvlink');
+    expect(tiers('message')).toContain('leaf');
   });
 
   it('rejects an unknown nvlinkModel, naming the field', () => {

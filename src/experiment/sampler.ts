@@ -61,7 +61,10 @@ export class Sampler {
       this.ports = [];
     } else {
       const { nics, switches, tierNames } = net.topology;
-      this.tiers = tierNames.map((name, tier) => ({ name, ports: switches.filter((s) => s.tier === tier).flatMap((s) => s.ports) }));
+      // NVLink per message has no NVSwitch queues: a flat zero line would pass for a measurement.
+      this.tiers = tierNames
+        .map((name, tier) => ({ name, ports: switches.filter((s) => s.tier === tier).flatMap((s) => s.ports) }))
+        .filter(({ name }) => !(name === 'nvlink' && net.nvlinkPerMessage));
       this.ports = [...nics.map((n) => n.port), ...switches.flatMap((s) => s.ports)];
     }
     this.queueMax = this.tiers.map(() => []);

@@ -69,6 +69,11 @@ export class Network implements FabricModel {
     return this.topology.nics.length;
   }
 
+  /** NVLink traffic crosses the NVSwitches as whole messages: they have no queues to read. */
+  get nvlinkPerMessage(): boolean {
+    return this.crossbar !== null;
+  }
+
   get hostGbps(): number {
     return this.topology.hostGbps;
   }
