@@ -73,12 +73,7 @@ export class NvlinkCrossbar implements EventTarget {
     const startPs = Math.max(now, this.egressFreePs[flow.src]!);
     const egressEndPs = startPs + wirePs;
     this.egressFreePs[flow.src] = egressEndPs;
-    const egress = this.egressPorts[flow.src]!;
-    egress.busyPs += wirePs;
-    egress.txBytes += bytes + frames * this.headerBytes;
     this.metrics.messagesPosted++;
-    this.metrics.dataPacketsSent += frames;
-    this.metrics.dataBytesSent += bytes;
     const transfer: Transfer = { flow, bytes, frames, postedPs: now, wirePs, firstFramePs, lastFramePs, egressEndPs, onDelivered };
     // Its first frame reaches the NVSwitch's port towards the receiver.
     this.sim.at(startPs + firstFramePs + this.hopDelayPs, this, AT_INGRESS, transfer);
@@ -87,6 +82,13 @@ export class NvlinkCrossbar implements EventTarget {
   onEvent(kind: number, arg: unknown): void {
     const t = arg as Transfer;
     if (kind === AT_INGRESS) {
+      // On the wire now (not when posted behind other messages): count it as sent.
+      const wireBytes = t.bytes + t.frames * this.headerBytes;
+      const egress = this.egressPorts[t.flow.src]!;
+      egress.busyPs += t.wirePs;
+      egress.txBytes += wireBytes;
+      this.metrics.dataPacketsSent += t.frames;
+      this.metrics.dataBytesSent += t.bytes;
       const dst = t.flow.dst;
       const startPs = Math.max(this.sim.nowPs, this.ingressFreePs[dst]!);
       // The last frame cannot leave before it has arrived, nor before the frame ahead of it.
@@ -94,7 +96,7 @@ export class NvlinkCrossbar implements EventTarget {
       this.ingressFreePs[dst] = endPs;
       const ingress = this.ingressPorts[dst]!;
       ingress.busyPs += t.wirePs;
-      ingress.txBytes += t.bytes + t.frames * this.headerBytes;
+      ingress.txBytes += wireBytes;
       this.sim.at(endPs + this.hopDelayPs, this, DELIVERED, t);
       return;
     }
