@@ -91,6 +91,22 @@ describe('NVLink per message', () => {
     expect(message.events * 4).toBeLessThan(packet.events);
   });
 
+  it('the throughput series count the scale-out fabric only, however NVLink is modelled', () => {
+    const arrived = (nvlinkModel: 'packet' | 'message') => {
+      const { sim, net } = build(rails(nvlinkModel));
+      const sampler = new Sampler(net, 1);
+      net.send(net.openFlow(0, 1), 1 << 20); // NVLink
+      net.send(net.openFlow(0, 8), 64 << 10); // over the fabric, same rail
+      for (let t = 1; sim.pendingEvents > 0; t++) {
+        sim.runUntil(t * 1_000_000);
+        sampler.sample(sim.nowPs);
+      }
+      const gbps = sampler.timeSeries().rxGbps;
+      return gbps.reduce((a, b) => a + b, 0) * 1e-6 * (1e9 / 8); // Σ Gb/s × 1 µs → bytes
+    };
+    for (const model of ['packet', 'message'] as const) expect(arrived(model)).toBeCloseTo(64 << 10, -1);
+  });
+
   it('the time series has NVSwitch queues only when NVLink is modelled per frame', () => {
     const tiers = (nvlinkModel: 'packet' | 'message') => {
       const { net } = build(rails(nvlinkModel));

@@ -104,9 +104,13 @@ export class Sampler {
     const m = this.net.metrics;
     this.tPs.push(nowPs);
     this.deliveredBytes.push(m.bytesDelivered);
-    this.arrivedBytes.push(m.dataBytesArrived);
+    // The scale-out fabric's traffic, as latency and queue depths: NVLink bytes (whole
+    // messages at once when modelled per message) would drown it.
+    const fabricSent = m.dataBytesSent - m.nvlinkBytesSent;
+    const fabricArrived = m.dataBytesArrived - m.nvlinkBytesArrived;
+    this.arrivedBytes.push(fabricArrived);
     this.drops.push(m.drops);
-    this.inFlightBytes.push(m.dataBytesSent - m.dataBytesArrived - m.dataBytesDropped);
+    this.inFlightBytes.push(fabricSent - fabricArrived - m.dataBytesDropped);
     let paused = 0;
     for (const port of this.ports) paused += port.pausedPsAt(nowPs);
     this.pausedPs.push(paused);

@@ -26,6 +26,12 @@ export class FabricMetrics {
   outOfOrderDiscards = 0;
   /** Data packets that arrived out of order and were kept (selective repeat, out-of-order placement). */
   outOfOrderArrivals = 0;
+  /**
+   * The NVLink share of dataBytesSent / dataBytesArrived (GPUs of one server), whichever
+   * way it is modelled: time series subtract it to show the scale-out fabric alone.
+   */
+  nvlinkBytesSent = 0;
+  nvlinkBytesArrived = 0;
   /** Application bytes of messages completely delivered. */
   bytesDelivered = 0;
   messagesPosted = 0;

@@ -121,6 +121,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
     }
     metrics.dataPacketsSent++;
     metrics.dataBytesSent += payload;
+    if (flow.nicPort !== 0) metrics.nvlinkBytesSent += payload;
     if (flow.rateGbps < flow.lineRateGbps) flow.nextSendPs = sim.nowPs + serializationPs(packet.sizeBytes, flow.rateGbps);
     cc.onSend(flow, packet);
     if (!flow.rto.armed) flow.rto.set(flow.rtoPs);
@@ -176,6 +177,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
         metrics.dataBytesArrived += packet.payloadBytes;
         // The fabric's latency: NVLink packets inside a server would only dilute its tail.
         if (flow.nicPort === 0) metrics.packetLatencyNs.record((sim.nowPs - packet.sentPs) / 1000);
+        else metrics.nvlinkBytesArrived += packet.payloadBytes;
         cc.onData(flow, packet, this);
         recovery.onData(flow, packet, this);
         break;

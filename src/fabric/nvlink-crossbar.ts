@@ -89,6 +89,7 @@ export class NvlinkCrossbar implements EventTarget {
       egress.txBytes += wireBytes;
       this.metrics.dataPacketsSent += t.frames;
       this.metrics.dataBytesSent += t.bytes;
+      this.metrics.nvlinkBytesSent += t.bytes;
       const dst = t.flow.dst;
       const startPs = Math.max(this.sim.nowPs, this.ingressFreePs[dst]!);
       // The last frame cannot leave before it has arrived, nor before the frame ahead of it.
@@ -103,6 +104,7 @@ export class NvlinkCrossbar implements EventTarget {
     const m = this.metrics;
     m.dataPacketsArrived += t.frames;
     m.dataBytesArrived += t.bytes;
+    m.nvlinkBytesArrived += t.bytes;
     m.messagesDelivered++;
     m.bytesDelivered += t.bytes;
     m.messageFctNs.record((this.sim.nowPs - t.postedPs) / 1000);

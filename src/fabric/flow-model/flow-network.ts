@@ -188,6 +188,10 @@ export class FlowNetwork implements FabricModel, EventTarget {
     m.dataBytesSent += bytes;
     m.dataPacketsArrived += frames;
     m.dataBytesArrived += bytes;
+    if (path.nvlink) {
+      m.nvlinkBytesSent += bytes;
+      m.nvlinkBytesArrived += bytes;
+    }
     const lastFrame = bytes - (frames - 1) * this.config.mtuBytes + this.config.headerBytes;
     this.sim.schedule(path.hops * path.delayPs + (path.hops - 1) * serializationPs(lastFrame, path.gbps), f, FluidEvent.Delivered, slot);
     const now = this.sim.nowPs;

@@ -34,7 +34,7 @@ function cumulativeMB(ts: TimeSeries): number[] {
 const METRICS: Metric[] = [
   {
     id: 'throughput',
-    title: 'arriving at NICs (retransmits included)',
+    title: 'arriving at NICs over the fabric (retransmits included)',
     yLabel: 'Gb/s',
     lines: ({ color, series: ts }) => [{ name: 'arriving', color, x: ts.tUs, y: ts.rxGbps }],
   },
@@ -61,7 +61,7 @@ const METRICS: Metric[] = [
   {
     id: 'in-flight',
     packetOnly: true,
-    title: 'bytes in flight (queues and wires)',
+    title: 'bytes in flight on the fabric (queues and wires)',
     yLabel: 'MB',
     lines: ({ color, series: ts }) => [{ name: 'in flight', color, x: ts.tUs, y: ts.inFlightBytes.map((b) => b / 1e6) }],
   },
