@@ -58,9 +58,7 @@ export class Network implements FabricModel {
     const { nics, nvlink } = this.topology;
     const egress = nics.map((nic) => nic.ports[NVLINK_PORT]!);
     // The NVSwitch port cabled to a GPU is the far end of that GPU's NVLink.
-    const ingress = egress.map(({ link }) => {
-      return (link.to as Switch).ports[link.toPort]!;
-    });
+    const ingress = egress.map(({ link }) => (link.to as Switch).ports[link.toPort]!);
     const { mtuBytes, headerBytes } = this.config;
     return new NvlinkCrossbar(this.sim, this.metrics, nvlink!.gbps, nvlink!.delayPs, mtuBytes, headerBytes, egress, ingress);
   }
@@ -95,16 +93,21 @@ export class Network implements FabricModel {
   }
 
   /**
-   * A new queue pair from `src` to `dst` with its own UDP source port (its own ECMP hash).
-   * Between GPUs of one server it runs over their NVLink port, at NVLink rate, with a
-   * default window of one NVLink round trip if that is more than the fabric's.
+   * A new queue pair from `src` to `dst`: between GPUs of one server with NVLink per
+   * message, a handle on the crossbar (its id still counts, so the fabric's flows get the
+   * same UDP ports either way); otherwise a packet queue pair (openPacketFlow).
    */
   openFlow(src: number, dst: number): Flow | NvlinkFlow {
     if (this.crossbar && sameNode(this.topology, src, dst)) return new NvlinkFlow(this.flowCount++, src, dst);
     return this.openPacketFlow(src, dst);
   }
 
-  /** A queue pair whose packets cross the fabric (or the NVSwitch) frame by frame, whatever `nvlinkModel` says. */
+  /**
+   * A queue pair sending frame by frame, whatever `nvlinkModel` says, with its own UDP
+   * source port (its own ECMP hash). Between GPUs of one server it runs over their NVLink
+   * port, at NVLink rate, with a default window of one NVLink round trip if that is more
+   * than the fabric's.
+   */
   openPacketFlow(src: number, dst: number): Flow {
     const id = this.flowCount++;
     const sport = 0xc000 | (mix32(id ^ this.portSalt) & 0x3fff);
