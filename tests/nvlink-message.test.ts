@@ -45,6 +45,21 @@ describe('NVLink per message', () => {
     expect(doneAtPs).toEqual([alone, alone + wirePs, alone + 2 * wirePs]);
   });
 
+  it('the port down to a GPU serves messages in arrival order: one posted later but arriving first does not wait', () => {
+    const big = 1 << 20;
+    const small = 4096;
+    // GPU 1's egress is busy with a big message to GPU 2, so its message to GPU 0 reaches
+    // GPU 0's port late; GPU 3's message to GPU 0, posted after it, gets there first.
+    const { doneAtPs } = deliver('message', [
+      [1, 2, big],
+      [1, 0, small],
+      [3, 0, small],
+    ]);
+    const alone = deliver('message', [[3, 0, small]]).doneAtPs[0]!;
+    expect(doneAtPs[2]).toBe(alone);
+    expect(doneAtPs[1]).toBeGreaterThan(doneAtPs[0]!); // behind the big one on GPU 1's egress
+  });
+
   it('seven GPUs into one (in-server incast): the last delivery matches the packet model within 1%, and bytes are conserved', () => {
     const bytes = 1 << 20;
     const senders: [number, number, number][] = [1, 2, 3, 4, 5, 6, 7].map((src) => [src, 0, bytes]);
