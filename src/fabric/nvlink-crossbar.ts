@@ -18,10 +18,9 @@ interface Transfer {
   bytes: number;
   frames: number;
   postedPs: number;
-  /** Serialization of all its frames at NVLink rate, and of its first and last frame. */
+  /** Serialization of all its frames at NVLink rate, and of its first (the largest) frame. */
   wirePs: number;
   firstFramePs: number;
-  lastFramePs: number;
   /** Its last bit has left the sending GPU. */
   egressEndPs: number;
   onDelivered: ((atPs: number) => void) | undefined;
@@ -37,8 +36,8 @@ const DELIVERED = 1;
  * NVLink rate, fed in posting order (egress) and arrival order (ingress). A message's
  * frames stream through both: with nothing in the way it arrives when the packet model's
  * store-and-forward NVSwitch would deliver it, to the picosecond — last frame leaves the
- * GPU, one hop, the larger of its first and last frame serialized again, one hop — but
- * costs two events instead of ~3 per frame. Not modelled: per-frame interleaving of
+ * GPU, one hop, its first (largest) frame's time again, one hop — but costs two events
+ * instead of ~3 per frame. Not modelled: per-frame interleaving of
  * concurrent messages (the order of their completions, not the total, differs) and NVLink
  * ACKs, which real NVLink does not send (credit-based link-level flow control).
  * Busy time and bytes go to the NVLink ports so utilization reports stay true.
@@ -46,6 +45,7 @@ const DELIVERED = 1;
 export class NvlinkCrossbar implements EventTarget {
   private readonly egressFreePs: Float64Array;
   private readonly ingressFreePs: Float64Array;
+  private readonly fullFramePs: number;
 
   constructor(
     private readonly sim: Simulator,
@@ -60,21 +60,21 @@ export class NvlinkCrossbar implements EventTarget {
   ) {
     this.egressFreePs = new Float64Array(egressPorts.length);
     this.ingressFreePs = new Float64Array(ingressPorts.length);
+    this.fullFramePs = serializationPs(mtuBytes + headerBytes, gbps);
   }
 
   send(flow: NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void): void {
     const now = this.sim.nowPs;
     const frames = Math.max(1, Math.ceil(bytes / this.mtuBytes));
     const lastPayload = bytes - (frames - 1) * this.mtuBytes;
-    const fullFramePs = serializationPs(this.mtuBytes + this.headerBytes, this.gbps);
     const lastFramePs = serializationPs(lastPayload + this.headerBytes, this.gbps);
-    const firstFramePs = frames === 1 ? lastFramePs : fullFramePs;
-    const wirePs = (frames - 1) * fullFramePs + lastFramePs;
+    const firstFramePs = frames === 1 ? lastFramePs : this.fullFramePs;
+    const wirePs = (frames - 1) * this.fullFramePs + lastFramePs;
     const startPs = Math.max(now, this.egressFreePs[flow.src]!);
     const egressEndPs = startPs + wirePs;
     this.egressFreePs[flow.src] = egressEndPs;
     this.metrics.messagesPosted++;
-    const transfer: Transfer = { flow, bytes, frames, postedPs: now, wirePs, firstFramePs, lastFramePs, egressEndPs, onDelivered };
+    const transfer: Transfer = { flow, bytes, frames, postedPs: now, wirePs, firstFramePs, egressEndPs, onDelivered };
     // Its first frame reaches the NVSwitch's port towards the receiver.
     this.sim.at(startPs + firstFramePs + this.hopDelayPs, this, AT_INGRESS, transfer);
   }
@@ -92,8 +92,9 @@ export class NvlinkCrossbar implements EventTarget {
       this.metrics.nvlinkBytesSent += t.bytes;
       const dst = t.flow.dst;
       const startPs = Math.max(this.sim.nowPs, this.ingressFreePs[dst]!);
-      // The last frame cannot leave before it has arrived, nor before the frame ahead of it.
-      const endPs = Math.max(startPs + t.wirePs, t.egressEndPs + this.hopDelayPs + Math.max(t.firstFramePs, t.lastFramePs));
+      // The last frame cannot leave before it has arrived, nor before the frame ahead of it
+      // (a full one, unless it is the only one: the first frame's time either way).
+      const endPs = Math.max(startPs + t.wirePs, t.egressEndPs + this.hopDelayPs + t.firstFramePs);
       this.ingressFreePs[dst] = endPs;
       const ingress = this.ingressPorts[dst]!;
       ingress.busyPs += t.wirePs;
