@@ -19,6 +19,8 @@ export function acknowledgeUpTo(flow: Flow, ackPsn: number, nic: NicServices): b
  * Standard RoCE go-back-N: the receiver accepts only the next expected packet, discards
  * anything out of order and sends one NACK per gap; the sender rewinds to the NACKed
  * sequence number (or to the oldest unacknowledged one on a timeout) and resends all.
+ * The receiver ACKs every `ackEveryPackets` in-order packets since its last ACK (at most
+ * the sender's window) and always a message's last packet.
  */
 export class GoBackN implements LossRecovery {
   constructor(
@@ -64,7 +66,9 @@ export class GoBackN implements LossRecovery {
       flow.advanceReceiver(false);
       flow.nackedAt = -1;
       const completed = nic.deliverInOrder(flow);
-      if (++flow.unacked >= this.ackEveryPackets || completed) {
+      // Never wait for more packets than the sender's window can put in flight: it would
+      // stall on every window until its retransmission timeout.
+      if (++flow.unacked >= Math.min(this.ackEveryPackets, flow.windowPackets) || completed) {
         flow.unacked = 0;
         nic.sendAck(flow, flow.rcvNxt, packet);
       }
