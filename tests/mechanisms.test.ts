@@ -59,7 +59,7 @@ describe('ECMP collisions against per-packet load balancing', () => {
   const topology = leafSpine(64, 8);
   const workload = { kind: 'permutation', bytes: '2MiB' };
 
-  it('a permutation under per-flow ECMP runs at about 1/E[max link load]; adaptive routing with out-of-order placement does not collide', () => {
+  it('a permutation under per-flow ECMP collides (below half of line rate, ecmp-balls-into-bins.test.ts has its expectation); adaptive routing with out-of-order placement does not', () => {
     // 64 GPUs, 16 per leaf, 400 Gb/s: balls-into-bins puts E[max load] near 4 (FABRIC-NOTES §2).
     // Not the issue's ≥ 0.9 for spectrum-x: its HPCC-style CC holds every link at η = 0.95 of
     // the wire, data and the reverse flow's ACKs included, so a permutation's data gets at most
@@ -67,11 +67,15 @@ describe('ECMP collisions against per-packet load balancing', () => {
     const big = leafSpine(64, 16, { linkGbps: 400 });
     const ethernet = run('ethernet', big, { kind: 'permutation', bytes: '4MiB' });
     const spectrumX = run('spectrum-x', big, { kind: 'permutation', bytes: '4MiB' });
-    expect(ethernet.effectiveBandwidth).toBeGreaterThan(0.15);
-    expect(ethernet.effectiveBandwidth).toBeLessThan(0.45);
-    expect(spectrumX.effectiveBandwidth).toBeGreaterThan(0.85);
+    // Two flows that share a link all the way finish at 2·S/B at best: half of line rate, less headers.
+    const oneCollision = 0.5 * (4096 / 4178);
+    // Per-flow hashing puts 16 flows of a leaf on 16 uplinks with no collision with probability
+    // 16!/16^16 ≈ 1e-6, and 8 or more on one uplink with probability < 16·C(16,8)/16^8 ≈ 5e-5.
+    expect(ethernet.effectiveBandwidth).toBeLessThan(oneCollision);
+    expect(ethernet.effectiveBandwidth).toBeGreaterThan((4096 / 4178) / 8);
+    // Adaptive routing with out-of-order placement: no flow shares a link for its whole life.
+    expect(spectrumX.effectiveBandwidth).toBeGreaterThan(oneCollision);
     expect(spectrumX.effectiveBandwidth).toBeLessThan(0.95 * (4096 / 4262));
-    expect(spectrumX.effectiveBandwidth).toBeGreaterThan(3 * ethernet.effectiveBandwidth);
     expect(spectrumX.drops + ethernet.drops).toBe(0);
   });
 
@@ -118,11 +122,17 @@ describe('ECMP collisions against per-packet load balancing', () => {
 describe('every mechanism setting changes what it should', () => {
   const congested = { topology: leafSpine(32, 8), workload: { kind: 'incast', senders: 16, bytes: '1MiB' } };
 
-  it('congestion control: none, dcqcn and telemetry give different runs; both controllers keep queues shorter than none', () => {
+  it('congestion control: without it PFC keeps the bottleneck busy to the nanosecond; both controllers keep queues shorter', () => {
     const [none, dcqcn, telemetry] = (['none', 'dcqcn', 'telemetry'] as const).map((cc) =>
       run({ preset: 'roce', cc }, congested.topology, congested.workload),
     );
-    expect(new Set([none!.completionUs, dcqcn!.completionUs, telemetry!.completionUs]).size).toBe(3);
+    // 16 × 1 MiB = 4096 frames through the receiver's downlink; the earliest can reach it is one hop
+    // (a sender on the receiver's leaf) and the last still crosses that link: (4096 + 1)·τ + 2·500 ns.
+    const tauUs = (4178 * 8) / 100e3;
+    const bottleneckUs = 4097 * tauUs + 2 * 0.5;
+    expect(Math.abs(none!.completionUs - bottleneckUs)).toBeLessThan(0.002); // results keep 3 decimals
+    expect(dcqcn!.completionUs).toBeGreaterThanOrEqual(bottleneckUs);
+    expect(telemetry!.completionUs).toBeGreaterThanOrEqual(bottleneckUs);
     expect(dcqcn!.cnps).toBeGreaterThan(0);
     expect(none!.cnps).toBe(0);
     expect(telemetry!.cnps).toBe(0);
@@ -130,12 +140,16 @@ describe('every mechanism setting changes what it should', () => {
     expect(telemetry!.maxQueueBytes).toBeLessThan(none!.maxQueueBytes);
   });
 
-  it('routing: ecmp, spray and adaptive give different runs on a permutation', () => {
-    const results = (['ecmp', 'spray', 'adaptive'] as const).map((routing) =>
+  it('routing: per-flow ecmp collides on a permutation, per-packet spray and adaptive do not', () => {
+    const [ecmp, spray, adaptive] = (['ecmp', 'spray', 'adaptive'] as const).map((routing) =>
       run({ preset: 'spectrum-x', routing }, leafSpine(64, 8), { kind: 'permutation', bytes: '1MiB' }),
     );
-    expect(new Set(results.map((r) => r.completionUs)).size).toBe(3);
-    expect(results[2]!.completionUs).toBeLessThan(results[0]!.completionUs);
+    // Two flows sharing a link for their whole life get half of line rate at best, less headers. Hashing
+    // 8 flows of a leaf onto 8 uplinks avoids every collision with probability 8!/8^8 ≈ 0.0024 per leaf.
+    const oneCollision = 0.5 * (4096 / 4178);
+    expect(ecmp!.effectiveBandwidth).toBeLessThan(oneCollision);
+    expect(spray!.effectiveBandwidth).toBeGreaterThan(oneCollision);
+    expect(adaptive!.effectiveBandwidth).toBeGreaterThan(oneCollision);
   });
 });
 
