@@ -5,13 +5,12 @@ import { AdaptiveRouting } from '../src/fabric/routing/adaptive.js';
 
 /** Stand-ins for egress ports: adaptive routing reads only their queued data bytes. */
 const ports = (depths: number[]): Port[] => depths.map((d, index) => ({ index, dataQueuedBytes: d }) as unknown as Port);
-const sw = { salt: 0, candidatesFor: () => [] };
 
 describe('adaptive routing picks the least-queued equal-cost port', () => {
   it('with one port strictly shortest, always that one', () => {
     const routing = new AdaptiveRouting(rngStream(1, 'ar-test'));
     const candidates = ports([8000, 4178, 12_000, 4179]);
-    for (let i = 0; i < 200; i++) expect(routing.choose(candidates, new Packet(), sw).index).toBe(1);
+    for (let i = 0; i < 200; i++) expect(routing.choose(candidates, new Packet()).index).toBe(1);
   });
 
   it('ties among the shortest are broken uniformly by the seeded stream, never towards a longer port', () => {
@@ -19,7 +18,7 @@ describe('adaptive routing picks the least-queued equal-cost port', () => {
     const candidates = ports([4178, 0, 8356, 0, 0, 4178]);
     const n = 30_000;
     const counts = [0, 0, 0, 0, 0, 0];
-    for (let i = 0; i < n; i++) counts[routing.choose(candidates, new Packet(), sw).index]!++;
+    for (let i = 0; i < n; i++) counts[routing.choose(candidates, new Packet()).index]!++;
     expect(counts[0]! + counts[2]! + counts[5]!).toBe(0);
     // Each of the 3 tied ports: binomial(n, 1/3), standard error √(n·(1/3)·(2/3)).
     const se = Math.sqrt((n * 2) / 9);
@@ -29,7 +28,7 @@ describe('adaptive routing picks the least-queued equal-cost port', () => {
   it('the same seed gives the same tie-breaks', () => {
     const draws = (seed: number) => {
       const routing = new AdaptiveRouting(rngStream(seed, 'ar-test'));
-      return Array.from({ length: 50 }, () => routing.choose(ports([0, 0, 0, 0]), new Packet(), sw).index);
+      return Array.from({ length: 50 }, () => routing.choose(ports([0, 0, 0, 0]), new Packet()).index);
     };
     expect(draws(5)).toEqual(draws(5));
     expect(draws(5)).not.toEqual(draws(6));
