@@ -63,6 +63,11 @@ describe('selective (IRN-style) loss recovery', () => {
     expect(m.retransmits).toBe(1);
     expect(m.timeouts).toBe(0);
     expect(m.nacks).toBe(outOfOrder(arrivals));
+    // By hand: frame j (τ = 334.24 ns) leaves at j·τ and reaches the receiver at (j+2)τ + 2d (d = 200 ns).
+    // Packet 6's NACK (84 B, c = 6.72 ns a hop) reaches the sender at 8τ + 4d + 2c = 10.43τ, in frame 10;
+    // the resent 5 follows it and arrives after frames 6..10: 5 out-of-order arrivals, one NACK each.
+    // (The window, 6 packets, never binds: an ACK returns 4.43τ after its frame left.)
+    expect(m.nacks).toBe(5);
     expect(m.nacks).toBeGreaterThan(0);
     expect(m.outOfOrderArrivals).toBe(m.nacks);
     expect(m.spuriousRetransmits).toBe(0);
@@ -81,6 +86,9 @@ describe('selective (IRN-style) loss recovery', () => {
     expect(m.spuriousRetransmits).toBe(0);
     expect(m.timeouts).toBe(0);
     expect(m.nacks).toBe(outOfOrder(arrivals));
+    // By hand as above: 7's NACK lands in frame 11, so 5 and 6 leave at 12τ and 13τ; 10's NACK lands in
+    // frame 14 (packet 12), so 9 leaves at 15τ. Out of order on arrival: 7, 8, 10, 11, then 12 (9 still missing).
+    expect(m.nacks).toBe(5);
     expect(m.bytesDelivered).toBe(bytes);
     expect(m.messagesDelivered).toBe(1);
   });
