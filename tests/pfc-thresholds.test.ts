@@ -86,9 +86,10 @@ describe('PFC headroom', () => {
    * Host 0 streams to host 2 across one leaf whose port to host 2 is paused, so nothing drains.
    * Returns the drops when the leaf's headroom is `headroomBytes` (null: the formula's).
    */
-  function stream(delayNs: number, headroomBytes: number | null) {
+  function stream(delayNs: number, headroomBytes: number | null, reverse = false) {
     const sim = new Simulator();
-    const net = new Network(sim, { kind: 'leaf-spine', gpus: 4, gpusPerLeaf: 4, oversubscription: 1, linkGbps: 100, linkDelayNs: delayNs }, config, 1);
+    // No ACK until a message ends, so host 0 sends nothing but its data stream.
+    const net = new Network(sim, { kind: 'leaf-spine', gpus: 4, gpusPerLeaf: 4, oversubscription: 1, linkGbps: 100, linkDelayNs: delayNs }, { ...config, ackEveryPackets: 1 << 30 }, 1);
     const leaf = net.topology.switches[0] as Switch;
     const capacity = 4 * config.bufferBytesPerPort;
     const formula = pfcHeadroomBytes(config, 100, psFromNs(delayNs));
@@ -97,6 +98,12 @@ describe('PFC headroom', () => {
       leaf.buffer = new Pfc(4, capacity, headroomBytes, config.pfc.alpha, config.pfc.resumeOffsetBytes, sendPause);
     }
     leaf.candidatesFor(2)[0]!.setPaused(true);
+    if (reverse) {
+      // Host 1 streams to host 0 one picosecond ahead, so the leaf's port back to host 0 has just
+      // started a data frame whenever a frame of host 0 arrives: a PAUSE waits τ − 1 ps for it.
+      net.send(net.openPacketFlow(1, 0), 400 * config.mtuBytes);
+      sim.runUntil(1);
+    }
     net.send(net.openPacketFlow(0, 2), 200 * config.mtuBytes);
     sim.runUntil(psFromNs(100_000)); // long after the PAUSE took effect (nothing drains, so it never resumes)
     return { drops: net.metrics.drops, pauses: net.metrics.pfcPauses, formula, shared: capacity - 4 * (headroomBytes ?? formula) };
@@ -134,5 +141,37 @@ describe('PFC headroom', () => {
     // The exact need, found independently of the formula, is tight: as headroom it loses nothing, one byte less loses a frame.
     expect(stream(delayNs, need).drops).toBe(0);
     expect(stream(delayNs, need - 1).drops).toBe(1);
+  });
+
+  it('with a data frame in the PAUSE\'s way (the worst case), the formula is one byte above what arrives at d = 999.4 ns', () => {
+    // 2d + p = 6τ + 80 ps, and 80 ps is one byte at 100 Gb/s: the formula is ⌈25,069.0⌉ + 3 frames = 37,603 B.
+    const delayNs = 999.4;
+    const tauPs = serializationPs(frame, 100);
+    const pPs = serializationPs(config.controlBytes, 100);
+    expect(2 * psFromNs(delayNs) + pPs).toBe(6 * tauPs + 80);
+    const formula = pfcHeadroomBytes(config, 100, psFromNs(delayNs));
+    expect(formula).toBe(6 * frame + 1 + 3 * frame);
+    // The PAUSE for the crossing frame leaves τ − 1 ps late and reaches host 0 at (n+7)τ + 79 ps:
+    // frames n … n+7 started before, 8 of them, after the crossing frame itself, which lands in
+    // headroom (replayed below with one host-1 frame in the shared pool): 9 frames = 37,602 B.
+    const crossesIntoHeadroom = (headroomBytes: number) => {
+      const shared = 4 * config.bufferBytesPerPort - 4 * headroomBytes;
+      const other = frame; // host 1's frame being forwarded
+      let own = 0;
+      for (;;) {
+        if (own + frame > config.pfc.alpha * (shared - other - own)) return true;
+        own += frame;
+        if (own >= config.pfc.alpha * (shared - other - own)) return false;
+      }
+    };
+    expect(crossesIntoHeadroom(formula - 1)).toBe(true);
+    expect(crossesIntoHeadroom(formula - 2)).toBe(true);
+    const worst = 9 * frame;
+    expect(formula - worst).toBe(1);
+    expect(stream(delayNs, null, true).drops).toBe(0);
+    expect(stream(delayNs, formula - 1, true).drops).toBe(0);
+    expect(stream(delayNs, formula - 2, true).drops).toBe(1);
+    // Without the frame in the way one frame less arrives, so the same headroom has a frame to spare.
+    expect(stream(delayNs, worst - frame, false).drops).toBe(0);
   });
 });
