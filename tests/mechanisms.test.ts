@@ -61,9 +61,10 @@ describe('ECMP collisions against per-packet load balancing', () => {
 
   it('a permutation under per-flow ECMP collides (below half of line rate, ecmp-balls-into-bins.test.ts has its expectation); adaptive routing with out-of-order placement does not', () => {
     // 64 GPUs, 16 per leaf, 400 Gb/s: balls-into-bins puts E[max load] near 4 (FABRIC-NOTES §2).
-    // Not the issue's ≥ 0.9 for spectrum-x: its HPCC-style CC holds every link at η = 0.95 of
-    // the wire, data and the reverse flow's ACKs included, so a permutation's data gets at most
-    // 0.95 × 4096/4262 ≈ 0.91 of line even with perfect routing (README, "Known gaps").
+    // Not the issue's ≥ 0.9 for spectrum-x: its HPCC CC holds every link at η = 0.95 of the
+    // wire, data and the reverse flow's ACKs included, each with HPCC's 42 B INT header, so a
+    // permutation's data gets at most 0.95 × 4096/(4220 + 126) ≈ 0.895 of line even with
+    // perfect routing (README, "Known gaps").
     const big = leafSpine(64, 16, { linkGbps: 400 });
     const ethernet = run('ethernet', big, { kind: 'permutation', bytes: '4MiB' });
     const spectrumX = run('spectrum-x', big, { kind: 'permutation', bytes: '4MiB' });
@@ -75,7 +76,7 @@ describe('ECMP collisions against per-packet load balancing', () => {
     expect(ethernet.effectiveBandwidth).toBeGreaterThan((4096 / 4178) / 8);
     // Adaptive routing with out-of-order placement: no flow shares a link for its whole life.
     expect(spectrumX.effectiveBandwidth).toBeGreaterThan(oneCollision);
-    expect(spectrumX.effectiveBandwidth).toBeLessThan(0.95 * (4096 / 4262));
+    expect(spectrumX.effectiveBandwidth).toBeLessThan(0.95 * (4096 / (4096 + 82 + 42 + 84 + 42)));
     expect(spectrumX.drops + ethernet.drops).toBe(0);
   });
 

@@ -27,6 +27,9 @@ const telemetryOverrides = z.strictObject({
   eta: z.number().gt(0).max(1).optional(),
   maxStage: z.number().int().nonnegative().optional(),
   rateAiFraction: z.number().gt(0).max(1).optional(),
+  smoothing: z.enum(['after-max', 'per-hop']).optional(),
+  window: z.enum(['variable', 'fixed']).optional(),
+  intHeaderBytes: size.optional(),
 });
 
 export const fabricOverrides = z.strictObject({

@@ -21,18 +21,19 @@ export interface PfcParams {
   resumeOffsetBytes: number;
 }
 
-/** DCQCN (Zhu et al. SIGCOMM'15), defaults as htsim's and the DCQCN paper's. */
+/** DCQCN (Zhu et al. SIGCOMM'15), defaults as the DCQCN paper's and htsim's (`dcqcn.cpp`). */
 export interface DcqcnParams {
-  /** The receiver sends at most one CNP per flow per interval. */
+  /** The receiver sends at most one CNP per flow per interval; marks inside it yield one CNP at its end. */
   cnpIntervalUs: number;
   /** α gain g. */
   g: number;
-  /** α update and rate-increase timer period. */
+  /** K: α decays by (1 − g) per this period without a CNP. */
   alphaIntervalUs: number;
+  /** Rate-increase timer period T. */
   increaseIntervalUs: number;
-  /** Byte counter B: an increase event per B bytes sent. */
+  /** Byte counter B: an increase event per B bytes of new data sent (paper and htsim: 10,000,000). */
   byteCounterBytes: number;
-  /** Fast-recovery stages F. */
+  /** Fast-recovery stages F: exactly F halvings towards R_T after a cut. */
   fastRecoverySteps: number;
   /** Additive and hyper increase steps, as fractions of line rate (htsim: 1/20 and 1/10). */
   rateAiFraction: number;
@@ -41,14 +42,23 @@ export interface DcqcnParams {
   minRateFraction: number;
 }
 
-/** HPCC-style telemetry congestion control (HPCC SIGCOMM'19 defaults). */
+/** HPCC telemetry congestion control (Li et al. SIGCOMM'19; defaults as its ns-3 `run.py`). */
 export interface TelemetryParams {
   /** Target utilization η. */
   eta: number;
-  /** Additive-increase stages before a multiplicative update is forced. */
+  /** Additive-increase stages before a multiplicative update is forced (HPCC's maxStage / MI_THRESH: 0). */
   maxStage: number;
-  /** Additive increase W_AI, as a fraction of line rate: HPCC's (1 − η)/N for N flows per link (N = 4 by default). */
+  /** Additive increase W_AI, as a fraction of line rate (HPCC's run.py: 10·bw/25 Mb/s = 0.0004). */
   rateAiFraction: number;
+  /**
+   * `after-max` (HPCC, MULTI_RATE 0): U = max over hops of the instant u_j, then smoothed
+   * over T. `per-hop`: each hop smoothed, then the max (a departure, see README).
+   */
+  smoothing: 'after-max' | 'per-hop';
+  /** `variable` (HPCC's VAR_WIN): the window is W·R/line; `fixed`: W whatever the rate. */
+  window: 'variable' | 'fixed';
+  /** INT bytes each fabric data packet and its ACK carry (HPCC's IntHeader: 5 hops × 8 B + 2 B = 42). */
+  intHeaderBytes: number;
 }
 
 /** Everything that makes one fabric differ from another on the same topology. */

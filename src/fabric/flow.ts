@@ -41,10 +41,12 @@ export class Flow {
   /** Selective repeat: sequence numbers below this were already queued for retransmission. */
   recoveredUpTo = 0;
 
-  // Rate control (the congestion-control module writes rateGbps; the NIC paces at it).
+  // Rate control (the congestion-control module sets rateGbps through Nic.setRate; the NIC paces at it).
   rateGbps: number;
-  /** Earliest time the pacer lets the next data packet go. */
+  /** Earliest time the pacer lets the next data packet go: the last one's start + its size at the rate. */
   nextSendPs = 0;
+  /** Wire size of the last data packet sent (the pacer rescales its gap when the rate changes). */
+  lastPacketBytes = 0;
   paceTimer!: Timer;
   ccState: unknown = null;
   /** The base round trip T telemetry CC normalizes by: the longest fabric path's (HPCC's GLOBAL_T, as the window), or the NVLink path's. */

@@ -39,6 +39,8 @@ export class Nic implements NetworkNode, NicServices, CcServices {
   readonly ports: Port[] = [];
   /** ready[i]: the scheduler of ports[i]. */
   private readonly ready: ReadyQueue[] = [];
+  /** In-band telemetry header each fabric data packet and its ACK carry (HPCC's IntHeader), 0 without telemetry CC. */
+  private readonly intBytes: number;
 
   constructor(
     private readonly ctx: FabricContext,
@@ -47,6 +49,8 @@ export class Nic implements NetworkNode, NicServices, CcServices {
   ) {
     this.name = `gpu${host}`;
     this.port = this.addPort(rateGbps);
+    const { cc, telemetry } = ctx.config;
+    this.intBytes = cc === 'telemetry' ? telemetry.intHeaderBytes : 0;
   }
 
   /** Adds a port with its own ready queue; a topology builder cables it. */
@@ -108,7 +112,8 @@ export class Nic implements NetworkNode, NicServices, CcServices {
   private dataPacket(flow: Flow, psn: number): Packet {
     const { config, metrics, pool, sim, cc } = this.ctx;
     const payload = flow.payloadOf(psn);
-    const packet = pool.take(PacketKind.Data, flow, payload + config.headerBytes, payload, psn);
+    const intBytes = flow.nicPort === 0 ? this.intBytes : 0;
+    const packet = pool.take(PacketKind.Data, flow, payload + config.headerBytes + intBytes, payload, psn);
     packet.srcHost = this.host;
     packet.dstHost = flow.dstHost;
     packet.hash = flow.hash;
@@ -122,10 +127,28 @@ export class Nic implements NetworkNode, NicServices, CcServices {
     metrics.dataPacketsSent++;
     metrics.dataBytesSent += payload;
     if (flow.nicPort !== 0) metrics.nvlinkBytesSent += payload;
-    if (flow.rateGbps < flow.lineRateGbps) flow.nextSendPs = sim.nowPs + serializationPs(packet.sizeBytes, flow.rateGbps);
+    // The pacer's gap, as HPCC's ns-3 (RdmaHw::UpdateNextAvail): this packet's size at the flow's rate.
+    flow.lastPacketBytes = packet.sizeBytes;
+    flow.nextSendPs = sim.nowPs + serializationPs(packet.sizeBytes, flow.rateGbps);
     cc.onSend(flow, packet);
     if (!flow.rto.armed) flow.rto.set(flow.rtoPs);
     return packet;
+  }
+
+  /**
+   * Sets `flow`'s rate. A gap already pending after the last packet is rescaled to the new
+   * rate, as HPCC's ns-3 does (RdmaHw::ChangeRate: nextAvail += tx(last, new) − tx(last, old),
+   * and the NIC's wake-up moves with it), so a cut mid-gap delays the next packet and a raise
+   * brings it forward.
+   */
+  setRate(flow: Flow, rateGbps: number): void {
+    const oldGbps = flow.rateGbps;
+    if (rateGbps === oldGbps) return;
+    flow.rateGbps = rateGbps;
+    const bytes = flow.lastPacketBytes;
+    if (bytes === 0) return;
+    flow.nextSendPs += serializationPs(bytes, rateGbps) - serializationPs(bytes, oldGbps);
+    if (flow.paceTimer.armed) flow.paceTimer.set(Math.max(0, flow.nextSendPs - this.ctx.sim.nowPs));
   }
 
   sendAck(flow: Flow, psn: number, trigger?: Packet): void {
@@ -143,7 +166,9 @@ export class Nic implements NetworkNode, NicServices, CcServices {
   }
 
   private sendControl(kind: PacketKind, flow: Flow, psn: number, trigger?: Packet): void {
-    const packet = this.ctx.pool.take(kind, flow, this.ctx.config.controlBytes, 0, psn);
+    // An ACK/NACK echoes the data packet's telemetry header (HPCC's qbbHeader carries the IntHeader).
+    const intBytes = kind !== PacketKind.Cnp && flow.nicPort === 0 ? this.intBytes : 0;
+    const packet = this.ctx.pool.take(kind, flow, this.ctx.config.controlBytes + intBytes, 0, psn);
     packet.srcHost = this.host;
     packet.dstHost = flow.srcHost;
     packet.hash = flow.reverseHash;

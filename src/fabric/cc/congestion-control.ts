@@ -1,14 +1,16 @@
 import type { Flow } from '../flow.js';
 import type { Packet } from '../packet.js';
 
-/** What a congestion-control module asks of the NIC it runs in. */
+/** What a congestion-control module asks of the NIC it runs in (the flow's `src` at the sender). */
 export interface CcServices {
   sendCnp(flow: Flow): void;
+  /** Sets the flow's sending rate; the pacer rescales a pending inter-packet gap. */
+  setRate(flow: Flow, rateGbps: number): void;
 }
 
 /**
- * Sender rate (and window) control of a queue pair. The module writes `flow.rateGbps`
- * (the NIC paces packets at it) and may write `flow.windowPackets`; per-flow state lives
+ * Sender rate (and window) control of a queue pair. The module sets the rate through
+ * `flow.src.setRate` (the NIC paces packets at it) and may write `flow.windowPackets`; per-flow state lives
  * in `flow.ccState`, created by `init`.
  */
 export interface CongestionControl {

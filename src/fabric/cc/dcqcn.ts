@@ -4,29 +4,47 @@ import type { Flow } from '../flow.js';
 import type { Packet } from '../packet.js';
 import type { CcServices, CongestionControl } from './congestion-control.js';
 
-/** Per-flow reaction-point state. */
+/** Per-flow state: the reaction point (sender) and the notification point (receiver). */
 interface DcqcnState {
+  // Reaction point.
   /** Target rate R_T. */
   targetGbps: number;
+  /** α as of `alphaSincePs`; it decays by (1 − g) per full α interval after that. */
   alpha: number;
-  /** A CNP arrived since the last α update. */
-  cnpSinceAlphaUpdate: boolean;
-  /** Rate-increase events since the last decrease: from the timer (T) and the byte counter (BC). */
+  alphaSincePs: number;
+  /** Rate-increase events since the last cut: timer (T) and byte counter (BC). */
   timerStage: number;
   byteStage: number;
   bytesSinceIncrease: number;
-  alphaTimer: Timer;
   increaseTimer: Timer;
-  /** When the receiver last sent a CNP for this flow (notification-point side). */
+  // Notification point.
+  /** When the receiver last sent a CNP for this flow (−∞: never). */
   lastCnpPs: number;
+  /** CE-marked packets that arrived since then, inside the CNP interval. */
+  marksSinceCnp: number;
+  cnpTimer: Timer;
+  np: CcServices | null;
 }
 
 /**
- * DCQCN (Zhu et al., SIGCOMM'15). Receiver: a CE-marked packet triggers a CNP, at most one
- * per flow per interval. Sender: on a CNP, R_T = R_C, R_C = R_C(1 − α/2), α = (1 − g)α + g;
- * without CNPs α decays by (1 − g) per period; the rate recovers on timer and byte-counter
- * events — fast recovery (R_C = (R_T + R_C)/2) for F events, then additive (R_T += R_AI)
- * and hyper (R_T += i·R_HAI) increase. Timers run only while the flow is below line rate.
+ * DCQCN as published (Zhu et al., SIGCOMM'15, §3.1 and Fig. 8) and as htsim implements it
+ * (`dcqcn.cpp`, whose constants are the paper's).
+ *
+ * Notification point: a CE-marked packet triggers a CNP at once if none was sent for this
+ * flow in the last `cnpIntervalUs`; otherwise the mark is remembered and one CNP goes out
+ * at the end of the interval ("at most one CNP every N µs, if any packet that arrived within
+ * that window was marked"; htsim's DCQCNSink::doNextEvent).
+ *
+ * Reaction point, on a CNP: R_T = R_C, R_C = R_C(1 − α/2), α = (1 − g)α + g, and both
+ * increase counters restart. Without a CNP for K = `alphaIntervalUs`, α = (1 − g)α — kept
+ * exactly by applying (1 − g)^⌊Δt/K⌋ when α is next needed, so no timer runs while the
+ * flow is at line rate. The rate rises on each increase-timer period (T++) and each
+ * `byteCounterBytes` of new data sent (BC++): while max(T, BC) ≤ F fast recovery
+ * R_C = (R_T + R_C)/2 — exactly F halvings, the paper's "F = 5 successive iterations"
+ * (htsim: `max(_T,_BC) <= _F`; HPCC's ns-3 `m_rpTimeStage < F` before its increment);
+ * when min(T, BC) > F hyper increase R_T += (min(T, BC) − F)·R_HAI; otherwise additive
+ * increase R_T += R_AI; each then R_C = (R_T + R_C)/2, R_C capped at line rate (R_T is not
+ * capped, as in htsim, so R_C reaches line rate and the timers stop).
  */
 export class Dcqcn implements CongestionControl {
   private readonly alphaIntervalPs: number;
@@ -50,45 +68,68 @@ export class Dcqcn implements CongestionControl {
     const state: DcqcnState = {
       targetGbps: flow.lineRateGbps,
       alpha: 1,
-      cnpSinceAlphaUpdate: false,
+      alphaSincePs: this.sim.nowPs,
       timerStage: 0,
       byteStage: 0,
       bytesSinceIncrease: 0,
-      alphaTimer: new Timer(this.sim, () => this.updateAlpha(flow)),
       increaseTimer: new Timer(this.sim, () => {
         state.timerStage++;
-        this.increase(flow);
+        // The timer keeps its own period: a byte-counter event does not restart it (htsim).
+        if (this.increase(flow)) state.increaseTimer.set(this.increaseIntervalPs);
       }),
       lastCnpPs: -Infinity,
+      marksSinceCnp: 0,
+      cnpTimer: new Timer(this.sim, () => this.endOfCnpInterval(flow)),
+      np: null,
     };
     flow.ccState = state;
+  }
+
+  /** α now: the stored value decayed once per full α interval without a CNP. */
+  alphaOf(flow: Flow): number {
+    const s = this.state(flow);
+    const periods = Math.floor((this.sim.nowPs - s.alphaSincePs) / this.alphaIntervalPs);
+    return s.alpha * (1 - this.p.g) ** periods;
   }
 
   onData(flow: Flow, packet: Packet, nic: CcServices): void {
     if (!packet.ecn) return;
     const s = this.state(flow);
-    if (this.sim.nowPs - s.lastCnpPs < this.cnpIntervalPs) return;
+    s.np = nic;
+    if (this.sim.nowPs - s.lastCnpPs >= this.cnpIntervalPs) this.sendCnp(flow, s);
+    else s.marksSinceCnp++;
+  }
+
+  private sendCnp(flow: Flow, s: DcqcnState): void {
     s.lastCnpPs = this.sim.nowPs;
-    nic.sendCnp(flow);
+    s.marksSinceCnp = 0;
+    s.np!.sendCnp(flow);
+    s.cnpTimer.set(this.cnpIntervalPs);
+  }
+
+  private endOfCnpInterval(flow: Flow): void {
+    const s = this.state(flow);
+    if (s.marksSinceCnp > 0) this.sendCnp(flow, s);
   }
 
   onCnp(flow: Flow): void {
     const s = this.state(flow);
+    const alpha = this.alphaOf(flow);
     s.targetGbps = flow.rateGbps;
-    flow.rateGbps = Math.max(flow.lineRateGbps * this.p.minRateFraction, flow.rateGbps * (1 - s.alpha / 2));
-    s.alpha = (1 - this.p.g) * s.alpha + this.p.g;
-    s.cnpSinceAlphaUpdate = true;
+    flow.src.setRate(flow, Math.max(flow.lineRateGbps * this.p.minRateFraction, flow.rateGbps * (1 - alpha / 2)));
+    s.alpha = (1 - this.p.g) * alpha + this.p.g;
+    s.alphaSincePs = this.sim.nowPs;
     s.timerStage = 0;
     s.byteStage = 0;
     s.bytesSinceIncrease = 0;
-    s.alphaTimer.set(this.alphaIntervalPs);
     s.increaseTimer.set(this.increaseIntervalPs);
   }
 
   onSend(flow: Flow, packet: Packet): void {
-    if (flow.rateGbps >= flow.lineRateGbps) return;
+    // htsim counts new data only (its highest sequence sent), not retransmissions.
+    if (flow.rateGbps >= flow.lineRateGbps || packet.isRetransmit) return;
     const s = this.state(flow);
-    s.bytesSinceIncrease += packet.sizeBytes;
+    s.bytesSinceIncrease += packet.payloadBytes;
     if (s.bytesSinceIncrease >= this.p.byteCounterBytes) {
       s.bytesSinceIncrease = 0;
       s.byteStage++;
@@ -98,26 +139,20 @@ export class Dcqcn implements CongestionControl {
 
   onAck(): void {}
 
-  private updateAlpha(flow: Flow): void {
-    const s = this.state(flow);
-    if (!s.cnpSinceAlphaUpdate) s.alpha *= 1 - this.p.g;
-    s.cnpSinceAlphaUpdate = false;
-    if (flow.rateGbps < flow.lineRateGbps) s.alphaTimer.set(this.alphaIntervalPs);
-  }
-
-  private increase(flow: Flow): void {
+  /** One rate-increase event; false once the flow is back at line rate (its timer stops). */
+  private increase(flow: Flow): boolean {
     const s = this.state(flow);
     const line = flow.lineRateGbps;
     const f = this.p.fastRecoverySteps;
     const low = Math.min(s.timerStage, s.byteStage);
-    if (Math.max(s.timerStage, s.byteStage) < f) {
-      // fast recovery: towards the rate before the last cut
+    if (Math.max(s.timerStage, s.byteStage) <= f) {
+      // fast recovery: R_T unchanged
     } else if (low > f) s.targetGbps += (low - f) * this.p.rateHaiFraction * line;
     else s.targetGbps += this.p.rateAiFraction * line;
-    s.targetGbps = Math.min(s.targetGbps, line);
-    flow.rateGbps = (flow.rateGbps + s.targetGbps) / 2;
-    // Within 0.1% of line rate counts as recovered, so timers stop and the run can end.
-    if (line - flow.rateGbps < line * 1e-3) flow.rateGbps = line;
-    else s.increaseTimer.set(this.increaseIntervalPs);
+    const rate = Math.min(line, (flow.rateGbps + s.targetGbps) / 2);
+    flow.src.setRate(flow, rate);
+    if (rate < line) return true;
+    s.increaseTimer.cancel();
+    return false;
   }
 }

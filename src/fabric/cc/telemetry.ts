@@ -4,39 +4,42 @@ import type { Flow } from '../flow.js';
 import { INT_FIELDS, MAX_INT_HOPS, type Packet } from '../packet.js';
 import type { CongestionControl } from './congestion-control.js';
 
-/** Per-flow state of the HPCC-style controller. */
+/** Per-flow state of the HPCC controller. */
 interface TelemetryState {
   /** The previous ACK's telemetry, per hop position. */
   prev: Float64Array;
   prevHops: number;
-  /** Normalized utilization of each hop position, each smoothed over one base RTT. */
+  /** `per-hop` smoothing: each hop position's utilization, smoothed over one base RTT. */
   hopUtilization: Float64Array;
-  /** U: the most loaded hop's smoothed utilization. */
+  /** U: the smoothed utilization the rate follows (HPCC starts it at 1). */
   utilization: number;
-  /** Reference rate R_ref, committed once per round trip. */
+  /** Reference rate R_ref (HPCC's m_curRate), committed once per round trip. */
   refRateGbps: number;
   incStage: number;
-  /** ACKs beyond this sequence number start a new round trip (a committed update). */
+  /** ACKs beyond this sequence number start a new round trip (a committed update); −1 before the first ACK. */
   lastUpdatePsn: number;
+  /** The window at line rate, W (a variable window is W·R/line). */
+  baseWindowPackets: number;
 }
 
 /**
- * Telemetry-driven congestion control after HPCC (SIGCOMM'19), as Spectrum-X's NIC-run,
- * switch-fed CC is described (the production algorithm is proprietary). Switches stamp
- * each data packet with each hop's port, queue, tx byte counter, time and link rate; the
- * ACK echoes them. Per hop j: u_j = txRate_j/B_j + min(q_j, q'_j)/(B_j·T), with txRate_j
- * from the difference to the previous ACK's record of the same port and q'_j the previous
- * ACK's queue at hop j, smoothed over T; U is the largest. T is the base RTT of the
- * longest path, for every flow, so that B·T is the window (HPCC's GLOBAL_T, its default).
- * If U ≥ η (or after maxStage additive steps) the rate is R_ref·η/U + R_AI, else
- * R_ref + R_AI; R_ref is committed once per RTT and every ACK in between reacts from it
- * ("fast react").
+ * HPCC (Li et al., SIGCOMM'19) as its authors' ns-3 code runs it (`rdma-hw.cc` UpdateRateHp
+ * with run.py's settings), standing in for Spectrum-X's NIC-run, switch-fed CC (the
+ * production algorithm is proprietary). Switches stamp each data packet with each hop's
+ * port, queue, tx byte counter, time and link rate; the ACK echoes them. Per hop j:
+ * u_j = txRate_j/B_j + min(q_j, q'_j)/(B_j·T), with txRate_j from the difference to the
+ * previous ACK's record of the same hop and q'_j that record's queue. T is the base RTT of
+ * the longest path, for every flow, so B·T is the window (HPCC's GLOBAL_T). `after-max`
+ * (HPCC's MULTI_RATE 0): U ← (U·(T − τ) + max_j u_j·τ)/T, τ = min(the max hop's Δt, T).
+ * If U/η ≥ 1 or incStage ≥ maxStage the rate is R_ref·η/U + W_AI (stage reset), else
+ * R_ref + W_AI (stage + 1). The first ACK only records its telemetry. R_ref and the stage
+ * are committed once per RTT (an ACK beyond the sequence number sent at the last commit);
+ * every ACK in between reacts from the committed R_ref ("fast react"). With a `variable`
+ * window (VAR_WIN) the window follows the rate: W·R/line.
  *
- * Two departures from HPCC, both for per-packet adaptive routing, where consecutive packets
- * cross different ports: a hop whose port changed reports the rate the switch measured
- * (byte counters of two ports cannot be differenced), and each hop is smoothed before the
- * max is taken — HPCC smooths after it, which on a path that changes every packet turns
- * the noise of several hops into a systematic overestimate of the load.
+ * One necessary change for per-packet adaptive routing, where consecutive packets cross
+ * different ports: a hop whose port changed reports the rate the switch measured (byte
+ * counters of two ports cannot be differenced). `per-hop` smoothing is an option.
  */
 export class TelemetryCc implements CongestionControl {
   constructor(
@@ -48,11 +51,12 @@ export class TelemetryCc implements CongestionControl {
     const state: TelemetryState = {
       prev: new Float64Array(MAX_INT_HOPS * INT_FIELDS),
       prevHops: 0,
-      hopUtilization: new Float64Array(MAX_INT_HOPS),
-      utilization: 0,
+      hopUtilization: new Float64Array(MAX_INT_HOPS).fill(1),
+      utilization: 1,
       refRateGbps: flow.lineRateGbps,
       incStage: 0,
       lastUpdatePsn: -1,
+      baseWindowPackets: flow.windowPackets,
     };
     flow.ccState = state;
   }
@@ -68,8 +72,14 @@ export class TelemetryCc implements CongestionControl {
     const s = flow.ccState as TelemetryState;
     const prev = s.prev;
     const T = flow.baseRttPs;
-    if (s.prevHops === hops) {
-      let u = 0;
+    if (s.lastUpdatePsn < 0) {
+      // HPCC's first RTT: record the telemetry, no rate change.
+      s.lastUpdatePsn = flow.sndNxt;
+    } else if (s.prevHops === hops) {
+      const perHop = this.p.smoothing === 'per-hop';
+      let maxU = 0;
+      let maxTauPs = 0;
+      let any = false;
       for (let j = 0; j < hops; j++) {
         const o = j * INT_FIELDS;
         const dtPs = int[o + 3]! - prev[o + 3]!;
@@ -80,14 +90,27 @@ export class TelemetryCc implements CongestionControl {
         // HPCC's min(q, q') is taken per hop position, whatever port the two ACKs crossed:
         // only a queue both samples saw counts as load, a transient one is filtered out.
         const queueBytes = Math.min(int[o + 1]!, prev[o + 1]!);
-        const uj = txGbps / rateGbps + (queueBytes * 8_000) / (rateGbps * T);
-        const tau = Math.min(dtPs, T);
-        const smoothed = (s.hopUtilization[j]! * (T - tau) + uj * tau) / T;
-        s.hopUtilization[j] = smoothed;
-        if (smoothed > u) u = smoothed;
+        let u = txGbps / rateGbps + (queueBytes * 8_000) / (rateGbps * T);
+        if (perHop) {
+          const tau = Math.min(dtPs, T);
+          u = (s.hopUtilization[j]! * (T - tau) + u * tau) / T;
+          s.hopUtilization[j] = u;
+        }
+        // As HPCC: τ is the Δt of the hop with the largest u (U and τ stay 0 if every u is 0).
+        if (u > maxU) {
+          maxU = u;
+          maxTauPs = dtPs;
+        }
+        any = true;
       }
-      s.utilization = u;
-      this.updateRate(flow, s, ack.psn);
+      if (any) {
+        if (perHop) s.utilization = maxU;
+        else {
+          const tau = Math.min(maxTauPs, T);
+          s.utilization = (s.utilization * (T - tau) + maxU * tau) / T;
+        }
+        this.updateRate(flow, s, ack.psn);
+      }
     }
     prev.set(int.subarray(0, hops * INT_FIELDS));
     s.prevHops = hops;
@@ -99,12 +122,14 @@ export class TelemetryCc implements CongestionControl {
     const load = s.utilization / this.p.eta;
     const multiplicative = load >= 1 || s.incStage >= this.p.maxStage;
     const rate = multiplicative ? s.refRateGbps / Math.max(load, 1e-9) + ai : s.refRateGbps + ai;
-    flow.rateGbps = Math.min(line, Math.max(line * 1e-3, rate));
+    const bounded = Math.min(line, Math.max(line * 1e-3, rate));
+    flow.src.setRate(flow, bounded);
+    if (this.p.window === 'variable') flow.windowPackets = Math.max(1, Math.ceil((s.baseWindowPackets * bounded) / line));
     if (ackPsn > s.lastUpdatePsn) {
       // A full round trip since the last commit: this rate becomes the new reference.
-      s.refRateGbps = flow.rateGbps;
+      s.refRateGbps = bounded;
       s.incStage = multiplicative ? 0 : s.incStage + 1;
-      s.lastUpdatePsn = flow.sndNxt;
+      s.lastUpdatePsn = Math.max(s.lastUpdatePsn, flow.sndNxt);
     }
   }
 }
