@@ -14,7 +14,9 @@ export { Pfc } from './pfc.js';
  * frame the upstream had started when the PAUSE reached it.
  */
 export function pfcHeadroomBytes(config: FabricConfig, rateGbps: number, linkDelayPs: number): number {
-  const frame = config.mtuBytes + config.headerBytes;
+  // The telemetry CC's INT header rides on every data frame (nic.ts), so frames are longer.
+  const intBytes = config.cc === 'telemetry' ? config.telemetry.intHeaderBytes : 0;
+  const frame = config.mtuBytes + config.headerBytes + intBytes;
   const inFlightPs = 2 * linkDelayPs + serializationPs(config.controlBytes, rateGbps);
   return Math.ceil(bytesInPs(inFlightPs, rateGbps)) + 3 * frame;
 }
