@@ -140,7 +140,7 @@ export function workloadLabel(spec: WorkloadSpec): string {
     default: {
       const algorithm = 'algorithm' in spec ? `/${spec.algorithm}` : '';
       const knobs = [
-        spec.channels > 1 ? ` x${spec.channels}` : '',
+        spec.channels !== undefined && spec.channels > 1 ? ` x${spec.channels}` : '',
         spec.chunkBytes === undefined ? '' : ` chunk ${formatSize(spec.chunkBytes)}`,
         spec.qpsPerConnection > 1 ? ` ${spec.qpsPerConnection}qp` : '',
         spec.ranks === undefined ? '' : ` ${spec.ranks} ranks`,

@@ -4,7 +4,8 @@ import { positiveInt, positiveSize, size } from './schema-primitives.js';
 /** The knobs every collective takes, as NCCL users know them. */
 const collectiveFields = {
   bytes: size,
-  channels: positiveInt.default(1),
+  /** Default: the algorithm's (ring on multi-GPU servers: NCCL's 2 per NIC; otherwise 1). */
+  channels: positiveInt.optional(),
   /** Pipelining slice: the most one step moves in one message. */
   chunkBytes: positiveSize.optional(),
   /** Queue pairs per connection (NCCL_IB_QPS_PER_CONNECTION): more ECMP entropy. */

@@ -20,7 +20,8 @@ export class AllToAll extends Collective {
 
   protected begin(): void {
     const n = this.ranks;
-    const { bytes, channels } = this.params;
+    const { bytes } = this.params;
+    const channels = this.channels;
     // S is what one rank sends in all (itself included): S/N to each peer.
     const perPeer = splitEvenly(bytes, n);
     const perChannel = perPeer.map((b) => splitEvenly(b, channels));

@@ -8,3 +8,4 @@ export * from './all-to-all.js';
 export * from './broadcast.js';
 export * from './tree-run.js';
 export * from './alpha-beta.js';
+export * from './rails.js';

@@ -2,7 +2,7 @@ import { splitEvenly } from '../workload.js';
 import { sliceCount, type MemberDone, type PostMessage } from './collective.js';
 import { doubleBinaryTree } from './double-binary-tree.js';
 
-/** Default pipelining slice of a tree (as TreeAllReduce's). */
+/** Default pipelining slice of a tree (NCCL's tree chunks are of this order). */
 export const DEFAULT_TREE_CHUNK_BYTES = 128 * 1024;
 
 /**
