@@ -102,11 +102,11 @@ function createCollective(spec: CollectiveSpec, gpus: number[], gpusPerNode: num
     case 'allreduce':
       return createAllReduce(spec, params, gpusPerNode);
     case 'allgather':
-      return new RingCollective('allgather', params);
+      return new RingCollective('allgather', params, spec.pxn);
     case 'reducescatter':
-      return new RingCollective('reducescatter', params);
+      return new RingCollective('reducescatter', params, spec.pxn);
     case 'alltoall':
-      return new AllToAll(params);
+      return new AllToAll(params, spec.pxn);
     case 'broadcast':
       return new Broadcast(params);
   }
@@ -115,7 +115,7 @@ function createCollective(spec: CollectiveSpec, gpus: number[], gpusPerNode: num
 function createAllReduce(spec: Extract<CollectiveSpec, { kind: 'allreduce' }>, params: CollectiveParams, gpusPerNode: number): Collective {
   switch (spec.algorithm) {
     case 'ring':
-      return new RingCollective('allreduce', params);
+      return new RingCollective('allreduce', params, spec.pxn);
     case 'tree':
       return new TreeAllReduce(params);
     case 'halving-doubling':
@@ -146,6 +146,7 @@ export function workloadLabel(spec: WorkloadSpec): string {
         spec.ranks === undefined ? '' : ` ${spec.ranks} ranks`,
         spec.placement === 'random' ? ' random' : '',
         'interNode' in spec && spec.interNode === 'tree' ? ' tree across nodes' : '',
+        spec.pxn ? '' : ' no-pxn',
       ];
       return `${spec.kind}${algorithm} ${formatSize(spec.bytes)}${knobs.join('')}`;
     }

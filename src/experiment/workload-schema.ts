@@ -10,6 +10,8 @@ const collectiveFields = {
   chunkBytes: positiveSize.optional(),
   /** Queue pairs per connection (NCCL_IB_QPS_PER_CONNECTION): more ECMP entropy. */
   qpsPerConnection: positiveInt.max(128).default(1),
+  /** PXN (NCCL_PXN_DISABLE=0, the default): inter-server sends leave by the NIC on the channel's or destination's rail, reached over NVLink. Rings and all-to-all. */
+  pxn: z.boolean().default(true),
   /** How many GPUs take part; default every GPU. */
   ranks: z.number().int().min(2).optional(),
   /** packed: rank r on GPU r; random: ranks on a seeded random choice of GPUs (a fragmented job). */

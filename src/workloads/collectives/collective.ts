@@ -43,6 +43,8 @@ export abstract class Collective implements Workload {
   finishedPs = 0;
   /** Called once, when the last rank holds its result (a job chains its next step on it). */
   onFinished: ((atPs: number) => void) | undefined;
+  /** Observes every message posted (each relay leg apart): GPUs, bytes, channel. For tests and traces; unset costs nothing. */
+  probe: ((srcGpu: number, dstGpu: number, bytes: number, channel: number) => void) | undefined;
   protected net!: FabricModel;
   private pendingRanks: number;
   private readonly connections = new Map<number, Connection>();
@@ -117,6 +119,7 @@ export abstract class Collective implements Workload {
       connection.next = (connection.next + 1) % connection.flows.length;
     }
     this.totalBytes += bytes;
+    this.probe?.(src, dst, bytes, channel);
     this.net.send(flow, bytes, onArrive);
   }
 

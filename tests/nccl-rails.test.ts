@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { Simulator, usFromPs } from '../src/engine/index.js';
+import { Network } from '../src/fabric/index.js';
+import { createWorkload, resolveFabric } from '../src/experiment/index.js';
+import type { Collective } from '../src/workloads/index.js';
+import { spec } from './helpers.js';
+
+/**
+ * Issue #18: collectives as NCCL lays them on multi-NIC servers. Two 8-GPU servers of a
+ * two-tier rail-optimized fabric (one 400 Gb/s NIC per GPU, GPU i on rail leaf i, NVLink
+ * 450 GB/s per GPU and direction). Same-rail traffic of the two servers turns at its rail
+ * leaf; anything that reaches a spine crossed rails.
+ */
+const G = 8;
+const NIC_GBPS = 400;
+const NVLINK_GBPS = 3600;
+
+function run(workload: Record<string, unknown>) {
+  const s = spec({
+    topology: { kind: 'rail-optimized', gpus: 2 * G, gpusPerNode: G, radix: 16, tiers: 2, linkGbps: NIC_GBPS, nvlinkGbps: NVLINK_GBPS },
+    fabrics: ['spectrum-x'],
+    workload,
+  });
+  const sim = new Simulator();
+  const net = new Network(sim, s.topology, resolveFabric(s.fabrics[0]!), s.seed);
+  const collective = createWorkload(s.workload[0]!, net.gpus, s.seed, G) as Collective;
+  const posts: { src: number; dst: number; bytes: number; channel: number }[] = [];
+  collective.probe = (src, dst, bytes, channel) => posts.push({ src, dst, bytes, channel });
+  collective.start(net);
+  sim.run();
+  expect(collective.finished).toBe(true);
+  const spineDataPackets = net.topology.switches
+    .filter((sw) => net.topology.tierNames[sw.tier] === 'spine')
+    .reduce((sum, sw) => sum + sw.ports.reduce((p, port) => p + port.dataPacketsTx, 0), 0);
+  const server = (gpu: number) => Math.floor(gpu / G);
+  const interServer = posts.filter((p) => server(p.src) !== server(p.dst));
+  return { collective, net, posts, interServer, spineDataPackets, tookUs: usFromPs(collective.finishedPs) };
+}
+
+describe('NCCL rings on rail-optimized servers', () => {
+  it('ring all-reduce, 2 × 8 GPUs, 64 MiB, NCCL’s 16 channels: busbw within 10% of min(G × NIC, NVLink) goodput', () => {
+    const S = 64 << 20;
+    const { collective, net, tookUs, posts } = run({ kind: 'allreduce', algorithm: 'ring', bytes: S });
+    // Default channels: 2 per NIC (NCCL's search channel per NIC, doubled by ncclTopoPostset).
+    expect(new Set(posts.map((p) => p.channel)).size).toBe(2 * G);
+    const { mtuBytes, headerBytes } = net.config;
+    const goodput = mtuBytes / (mtuBytes + headerBytes);
+    const expectedBusGBps = (Math.min(G * NIC_GBPS, NVLINK_GBPS) / 8) * goodput;
+    const busGBps = (S / (tookUs * 1e3)) * collective.busFactor;
+    expect(Math.abs(busGBps / expectedBusGBps - 1)).toBeLessThan(0.1);
+  });
+
+  it('every inter-server message of channel c leaves and enters by rail c’s NIC, and nothing crosses rails', () => {
+    const { interServer, spineDataPackets } = run({ kind: 'allreduce', algorithm: 'ring', bytes: '4MiB' });
+    expect(interServer.length).toBeGreaterThan(0);
+    for (const p of interServer) {
+      expect(p.src % G).toBe(p.channel % G);
+      expect(p.dst % G).toBe(p.channel % G);
+    }
+    expect(spineDataPackets).toBe(0);
+  });
+
+  it('without PXN the server’s last GPU sends by its own NIC: messages cross rails at the spines', () => {
+    const { interServer, spineDataPackets } = run({ kind: 'allreduce', algorithm: 'ring', bytes: '4MiB', pxn: false });
+    expect(interServer.some((p) => p.src % G !== p.dst % G)).toBe(true);
+    expect(spineDataPackets).toBeGreaterThan(0);
+  });
+
+  it('a ring of 8 channels uses every rail once at each server', () => {
+    const { interServer } = run({ kind: 'allgather', bytes: '1MiB', channels: 8 });
+    expect(new Set(interServer.map((p) => p.src % G)).size).toBe(G);
+  });
+});
+
+describe('PXN for all-to-all on a rail-optimized fabric', () => {
+  it('with PXN (default) every inter-server message stays on the destination’s rail: no spine carries data', () => {
+    const { interServer, spineDataPackets } = run({ kind: 'alltoall', bytes: '1MiB' });
+    expect(interServer.length).toBeGreaterThan(0);
+    for (const p of interServer) expect(p.src % G).toBe(p.dst % G);
+    expect(spineDataPackets).toBe(0);
+  });
+
+  it('without PXN messages to other rails leave by the sender’s NIC and cross the spines', () => {
+    const { interServer, spineDataPackets } = run({ kind: 'alltoall', bytes: '1MiB', pxn: false });
+    // 8 × 8 rank pairs per direction between the servers, 7 of every 8 on other rails.
+    expect(interServer.filter((p) => p.src % G !== p.dst % G).length).toBe(2 * G * (G - 1));
+    expect(spineDataPackets).toBeGreaterThan(0);
+  });
+});
