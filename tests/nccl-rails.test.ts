@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Simulator, usFromPs } from '../src/engine/index.js';
 import { Network } from '../src/fabric/index.js';
 import { createWorkload, resolveFabric } from '../src/experiment/index.js';
-import type { Collective } from '../src/workloads/index.js';
-import { spec } from './helpers.js';
+import { scaleOutFactor, type Collective } from '../src/workloads/index.js';
+import { runFirst, spec } from './helpers.js';
 
 /**
  * Issue #18: collectives as NCCL lays them on multi-NIC servers. Two 8-GPU servers of a
@@ -85,5 +85,36 @@ describe('PXN for all-to-all on a rail-optimized fabric', () => {
     // 8 × 8 rank pairs per direction between the servers, 7 of every 8 on other rails.
     expect(interServer.filter((p) => p.src % G !== p.dst % G).length).toBe(2 * G * (G - 1));
     expect(spineDataPackets).toBeGreaterThan(0);
+  });
+});
+
+describe('effective bandwidth: the least time the scale-out fabric needs over the time taken', () => {
+  it('scale-out bytes per NIC per byte of S: nccl-tests’ bus factors on servers of one GPU, 0 inside one server', () => {
+    const ranks = (n: number) => Array.from({ length: n }, (_, i) => i);
+    expect(scaleOutFactor('allreduce', ranks(16), 1)).toBeCloseTo(30 / 16, 12);
+    expect(scaleOutFactor('gather', ranks(16), 1)).toBeCloseTo(15 / 16, 12);
+    expect(scaleOutFactor('alltoall', ranks(16), 1)).toBeCloseTo(15 / 16, 12);
+    expect(scaleOutFactor('broadcast', ranks(16), 1)).toBe(1);
+    expect(scaleOutFactor('allreduce', ranks(8), 8)).toBe(0);
+    // M = 4 servers of 8: a server sends 2·3/4·S through 8 NICs.
+    expect(scaleOutFactor('allreduce', ranks(32), 8)).toBeCloseTo(1.5 / 8, 12);
+    expect(scaleOutFactor('alltoall', ranks(32), 8)).toBeCloseTo(24 / 32, 12);
+  });
+
+  it.each([
+    { kind: 'allreduce', algorithm: 'ring', bytes: '16MiB' },
+    { kind: 'allreduce', algorithm: 'hierarchical', bytes: '16MiB' },
+    { kind: 'allgather', bytes: '16MiB' },
+    { kind: 'alltoall', bytes: '4MiB' },
+  ])('$kind $algorithm on 2 × 8 GPUs stays within the header goodput', (workload) => {
+    const s = spec({
+      topology: { kind: 'rail-optimized', gpus: 2 * G, gpusPerNode: G, radix: 16, tiers: 2, linkGbps: NIC_GBPS },
+      fabrics: ['spectrum-x'],
+      workload,
+    });
+    const r = runFirst(s);
+    expect(r.completed).toBe(true);
+    expect(r.effectiveBandwidth).toBeGreaterThan(0);
+    expect(r.effectiveBandwidth).toBeLessThanOrEqual(4096 / 4178);
   });
 });

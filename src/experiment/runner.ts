@@ -3,7 +3,7 @@ import { psFromUs, Simulator, TypedEventQueue, usFromPs, type EventQueue, type R
 import { FlowNetwork, Network, type FabricConfig } from '../fabric/index.js';
 import { createWorkload, workloadLabel } from './create-workload.js';
 import { checkFabrics, modelOf, resolveFabrics } from './fabrics.js';
-import type { ExperimentResult, FabricResult } from './result.js';
+import { effectiveBandwidth, type ExperimentResult, type FabricResult } from './result.js';
 import type { ExperimentSpec, WorkloadSpec } from './spec.js';
 import { Jobs, type Workload } from '../workloads/index.js';
 
@@ -134,7 +134,7 @@ export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: 
     completionUs: round(timeUs),
     algbwGBps: round(algbwGBps),
     busbwGBps: round(busbwGBps),
-    effectiveBandwidth: round(busbwGBps / (net.hostGbps / 8), 4),
+    effectiveBandwidth: round(effectiveBandwidth(workload, net, algbwGBps, busbwGBps), 4),
     latencyUs: { p50: us(lat.p50), p99: us(lat.p99), p999: us(lat.p999), max: us(lat.max) },
     fctUs: { p50: us(fct.p50), p99: us(fct.p99), max: us(fct.max) },
     bytesDelivered: m.bytesDelivered,

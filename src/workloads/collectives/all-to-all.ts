@@ -10,6 +10,7 @@ import { Collective, type CollectiveParams } from './collective.js';
  */
 export class AllToAll extends Collective {
   readonly algBytes: number;
+  protected readonly scaleOutBound = 'alltoall' as const;
   readonly busFactor: number;
   private readonly pending: Int32Array;
 

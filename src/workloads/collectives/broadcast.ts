@@ -9,6 +9,7 @@ import { Collective, sliceCount, type CollectiveParams } from './collective.js';
  */
 export class Broadcast extends Collective {
   readonly algBytes: number;
+  protected readonly scaleOutBound = 'broadcast' as const;
   readonly busFactor = 1;
   private readonly slices: number[];
   private readonly pending: Int32Array;

@@ -1,5 +1,6 @@
 import type { FabricFlow, FabricModel } from '../../fabric/index.js';
 import type { Workload } from '../workload.js';
+import { scaleOutFactor, type ScaleOutBound } from './scale-out.js';
 
 /** The knobs NCCL users know, shared by every collective. */
 export interface CollectiveParams {
@@ -38,6 +39,8 @@ export abstract class Collective implements Workload {
   readonly ranks: number;
   abstract readonly algBytes: number;
   abstract readonly busFactor: number;
+  /** Which lower bound on scale-out traffic it obeys (see scaleOutFactor). */
+  protected abstract readonly scaleOutBound: ScaleOutBound;
   /** Bytes the collective posts to the fabric in total, relay legs (PXN) included (for conservation checks). */
   totalBytes = 0;
   finishedPs = 0;
@@ -59,6 +62,11 @@ export abstract class Collective implements Workload {
     this.pendingRanks = this.ranks;
     this.sentBytes = new Float64Array(this.ranks);
     this.receivedBytes = new Float64Array(this.ranks);
+  }
+
+  /** Least bytes per NIC per byte of S over the scale-out fabric, in servers of `gpusPerNode` (0: one server). */
+  scaleOutFactor(gpusPerNode: number): number {
+    return scaleOutFactor(this.scaleOutBound, this.params.gpus, gpusPerNode);
   }
 
   get finished(): boolean {

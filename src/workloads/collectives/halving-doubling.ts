@@ -10,6 +10,7 @@ import { Collective, type CollectiveParams } from './collective.js';
  */
 export class HalvingDoubling extends Collective {
   readonly algBytes: number;
+  protected readonly scaleOutBound = 'allreduce' as const;
   readonly busFactor: number;
   private readonly levels: number;
   /** Prefix sums of chunk sizes per channel: bytes of chunks [lo, hi) = prefix[hi] − prefix[lo]. */

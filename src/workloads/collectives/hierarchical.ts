@@ -17,6 +17,7 @@ export type InterNodeAlgorithm = 'ring' | 'tree';
  */
 export class HierarchicalAllReduce extends Collective {
   readonly algBytes: number;
+  protected readonly scaleOutBound = 'allreduce' as const;
   readonly busFactor: number;
   private readonly reduceScatter: RingRun[] = [];
   private readonly acrossNodes: (RingRun | TreeRun)[] = [];

@@ -9,3 +9,4 @@ export * from './broadcast.js';
 export * from './tree-run.js';
 export * from './alpha-beta.js';
 export * from './rails.js';
+export * from './scale-out.js';

@@ -1,4 +1,5 @@
 import { splitEvenly } from '../workload.js';
+import type { ScaleOutBound } from './scale-out.js';
 import { defaultRingChannels, railRing, serversOf } from './rails.js';
 import { Collective, sliceCount, type CollectiveParams, type MemberDone, type PostMessage } from './collective.js';
 
@@ -113,6 +114,7 @@ const BUS_FACTOR: Record<RingKind, (n: number) => number> = {
 export class RingCollective extends Collective {
   readonly algBytes: number;
   readonly busFactor: number;
+  protected readonly scaleOutBound: ScaleOutBound;
   private run!: RingRun;
   private resolvedChannels = 1;
   /** Per channel: the GPU each rank's inter-server send is relayed through (−1: sent directly). */
@@ -127,6 +129,7 @@ export class RingCollective extends Collective {
     super(params);
     this.algBytes = params.bytes;
     this.busFactor = BUS_FACTOR[kind](this.ranks);
+    this.scaleOutBound = kind === 'allreduce' ? 'allreduce' : 'gather';
   }
 
   protected override get channels(): number {

@@ -9,6 +9,7 @@ import { TreeRun } from './tree-run.js';
  */
 export class TreeAllReduce extends Collective {
   readonly algBytes: number;
+  protected readonly scaleOutBound = 'allreduce' as const;
   readonly busFactor: number;
   private readonly run: TreeRun;
 
