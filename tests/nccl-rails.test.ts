@@ -72,6 +72,32 @@ describe('NCCL rings on rail-optimized servers', () => {
   });
 });
 
+describe('NCCL trees on rail-optimized servers', () => {
+  it('tree all-reduce, 2 × 8 GPUs, 32 MiB: NVLink-bound pipeline of the chains, within 10%', () => {
+    const S = 32 << 20;
+    const slice = 16 << 10;
+    const { tookUs, net, interServer, spineDataPackets } = run({ kind: 'allreduce', algorithm: 'tree', bytes: S, chunkBytes: slice });
+    // Per channel a GPU in the middle of its server's chain sends S/C up and S/C down over
+    // NVLink; at the head (its rail's 2 channels) only down, at the tail (2 channels) only up.
+    const C = 2 * G;
+    const streams = 2 * (C - 4) + 2 + 2;
+    const { mtuBytes, headerBytes } = net.config;
+    const nvlinkBytesPerUs = ((NVLINK_GBPS * 1e3) / 8) * (mtuBytes / (mtuBytes + headerBytes));
+    // Pipeline fill: the deepest path is G hops up (7 in a chain, 1 between servers) and G down,
+    // each a slice at the port's share of 1/streams.
+    const depth = G;
+    const modelUs = (streams * (S / C)) / nvlinkBytesPerUs + (2 * depth * streams * slice) / nvlinkBytesPerUs;
+    expect(Math.abs(tookUs / modelUs - 1)).toBeLessThan(0.1);
+    // Tree edges between servers join the NICs of the channel's rail.
+    expect(interServer.length).toBeGreaterThan(0);
+    for (const p of interServer) {
+      expect(p.src % G).toBe(p.channel % G);
+      expect(p.dst % G).toBe(p.channel % G);
+    }
+    expect(spineDataPackets).toBe(0);
+  });
+});
+
 describe('PXN for all-to-all on a rail-optimized fabric', () => {
   it('with PXN (default) every inter-server message stays on the destination’s rail: no spine carries data', () => {
     const { interServer, spineDataPackets } = run({ kind: 'alltoall', bytes: '1MiB' });

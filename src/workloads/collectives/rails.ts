@@ -1,3 +1,6 @@
+import { doubleBinaryTree } from './double-binary-tree.js';
+import type { TreeShape } from './tree-run.js';
+
 /**
  * How NCCL lays a collective's channels on multi-NIC servers (one NIC per GPU, GPU i of a
  * server on rail i, as a rail-optimized fabric cables them).
@@ -34,6 +37,34 @@ export function defaultRingChannels(servers: readonly number[][]): number {
   if (servers.length < 2) return 1;
   const nicsPerServer = Math.min(...servers.map((s) => s.length));
   return Math.min(32, 2 * nicsPerServer);
+}
+
+/**
+ * NCCL's tree of channel `c` (of `channels`) on multi-NIC servers (search.cc's tree pattern
+ * NET n → GPU a → GPU b → … → GPU x, and connectTrees): inside each server a chain that
+ * starts at local rank c mod k (rail c) and walks down as the ring does; the chain heads of the
+ * servers form NCCL's double binary tree over servers, tree 0 for the first half of the
+ * channels and tree 1 (the mirrored one) for their duplicates, so every tree edge between
+ * servers joins two NICs of rail c. Positions are ranks.
+ */
+export function railTree(servers: readonly number[][], ranks: number, c: number, channels: number): TreeShape {
+  const parent = new Int32Array(ranks).fill(-1);
+  const children: number[][] = Array.from({ length: ranks }, () => []);
+  const t = channels > 1 && c >= channels / 2 ? 1 : 0;
+  const heads = servers.map((local) => local[c % local.length]!);
+  servers.forEach((local, s) => {
+    const k = local.length;
+    const entry = c % k;
+    const chain = Array.from({ length: k }, (_, j) => local[(entry - j + k) % k]!);
+    for (let j = 1; j < k; j++) {
+      parent[chain[j]!] = chain[j - 1]!;
+      children[chain[j - 1]!]!.push(chain[j]!);
+    }
+    const links = doubleBinaryTree(servers.length, s)[t]!;
+    if (links.parent >= 0) parent[chain[0]!] = heads[links.parent]!;
+    for (const child of links.children) children[chain[0]!]!.push(heads[child]!);
+  });
+  return { parent, children };
 }
 
 /** One channel's ring: ranks in ring order, and per rank the GPU its inter-server send is relayed through (−1: none). */

@@ -1,27 +1,41 @@
 import { Collective, type CollectiveParams } from './collective.js';
+import { defaultRingChannels, railTree, serversOf } from './rails.js';
 import { TreeRun } from './tree-run.js';
 
 /**
- * Tree all-reduce on NCCL's double binary tree over every rank, all starting at once: one
- * TreeRun (each tree carries half the buffer, split across channels, in slices). Each rank
- * is interior in one tree and a leaf in the other, so it sends and receives 2S in all:
- * T ≈ 2S/B + 2·depth·(α + slice/B).
+ * Tree all-reduce as NCCL runs it, pipelined in slices. On servers of several GPUs (the
+ * fabric's NVLink domain) NCCL's trees (rails.ts): per channel a chain inside each server
+ * from rail c's GPU, the chain heads joined by a double binary tree over servers through
+ * rail c's NICs; channels default to NCCL's 2 per NIC. Elsewhere the double binary tree over
+ * every rank: each rank is interior in one tree and a leaf in the other, so it sends and
+ * receives 2S in all: T ≈ 2S/B + 2·depth·(α + slice/B).
  */
 export class TreeAllReduce extends Collective {
-  readonly algBytes: number;
   protected readonly scaleOutBound = 'allreduce' as const;
   readonly busFactor: number;
-  private readonly run: TreeRun;
+  readonly algBytes: number;
+  private resolvedChannels = 1;
 
   constructor(params: CollectiveParams) {
     super(params);
     this.algBytes = params.bytes;
     this.busFactor = (2 * (this.ranks - 1)) / this.ranks;
-    const members = Array.from({ length: this.ranks }, (_, r) => r);
-    this.run = new TreeRun(members, params.bytes, this.channels, params.chunkBytes, this.send.bind(this), (_r, atPs) => this.rankDone(atPs));
+  }
+
+  protected override get channels(): number {
+    return this.resolvedChannels;
   }
 
   protected begin(): void {
-    for (let r = 0; r < this.ranks; r++) this.run.startRank(r, 0);
+    const { gpus, bytes, chunkBytes } = this.params;
+    const g = this.net.topology.nvlink?.gpusPerNode ?? 1;
+    const servers = g > 1 ? serversOf(gpus, g) : [];
+    const rails = servers.length > 1;
+    this.resolvedChannels = this.params.channels ?? (rails ? defaultRingChannels(servers) : 1);
+    const channels = this.resolvedChannels;
+    const shapes = rails ? Array.from({ length: channels }, (_, c) => railTree(servers, this.ranks, c, channels)) : undefined;
+    const members = Array.from({ length: this.ranks }, (_, r) => r);
+    const run = new TreeRun(members, bytes, channels, chunkBytes, this.send.bind(this), (_r, atPs) => this.rankDone(atPs), shapes);
+    for (let r = 0; r < this.ranks; r++) run.startRank(r, 0);
   }
 }
