@@ -1,6 +1,10 @@
 import { psFromUs, rngStream, shuffle } from '../engine/index.js';
 import {
   AllToAll,
+  AutoCollective,
+  PROTOCOLS,
+  type Protocol,
+  type TunedAlgorithm,
   Background,
   Broadcast,
   HalvingDoubling,
@@ -90,14 +94,26 @@ function createJobs(spec: JobsSpec, gpus: number, seed: number, gpusPerNode: num
   return workload;
 }
 
-function createCollective(spec: CollectiveSpec, gpus: number[], gpusPerNode: number): Collective {
+function createCollective(spec: CollectiveSpec, gpus: number[], gpusPerNode: number): Collective | AutoCollective {
+  const protocol = spec.protocol === 'auto' ? undefined : spec.protocol;
   const params: CollectiveParams = {
     gpus,
     bytes: spec.bytes,
     channels: spec.channels,
     chunkBytes: spec.chunkBytes,
     qpsPerConnection: spec.qpsPerConnection,
+    protocol,
   };
+  const autoAlgorithm = 'algorithm' in spec && spec.algorithm === 'auto';
+  if ((autoAlgorithm || spec.protocol === 'auto') && (spec.kind === 'allreduce' || spec.kind === 'allgather' || spec.kind === 'reducescatter')) {
+    const kind = spec.kind;
+    const algorithms: TunedAlgorithm[] = autoAlgorithm ? ['ring', 'tree'] : [spec.algorithm as TunedAlgorithm];
+    const protocols: Protocol[] = spec.protocol === 'auto' ? [...PROTOCOLS] : [protocol ?? 'simple'];
+    return new AutoCollective(kind, params, algorithms, protocols, (algorithm, _p, p) =>
+      kind !== 'allreduce' ? new RingCollective(kind, p, spec.pxn) : algorithm === 'tree' ? new TreeAllReduce(p) : new RingCollective('allreduce', p, spec.pxn),
+    );
+  }
+  if (spec.protocol === 'auto') throw new RangeError(`workload.protocol: auto is for allreduce, allgather and reducescatter, not ${spec.kind}`);
   switch (spec.kind) {
     case 'allreduce':
       return createAllReduce(spec, params, gpusPerNode);
@@ -122,6 +138,8 @@ function createAllReduce(spec: Extract<CollectiveSpec, { kind: 'allreduce' }>, p
       return new HalvingDoubling(params);
     case 'hierarchical':
       return new HierarchicalAllReduce(params, spec.gpusPerNode ?? gpusPerNode, spec.interNode);
+    case 'auto':
+      throw new Error('unreachable: auto is built above');
   }
 }
 
@@ -147,6 +165,7 @@ export function workloadLabel(spec: WorkloadSpec): string {
         spec.placement === 'random' ? ' random' : '',
         'interNode' in spec && spec.interNode === 'tree' ? ' tree across nodes' : '',
         spec.pxn ? '' : ' no-pxn',
+        spec.protocol === undefined ? '' : ` ${spec.protocol}`,
       ];
       return `${spec.kind}${algorithm} ${formatSize(spec.bytes)}${knobs.join('')}`;
     }

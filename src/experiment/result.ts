@@ -1,5 +1,5 @@
 import type { FabricModel } from '../fabric/index.js';
-import { Collective, type BackgroundReport, type JobReport, type Workload } from '../workloads/index.js';
+import { AutoCollective, Collective, type BackgroundReport, type JobReport, type Workload } from '../workloads/index.js';
 
 /**
  * Effective bandwidth: algbw × the bytes each NIC must move over the scale-out fabric per
@@ -15,7 +15,7 @@ import { Collective, type BackgroundReport, type JobReport, type Workload } from
 export function effectiveBandwidth(workload: Workload, net: FabricModel, algbwGBps: number, busbwGBps: number): number {
   const nvlink = net.topology.nvlink;
   const nicGBps = net.hostGbps / 8;
-  if (!(workload instanceof Collective)) return busbwGBps / nicGBps;
+  if (!(workload instanceof Collective || workload instanceof AutoCollective)) return busbwGBps / nicGBps;
   const factor = workload.scaleOutFactor(nvlink?.gpusPerNode ?? 1);
   if (factor === 0) return busbwGBps / ((nvlink?.gbps ?? net.hostGbps) / 8);
   return (algbwGBps * factor) / nicGBps;

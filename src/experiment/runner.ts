@@ -5,7 +5,7 @@ import { createWorkload, workloadLabel } from './create-workload.js';
 import { checkFabrics, modelOf, resolveFabrics } from './fabrics.js';
 import { effectiveBandwidth, type ExperimentResult, type FabricResult } from './result.js';
 import type { ExperimentSpec, WorkloadSpec } from './spec.js';
-import { Jobs, type Workload } from '../workloads/index.js';
+import { AutoCollective, Jobs, type Workload } from '../workloads/index.js';
 
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
@@ -129,7 +129,8 @@ export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: 
   return {
     fabric: config.name,
     ...(flow ? { model: 'flow' as const } : {}),
-    workload: workloadLabel(workloadSpec),
+    // algorithm/protocol auto: what NCCL's tuning model picked.
+    workload: workloadLabel(workloadSpec) + (workload instanceof AutoCollective && workload.label ? ` → ${workload.label}` : ''),
     completed,
     completionUs: round(timeUs),
     algbwGBps: round(algbwGBps),

@@ -12,6 +12,8 @@ const collectiveFields = {
   qpsPerConnection: positiveInt.max(128).default(1),
   /** PXN (NCCL_PXN_DISABLE=0, the default): inter-server sends leave by the NIC on the channel's or destination's rail, reached over NVLink. Rings and all-to-all. */
   pxn: z.boolean().default(true),
+  /** NCCL protocol (its wire bytes per data byte and per-step latency, from tuning.cc); auto: NCCL's tuning model picks. Default: none (ideal transfers). */
+  protocol: z.enum(['simple', 'll128', 'll', 'auto']).optional(),
   /** How many GPUs take part; default every GPU. */
   ranks: z.number().int().min(2).optional(),
   /** packed: rank r on GPU r; random: ranks on a seeded random choice of GPUs (a fragmented job). */
@@ -20,7 +22,7 @@ const collectiveFields = {
 
 const allreduce = z.strictObject({
   kind: z.literal('allreduce'),
-  algorithm: z.enum(['ring', 'tree', 'halving-doubling', 'hierarchical']).default('ring'),
+  algorithm: z.enum(['ring', 'tree', 'halving-doubling', 'hierarchical', 'auto']).default('ring'),
   /** Hierarchical: GPUs per node (consecutive ranks); default the topology's, else 8. */
   gpusPerNode: positiveInt.optional(),
   /** Hierarchical: the all-reduce across nodes, per rail: ring (default) or NCCL's double binary tree. */

@@ -1,4 +1,6 @@
+import { psFromUs, type EventTarget } from '../../engine/index.js';
 import type { FabricFlow, FabricModel } from '../../fabric/index.js';
+import { BASE_LATENCY_US, stepLatencyUs, WIRE_FACTOR, type Protocol } from './protocol.js';
 import type { Workload } from '../workload.js';
 import { scaleOutFactor, type ScaleOutBound } from './scale-out.js';
 
@@ -14,6 +16,8 @@ export interface CollectiveParams {
   chunkBytes?: number;
   /** Queue pairs per connection (NCCL_IB_QPS_PER_CONNECTION): messages rotate over them, each its own ECMP hash. */
   qpsPerConnection: number;
+  /** NCCL protocol: its wire bytes per data byte and per-step latency (protocol.ts). Undefined: neither (ideal transfers). */
+  protocol?: Protocol;
 }
 
 /** How a sub-algorithm (a ring, a tree) posts a message: rank `from` to rank `to` on `channel`; `onArrive` when all of it is there. */
@@ -35,7 +39,7 @@ interface Connection {
  * Subclasses are per-rank state machines: they post messages in `begin` and from
  * delivery callbacks, and call `rankDone` when a rank holds its result.
  */
-export abstract class Collective implements Workload {
+export abstract class Collective implements Workload, EventTarget {
   readonly ranks: number;
   abstract readonly algBytes: number;
   abstract readonly busFactor: number;
@@ -73,9 +77,20 @@ export abstract class Collective implements Workload {
     return this.pendingRanks === 0;
   }
 
+  /** Which row of NCCL's latency tables its steps pay with a protocol: trees their own, everything else the ring's. */
+  protected readonly latencyRow: 'ring' | 'tree' = 'ring';
+
   start(net: FabricModel): void {
     this.net = net;
-    this.begin();
+    const { protocol } = this.params;
+    // With a protocol the collective first pays NCCL's base (launch) latency.
+    if (protocol) net.sim.schedule(psFromUs(BASE_LATENCY_US[this.latencyRow][protocol]), this, 0, () => this.begin());
+    else this.begin();
+  }
+
+  /** A deferred action (a protocol's launch or per-step latency). */
+  onEvent(_kind: number, action: unknown): void {
+    (action as () => void)();
   }
 
   protected abstract begin(): void;
@@ -126,9 +141,22 @@ export abstract class Collective implements Workload {
       flow = connection.flows[connection.next]!;
       connection.next = (connection.next + 1) % connection.flows.length;
     }
-    this.totalBytes += bytes;
-    this.probe?.(src, dst, bytes, channel);
-    this.net.send(flow, bytes, onArrive);
+    const { protocol } = this.params;
+    if (!protocol) {
+      this.totalBytes += bytes;
+      this.probe?.(src, dst, bytes, channel);
+      this.net.send(flow, bytes, onArrive);
+      return;
+    }
+    // The protocol's lines carry flags with the data, and each step pays its latency first.
+    const wireBytes = Math.ceil(bytes * WIRE_FACTOR[protocol]);
+    const g = this.net.topology.nvlink?.gpusPerNode;
+    const overNvlink = g !== undefined && Math.floor(src / g) === Math.floor(dst / g);
+    const delayPs = psFromUs(stepLatencyUs(this.latencyRow, protocol, overNvlink));
+    this.totalBytes += wireBytes;
+    this.probe?.(src, dst, wireBytes, channel);
+    const chosen = flow;
+    this.net.sim.schedule(delayPs, this, 0, () => this.net.send(chosen, wireBytes, onArrive));
   }
 
   protected rankDone(atPs: number): void {

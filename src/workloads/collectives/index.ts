@@ -10,3 +10,6 @@ export * from './tree-run.js';
 export * from './alpha-beta.js';
 export * from './rails.js';
 export * from './scale-out.js';
+export * from './protocol.js';
+export * from './tuning.js';
+export * from './auto.js';

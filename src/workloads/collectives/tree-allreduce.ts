@@ -12,6 +12,7 @@ import { TreeRun } from './tree-run.js';
  */
 export class TreeAllReduce extends Collective {
   protected readonly scaleOutBound = 'allreduce' as const;
+  protected override readonly latencyRow = 'tree' as const;
   readonly busFactor: number;
   readonly algBytes: number;
   private resolvedChannels = 1;
