@@ -113,7 +113,6 @@ function createCollective(spec: CollectiveSpec, gpus: number[], gpusPerNode: num
       kind !== 'allreduce' ? new RingCollective(kind, p, spec.pxn) : algorithm === 'tree' ? new TreeAllReduce(p) : new RingCollective('allreduce', p, spec.pxn),
     );
   }
-  if (spec.protocol === 'auto') throw new RangeError(`workload.protocol: auto is for allreduce, allgather and reducescatter, not ${spec.kind}`);
   switch (spec.kind) {
     case 'allreduce':
       return createAllReduce(spec, params, gpusPerNode);

@@ -60,12 +60,12 @@ export class RingRun {
       this.onRankDone(this.members[i]!, atPs);
       return;
     }
-    for (let part = 0; part < this.parts; part++) this.sendStep(part, this.slots(part).slotOf[i]!, 0);
+    for (let part = 0; part < this.parts; part++) this.sendStep(part, this.slotOf[this.ringOf(part)]![i]!, 0);
   }
 
-  private slots(part: number): { memberAt: number[]; slotOf: number[] } {
-    const c = this.memberAt.length === 1 ? 0 : part % this.channels;
-    return { memberAt: this.memberAt[c]!, slotOf: this.slotOf[c]! };
+  /** Which ring order `part` follows (its channel's, or the one shared). */
+  private ringOf(part: number): number {
+    return this.memberAt.length === 1 ? 0 : part % this.channels;
   }
 
   /**
@@ -86,7 +86,7 @@ export class RingRun {
   private sendStep(part: number, i: number, s: number): void {
     const n = this.members.length;
     const next = (i + 1) % n;
-    const { memberAt } = this.slots(part);
+    const memberAt = this.memberAt[this.ringOf(part)]!;
     const bytes = this.chunkBytes[part]![this.chunkOf(i, s)]!;
     const to = memberAt[next]!;
     this.send(this.members[memberAt[i]!]!, this.members[to]!, bytes, part % this.channels, (atPs) => this.received(part, next, to, s, atPs));
