@@ -1,6 +1,10 @@
 import { psFromUs, rngStream, shuffle } from '../engine/index.js';
 import {
   AllToAll,
+  AutoCollective,
+  PROTOCOLS,
+  type Protocol,
+  type TunedAlgorithm,
   Background,
   Broadcast,
   HalvingDoubling,
@@ -90,23 +94,34 @@ function createJobs(spec: JobsSpec, gpus: number, seed: number, gpusPerNode: num
   return workload;
 }
 
-function createCollective(spec: CollectiveSpec, gpus: number[], gpusPerNode: number): Collective {
+function createCollective(spec: CollectiveSpec, gpus: number[], gpusPerNode: number): Collective | AutoCollective {
+  const protocol = spec.protocol === 'auto' ? undefined : spec.protocol;
   const params: CollectiveParams = {
     gpus,
     bytes: spec.bytes,
     channels: spec.channels,
     chunkBytes: spec.chunkBytes,
     qpsPerConnection: spec.qpsPerConnection,
+    protocol,
   };
+  const autoAlgorithm = 'algorithm' in spec && spec.algorithm === 'auto';
+  if ((autoAlgorithm || spec.protocol === 'auto') && (spec.kind === 'allreduce' || spec.kind === 'allgather' || spec.kind === 'reducescatter')) {
+    const kind = spec.kind;
+    const algorithms: TunedAlgorithm[] = autoAlgorithm ? ['ring', 'tree'] : [spec.algorithm as TunedAlgorithm];
+    const protocols: Protocol[] = spec.protocol === 'auto' ? [...PROTOCOLS] : [protocol ?? 'simple'];
+    return new AutoCollective(kind, params, algorithms, protocols, (algorithm, _p, p) =>
+      kind !== 'allreduce' ? new RingCollective(kind, p, spec.pxn) : algorithm === 'tree' ? new TreeAllReduce(p) : new RingCollective('allreduce', p, spec.pxn),
+    );
+  }
   switch (spec.kind) {
     case 'allreduce':
       return createAllReduce(spec, params, gpusPerNode);
     case 'allgather':
-      return new RingCollective('allgather', params);
+      return new RingCollective('allgather', params, spec.pxn);
     case 'reducescatter':
-      return new RingCollective('reducescatter', params);
+      return new RingCollective('reducescatter', params, spec.pxn);
     case 'alltoall':
-      return new AllToAll(params);
+      return new AllToAll(params, spec.pxn);
     case 'broadcast':
       return new Broadcast(params);
   }
@@ -115,13 +130,15 @@ function createCollective(spec: CollectiveSpec, gpus: number[], gpusPerNode: num
 function createAllReduce(spec: Extract<CollectiveSpec, { kind: 'allreduce' }>, params: CollectiveParams, gpusPerNode: number): Collective {
   switch (spec.algorithm) {
     case 'ring':
-      return new RingCollective('allreduce', params);
+      return new RingCollective('allreduce', params, spec.pxn);
     case 'tree':
       return new TreeAllReduce(params);
     case 'halving-doubling':
       return new HalvingDoubling(params);
     case 'hierarchical':
       return new HierarchicalAllReduce(params, spec.gpusPerNode ?? gpusPerNode, spec.interNode);
+    case 'auto':
+      throw new Error('unreachable: auto is built above');
   }
 }
 
@@ -140,12 +157,14 @@ export function workloadLabel(spec: WorkloadSpec): string {
     default: {
       const algorithm = 'algorithm' in spec ? `/${spec.algorithm}` : '';
       const knobs = [
-        spec.channels > 1 ? ` x${spec.channels}` : '',
+        spec.channels !== undefined && spec.channels > 1 ? ` x${spec.channels}` : '',
         spec.chunkBytes === undefined ? '' : ` chunk ${formatSize(spec.chunkBytes)}`,
         spec.qpsPerConnection > 1 ? ` ${spec.qpsPerConnection}qp` : '',
         spec.ranks === undefined ? '' : ` ${spec.ranks} ranks`,
         spec.placement === 'random' ? ' random' : '',
         'interNode' in spec && spec.interNode === 'tree' ? ' tree across nodes' : '',
+        spec.pxn ? '' : ' no-pxn',
+        spec.protocol === undefined ? '' : ` ${spec.protocol}`,
       ];
       return `${spec.kind}${algorithm} ${formatSize(spec.bytes)}${knobs.join('')}`;
     }

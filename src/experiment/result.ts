@@ -1,4 +1,25 @@
-import type { BackgroundReport, JobReport } from '../workloads/index.js';
+import type { FabricModel } from '../fabric/index.js';
+import { AutoCollective, Collective, type BackgroundReport, type JobReport, type Workload } from '../workloads/index.js';
+
+/**
+ * Effective bandwidth: algbw × the bytes each NIC must move over the scale-out fabric per
+ * byte of S (Collective.scaleOutFactor: all-reduce 2(M−1)/M ÷ G for M servers of G GPUs
+ * with a NIC each), over the NIC line rate. It is the least time the scale-out fabric
+ * needs over the time taken, so never above 1 (nor above the header goodput, 4096/4178).
+ * Without an NVLink domain (G = 1) it is nccl-tests' busbw over the NIC rate; on multi-GPU
+ * servers it is busbw normalized to the node's injection bandwidth (G × NIC) with the bus
+ * factor of the M servers, so NVLink bytes no longer count. All ranks in one server: busbw
+ * over the NVLink rate (nothing crosses the scale-out fabric). Not a collective: busbw over
+ * the NIC rate.
+ */
+export function effectiveBandwidth(workload: Workload, net: FabricModel, algbwGBps: number, busbwGBps: number): number {
+  const nvlink = net.topology.nvlink;
+  const nicGBps = net.hostGbps / 8;
+  if (!(workload instanceof Collective || workload instanceof AutoCollective)) return busbwGBps / nicGBps;
+  const factor = workload.scaleOutFactor(nvlink?.gpusPerNode ?? 1);
+  if (factor === 0) return busbwGBps / ((nvlink?.gbps ?? net.hostGbps) / 8);
+  return (algbwGBps * factor) / nicGBps;
+}
 
 /** One fabric's outcome. Field names and units are a stable contract for scripts. */
 export interface FabricResult {
@@ -14,7 +35,7 @@ export interface FabricResult {
   /** nccl-tests: algbw = S / t (GB = 1e9 B), busbw = algbw × the collective's factor. */
   algbwGBps: number;
   busbwGBps: number;
-  /** busbw over the per-GPU line rate. */
+  /** Scale-out utilization: the least time the scale-out fabric needs for the collective over its time (see effectiveBandwidth). */
   effectiveBandwidth: number;
   /** One-way NIC-to-NIC latency of data packets. */
   latencyUs: { p50: number; p99: number; p999: number; max: number };

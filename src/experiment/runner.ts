@@ -3,9 +3,9 @@ import { psFromUs, Simulator, TypedEventQueue, usFromPs, type EventQueue, type R
 import { FlowNetwork, Network, type FabricConfig } from '../fabric/index.js';
 import { createWorkload, workloadLabel } from './create-workload.js';
 import { checkFabrics, modelOf, resolveFabrics } from './fabrics.js';
-import type { ExperimentResult, FabricResult } from './result.js';
+import { effectiveBandwidth, type ExperimentResult, type FabricResult } from './result.js';
 import type { ExperimentSpec, WorkloadSpec } from './spec.js';
-import { Jobs, type Workload } from '../workloads/index.js';
+import { AutoCollective, Jobs, type Workload } from '../workloads/index.js';
 
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
@@ -129,12 +129,13 @@ export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: 
   return {
     fabric: config.name,
     ...(flow ? { model: 'flow' as const } : {}),
-    workload: workloadLabel(workloadSpec),
+    // algorithm/protocol auto: what NCCL's tuning model picked.
+    workload: workloadLabel(workloadSpec) + (workload instanceof AutoCollective && workload.label ? ` → ${workload.label}` : ''),
     completed,
     completionUs: round(timeUs),
     algbwGBps: round(algbwGBps),
     busbwGBps: round(busbwGBps),
-    effectiveBandwidth: round(busbwGBps / (net.hostGbps / 8), 4),
+    effectiveBandwidth: round(effectiveBandwidth(workload, net, algbwGBps, busbwGBps), 4),
     latencyUs: { p50: us(lat.p50), p99: us(lat.p99), p999: us(lat.p999), max: us(lat.max) },
     fctUs: { p50: us(fct.p50), p99: us(fct.p99), max: us(fct.max) },
     bytesDelivered: m.bytesDelivered,

@@ -4,28 +4,37 @@ import { positiveInt, positiveSize, size } from './schema-primitives.js';
 /** The knobs every collective takes, as NCCL users know them. */
 const collectiveFields = {
   bytes: size,
-  channels: positiveInt.default(1),
+  /** Default: the algorithm's (ring on multi-GPU servers: NCCL's 2 per NIC; otherwise 1). */
+  channels: positiveInt.optional(),
   /** Pipelining slice: the most one step moves in one message. */
   chunkBytes: positiveSize.optional(),
   /** Queue pairs per connection (NCCL_IB_QPS_PER_CONNECTION): more ECMP entropy. */
   qpsPerConnection: positiveInt.max(128).default(1),
+  /** PXN (NCCL_PXN_DISABLE=0, the default): inter-server sends leave by the NIC on the channel's or destination's rail, reached over NVLink. Rings and all-to-all. */
+  pxn: z.boolean().default(true),
+  /** NCCL protocol (its wire bytes per data byte and per-step latency, from tuning.cc). Default: none (ideal transfers). */
+  protocol: z.enum(['simple', 'll128', 'll']).optional(),
   /** How many GPUs take part; default every GPU. */
   ranks: z.number().int().min(2).optional(),
   /** packed: rank r on GPU r; random: ranks on a seeded random choice of GPUs (a fragmented job). */
   placement: z.enum(['packed', 'random']).default('packed'),
 };
 
+/** Where NCCL's tuning model can pick the protocol (auto): all-reduce, all-gather, reduce-scatter. */
+const tunedProtocol = { protocol: z.enum(['simple', 'll128', 'll', 'auto']).optional() };
+
 const allreduce = z.strictObject({
   kind: z.literal('allreduce'),
-  algorithm: z.enum(['ring', 'tree', 'halving-doubling', 'hierarchical']).default('ring'),
+  algorithm: z.enum(['ring', 'tree', 'halving-doubling', 'hierarchical', 'auto']).default('ring'),
   /** Hierarchical: GPUs per node (consecutive ranks); default the topology's, else 8. */
   gpusPerNode: positiveInt.optional(),
   /** Hierarchical: the all-reduce across nodes, per rail: ring (default) or NCCL's double binary tree. */
   interNode: z.enum(['ring', 'tree']).optional(),
   ...collectiveFields,
+  ...tunedProtocol,
 });
-const allgather = z.strictObject({ kind: z.literal('allgather'), algorithm: z.enum(['ring']).default('ring'), ...collectiveFields });
-const reducescatter = z.strictObject({ kind: z.literal('reducescatter'), algorithm: z.enum(['ring']).default('ring'), ...collectiveFields });
+const allgather = z.strictObject({ kind: z.literal('allgather'), algorithm: z.enum(['ring']).default('ring'), ...collectiveFields, ...tunedProtocol });
+const reducescatter = z.strictObject({ kind: z.literal('reducescatter'), algorithm: z.enum(['ring']).default('ring'), ...collectiveFields, ...tunedProtocol });
 const alltoall = z.strictObject({ kind: z.literal('alltoall'), ...collectiveFields });
 const broadcast = z.strictObject({ kind: z.literal('broadcast'), ...collectiveFields });
 const permutation = z.strictObject({ kind: z.literal('permutation'), bytes: size });

@@ -13,7 +13,7 @@ const COLUMNS: Column[] = [
   // A mix of jobs has no single bandwidth: its per-job lines follow the table.
   { header: 'algbw (GB/s)', value: (r) => (r.jobs ? '-' : fixed(2)(r.algbwGBps)) },
   { header: 'busbw (GB/s)', value: (r) => (r.jobs ? '-' : fixed(2)(r.busbwGBps)) },
-  { header: 'eff. bw', value: (r) => (r.jobs ? '-' : `${(r.effectiveBandwidth * 100).toFixed(1)}%`) },
+  { header: 'eff. bw (scale-out)', value: (r) => (r.jobs ? '-' : `${(r.effectiveBandwidth * 100).toFixed(1)}%`) },
   { header: 'p50 lat (us)', value: (r) => fixed(2)(r.latencyUs.p50) },
   { header: 'p99 lat (us)', value: (r) => fixed(2)(r.latencyUs.p99) },
   { header: 'p99 fct (us)', value: (r) => fixed(1)(r.fctUs.p99) },

@@ -36,7 +36,7 @@ export class Job {
     private readonly iterations: number,
     private readonly computeUs: number,
     /** A fresh instance of collective k of an iteration, on this job's GPUs. */
-    private readonly makeCollective: (k: number) => Collective,
+    private readonly makeCollective: (k: number) => Pick<Collective, 'onFinished' | 'start'>,
     private readonly collectivesPerIteration: number,
     private readonly onDone: (atPs: number) => void,
   ) {}

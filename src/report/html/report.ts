@@ -71,7 +71,7 @@ function workloadSection(label: string, index: number, rows: FabricResult[], col
       attrs: { ...id, 'data-metric': 'completion' },
     }),
     barChart({
-      title: 'effective bandwidth (busbw / line rate)',
+      title: 'effective bandwidth (scale-out utilization: least scale-out time / time)',
       xLabel: '% of line rate',
       bars: rows.map((r) => ({ label: r.fabric, value: r.effectiveBandwidth * 100, color: color(r.fabric), text: `${(r.effectiveBandwidth * 100).toFixed(1)}%`, hollow: !r.completed })),
       max: 100,

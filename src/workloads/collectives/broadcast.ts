@@ -9,6 +9,7 @@ import { Collective, sliceCount, type CollectiveParams } from './collective.js';
  */
 export class Broadcast extends Collective {
   readonly algBytes: number;
+  protected readonly scaleOutBound = 'broadcast' as const;
   readonly busFactor = 1;
   private readonly slices: number[];
   private readonly pending: Int32Array;
@@ -16,8 +17,8 @@ export class Broadcast extends Collective {
   constructor(params: CollectiveParams) {
     super(params);
     this.algBytes = params.bytes;
-    const perChannel = splitEvenly(params.bytes, params.channels);
-    const chunk = params.chunkBytes ?? Math.max(1, Math.ceil(params.bytes / params.channels / 8));
+    const perChannel = splitEvenly(params.bytes, this.channels);
+    const chunk = params.chunkBytes ?? Math.max(1, Math.ceil(params.bytes / this.channels / 8));
     this.slices = perChannel.flatMap((b) => splitEvenly(b, sliceCount(b, chunk)));
     this.pending = new Int32Array(this.ranks).fill(this.slices.length);
   }
@@ -29,7 +30,7 @@ export class Broadcast extends Collective {
 
   private forward(slice: number, from: number, bytes: number): void {
     const to = from + 1;
-    this.send(from, to, bytes, slice % this.params.channels, (atPs) => {
+    this.send(from, to, bytes, slice % this.channels, (atPs) => {
       if (to + 1 < this.ranks) this.forward(slice, to, bytes);
       if (--this.pending[to]! === 0) this.rankDone(atPs);
     });

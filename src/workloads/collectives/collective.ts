@@ -1,5 +1,8 @@
+import { psFromUs, type EventTarget } from '../../engine/index.js';
 import type { FabricFlow, FabricModel } from '../../fabric/index.js';
+import { BASE_LATENCY_US, stepLatencyUs, WIRE_FACTOR, type Protocol } from './protocol.js';
 import type { Workload } from '../workload.js';
+import { scaleOutFactor, type ScaleOutBound } from './scale-out.js';
 
 /** The knobs NCCL users know, shared by every collective. */
 export interface CollectiveParams {
@@ -7,18 +10,22 @@ export interface CollectiveParams {
   gpus: number[];
   /** nccl-tests' S: the per-rank buffer (all-reduce, broadcast) or the full gathered size (all-gather, reduce-scatter, all-to-all). */
   bytes: number;
-  /** Parallel rings/trees, each on its own queue pairs. */
-  channels: number;
+  /** Parallel rings/trees, each on its own queue pairs. Undefined: the collective's default (ring: NCCL's, see `defaultRingChannels`; others 1). */
+  channels?: number;
   /** Pipelining slice: the most one step moves per message; undefined = no slicing. */
   chunkBytes?: number;
   /** Queue pairs per connection (NCCL_IB_QPS_PER_CONNECTION): messages rotate over them, each its own ECMP hash. */
   qpsPerConnection: number;
+  /** NCCL protocol: its wire bytes per data byte and per-step latency (protocol.ts). Undefined: neither (ideal transfers). */
+  protocol?: Protocol;
 }
 
 /** How a sub-algorithm (a ring, a tree) posts a message: rank `from` to rank `to` on `channel`; `onArrive` when all of it is there. */
 export type PostMessage = (from: number, to: number, bytes: number, channel: number, onArrive: (atPs: number) => void) => void;
 /** How a sub-algorithm reports that one of its members holds its result. */
 export type MemberDone = (member: number, atPs: number) => void;
+
+const GPU_KEY = 1 << 20;
 
 interface Connection {
   flows: FabricFlow[];
@@ -32,21 +39,25 @@ interface Connection {
  * Subclasses are per-rank state machines: they post messages in `begin` and from
  * delivery callbacks, and call `rankDone` when a rank holds its result.
  */
-export abstract class Collective implements Workload {
+export abstract class Collective implements Workload, EventTarget {
   readonly ranks: number;
   abstract readonly algBytes: number;
   abstract readonly busFactor: number;
-  /** Application bytes the collective moves in total (for conservation checks). */
+  /** Which lower bound on scale-out traffic it obeys (see scaleOutFactor). */
+  protected abstract readonly scaleOutBound: ScaleOutBound;
+  /** Bytes the collective posts to the fabric in total, relay legs (PXN) included (for conservation checks). */
   totalBytes = 0;
   finishedPs = 0;
   /** Called once, when the last rank holds its result (a job chains its next step on it). */
   onFinished: ((atPs: number) => void) | undefined;
+  /** Observes every message posted (each relay leg apart): GPUs, bytes, channel. For tests and traces; unset costs nothing. */
+  probe: ((srcGpu: number, dstGpu: number, bytes: number, channel: number) => void) | undefined;
   protected net!: FabricModel;
   private pendingRanks: number;
   private readonly connections = new Map<number, Connection>();
   /** With one queue pair per connection (the default), the flow itself: one cold object less per message. */
   private readonly singleFlows = new Map<number, FabricFlow>();
-  /** Bytes each rank sent and received (closed-form checks). */
+  /** Application bytes each rank sent and received (closed-form checks); a relayed message counts once, at its ends. */
   readonly sentBytes: Float64Array;
   readonly receivedBytes: Float64Array;
 
@@ -57,38 +68,95 @@ export abstract class Collective implements Workload {
     this.receivedBytes = new Float64Array(this.ranks);
   }
 
+  /** Least bytes per NIC per byte of S over the scale-out fabric, in servers of `gpusPerNode` (0: one server). */
+  scaleOutFactor(gpusPerNode: number): number {
+    return scaleOutFactor(this.scaleOutBound, this.params.gpus, gpusPerNode);
+  }
+
   get finished(): boolean {
     return this.pendingRanks === 0;
   }
 
+  /** Which row of NCCL's latency tables its steps pay with a protocol: trees their own, everything else the ring's. */
+  protected readonly latencyRow: 'ring' | 'tree' = 'ring';
+
   start(net: FabricModel): void {
     this.net = net;
-    this.begin();
+    const { protocol } = this.params;
+    // With a protocol the collective first pays NCCL's base (launch) latency.
+    if (protocol) net.sim.schedule(psFromUs(BASE_LATENCY_US[this.latencyRow][protocol]), this, 0, () => this.begin());
+    else this.begin();
+  }
+
+  /** A deferred action (a protocol's launch or per-step latency). */
+  onEvent(_kind: number, action: unknown): void {
+    (action as () => void)();
   }
 
   protected abstract begin(): void;
 
+  /** Channels when the spec leaves them to the collective: 1 unless a subclass says otherwise. */
+  protected get channels(): number {
+    return this.params.channels ?? 1;
+  }
+
   /** Rank `from` sends `bytes` to rank `to` on `channel`; `onArrive` fires when all of it is there. */
   protected send(from: number, to: number, bytes: number, channel: number, onArrive: (atPs: number) => void): void {
-    const key = (channel * this.ranks + from) * this.ranks + to;
-    const { gpus, qpsPerConnection } = this.params;
+    this.sentBytes[from]! += bytes;
+    this.receivedBytes[to]! += bytes;
+    const { gpus } = this.params;
+    this.post(gpus[from]!, gpus[to]!, bytes, channel, onArrive);
+  }
+
+  /**
+   * Rank `from` sends to rank `to` through GPU `viaGpu` of its own server (PXN: over NVLink to
+   * the GPU whose NIC the message must leave by, which forwards it once all of it is there).
+   */
+  protected sendVia(from: number, to: number, viaGpu: number, bytes: number, channel: number, onArrive: (atPs: number) => void): void {
+    const { gpus } = this.params;
+    if (viaGpu === gpus[from] || viaGpu === gpus[to]) {
+      this.send(from, to, bytes, channel, onArrive);
+      return;
+    }
+    this.sentBytes[from]! += bytes;
+    this.receivedBytes[to]! += bytes;
+    this.post(gpus[from]!, viaGpu, bytes, channel, () => this.post(viaGpu, gpus[to]!, bytes, channel, onArrive));
+  }
+
+  /** One message between two GPUs on the connection of (channel, src, dst), opened on first use. */
+  private post(src: number, dst: number, bytes: number, channel: number, onArrive: (atPs: number) => void): void {
+    // GPU numbers below 2^20 and channels below 2^12 keep the key an exact integer.
+    const key = (channel * GPU_KEY + src) * GPU_KEY + dst;
+    const { qpsPerConnection } = this.params;
     let flow: FabricFlow | undefined;
     if (qpsPerConnection === 1) {
       flow = this.singleFlows.get(key);
-      if (!flow) this.singleFlows.set(key, (flow = this.net.openFlow(gpus[from]!, gpus[to]!)));
+      if (!flow) this.singleFlows.set(key, (flow = this.net.openFlow(src, dst)));
     } else {
       let connection = this.connections.get(key);
       if (!connection) {
-        const flows = Array.from({ length: qpsPerConnection }, () => this.net.openFlow(gpus[from]!, gpus[to]!));
+        const flows = Array.from({ length: qpsPerConnection }, () => this.net.openFlow(src, dst));
         this.connections.set(key, (connection = { flows, next: 0 }));
       }
       flow = connection.flows[connection.next]!;
       connection.next = (connection.next + 1) % connection.flows.length;
     }
-    this.sentBytes[from]! += bytes;
-    this.receivedBytes[to]! += bytes;
-    this.totalBytes += bytes;
-    this.net.send(flow, bytes, onArrive);
+    const { protocol } = this.params;
+    if (!protocol) {
+      this.totalBytes += bytes;
+      this.probe?.(src, dst, bytes, channel);
+      this.net.send(flow, bytes, onArrive);
+      return;
+    }
+    // The protocol's lines carry flags with the data, and each step pays its latency first.
+    const wireBytes = Math.ceil(bytes * WIRE_FACTOR[protocol]);
+    const g = this.net.topology.nvlink?.gpusPerNode;
+    const overNvlink = g !== undefined && Math.floor(src / g) === Math.floor(dst / g);
+    const delayPs = psFromUs(stepLatencyUs(this.latencyRow, protocol, overNvlink));
+    this.totalBytes += wireBytes;
+    this.probe?.(src, dst, wireBytes, channel);
+    const chosen = flow;
+    this.net.sim.schedule(delayPs, this, 0, () => this.net.send(chosen, wireBytes, onArrive));
   }
 
   protected rankDone(atPs: number): void {

@@ -10,6 +10,7 @@ import { Collective, type CollectiveParams } from './collective.js';
  */
 export class HalvingDoubling extends Collective {
   readonly algBytes: number;
+  protected readonly scaleOutBound = 'allreduce' as const;
   readonly busFactor: number;
   private readonly levels: number;
   /** Prefix sums of chunk sizes per channel: bytes of chunks [lo, hi) = prefix[hi] − prefix[lo]. */
@@ -27,14 +28,14 @@ export class HalvingDoubling extends Collective {
     if (!Number.isInteger(this.levels)) throw new RangeError(`workload.ranks: halving-doubling needs a power of two, got ${n}`);
     this.algBytes = params.bytes;
     this.busFactor = (2 * (n - 1)) / n;
-    this.prefix = splitEvenly(params.bytes, params.channels).map((b) => {
+    this.prefix = splitEvenly(params.bytes, this.channels).map((b) => {
       const sums = [0];
       for (const chunk of splitEvenly(b, n)) sums.push(sums[sums.length - 1]! + chunk);
       return sums;
     });
-    this.arrived = new Uint8Array(params.channels * n * 2 * this.levels);
-    this.nextStep = new Int32Array(params.channels * n);
-    this.pendingChannels = new Int32Array(n).fill(params.channels);
+    this.arrived = new Uint8Array(this.channels * n * 2 * this.levels);
+    this.nextStep = new Int32Array(this.channels * n);
+    this.pendingChannels = new Int32Array(n).fill(this.channels);
   }
 
   protected begin(): void {
@@ -42,7 +43,7 @@ export class HalvingDoubling extends Collective {
       this.rankDone(0);
       return;
     }
-    for (let c = 0; c < this.params.channels; c++) for (let r = 0; r < this.ranks; r++) this.advance(c, r);
+    for (let c = 0; c < this.channels; c++) for (let r = 0; r < this.ranks; r++) this.advance(c, r);
   }
 
   /**

@@ -17,6 +17,7 @@ export type InterNodeAlgorithm = 'ring' | 'tree';
  */
 export class HierarchicalAllReduce extends Collective {
   readonly algBytes: number;
+  protected readonly scaleOutBound = 'allreduce' as const;
   readonly busFactor: number;
   private readonly reduceScatter: RingRun[] = [];
   private readonly acrossNodes: (RingRun | TreeRun)[] = [];
@@ -34,7 +35,8 @@ export class HierarchicalAllReduce extends Collective {
     this.algBytes = params.bytes;
     this.busFactor = (2 * (n - 1)) / n;
     const nodes = n / g;
-    const { bytes, channels, chunkBytes } = params;
+    const { bytes, chunkBytes } = params;
+    const channels = this.channels;
     const send = this.send.bind(this);
     // After the node's reduce-scatter, position j holds chunk j+1 (see RingRun.chunkOf).
     const shards = splitEvenly(bytes, g);

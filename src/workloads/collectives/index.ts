@@ -8,3 +8,8 @@ export * from './all-to-all.js';
 export * from './broadcast.js';
 export * from './tree-run.js';
 export * from './alpha-beta.js';
+export * from './rails.js';
+export * from './scale-out.js';
+export * from './protocol.js';
+export * from './tuning.js';
+export * from './auto.js';

@@ -1,4 +1,6 @@
 import { splitEvenly } from '../workload.js';
+import type { ScaleOutBound } from './scale-out.js';
+import { defaultRingChannels, railRing, serversOf } from './rails.js';
 import { Collective, sliceCount, type CollectiveParams, type MemberDone, type PostMessage } from './collective.js';
 
 /** Which ring collective: all-reduce is reduce-scatter followed by all-gather. */
@@ -20,6 +22,9 @@ export class RingRun {
   private readonly chunkBytes: number[][];
   private readonly parts: number;
   private readonly pendingParts: Int32Array;
+  /** slotOf[c][i]: ring slot of member i on channel c; memberAt[c][slot] the inverse (one shared ring without `channelOrders`). */
+  private readonly memberAt: number[][];
+  private readonly slotOf: number[][];
 
   constructor(
     private readonly kind: RingKind,
@@ -31,8 +36,16 @@ export class RingRun {
     chunkBytes: number | undefined,
     private readonly send: PostMessage,
     private readonly onRankDone: MemberDone,
+    /** Per channel, the ring order as positions in `members` (NCCL's rings differ per channel on multi-NIC servers); default `members`' order. */
+    channelOrders?: number[][],
   ) {
     const n = members.length;
+    this.memberAt = channelOrders ?? [Array.from({ length: n }, (_, i) => i)];
+    this.slotOf = this.memberAt.map((order) => {
+      const slots = new Array<number>(n);
+      order.forEach((member, slot) => (slots[member] = slot));
+      return slots;
+    });
     this.steps = kind === 'allreduce' ? 2 * (n - 1) : n - 1;
     const perChannel = splitEvenly(bytes, channels);
     const slicesPerChannel = Math.max(...perChannel.map((b) => sliceCount(Math.ceil(b / n), chunkBytes)));
@@ -47,11 +60,16 @@ export class RingRun {
       this.onRankDone(this.members[i]!, atPs);
       return;
     }
-    for (let part = 0; part < this.parts; part++) this.sendStep(part, i, 0);
+    for (let part = 0; part < this.parts; part++) this.sendStep(part, this.slotOf[this.ringOf(part)]![i]!, 0);
+  }
+
+  /** Which ring order `part` follows (its channel's, or the one shared). */
+  private ringOf(part: number): number {
+    return this.memberAt.length === 1 ? 0 : part % this.channels;
   }
 
   /**
-   * Chunk index position i sends at step s. Reduce-scatter: chunk i−s (after N−1 steps
+   * Chunk index ring slot i sends at step s. Reduce-scatter: chunk i−s (after N−1 steps
    * position i holds chunk i+1 reduced). The all-gather half of an all-reduce then
    * forwards chunk i+1−s'; a standalone all-gather starts from its own chunk i.
    */
@@ -64,16 +82,19 @@ export class RingRun {
     return ((chunk % n) + n) % n;
   }
 
+  /** Ring slot i sends step s of `part`. */
   private sendStep(part: number, i: number, s: number): void {
     const n = this.members.length;
     const next = (i + 1) % n;
+    const memberAt = this.memberAt[this.ringOf(part)]!;
     const bytes = this.chunkBytes[part]![this.chunkOf(i, s)]!;
-    this.send(this.members[i]!, this.members[next]!, bytes, part % this.channels, (atPs) => this.received(part, next, s, atPs));
+    const to = memberAt[next]!;
+    this.send(this.members[memberAt[i]!]!, this.members[to]!, bytes, part % this.channels, (atPs) => this.received(part, next, to, s, atPs));
   }
 
-  private received(part: number, i: number, s: number, atPs: number): void {
-    if (s + 1 < this.steps) this.sendStep(part, i, s + 1);
-    else if (--this.pendingParts[i]! === 0) this.onRankDone(this.members[i]!, atPs);
+  private received(part: number, slot: number, member: number, s: number, atPs: number): void {
+    if (s + 1 < this.steps) this.sendStep(part, slot, s + 1);
+    else if (--this.pendingParts[member]! === 0) this.onRankDone(this.members[member]!, atPs);
   }
 }
 
@@ -84,23 +105,55 @@ const BUS_FACTOR: Record<RingKind, (n: number) => number> = {
   allgather: (n) => (n - 1) / n,
 };
 
-/** Ring all-reduce, reduce-scatter or all-gather over every rank, all starting at once. */
+/**
+ * Ring all-reduce, reduce-scatter or all-gather over every rank, all starting at once. On
+ * servers of several GPUs (the fabric's NVLink domain) the rings are NCCL's (see rails.ts):
+ * channel c enters and leaves every server through rail c's NIC, NVLink inside, and the
+ * channels default to NCCL's count (2 per NIC); elsewhere one ring in rank order.
+ */
 export class RingCollective extends Collective {
   readonly algBytes: number;
   readonly busFactor: number;
-  private readonly run: RingRun;
+  protected readonly scaleOutBound: ScaleOutBound;
+  private run!: RingRun;
+  private resolvedChannels = 1;
+  /** Per channel: the GPU each rank's inter-server send is relayed through (−1: sent directly). */
+  private viaGpu: Int32Array[] = [];
 
-  constructor(kind: RingKind, params: CollectiveParams) {
+  constructor(
+    private readonly kind: RingKind,
+    params: CollectiveParams,
+    /** PXN (NCCL_PXN_DISABLE=0): the inter-server send leaves by the channel's rail NIC through NVLink. */
+    private readonly pxn = true,
+  ) {
     super(params);
     this.algBytes = params.bytes;
     this.busFactor = BUS_FACTOR[kind](this.ranks);
-    const members = Array.from({ length: this.ranks }, (_, r) => r);
-    this.run = new RingRun(kind, members, params.bytes, params.channels, params.chunkBytes, this.send.bind(this), (_r, atPs) =>
-      this.rankDone(atPs),
-    );
+    this.scaleOutBound = kind === 'allreduce' ? 'allreduce' : 'gather';
+  }
+
+  protected override get channels(): number {
+    return this.resolvedChannels;
   }
 
   protected begin(): void {
+    const { gpus, bytes, chunkBytes } = this.params;
+    const g = this.net.topology.nvlink?.gpusPerNode ?? 1;
+    const servers = g > 1 ? serversOf(gpus, g) : null;
+    this.resolvedChannels = this.params.channels ?? (servers ? defaultRingChannels(servers) : 1);
+    const members = Array.from({ length: this.ranks }, (_, r) => r);
+    let orders: number[][] | undefined;
+    if (servers) {
+      const rings = Array.from({ length: this.resolvedChannels }, (_, c) => railRing(servers, gpus, c, this.pxn));
+      orders = rings.map((ring) => ring.order);
+      this.viaGpu = rings.map((ring) => ring.viaGpu);
+    }
+    const send: PostMessage = (from, to, b, channel, onArrive) => {
+      const via = this.viaGpu[channel]?.[from] ?? -1;
+      if (via >= 0) this.sendVia(from, to, via, b, channel, onArrive);
+      else this.send(from, to, b, channel, onArrive);
+    };
+    this.run = new RingRun(this.kind, members, bytes, this.resolvedChannels, chunkBytes, send, (_r, atPs) => this.rankDone(atPs), orders);
     for (let i = 0; i < this.ranks; i++) this.run.startRank(i);
   }
 }

@@ -2,22 +2,45 @@ import { splitEvenly } from '../workload.js';
 import { sliceCount, type MemberDone, type PostMessage } from './collective.js';
 import { doubleBinaryTree } from './double-binary-tree.js';
 
-/** Default pipelining slice of a tree (as TreeAllReduce's). */
+/** Default pipelining slice of a tree (NCCL's tree chunks are of this order). */
 export const DEFAULT_TREE_CHUNK_BYTES = 128 * 1024;
 
+/** A tree over member positions: each position's parent (−1: the root) and children. */
+export interface TreeShape {
+  parent: Int32Array;
+  children: number[][];
+}
+
+/** NCCL's double binary tree over n positions: its two trees (see double-binary-tree.ts). */
+export function doubleBinaryTreeShapes(n: number): [TreeShape, TreeShape] {
+  const shapes: [TreeShape, TreeShape] = [
+    { parent: new Int32Array(n), children: [] },
+    { parent: new Int32Array(n), children: [] },
+  ];
+  for (let i = 0; i < n; i++) {
+    doubleBinaryTree(n, i).forEach((links, t) => {
+      shapes[t]!.parent[i] = links.parent;
+      shapes[t]!.children.push(links.children);
+    });
+  }
+  return shapes;
+}
+
 /**
- * A pipelined double-binary-tree all-reduce over `members`, whose ranks may start at
- * different times (`startRank`), as the hierarchical all-reduce needs across nodes. Each
- * tree carries half the buffer (split across channels) in slices: a rank sends slice i up
- * once it has started and heard slice i from each child; the root turns it around and
- * every rank forwards it to its children. A rank is done when it holds every slice.
- * NCCL runs trees, not rings, across nodes at scale: a ring over M nodes takes 2(M−1)
- * steps, a tree 2·log2(M).
+ * A pipelined tree all-reduce over `members`, whose ranks may start at different times
+ * (`startRank`), as the hierarchical all-reduce needs across nodes. By default NCCL's double
+ * binary tree: each tree carries half the buffer (split across channels). With `channelShapes`
+ * each channel carries its share over its own tree (NCCL's trees on multi-NIC servers, see
+ * rails.ts). Data moves in slices: a rank sends slice i up once it has started and heard slice
+ * i from each child; the root turns it around and every rank forwards it to its children. A
+ * rank is done when it holds every slice. NCCL runs trees, not rings, across nodes at scale:
+ * a ring over M nodes takes 2(M−1) steps, a tree 2·log2(M).
  */
 export class TreeRun {
-  /** parent[2i + t], children[4i + 2t + k] of position i in tree t (−1: none). */
-  private readonly parent: Int32Array;
-  private readonly children: Int32Array;
+  private readonly shapes: TreeShape[];
+  /** Per part: its tree (index in shapes) and channel. */
+  private readonly partShape: number[];
+  private readonly partChannel: number[];
   private readonly parts: number[][];
   private readonly partOffset: number[] = [];
   private readonly childrenIn: Uint8Array;
@@ -27,22 +50,19 @@ export class TreeRun {
   constructor(
     private readonly members: number[],
     bytes: number,
-    private readonly channels: number,
+    channels: number,
     chunkBytes: number | undefined,
     private readonly send: PostMessage,
     private readonly onRankDone: MemberDone,
+    channelShapes?: TreeShape[],
   ) {
     const n = members.length;
-    this.parent = new Int32Array(2 * n);
-    this.children = new Int32Array(4 * n).fill(-1);
-    for (let i = 0; i < n; i++) {
-      doubleBinaryTree(n, i).forEach((links, t) => {
-        this.parent[2 * i + t] = links.parent;
-        links.children.forEach((c, k) => (this.children[4 * i + 2 * t + k] = c));
-      });
-    }
+    this.shapes = channelShapes ?? doubleBinaryTreeShapes(n);
+    const partCount = channelShapes ? channels : 2 * channels;
+    this.partShape = Array.from({ length: partCount }, (_, p) => (channelShapes ? p : p % 2));
+    this.partChannel = Array.from({ length: partCount }, (_, p) => (channelShapes ? p : p >> 1));
     const chunk = chunkBytes ?? DEFAULT_TREE_CHUNK_BYTES;
-    this.parts = splitEvenly(bytes, 2 * channels).map((b) => splitEvenly(b, sliceCount(b, chunk)));
+    this.parts = splitEvenly(bytes, partCount).map((b) => splitEvenly(b, sliceCount(b, chunk)));
     let slices = 0;
     for (const part of this.parts) {
       this.partOffset.push(slices);
@@ -54,8 +74,7 @@ export class TreeRun {
   }
 
   private childCount(p: number, i: number): number {
-    const base = 4 * i + 2 * (p % 2);
-    return (this.children[base]! >= 0 ? 1 : 0) + (this.children[base + 1]! >= 0 ? 1 : 0);
+    return this.shapes[this.partShape[p]!]!.children[i]!.length;
   }
 
   /** Position `i` holds its input: it sends every slice its children have already delivered. */
@@ -73,24 +92,21 @@ export class TreeRun {
   }
 
   private up(p: number, s: number, i: number, atPs: number): void {
-    const parent = this.parent[2 * i + (p % 2)]!;
+    const parent = this.shapes[this.partShape[p]!]!.parent[i]!;
     if (parent < 0) {
       this.sliceDone(i, atPs);
       this.down(p, s, i);
       return;
     }
-    this.send(this.members[i]!, this.members[parent]!, this.parts[p]![s]!, p >> 1, (at) => {
+    this.send(this.members[i]!, this.members[parent]!, this.parts[p]![s]!, this.partChannel[p]!, (at) => {
       const slot = (this.partOffset[p]! + s) * this.members.length + parent;
       if (++this.childrenIn[slot]! === this.childCount(p, parent) && this.started[parent] === 1) this.up(p, s, parent, at);
     });
   }
 
   private down(p: number, s: number, i: number): void {
-    const base = 4 * i + 2 * (p % 2);
-    for (let k = 0; k < 2; k++) {
-      const child = this.children[base + k]!;
-      if (child < 0) continue;
-      this.send(this.members[i]!, this.members[child]!, this.parts[p]![s]!, p >> 1, (at) => {
+    for (const child of this.shapes[this.partShape[p]!]!.children[i]!) {
+      this.send(this.members[i]!, this.members[child]!, this.parts[p]![s]!, this.partChannel[p]!, (at) => {
         this.sliceDone(child, at);
         this.down(p, s, child);
       });

@@ -1,0 +1,75 @@
+import type { FabricModel } from '../../fabric/index.js';
+import type { Workload } from '../workload.js';
+import type { Collective, CollectiveParams } from './collective.js';
+import type { Protocol } from './protocol.js';
+import { defaultRingChannels, serversOf } from './rails.js';
+import { tunedChoice, type TunedAlgorithm, type TunedChoice, type TunedCollective } from './tuning.js';
+
+/** Builds the collective once the choice is made. */
+export type CollectiveFactory = (algorithm: TunedAlgorithm, protocol: Protocol, params: CollectiveParams) => Collective;
+
+/**
+ * `algorithm: auto` and/or `protocol: auto`: when it starts on a fabric, picks what NCCL's
+ * tuning model (tuning.ts) predicts fastest for the size and the fabric's shape (servers,
+ * GPUs per server, NIC and NVLink rates, channels), then runs that collective. `choice`
+ * says what it picked.
+ */
+export class AutoCollective implements Workload {
+  readonly ranks: number;
+  readonly algBytes: number;
+  busFactor: number;
+  choice: (TunedChoice & { channels: number }) | undefined;
+  private inner: Collective | undefined;
+  onFinished: ((atPs: number) => void) | undefined;
+
+  constructor(
+    private readonly coll: TunedCollective,
+    private readonly params: CollectiveParams,
+    private readonly algorithms: readonly TunedAlgorithm[],
+    private readonly protocols: readonly Protocol[],
+    private readonly create: CollectiveFactory,
+  ) {
+    this.ranks = params.gpus.length;
+    this.algBytes = params.bytes;
+    this.busFactor = coll === 'allreduce' ? (2 * (this.ranks - 1)) / this.ranks : (this.ranks - 1) / this.ranks;
+  }
+
+  start(net: FabricModel): void {
+    const { gpus, bytes } = this.params;
+    const nvlink = net.topology.nvlink;
+    const g = nvlink?.gpusPerNode ?? 1;
+    const servers = serversOf(gpus, g);
+    const nicGBps = net.hostGbps / 8;
+    const perServer = this.ranks / servers.length;
+    const nodeGBps =
+      servers.length === 1 ? (nvlink && perServer > 1 ? nvlink.gbps / 8 : nicGBps) : Math.min(perServer * nicGBps, nvlink ? nvlink.gbps / 8 : Infinity);
+    const channels = this.params.channels ?? (g > 1 ? defaultRingChannels(servers) : 1);
+    const choice = tunedChoice(this.coll, bytes, { ranks: this.ranks, nodes: servers.length, channels, nodeGBps }, this.algorithms, this.protocols);
+    this.choice = { ...choice, channels };
+    this.inner = this.create(choice.algorithm, choice.protocol, { ...this.params, channels, protocol: choice.protocol });
+    this.inner.onFinished = (atPs) => this.onFinished?.(atPs);
+    this.inner.start(net);
+  }
+
+  get finished(): boolean {
+    return this.inner?.finished ?? false;
+  }
+
+  get finishedPs(): number {
+    return this.inner?.finishedPs ?? 0;
+  }
+
+  get totalBytes(): number {
+    return this.inner?.totalBytes ?? 0;
+  }
+
+  /** As Collective.scaleOutFactor (for effective bandwidth). */
+  scaleOutFactor(gpusPerNode: number): number {
+    return this.inner?.scaleOutFactor(gpusPerNode) ?? 0;
+  }
+
+  /** "ring/ll128 x16": what it picked. */
+  get label(): string {
+    return this.choice ? `${this.choice.algorithm}/${this.choice.protocol} x${this.choice.channels}` : '';
+  }
+}
