@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { checkFabrics, loadSpec, runExperimentLive, SpecError, type ExperimentResult, type ExperimentSpec } from '../experiment/index.js';
-import { formatJobsTable, formatJson, formatTable, writeResults } from '../report/index.js';
-import { checkOutDir, fail, parseSeed } from './fail.js';
+import { formatFlowsCsv, formatJobsTable, formatJson, formatTable, writeResults } from '../report/index.js';
+import { checkFlowsFile, checkOutDir, fail, parseSeed, writeFileWhole } from './fail.js';
 import { progressWriter } from './progress.js';
 
-export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T]
+export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T] [--flows FILE.csv]
 
   SPEC          experiment spec, YAML or JSON (see experiments/)
   --json        print one JSON document on stdout instead of the table
@@ -12,6 +12,8 @@ export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sam
   --seed N      override the spec's seed
   --sample-us T sample the time series every T µs of simulated time
                 (default: a few hundred samples per run)
+  --flows FILE  write each message's FCT (permutation, incast, matrix) to FILE as
+                CSV, and add them to the JSON rows as "flows"
 
   Progress goes to stderr. Ctrl-C stops the run and prints and writes the results so
   far, marked partial, then exits with code 130.`;
@@ -21,6 +23,7 @@ export interface RunOptions {
   out?: string;
   seed?: string;
   'sample-us'?: string;
+  flows?: string;
 }
 
 /** Exit code of a run stopped by SIGINT, as shells report it (128 + 2). */
@@ -38,6 +41,7 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   const seed = parseSeed(options.seed);
   const sampling = parseSampleUs(options['sample-us']);
   checkOutDir(options.out);
+  checkFlowsFile(options.flows);
 
   let spec: ExperimentSpec;
   try {
@@ -66,6 +70,7 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   try {
     result = await runExperimentLive(spec, {
       sampling,
+      flows: options.flows !== undefined,
       signal: interrupt.signal,
       onProgress: (p) => progress.update(p),
       onResult: (r) =>
@@ -78,6 +83,7 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     progress.clear();
   }
   if (options.out !== undefined) writeResults(options.out, result, { specText, specPath });
+  if (options.flows !== undefined) writeFileWhole(options.flows, formatFlowsCsv(result));
   const jobs = formatJobsTable(result);
   process.stdout.write(options.json ? `${formatJson(result)}\n` : `${formatTable(result)}\n${jobs ? `${jobs}\n` : ''}`);
   process.off('SIGINT', onSigint);

@@ -1,25 +1,24 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { excerpt } from '../workloads/index.js';
 import { SpecError } from './load-spec.js';
+import { readBoundedTextFile } from './matrix-file.js';
+
+/** A CDF file is a few hundred points; anything near this size is not one. */
+const MAX_CDF_FILE_BYTES = 4 * 2 ** 20;
 
 /**
  * Reads a flow-size CDF file as the HPCC simulator's traffic generator writes them: one
  * "bytes cumulative%" pair per line, blank lines and # comments ignored.
  */
 export function readCdfFile(path: string, field: string): [number, number][] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new SpecError(`${field}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  const text = readBoundedTextFile(path, field, MAX_CDF_FILE_BYTES);
   const points: [number, number][] = [];
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/#.*/, '').trim();
     if (line === '') return;
     const [bytes, percent, ...rest] = line.split(/[\s,]+/).map(Number);
     if (rest.length > 0 || !Number.isFinite(bytes) || !Number.isFinite(percent))
-      throw new SpecError(`${field}: ${path} line ${i + 1}: expected "bytes cumulative%", got "${raw.trim()}"`);
+      throw new SpecError(`${field}: ${path} line ${i + 1}: expected "bytes cumulative%", got ${excerpt(raw.trim())}`);
     points.push([bytes!, percent!]);
   });
   return points;

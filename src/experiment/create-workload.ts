@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { psFromUs, rngStream, shuffle } from '../engine/index.js';
 import {
   AllToAll,
@@ -14,12 +15,15 @@ import {
   Jobs,
   NAMED_CDFS,
   permutation,
+  MatrixWorkload,
   RingCollective,
   TreeAllReduce,
   type Collective,
   type CollectiveParams,
   type Workload,
 } from '../workloads/index.js';
+import { readMatrixFile } from './matrix-file.js';
+import { SpecError } from './load-spec.js';
 import { formatSize } from './sizes.js';
 import type { WorkloadSpec } from './spec.js';
 
@@ -46,6 +50,11 @@ export function createWorkload(spec: WorkloadSpec, gpus: number, seed: number, g
     }
     case 'jobs':
       return createJobs(spec, gpus, seed, gpusPerNode);
+    case 'matrix': {
+      const matrix = readMatrixFile(spec.file);
+      if (matrix.nodes > gpus) throw new SpecError(`workload.file: ${spec.file} has Nodes ${matrix.nodes}, the topology ${gpus} GPUs`);
+      return new MatrixWorkload(matrix);
+    }
     default: {
       const ranks = spec.ranks ?? gpus;
       const placed =
@@ -149,6 +158,8 @@ export function workloadLabel(spec: WorkloadSpec): string {
       return `permutation ${formatSize(spec.bytes)}`;
     case 'incast':
       return `incast ${spec.senders}:1 ${formatSize(spec.bytes)}`;
+    case 'matrix':
+      return `matrix ${basename(spec.file)}`;
     case 'jobs': {
       const jobs = spec.jobs.map((j, i) => `${j.name ?? `job${i}`}(${j.ranks})`).join(' + ');
       const bg = spec.background;

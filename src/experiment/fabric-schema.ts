@@ -11,6 +11,12 @@ const ecnOverrides = z.strictObject({
 const pfcOverrides = z.strictObject({
   alpha: positive.optional(),
   resumeOffsetBytes: size.optional(),
+  /** Static per-ingress thresholds (htsim's RoCE) instead of alpha's dynamic one. */
+  xoffBytes: positiveSize.optional(),
+  xonBytes: size.optional(),
+}).refine((p) => p.xonBytes === undefined || p.xoffBytes === undefined || p.xonBytes <= p.xoffBytes, {
+  message: 'xonBytes must not exceed xoffBytes',
+  path: ['xonBytes'],
 });
 const dcqcnOverrides = z.strictObject({
   cnpIntervalUs: nonNegative.optional(),

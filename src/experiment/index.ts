@@ -9,3 +9,6 @@ export * from './sampler.js';
 export * from './fabric-detail.js';
 export * from './live-run.js';
 export * from './sweep.js';
+export * from './flow-rows.js';
+export * from './export-matrix.js';
+export * from './matrix-file.js';

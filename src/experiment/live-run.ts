@@ -6,6 +6,7 @@ import { fabricDetail } from './fabric-detail.js';
 import { checkFabrics, resolveFabrics } from './fabrics.js';
 import type { ExperimentResult, FabricResult } from './result.js';
 import { buildModel, experimentResult, runLimits, summarize, type AnyNetwork, type FabricSetup } from './runner.js';
+import { flowRows } from './flow-rows.js';
 import { Sampler } from './sampler.js';
 import type { ExperimentSpec } from './spec.js';
 
@@ -37,6 +38,8 @@ export interface LiveRunOptions {
   onProgress?: (progress: Progress) => void;
   progressEveryMs?: number;
   onResult?: (result: FabricResult) => void;
+  /** Add each message's FCT to the rows (`flows`) of workloads that record them. */
+  flows?: boolean;
 }
 
 function progressOf(setup: FabricSetup<AnyNetwork>, run: number, runs: number): Progress {
@@ -124,6 +127,7 @@ export async function runExperimentLive(spec: ExperimentSpec, options: LiveRunOp
     const result = summarize({ ...run, stop, wallMs: performance.now() - startedMs });
     const elapsedPs = setup.workload.finished ? setup.workload.finishedPs : setup.sim.nowPs;
     if (sampler !== null) result.detail = fabricDetail(setup.net, sampler, elapsedPs);
+    if (options.flows) result.flows = flowRows(setup.workload);
     results.push(result);
     options.onResult?.(result);
     if (stop === 'stopped') {

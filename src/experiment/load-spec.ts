@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { inlineCdfFiles } from './cdf-file.js';
+import { resolveMatrixFiles } from './matrix-file.js';
 import { experimentSchema, type ExperimentSpec } from './spec.js';
 
 /** Bad user input: the message is one line naming the field and what is accepted. */
@@ -64,5 +65,6 @@ export function readSpecDocument(path: string): Record<string, unknown> {
   if (document === null || typeof document !== 'object' || Array.isArray(document))
     throw new SpecError(`spec: ${path} must hold an object with name, topology, fabrics and workload`);
   inlineCdfFiles(document as Record<string, unknown>, path);
+  resolveMatrixFiles(document as Record<string, unknown>, path);
   return document as Record<string, unknown>;
 }

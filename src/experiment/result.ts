@@ -67,8 +67,18 @@ export interface FabricResult {
   /** Workload `jobs`: each job's completion time and iteration times, and the background's FCT slowdown. */
   jobs?: JobReport[];
   background?: BackgroundReport;
+  /** Per message of permutation, incast and matrix workloads, when asked for (`--flows`): FCT = posted to last byte delivered; null if not delivered. */
+  flows?: FlowRow[];
   /** What the HTML report draws; present when the run was sampled (the CLI always samples). */
   detail?: FabricDetail;
+}
+
+export interface FlowRow {
+  src: number;
+  dst: number;
+  sizeBytes: number;
+  startUs: number;
+  fctUs: number | null;
 }
 
 /**

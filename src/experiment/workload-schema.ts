@@ -71,9 +71,11 @@ const background = z.strictObject({
   /** Stop starting flows after this long (default: when the last job ends). */
   durationUs: z.number().positive().optional(),
 });
+/** An htsim connection matrix (.cm), a path relative to the spec's folder. */
+const matrix = z.strictObject({ kind: z.literal('matrix'), file: z.string().min(1) });
 const jobs = z.strictObject({ kind: z.literal('jobs'), jobs: z.array(job).min(1), background: background.optional() });
 
-const KINDS = [allreduce, allgather, reducescatter, alltoall, broadcast, permutation, incast, jobs] as const;
+const KINDS = [allreduce, allgather, reducescatter, alltoall, broadcast, permutation, incast, jobs, matrix] as const;
 const workloadSchema = z.discriminatedUnion('kind', KINDS, {
   error: `expected one of ${KINDS.map((k) => `"${k.shape.kind.value}"`).join(', ')}`,
 });

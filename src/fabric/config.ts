@@ -19,6 +19,9 @@ export interface PfcParams {
   alpha: number;
   /** Resume once the ingress is this many bytes below the threshold (HPCC MMU: 3 KB). */
   resumeOffsetBytes: number;
+  /** Static thresholds instead of α (htsim's RoCE: 15 and 12 packets): an ingress pauses its upstream above xoffBytes, resumes below xonBytes (default xoff − resumeOffsetBytes). */
+  xoffBytes?: number;
+  xonBytes?: number;
 }
 
 /** DCQCN (Zhu et al. SIGCOMM'15), defaults as the DCQCN paper's and htsim's (`dcqcn.cpp`). */

@@ -1,7 +1,7 @@
 import type { ExperimentResult, FabricResult } from '../experiment/index.js';
 
-/** Flattens nested fields: latencyUs.p99 becomes the column latencyUs_p99. Series (detail) stay in the JSON. */
-function flatten({ detail: _detail, ...r }: FabricResult): Record<string, string | number | boolean> {
+/** Flattens nested fields: latencyUs.p99 becomes the column latencyUs_p99. Series (detail) and per-flow rows (flows) stay in the JSON. */
+function flatten({ detail: _detail, flows: _flows, ...r }: FabricResult): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [key, value] of Object.entries(r)) {
     if (value !== null && typeof value === 'object') {

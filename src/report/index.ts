@@ -5,3 +5,4 @@ export * from './json.js';
 export * from './html/index.js';
 export * from './jobs-table.js';
 export * from './nccl-table.js';
+export * from './flows-csv.js';

@@ -7,3 +7,6 @@ export * from './job.js';
 export * from './jobs.js';
 export * from './background.js';
 export * from './flow-size-cdf.js';
+export * from './flow-record.js';
+export * from './connection-matrix.js';
+export * from './matrix.js';

@@ -1,4 +1,5 @@
 import type { FabricModel } from '../fabric/index.js';
+import type { FlowRecord, RecordsFlows } from './flow-record.js';
 import type { Workload } from './workload.js';
 
 /** One message from `src` to `dst`. */
@@ -11,12 +12,13 @@ export interface Transfer {
  * Synthetic traffic: every transfer posts `bytes` on its own flow at time zero; the
  * workload ends when the last one is delivered. Permutation and incast are two shapes.
  */
-export class Transfers implements Workload {
+export class Transfers implements Workload, RecordsFlows {
   readonly ranks: number;
   readonly totalBytes: number;
   readonly busFactor = 1;
   finishedPs = 0;
   private pending: number;
+  private readonly records: FlowRecord[];
 
   constructor(
     readonly transfers: readonly Transfer[],
@@ -27,6 +29,11 @@ export class Transfers implements Workload {
     this.ranks = new Set(transfers.flatMap((t) => [t.src, t.dst])).size;
     this.totalBytes = bytes * transfers.length;
     this.pending = transfers.length;
+    this.records = transfers.map(({ src, dst }) => ({ src, dst, sizeBytes: bytes, startPs: 0, fctPs: NaN }));
+  }
+
+  flowRecords(): readonly FlowRecord[] {
+    return this.records;
   }
 
   get finished(): boolean {
@@ -34,10 +41,11 @@ export class Transfers implements Workload {
   }
 
   start(net: FabricModel): void {
-    for (const { src, dst } of this.transfers) {
+    this.transfers.forEach(({ src, dst }, i) => {
       net.send(net.openFlow(src, dst), this.bytes, (atPs) => {
+        this.records[i]!.fctPs = atPs;
         if (--this.pending === 0) this.finishedPs = atPs;
       });
-    }
+    });
   }
 }

@@ -40,6 +40,7 @@ export function createBufferPolicy(
         config.pfc.alpha,
         config.pfc.resumeOffsetBytes,
         sendPause,
+        config.pfc.xoffBytes === undefined ? undefined : { xoffBytes: config.pfc.xoffBytes, xonBytes: config.pfc.xonBytes ?? config.pfc.xoffBytes - config.pfc.resumeOffsetBytes },
       );
   }
 }

@@ -26,6 +26,8 @@ export class Pfc implements BufferPolicy {
     private readonly alpha: number,
     private readonly resumeOffsetBytes: number,
     private readonly sendPause: SendPause,
+    /** Static per-ingress thresholds instead of the dynamic one (htsim's LosslessInputQueue): pause above xoff, resume below xon. */
+    private readonly fixed?: { xoffBytes: number; xonBytes: number },
   ) {
     this.sharedCapacityBytes = capacityBytes - ports * headroomBytes;
     if (this.sharedCapacityBytes <= 0)
@@ -42,6 +44,7 @@ export class Pfc implements BufferPolicy {
   }
 
   private threshold(): number {
+    if (this.fixed) return this.fixed.xoffBytes;
     return this.alpha * (this.sharedCapacityBytes - this.sharedUsedBytes);
   }
 
@@ -81,7 +84,8 @@ export class Pfc implements BufferPolicy {
   private maybeResume(ingress: number): void {
     if (!this.pausedUpstream[ingress] || this.headroomByIngress[ingress]! > 0) return;
     const shared = this.sharedByIngress[ingress]!;
-    if (shared === 0 || shared + this.resumeOffsetBytes <= this.threshold()) {
+    const resume = this.fixed ? shared < this.fixed.xonBytes : shared + this.resumeOffsetBytes <= this.threshold();
+    if (shared === 0 || resume) {
       this.pausedUpstream[ingress] = 0;
       this.sendPause(ingress, false);
     }
