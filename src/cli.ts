@@ -1,27 +1,53 @@
 #!/usr/bin/env -S npx tsx
 import { parseArgs } from 'node:util';
-import { fail } from './cli/fail.js';
-import { relaunchWithLargerHeap } from './cli/heap-limit.js';
+import { fail, handleSignalsAndErrors } from './cli/fail.js';
+import { dieWithParent, relaunchWithLargerHeap } from './cli/heap-limit.js';
+import { mergeCommand } from './cli/merge-command.js';
 import { RUN_USAGE, runCommand } from './cli/run-command.js';
-import { mergeCommand, SWEEP_USAGE, sweepCommand } from './cli/sweep-command.js';
+import { SWEEP_USAGE, sweepCommand } from './cli/sweep-command.js';
+import { allowOutsideFiles } from './experiment/read-user-file.js';
 
-const USAGE = `usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}`;
+const USAGE = `usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}
+
+  --allow-outside-files  let a spec read files (background.sizes: { file }) outside its
+                         own folder; by default paths are relative to the spec's folder
+                         and may not leave it`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  out: { type: 'string' },
+  seed: { type: 'string' },
+  shard: { type: 'string' },
+  'sample-us': { type: 'string' },
+  'allow-outside-files': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The options each command takes: any other is an error, never silently ignored. */
+const COMMAND_OPTIONS: Record<string, (keyof typeof OPTIONS)[]> = {
+  run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files'],
+  sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files'],
+  merge: ['json', 'out'],
+};
+
+/** "--seed -1" as "--seed=-1": parseArgs calls a value starting with "-" ambiguous; the option's own check then names it. */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [arg, next] = [argv[i]!, argv[i + 1]];
+    const option = arg.startsWith('--') ? OPTIONS[arg.slice(2) as keyof typeof OPTIONS] : undefined;
+    if (option?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
 
 function main(argv: string[]): void {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        out: { type: 'string' },
-        seed: { type: 'string' },
-        shard: { type: 'string' },
-        'sample-us': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseArgs({ args: joinNegativeValues(argv), allowPositionals: true, options: OPTIONS });
   } catch (error) {
     fail(`${(error as Error).message.split('\n')[0]} (see --help)`);
   }
@@ -31,16 +57,23 @@ function main(argv: string[]): void {
     return;
   }
   const [command, specPath, ...extra] = positionals;
+  if (command !== 'run' && command !== 'sweep' && command !== 'merge')
+    fail(`command: expected "run", "sweep" or "merge", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
+  const allowed = COMMAND_OPTIONS[command]!;
+  const stray = Object.keys(values).find((k) => !allowed.includes(k as keyof typeof OPTIONS));
+  if (stray !== undefined) fail(`--${stray}: not an option of "${command}" (it takes ${allowed.map((o) => `--${o}`).join(', ')}; see --help)`);
+  allowOutsideFiles(values['allow-outside-files'] === true);
   if (command === 'merge') {
+    handleSignalsAndErrors();
     if (positionals.length < 2) fail('merge: give the sweep.json of each shard (see --help)');
     mergeCommand(positionals.slice(1), values);
     return;
   }
-  if (command !== 'run' && command !== 'sweep')
-    fail(`command: expected "run", "sweep" or "merge", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
   if (specPath === undefined) fail('SPEC: missing the path of an experiment spec (see --help)');
   if (extra.length > 0) fail(`unexpected argument "${extra[0]}" (see --help)`);
   if (relaunchWithLargerHeap()) return;
+  dieWithParent();
+  handleSignalsAndErrors();
   if (command === 'sweep') void sweepCommand(specPath, values);
   else void runCommand(specPath, values);
 }

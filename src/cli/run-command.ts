@@ -29,7 +29,8 @@ export const INTERRUPTED_EXIT_CODE = 130;
 function parseSampleUs(text: string | undefined): number | 'auto' {
   if (text === undefined) return 'auto';
   const us = Number(text);
-  if (text.trim() === '' || !Number.isFinite(us) || us <= 0) fail(`--sample-us: expected a positive number of microseconds, got "${text}"`);
+  // 1 ns to 10^9 µs, the range of the timers (schema-primitives.ts timerUs, durationUs).
+  if (text.trim() === '' || !(us >= 0.001 && us <= 1e9)) fail(`--sample-us: expected an interval from 0.001 to 1,000,000,000 µs, got "${text}"`);
   return us;
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_GPUS_PER_NODE } from './create-workload.js';
 import { fabricOverrides, fabricSchema } from './fabric-schema.js';
-import { positive, positiveInt } from './schema-primitives.js';
+import { positiveDurationUs, positiveInt } from './schema-primitives.js';
 import { topologySchema } from './topology-schema.js';
 import { workloadsSchema } from './workload-schema.js';
 
@@ -12,7 +12,7 @@ export const experimentSchema = z
     topology: topologySchema,
     fabrics: z.array(fabricSchema).min(1),
     workload: workloadsSchema,
-    limits: z.strictObject({ maxTimeUs: positive.optional(), maxEvents: positiveInt.optional() }).default({}),
+    limits: z.strictObject({ maxTimeUs: positiveDurationUs.optional(), maxEvents: positiveInt.optional() }).default({}),
     /** For `fabsim sweep`: one field and its values (ignored by `fabsim run`). */
     sweep: z
       .strictObject({
