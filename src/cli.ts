@@ -1,15 +1,12 @@
 #!/usr/bin/env -S npx tsx
 import { parseArgs } from 'node:util';
-import { fail, handleSignalsAndErrors } from './cli/fail.js';
+import { checkOutDir, fail, handleSignalsAndErrors, parseSampleUs, parseSeed } from './cli/fail.js';
 import { dieWithParent, relaunchWithLargerHeap } from './cli/heap-limit.js';
-import { mergeCommand } from './cli/merge-command.js';
-import { RUN_USAGE, runCommand } from './cli/run-command.js';
-import { SWEEP_USAGE, sweepCommand } from './cli/sweep-command.js';
 import { allowOutsideFiles } from './experiment/read-user-file.js';
 
-const USAGE = `usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}
-
-  --allow-outside-files  let a spec read files (background.sizes: { file }) outside its
+// The commands (and the simulator behind them) load only once the arguments are valid,
+// so a mistyped command line gets its one line at once.
+const ALLOW_OUTSIDE_USAGE = `  --allow-outside-files  let a spec read files (background.sizes: { file }) outside its
                          own folder; by default paths are relative to the spec's folder
                          and may not leave it`;
 
@@ -44,7 +41,7 @@ function joinNegativeValues(argv: string[]): string[] {
   return out;
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
   let parsed;
   try {
     parsed = parseArgs({ args: joinNegativeValues(argv), allowPositionals: true, options: OPTIONS });
@@ -53,7 +50,8 @@ function main(argv: string[]): void {
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    const [{ RUN_USAGE }, { SWEEP_USAGE }] = await Promise.all([import('./cli/run-command.js'), import('./cli/sweep-command.js')]);
+    process.stdout.write(`usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}\n\n${ALLOW_OUTSIDE_USAGE}\n`);
     return;
   }
   const [command, specPath, ...extra] = positionals;
@@ -66,16 +64,20 @@ function main(argv: string[]): void {
   if (command === 'merge') {
     handleSignalsAndErrors();
     if (positionals.length < 2) fail('merge: give the sweep.json of each shard (see --help)');
-    mergeCommand(positionals.slice(1), values);
+    (await import('./cli/merge-command.js')).mergeCommand(positionals.slice(1), values);
     return;
   }
   if (specPath === undefined) fail('SPEC: missing the path of an experiment spec (see --help)');
   if (extra.length > 0) fail(`unexpected argument "${extra[0]}" (see --help)`);
+  // What needs no spec is checked before anything loads, the output folder made (fail.ts).
+  parseSeed(values.seed);
+  parseSampleUs(values['sample-us']);
+  checkOutDir(values.out);
   if (relaunchWithLargerHeap()) return;
   dieWithParent();
   handleSignalsAndErrors();
-  if (command === 'sweep') void sweepCommand(specPath, values);
-  else void runCommand(specPath, values);
+  if (command === 'sweep') await (await import('./cli/sweep-command.js')).sweepCommand(specPath, values);
+  else await (await import('./cli/run-command.js')).runCommand(specPath, values);
 }
 
-main(process.argv.slice(2));
+void main(process.argv.slice(2));

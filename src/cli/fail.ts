@@ -13,6 +13,14 @@ export function parseSeed(text: string | undefined): number | undefined {
   return Number(text);
 }
 
+/** --sample-us: 1 ns to 10^9 µs, the range of the spec's timers and durations (schema-primitives.ts). */
+export function parseSampleUs(text: string | undefined): number | 'auto' {
+  if (text === undefined) return 'auto';
+  const us = Number(text);
+  if (text.trim() === '' || !(us >= 0.001 && us <= 1e9)) fail(`--sample-us: expected an interval from 0.001 to 1,000,000,000 µs, got "${text}"`);
+  return us;
+}
+
 const errno = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? 'error';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { checkFabrics, loadSpec, runExperimentLive, SpecError, type ExperimentResult, type ExperimentSpec } from '../experiment/index.js';
 import { formatJobsTable, formatJson, formatTable, writeResults } from '../report/index.js';
-import { checkOutDir, fail, parseSeed } from './fail.js';
+import { checkOutDir, fail, parseSampleUs, parseSeed } from './fail.js';
 import { progressWriter } from './progress.js';
 
 export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T]
@@ -25,14 +25,6 @@ export interface RunOptions {
 
 /** Exit code of a run stopped by SIGINT, as shells report it (128 + 2). */
 export const INTERRUPTED_EXIT_CODE = 130;
-
-function parseSampleUs(text: string | undefined): number | 'auto' {
-  if (text === undefined) return 'auto';
-  const us = Number(text);
-  // 1 ns to 10^9 µs, the range of the timers (schema-primitives.ts timerUs, durationUs).
-  if (text.trim() === '' || !(us >= 0.001 && us <= 1e9)) fail(`--sample-us: expected an interval from 0.001 to 1,000,000,000 µs, got "${text}"`);
-  return us;
-}
 
 /** `fabsim run`: every workload of the spec on every fabric; a table or JSON on stdout. */
 export async function runCommand(specPath: string, options: RunOptions): Promise<void> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PRESET_NAMES } from '../fabric/index.js';
-import { frameSize, intervalUs, positive, positiveFrameSize, positiveInt, positiveSize, size, timerUs } from './schema-primitives.js';
+import { frameSize, intervalUs, positive, positiveFrameSize, positiveInt, positiveSize, retransmitTimeoutUs, size, timerUs } from './schema-primitives.js';
 
 const ecnOverrides = z.strictObject({
   enabled: z.boolean().optional(),
@@ -48,7 +48,7 @@ export const fabricOverrides = z.strictObject({
   controlBytes: positiveFrameSize.optional(),
   bufferBytesPerPort: positiveSize.optional(),
   windowBytes: positiveSize.optional(),
-  rtoUs: timerUs.optional(),
+  rtoUs: retransmitTimeoutUs.optional(),
   ackEveryPackets: positiveInt.optional(),
 });
 /** A fabric: a preset name, or a preset with overrides. */

@@ -56,7 +56,9 @@ export function readSpecDocument(path: string): Record<string, unknown> {
   try {
     document = parseYaml(text); // YAML is a superset of JSON
   } catch (error) {
-    if (error instanceof RangeError) throw new SpecError(`spec: ${path} nests too deeply to read (${error.message}); flatten it`);
+    // The YAML reader reports a call-stack overflow on deep nesting as a parse error: the text may well be valid.
+    const where = /Maximum call stack size exceeded(.*?)[:\n]/.exec((error as Error).message);
+    if (error instanceof RangeError || where) throw new SpecError(`spec: ${path} nests too deeply for the YAML reader${where?.[1] ?? ''}; a spec needs only a few levels`);
     throw new SpecError(`spec: ${path} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document))

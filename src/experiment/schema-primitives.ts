@@ -30,6 +30,12 @@ export const linkRateGbps = ranged('a rate', 1, 100_000, 'Gb/s');
 export const delayNs = ranged('a delay', 0, 1e9, 'ns');
 /** Timers and intervals: 1 ns (the clock's smallest useful step) to 1 s. */
 export const timerUs = ranged('a time', 0.001, 1e6, 'µs');
+/**
+ * Retransmission timeouts: 1 µs to 1 s. InfiniBand's Local ACK Timeout is 4.096 µs × 2^n
+ * (n ≥ 1, so at least 8.192 µs; IRN uses 320 µs); below ~1 µs a timer fires many times per
+ * packet serialization and go-back-N resends without end.
+ */
+export const retransmitTimeoutUs = ranged('a timeout', 1, 1e6, 'µs');
 /** Intervals that may be 0 (e.g. a CNP on every marked packet): 0 to 1 s. */
 export const intervalUs = ranged('an interval', 0, 1e6, 'µs');
 /** Simulated durations (compute phases, run limits): 0 to 10^9 µs (1,000 s, under the 2^53 ps clock's ~9,007 s). */
