@@ -49,6 +49,10 @@ const HOSTILE_SPECS: [string, string, RegExp][] = [
   ['flowletGapUs 1e-9', spec('fabrics: [{ preset: ethernet, routing: flowlet, flowletGapUs: 1e-9 }]'), /^fabrics\.0\.flowletGapUs: expected a time from 0\.001/],
   ['maxTimeUs .inf', spec('limits: { maxTimeUs: .inf }'), /^limits\.maxTimeUs: expected a duration above 0 to 1,000,000,000 µs, got \.inf$/],
   ['seed .nan', spec('seed: .nan'), /^seed: expected a finite number, got \.nan$/],
+  // 2. Huge topologies: refused before anything is built.
+  ['gpus: 10000000', spec('topology: { kind: leaf-spine, gpus: 10000000, gpusPerLeaf: 64 }'), /^topology\.gpus: 10,000,000 GPUs is more than any model builds \(at most 1,048,576\)$/],
+  ['fat-tree radix 10000', spec('topology: { kind: fat-tree, radix: 10000 }'), /^topology\.gpus: 250,000,000,000 GPUs is more than any model builds/],
+  ['300,000 GPUs on the packet model', spec('topology: { kind: leaf-spine, gpus: 300032, gpusPerLeaf: 64 }'), /^topology\.gpus: 300,032 GPUs is more than the packet model's limit of 262,144 \(its setup alone would take ~2\.1 GiB.*use model: flow/],
   // 5. A RangeError deep in ring.ts, now a bound with its reason.
   ['channels 1000000', spec('workload: { kind: allreduce, bytes: 64KiB, channels: 1000000 }'), /^workload\.channels: expected at most 64 channels \(NCCL's MAXCHANNELS\)/],
   // 3. Background CDFs.
@@ -87,6 +91,11 @@ describe('hostile specs fail at once with one line naming the field', () => {
     expect(message).toMatch(expected);
     expect(message).not.toMatch(/\n|\/bin\/bash|root:\/root:\/bin/);
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('the flow model may take more GPUs than the packet model', () => {
+    const text = spec('topology: { kind: leaf-spine, gpus: 300032, gpusPerLeaf: 64 }').replace('fabrics: [ethernet]', 'fabrics: [{ preset: ethernet, model: flow }]');
+    expect(() => load(text)).not.toThrow();
   });
 
   it('the spec itself must be a regular file of at most 1 MiB', () => {
