@@ -45,6 +45,7 @@ const HOSTILE_SPECS: [string, string, RegExp][] = [
   ['linkGbps 1e-9', spec('topology: { kind: leaf-spine, gpus: 8, gpusPerLeaf: 4, linkGbps: 1e-9 }'), /^topology\.linkGbps: expected a rate from 1 to 100,000 Gb\/s/],
   ['nvlinkGbps .nan', spec('topology: { kind: rail-optimized, gpus: 16, radix: 8, nvlinkGbps: .nan }'), /^topology\.nvlinkGbps: expected a rate .*got \.nan$/],
   ['headerBytes 1TiB', spec('fabrics: [{ preset: ethernet, headerBytes: "1TiB" }]'), /^fabrics\.0\.headerBytes: expected a size from 0 to 64KiB/],
+  ['mtuBytes 1', spec('fabrics: [{ preset: ethernet, mtuBytes: 1 }]'), /^fabrics\.0\.mtuBytes: expected an MTU from 256 B to 64KiB, got 1$/],
   ['linkDelayNs 1e300', spec('topology: { kind: leaf-spine, gpus: 8, gpusPerLeaf: 4, linkDelayNs: 1e300 }'), /^topology\.linkDelayNs: expected a delay from 0 to 1,000,000,000 ns/],
   ['flowletGapUs 1e-9', spec('fabrics: [{ preset: ethernet, routing: flowlet, flowletGapUs: 1e-9 }]'), /^fabrics\.0\.flowletGapUs: expected a time from 0\.001/],
   ['maxTimeUs .inf', spec('limits: { maxTimeUs: .inf }'), /^limits\.maxTimeUs: expected a duration above 0 to 1,000,000,000 µs, got \.inf$/],

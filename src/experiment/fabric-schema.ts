@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PRESET_NAMES } from '../fabric/index.js';
-import { frameSize, intervalUs, positive, positiveFrameSize, positiveInt, positiveSize, retransmitTimeoutUs, size, timerUs } from './schema-primitives.js';
+import { frameSize, intervalUs, mtuSize, positive, positiveFrameSize, positiveInt, positiveSize, retransmitTimeoutUs, size, timerUs } from './schema-primitives.js';
 
 const ecnOverrides = z.strictObject({
   enabled: z.boolean().optional(),
@@ -43,7 +43,7 @@ export const fabricOverrides = z.strictObject({
   pfc: pfcOverrides.optional(),
   dcqcn: dcqcnOverrides.optional(),
   telemetry: telemetryOverrides.optional(),
-  mtuBytes: positiveFrameSize.optional(),
+  mtuBytes: mtuSize.optional(),
   headerBytes: frameSize.optional(),
   controlBytes: positiveFrameSize.optional(),
   bufferBytesPerPort: positiveSize.optional(),

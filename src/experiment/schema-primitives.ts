@@ -67,6 +67,8 @@ export const positiveSize = size.refine((b) => b > 0, 'must be greater than 0 by
 /** A packet part (MTU, header, control frame): 0 to 64 KiB. */
 export const frameSize = sizeUpTo(MAX_FRAME_BYTES);
 export const positiveFrameSize = frameSize.refine((b) => b > 0, 'must be greater than 0 bytes');
+/** An MTU: 256 B (InfiniBand's smallest) to 64 KiB; 1-byte packets would only multiply events. */
+export const mtuSize = frameSize.refine((b) => b >= 256, { error: (i) => `expected an MTU from 256 B to 64KiB, got ${showValue(i.input)}` });
 
 /** Flow-size CDF points [bytes, cumulative %]: sizes 0 to 2^50 B and shares never decreasing, the last at 100%. */
 export const cdfPercentPoints = z
