@@ -1,56 +1,94 @@
 #!/usr/bin/env -S npx tsx
 import { parseArgs } from 'node:util';
-import { fail } from './cli/fail.js';
-import { relaunchWithLargerHeap } from './cli/heap-limit.js';
-import { EXPORT_MATRIX_USAGE, exportMatrixCommand } from './cli/export-matrix-command.js';
-import { RUN_USAGE, runCommand } from './cli/run-command.js';
-import { mergeCommand, SWEEP_USAGE, sweepCommand } from './cli/sweep-command.js';
+import { checkOutDir, fail, handleSignalsAndErrors, parseSampleUs, parseSeed } from './cli/fail.js';
+import { dieWithParent, relaunchWithLargerHeap } from './cli/heap-limit.js';
+import { allowOutsideFiles } from './experiment/read-user-file.js';
 
-const USAGE = `usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}\n       ${EXPORT_MATRIX_USAGE}`;
+// The commands (and the simulator behind them) load only once the arguments are valid,
+// so a mistyped command line gets its one line at once.
+const ALLOW_OUTSIDE_USAGE = `  --allow-outside-files  let a spec read files (background.sizes: { file }) outside its
+                         own folder; by default paths are relative to the spec's folder
+                         and may not leave it`;
 
-function main(argv: string[]): void {
+const OPTIONS = {
+  json: { type: 'boolean' },
+  out: { type: 'string' },
+  seed: { type: 'string' },
+  shard: { type: 'string' },
+  'sample-us': { type: 'string' },
+  'allow-outside-files': { type: 'boolean' },
+  flows: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The options each command takes: any other is an error, never silently ignored. */
+const COMMAND_OPTIONS: Record<string, (keyof typeof OPTIONS)[]> = {
+  run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows'],
+  sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files'],
+  merge: ['json', 'out'],
+  'export-matrix': ['out', 'seed', 'allow-outside-files'],
+};
+
+/** "--seed -1" as "--seed=-1": parseArgs calls a value starting with "-" ambiguous; the option's own check then names it. */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [arg, next] = [argv[i]!, argv[i + 1]];
+    const option = arg.startsWith('--') ? OPTIONS[arg.slice(2) as keyof typeof OPTIONS] : undefined;
+    if (option?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+async function main(argv: string[]): Promise<void> {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        out: { type: 'string' },
-        seed: { type: 'string' },
-        shard: { type: 'string' },
-        'sample-us': { type: 'string' },
-        flows: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseArgs({ args: joinNegativeValues(argv), allowPositionals: true, options: OPTIONS });
   } catch (error) {
     fail(`${(error as Error).message.split('\n')[0]} (see --help)`);
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    const [{ RUN_USAGE }, { SWEEP_USAGE }, { EXPORT_MATRIX_USAGE }] = await Promise.all([
+      import('./cli/run-command.js'),
+      import('./cli/sweep-command.js'),
+      import('./cli/export-matrix-command.js'),
+    ]);
+    process.stdout.write(`usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}\n       ${EXPORT_MATRIX_USAGE}\n\n${ALLOW_OUTSIDE_USAGE}\n`);
     return;
   }
   const [command, specPath, ...extra] = positionals;
-  if (command === 'merge') {
-    if (positionals.length < 2) fail('merge: give the sweep.json of each shard (see --help)');
-    mergeCommand(positionals.slice(1), values);
-    return;
-  }
-  if (command === 'export-matrix') {
-    if (specPath === undefined) fail('SPEC: missing the path of an experiment spec (see --help)');
-    if (extra.length > 0) fail(`unexpected argument "${extra[0]}" (see --help)`);
-    exportMatrixCommand(specPath, values);
-    return;
-  }
-  if (command !== 'run' && command !== 'sweep')
+  if (command !== 'run' && command !== 'sweep' && command !== 'merge' && command !== 'export-matrix')
     fail(`command: expected "run", "sweep", "merge" or "export-matrix", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
+  const allowed = COMMAND_OPTIONS[command]!;
+  const stray = Object.keys(values).find((k) => !allowed.includes(k as keyof typeof OPTIONS));
+  if (stray !== undefined) fail(`--${stray}: not an option of "${command}" (it takes ${allowed.map((o) => `--${o}`).join(', ')}; see --help)`);
+  allowOutsideFiles(values['allow-outside-files'] === true);
+  if (command === 'merge') {
+    handleSignalsAndErrors();
+    if (positionals.length < 2) fail('merge: give the sweep.json of each shard (see --help)');
+    (await import('./cli/merge-command.js')).mergeCommand(positionals.slice(1), values);
+    return;
+  }
   if (specPath === undefined) fail('SPEC: missing the path of an experiment spec (see --help)');
   if (extra.length > 0) fail(`unexpected argument "${extra[0]}" (see --help)`);
+  if (command === 'export-matrix') {
+    handleSignalsAndErrors();
+    (await import('./cli/export-matrix-command.js')).exportMatrixCommand(specPath, values);
+    return;
+  }
+  // What needs no spec is checked before anything loads, the output folder made (fail.ts).
+  parseSeed(values.seed);
+  parseSampleUs(values['sample-us']);
+  checkOutDir(values.out);
   if (relaunchWithLargerHeap()) return;
-  if (command === 'sweep') void sweepCommand(specPath, values);
-  else void runCommand(specPath, values);
+  dieWithParent();
+  handleSignalsAndErrors();
+  if (command === 'sweep') await (await import('./cli/sweep-command.js')).sweepCommand(specPath, values);
+  else await (await import('./cli/run-command.js')).runCommand(specPath, values);
 }
 
-main(process.argv.slice(2));
+void main(process.argv.slice(2));

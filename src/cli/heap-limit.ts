@@ -14,14 +14,16 @@ export function targetHeapMiB(): number {
  * Relaunches this CLI in a child Node with `--max-old-space-size` raised to most of physical
  * memory, so a 100,000-GPU run does not die at V8's default limit and the user never needs
  * the flag. The child runs in its own process group, so Ctrl-C reaches it once, forwarded
- * from here; its exit code becomes ours. Returns false when no relaunch is needed.
+ * from here; its exit code becomes ours. It dies with this process (dieWithParent).
+ * Returns false when no relaunch is needed.
  */
 export function relaunchWithLargerHeap(): boolean {
   const targetMiB = targetHeapMiB();
   const currentMiB = getHeapStatistics().heap_size_limit / 2 ** 20;
   if (process.env[RELAUNCHED] !== undefined || currentMiB >= targetMiB * 0.9) return false;
   const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${targetMiB}`, ...process.argv.slice(1)], {
-    stdio: 'inherit',
+    // An IPC channel, only so that the child sees it close when this process dies (even by SIGKILL).
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     detached: true,
     env: { ...process.env, [RELAUNCHED]: '1' },
   });
@@ -33,4 +35,18 @@ export function relaunchWithLargerHeap(): boolean {
     process.exitCode = code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2);
   });
   return true;
+}
+
+/** Exit code of a relaunched child whose parent vanished (no one reads it): 128 + SIGHUP's 1, as a terminal hang-up. */
+const ORPHANED_EXIT_CODE = 129;
+
+/**
+ * In the relaunched child: exit as soon as the parent is gone (its IPC channel closes, even
+ * when the parent was SIGKILLed), so nothing keeps simulating or writes results for no one.
+ * Files are written synchronously and whole, so exiting between event-loop turns tears none.
+ */
+export function dieWithParent(): void {
+  if (process.env[RELAUNCHED] === undefined || process.channel === undefined) return;
+  process.on('disconnect', () => process.exit(ORPHANED_EXIT_CODE));
+  process.channel.unref(); // the channel alone must not keep the child alive
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { checkFabrics, loadSpec, runExperimentLive, SpecError, type ExperimentResult, type ExperimentSpec } from '../experiment/index.js';
 import { formatFlowsCsv, formatJobsTable, formatJson, formatTable, writeResults } from '../report/index.js';
-import { checkFlowsFile, checkOutDir, fail, parseSeed, writeFileWhole } from './fail.js';
+import { checkFlowsFile, checkOutDir, fail, parseSampleUs, parseSeed, writeFileWhole } from './fail.js';
 import { progressWriter } from './progress.js';
 
 export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T] [--flows FILE.csv]
@@ -28,13 +28,6 @@ export interface RunOptions {
 
 /** Exit code of a run stopped by SIGINT, as shells report it (128 + 2). */
 export const INTERRUPTED_EXIT_CODE = 130;
-
-function parseSampleUs(text: string | undefined): number | 'auto' {
-  if (text === undefined) return 'auto';
-  const us = Number(text);
-  if (text.trim() === '' || !Number.isFinite(us) || us <= 0) fail(`--sample-us: expected a positive number of microseconds, got "${text}"`);
-  return us;
-}
 
 /** `fabsim run`: every workload of the spec on every fabric; a table or JSON on stdout. */
 export async function runCommand(specPath: string, options: RunOptions): Promise<void> {

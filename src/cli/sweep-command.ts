@@ -1,12 +1,9 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { readSpecDocument, SpecError, validateSpec } from '../experiment/load-spec.js';
 import type { ExperimentResult } from '../experiment/result.js';
-import { mergeSweeps, shardIndices, sweepValues, withField, type SweepResult } from '../experiment/sweep.js';
-import { formatCsv } from '../report/csv.js';
-import { renderSweepReport } from '../report/html/sweep-report.js';
+import { shardIndices, sweepValues, withField, type SweepResult } from '../experiment/sweep.js';
 import { formatNcclTable } from '../report/nccl-table.js';
+import { sweepFiles, writeFilesWhole } from '../report/write-results.js';
 import { checkOutDir, fail, parseSeed } from './fail.js';
 import { runOnWorkers } from './worker-pool.js';
 
@@ -76,45 +73,12 @@ export async function sweepCommand(specPath: string, options: SweepOptions): Pro
   emit(sweep, options);
 }
 
-/** `fabsim merge`: the shards' sweep.json files joined into one sweep. */
-export function mergeCommand(paths: string[], options: SweepOptions): void {
-  checkOutDir(options.out);
-  const parts = paths.map((path) => {
-    try {
-      return JSON.parse(readFileSync(path, 'utf8')) as SweepResult;
-    } catch (error) {
-      return fail(`merge: cannot read ${path} as a sweep result (${(error as Error).message.split('\n')[0]})`);
-    }
-  });
-  emit(
-    specErrorsExit(() => mergeSweeps(parts)),
-    options,
-  );
-}
-
 function emit(sweep: SweepResult, options: SweepOptions): void {
   if (options.out !== undefined) writeSweep(options.out, sweep);
   process.stdout.write(options.json ? `${JSON.stringify(sweep, null, 2)}\n` : `${formatNcclTable(sweep)}\n`);
 }
 
-/** sweep.json, sweep.csv (a row per point, workload and fabric) and sweep.html (busbw against the value); each whole or not at all. */
+/** sweep.json, sweep.csv and sweep.html, each whole or not at all (report/write-results.ts). */
 function writeSweep(dir: string, sweep: SweepResult): void {
-  mkdirSync(dir, { recursive: true });
-  const csv = sweep.points
-    .map((p, i) => {
-      const lines = formatCsv(p.result).trimEnd().split('\n');
-      const rows = lines.slice(1).map((l) => `${JSON.stringify(String(p.value))},${l}`);
-      return i === 0 ? [`${sweep.field},${lines[0]}`, ...rows] : rows;
-    })
-    .flat()
-    .join('\n');
-  for (const [file, text] of [
-    ['sweep.json', `${JSON.stringify(sweep, null, 2)}\n`],
-    ['sweep.csv', `${csv}\n`],
-    ['sweep.html', renderSweepReport(sweep)],
-  ] as const) {
-    const path = join(dir, file);
-    writeFileSync(`${path}.tmp`, text);
-    renameSync(`${path}.tmp`, path);
-  }
+  writeFilesWhole(dir, sweepFiles(sweep));
 }

@@ -8,6 +8,18 @@ export interface RunLimits {
   maxEvents?: number;
 }
 
+/**
+ * A run that cannot advance: the clock stuck at one time (a timer or serialization that
+ * rounds to 0 ps and reschedules itself), or past the last exact integer picosecond. The
+ * message is one line for the user; `limits.maxTimeUs` cannot stop a clock that stands still.
+ */
+export class SimulationError extends Error {
+  override name = 'SimulationError';
+}
+
+/** Consecutive events at one simulated time that mean the clock is stuck (no workload posts nearly so many at once). */
+export const MAX_EVENTS_AT_ONE_TIME = 20_000_000;
+
 /** Why `run` returned: nothing left to do, a limit was reached, or `stop()` was called. */
 export type StopReason = 'idle' | 'max-time' | 'max-events' | 'stopped';
 
@@ -20,8 +32,13 @@ export class Simulator {
   /** Events executed so far. */
   events = 0;
   private stopRequested = false;
+  /** Events run at `nowPs` so far, across `run` calls (the live runner slices a run). */
+  private eventsAtNow = 0;
 
-  constructor(private readonly queue: EventQueue = new TypedEventQueue()) {}
+  constructor(
+    private readonly queue: EventQueue = new TypedEventQueue(),
+    private readonly maxEventsAtOneTime = MAX_EVENTS_AT_ONE_TIME,
+  ) {}
 
   get pendingEvents(): number {
     return this.queue.size;
@@ -56,7 +73,16 @@ export class Simulator {
         return 'max-time';
       }
       const target = queue.pop()!;
-      this.nowPs = queue.poppedTimePs;
+      if (queue.poppedTimePs !== this.nowPs) {
+        this.nowPs = queue.poppedTimePs;
+        this.eventsAtNow = 0;
+        if (this.nowPs > Number.MAX_SAFE_INTEGER)
+          throw new SimulationError(`simulated time passed 2^53 ps (~2.5 h), the clock's exact range: lower the sizes or durations, or set limits.maxTimeUs`);
+      } else if (++this.eventsAtNow > this.maxEventsAtOneTime) {
+        throw new SimulationError(
+          `simulation stuck: ${this.maxEventsAtOneTime.toLocaleString('en-US')} events in a row at t=${this.nowPs / 1e6} µs without the clock advancing (a timer or rate too small for the picosecond clock?)`,
+        );
+      }
       this.events++;
       target.onEvent(queue.poppedKind, queue.poppedArg);
       if (this.stopRequested) return 'stopped';

@@ -1,24 +1,20 @@
-import { dirname, resolve } from 'node:path';
-import { excerpt } from '../workloads/index.js';
-import { SpecError } from './load-spec.js';
-import { readBoundedTextFile } from './matrix-file.js';
-
-/** A CDF file is a few hundred points; anything near this size is not one. */
-const MAX_CDF_FILE_BYTES = 4 * 2 ** 20;
+import { excerpt, readUserFile, specFolder } from './read-user-file.js';
+import { SpecError } from './spec-error.js';
 
 /**
  * Reads a flow-size CDF file as the HPCC simulator's traffic generator writes them: one
- * "bytes cumulative%" pair per line, blank lines and # comments ignored.
+ * "bytes cumulative%" pair per line, blank lines and # comments ignored. `path` is relative
+ * to `baseDir` (the spec's folder) and may not leave it unless allowed (read-user-file.ts).
  */
-export function readCdfFile(path: string, field: string): [number, number][] {
-  const text = readBoundedTextFile(path, field, MAX_CDF_FILE_BYTES);
+export function readCdfFile(path: string, field: string, baseDir?: string): [number, number][] {
+  const text = readUserFile(path, { field, baseDir });
   const points: [number, number][] = [];
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/#.*/, '').trim();
     if (line === '') return;
     const [bytes, percent, ...rest] = line.split(/[\s,]+/).map(Number);
     if (rest.length > 0 || !Number.isFinite(bytes) || !Number.isFinite(percent))
-      throw new SpecError(`${field}: ${path} line ${i + 1}: expected "bytes cumulative%", got ${excerpt(raw.trim())}`);
+      throw new SpecError(`${field}: ${path} line ${i + 1}: expected "bytes cumulative%", got ${excerpt(line)}`);
     points.push([bytes!, percent!]);
   });
   return points;
@@ -36,6 +32,6 @@ export function inlineCdfFiles(document: Record<string, unknown>, specPath: stri
     const sizes = background?.sizes as { file?: unknown } | undefined;
     if (!background || sizes === null || typeof sizes !== 'object' || Array.isArray(sizes) || typeof sizes.file !== 'string') return;
     const field = `workload${Array.isArray(document.workload) ? `.${i}` : ''}.background.sizes.file`;
-    background.sizes = readCdfFile(resolve(dirname(specPath), sizes.file), field);
+    background.sizes = readCdfFile(sizes.file, field, specFolder(specPath));
   });
 }

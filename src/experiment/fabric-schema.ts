@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PRESET_NAMES } from '../fabric/index.js';
-import { nonNegative, positive, positiveInt, positiveSize, size } from './schema-primitives.js';
+import { frameSize, intervalUs, mtuSize, positive, positiveFrameSize, positiveInt, positiveSize, retransmitTimeoutUs, size, timerUs } from './schema-primitives.js';
 
 const ecnOverrides = z.strictObject({
   enabled: z.boolean().optional(),
@@ -19,10 +19,10 @@ const pfcOverrides = z.strictObject({
   path: ['xonBytes'],
 });
 const dcqcnOverrides = z.strictObject({
-  cnpIntervalUs: nonNegative.optional(),
+  cnpIntervalUs: intervalUs.optional(),
   g: z.number().gt(0).lt(1).optional(),
-  alphaIntervalUs: positive.optional(),
-  increaseIntervalUs: positive.optional(),
+  alphaIntervalUs: timerUs.optional(),
+  increaseIntervalUs: timerUs.optional(),
   byteCounterBytes: positiveSize.optional(),
   fastRecoverySteps: z.number().int().nonnegative().optional(),
   rateAiFraction: z.number().gt(0).max(1).optional(),
@@ -47,17 +47,17 @@ export const fabricOverrides = z.strictObject({
   flowControl: z.enum(['none', 'pfc']).optional(),
   lossRecovery: z.enum(['go-back-n', 'selective', 'ooo']).optional(),
   cc: z.enum(['none', 'dcqcn', 'telemetry']).optional(),
-  flowletGapUs: positive.optional(),
+  flowletGapUs: timerUs.optional(),
   ecn: ecnOverrides.optional(),
   pfc: pfcOverrides.optional(),
   dcqcn: dcqcnOverrides.optional(),
   telemetry: telemetryOverrides.optional(),
-  mtuBytes: positiveSize.optional(),
-  headerBytes: size.optional(),
-  controlBytes: positiveSize.optional(),
+  mtuBytes: mtuSize.optional(),
+  headerBytes: frameSize.optional(),
+  controlBytes: positiveFrameSize.optional(),
   bufferBytesPerPort: positiveSize.optional(),
   windowBytes: positiveSize.optional(),
-  rtoUs: positive.optional(),
+  rtoUs: retransmitTimeoutUs.optional(),
   ackEveryPackets: positiveInt.optional(),
 });
 /** A fabric: a preset name, or a preset with overrides. */

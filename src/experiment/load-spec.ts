@@ -1,14 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { inlineCdfFiles } from './cdf-file.js';
 import { resolveMatrixFiles } from './matrix-file.js';
+import { readUserFile } from './read-user-file.js';
+import { showValue } from './schema-primitives.js';
+import { SpecError } from './spec-error.js';
 import { experimentSchema, type ExperimentSpec } from './spec.js';
 
-/** Bad user input: the message is one line naming the field and what is accepted. */
-export class SpecError extends Error {
-  override name = 'SpecError';
-}
+export { SpecError } from './spec-error.js';
 
 function valueAt(document: unknown, path: PropertyKey[]): unknown {
   let value = document;
@@ -29,7 +28,10 @@ function describeIssue(issue: z.core.$ZodIssue, document: unknown): string {
   if (issue.code === 'invalid_type') {
     const value = valueAt(document, path);
     const expected = where === 'workload' ? 'a workload object or a list of them' : issue.expected;
-    return value === undefined ? `${where}: required, expected ${expected}` : `${where}: expected ${expected}, got ${JSON.stringify(value)}`;
+    if (value === undefined) return `${where}: required, expected ${expected}`;
+    // .inf/.nan: a ranged field's own message gives its range; others say "finite".
+    if (typeof value === 'number') return `${where}: ${issue.message.startsWith('expected ') ? issue.message : `expected a finite number, got ${showValue(value)}`}`;
+    return `${where}: expected ${expected}, got ${showValue(value)}`;
   }
   // Our own messages may already start with the field's path.
   if (!where || issue.message.startsWith(`${where}`)) return issue.message;
@@ -50,16 +52,14 @@ export function loadSpec(path: string): ExperimentSpec {
 
 /** Reads a YAML or JSON spec into a plain object, unvalidated (a sweep edits it per point). */
 export function readSpecDocument(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new SpecError(`spec: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+  const text = readUserFile(path, { field: 'spec' });
   let document: unknown;
   try {
     document = parseYaml(text); // YAML is a superset of JSON
   } catch (error) {
+    // The YAML reader reports a call-stack overflow on deep nesting as a parse error: the text may well be valid.
+    const where = /Maximum call stack size exceeded(.*?)[:\n]/.exec((error as Error).message);
+    if (error instanceof RangeError || where) throw new SpecError(`spec: ${path} nests too deeply for the YAML reader${where?.[1] ?? ''}; a spec needs only a few levels`);
     throw new SpecError(`spec: ${path} is not valid YAML or JSON: ${(error as Error).message.split('\n')[0]}`);
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document))

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DEFAULT_GPUS_PER_NODE } from './create-workload.js';
 import { fabricOverrides, fabricSchema } from './fabric-schema.js';
-import { positive, positiveInt } from './schema-primitives.js';
+import { scaleProblem } from './scale-limits.js';
+import { positiveDurationUs, positiveInt } from './schema-primitives.js';
 import { topologySchema } from './topology-schema.js';
 import { workloadsSchema } from './workload-schema.js';
 
@@ -12,7 +13,7 @@ export const experimentSchema = z
     topology: topologySchema,
     fabrics: z.array(fabricSchema).min(1),
     workload: workloadsSchema,
-    limits: z.strictObject({ maxTimeUs: positive.optional(), maxEvents: positiveInt.optional() }).default({}),
+    limits: z.strictObject({ maxTimeUs: positiveDurationUs.optional(), maxEvents: positiveInt.optional() }).default({}),
     /** For `fabsim sweep`: one field and its values (ignored by `fabsim run`). */
     sweep: z
       .strictObject({
@@ -23,6 +24,8 @@ export const experimentSchema = z
   })
   .superRefine((spec, ctx) => {
     const gpus = spec.topology.gpus;
+    const tooLarge = scaleProblem(gpus, spec.fabrics.some((f) => f.model !== 'flow'));
+    if (tooLarge !== undefined) return void ctx.addIssue({ code: 'custom', path: ['topology', 'gpus'], message: tooLarge });
     const nodeSize = spec.topology.kind === 'rail-optimized' ? spec.topology.gpusPerNode : DEFAULT_GPUS_PER_NODE;
     spec.workload.forEach((w, i) => {
       const fail = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: ['workload', i, ...path], message });

@@ -9,11 +9,11 @@ import {
   type LeafSpineSpec,
   type RailOptimizedSpec,
 } from '../fabric/index.js';
-import { nonNegative, positive, positiveInt } from './schema-primitives.js';
+import { delayNs, linkRateGbps, positive, positiveInt } from './schema-primitives.js';
 
 const links = {
-  linkGbps: positive.default(400),
-  linkDelayNs: nonNegative.default(500),
+  linkGbps: linkRateGbps.default(400),
+  linkDelayNs: delayNs.default(500),
 };
 
 const leafSpine = z.strictObject({
@@ -45,8 +45,8 @@ const railOptimized = z.strictObject({
   oversubscription: positive.default(1),
   spineOversubscription: positive.default(1),
   ...links,
-  nvlinkGbps: positive.default(3600),
-  nvlinkDelayNs: nonNegative.default(300),
+  nvlinkGbps: linkRateGbps.default(3600),
+  nvlinkDelayNs: delayNs.default(300),
   nvlinkModel: z.enum(['packet', 'message'], { error: 'expected "packet" or "message"' }).default('message'),
 });
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { positiveInt, positiveSize, size } from './schema-primitives.js';
+import { cdfPercentPoints, durationUs, positiveDurationUs, positiveInt, positiveSize, size } from './schema-primitives.js';
 
 /** The knobs every collective takes, as NCCL users know them. */
 const collectiveFields = {
   bytes: size,
   /** Default: the algorithm's (ring on multi-GPU servers: NCCL's 2 per NIC; otherwise 1). */
-  channels: positiveInt.optional(),
+  channels: positiveInt.max(64, { error: (i) => `expected at most 64 channels (NCCL's MAXCHANNELS), got ${String(i.input)}` }).optional(),
   /** Pipelining slice: the most one step moves in one message. */
   chunkBytes: positiveSize.optional(),
   /** Queue pairs per connection (NCCL_IB_QPS_PER_CONNECTION): more ECMP entropy. */
@@ -58,7 +58,7 @@ const job = z.strictObject({
   placement: z.enum(['packed', 'random']).default('packed'),
   iterations: positiveInt.default(1),
   /** Compute before each iteration's collectives. */
-  computeUs: z.number().nonnegative().default(0),
+  computeUs: durationUs.default(0),
   collectives: z.array(jobCollective).min(1),
 });
 const background = z.strictObject({
@@ -66,10 +66,10 @@ const background = z.strictObject({
   load: z.number().gt(0).max(1),
   /** A named CDF, or your own points [bytes, cumulative %] from 0% to 100% (or { file: path } to read them from, as the HPCC generator's files). */
   sizes: z
-    .union([z.enum(['websearch', 'hadoop', 'alistorage']), z.array(z.tuple([z.number().nonnegative(), z.number().min(0).max(100)])).min(2)])
+    .union([z.enum(['websearch', 'hadoop', 'alistorage']), cdfPercentPoints])
     .default('websearch'),
   /** Stop starting flows after this long (default: when the last job ends). */
-  durationUs: z.number().positive().optional(),
+  durationUs: positiveDurationUs.optional(),
 });
 /** An htsim connection matrix (.cm), a path relative to the spec's folder. */
 const matrix = z.strictObject({ kind: z.literal('matrix'), file: z.string().min(1) });

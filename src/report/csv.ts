@@ -11,9 +11,14 @@ function flatten({ detail: _detail, flows: _flows, ...r }: FabricResult): Record
   return out;
 }
 
-const quote = (v: string | number | boolean): string => {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/**
+ * One CSV cell. A text starting with =, +, -, @ (or tab/CR) would be run as a formula by a
+ * spreadsheet (CSV injection, OWASP): it gets a leading ' and quotes. Numbers stay numbers.
+ */
+export const csvCell = (v: string | number | boolean): string => {
+  let s = String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
 /** One header line, one row per fabric, the experiment name and seed on every row. */
@@ -21,6 +26,6 @@ export function formatCsv(result: ExperimentResult): string {
   const rows = result.results.map((r) => ({ experiment: result.experiment, seed: result.seed, ...flatten(r) }));
   // Rows may differ in fields (a flow-model row has `model`, a jobs row its jobs): every field gets a column, empty where absent.
   const headers = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const cell = (row: Record<string, string | number | boolean>, h: string) => (h in row ? quote(row[h]!) : '');
-  return [headers.join(','), ...rows.map((row) => headers.map((h) => cell(row, h)).join(','))].join('\n') + '\n';
+  const cell = (row: Record<string, string | number | boolean>, h: string) => (h in row ? csvCell(row[h]!) : '');
+  return [headers.map(csvCell).join(','), ...rows.map((row) => headers.map((h) => cell(row, h)).join(','))].join('\n') + '\n';
 }

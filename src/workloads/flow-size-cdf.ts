@@ -24,6 +24,22 @@ export const NAMED_CDFS: Record<string, SizeCdf> = Object.fromEntries(
   Object.entries(PERCENT_CDFS).map(([name, points]) => [name, points.map(([b, p]) => [b, p / 100] as const)]),
 );
 
+/**
+ * Why points [bytes, cumulative %] are not a CDF, or undefined if they are: sizes and
+ * cumulative shares never decrease (a decreasing CDF has no inverse to sample) and the
+ * last point is 100% (else the remaining probability has no size).
+ */
+export function cdfPointsProblem(points: readonly (readonly [number, number])[]): string | undefined {
+  for (let i = 1; i < points.length; i++) {
+    const [[b0, p0], [b1, p1]] = [points[i - 1]!, points[i]!];
+    if (b1 < b0) return `point ${i}: sizes must not decrease, got ${b0} then ${b1} bytes`;
+    if (p1 < p0) return `point ${i}: cumulative % must not decrease, got ${p0}% then ${p1}%`;
+  }
+  const last = points[points.length - 1]?.[1];
+  if (last !== 100) return `the last point must be at 100%, got ${last}%`;
+  return undefined;
+}
+
 /** Mean flow size: the trapezoid rule over the CDF's segments (as the HPCC generator computes it). */
 export function cdfMeanBytes(cdf: SizeCdf): number {
   let mean = 0;

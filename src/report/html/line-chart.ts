@@ -48,8 +48,9 @@ export interface LineChartOptions {
 function extent(values: number[], log: boolean): [number, number] {
   const usable = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
   if (usable.length === 0) return log ? [1, 10] : [0, 1];
-  let lo = Math.min(...usable);
-  let hi = Math.max(...usable);
+  // A loop, not Math.min(...values): a long series (100,000 samples) overflows the call stack.
+  let lo = usable.reduce((a, b) => Math.min(a, b));
+  let hi = usable.reduce((a, b) => Math.max(a, b));
   if (!log) lo = Math.min(0, lo);
   if (lo === hi) hi = log ? lo * 10 : lo + 1;
   return [lo, hi];

@@ -86,7 +86,9 @@ const METRICS: Metric[] = [
 
 /** [0, max] of every y value of a metric over all fabrics, so side-by-side charts compare. */
 function sharedDomain(lines: LineSeries[][]): [number, number] {
-  const max = Math.max(0, ...lines.flat().flatMap((l) => l.y.filter(Number.isFinite)));
+  // A loop, not Math.max(...values): a long series (100,000 samples) overflows the call stack.
+  let max = 0;
+  for (const line of lines.flat()) for (const y of line.y) if (Number.isFinite(y) && y > max) max = y;
   return [0, max > 0 ? max : 1];
 }
 
