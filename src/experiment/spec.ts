@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_GPUS_PER_NODE } from './create-workload.js';
 import { fabricOverrides, fabricSchema } from './fabric-schema.js';
+import { fabricIssues } from './fabrics.js';
 import { positive, positiveInt } from './schema-primitives.js';
 import { topologySchema } from './topology-schema.js';
 import { workloadsSchema } from './workload-schema.js';
@@ -38,6 +39,7 @@ export const experimentSchema = z
         checkCollective(w, w.ranks ?? gpus, nodeSize, (f, msg) => fail([f], msg));
       }
     });
+    for (const { path, message } of fabricIssues(spec.topology, spec.fabrics)) ctx.addIssue({ code: 'custom', path, message });
   });
 
 /** Shape rules of collective algorithms, checked before anything runs. */

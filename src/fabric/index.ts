@@ -3,6 +3,7 @@ export * from './presets.js';
 export * from './metrics.js';
 export * from './network.js';
 export * from './fabric-model.js';
+export * from './probes.js';
 export type { Flow, Message } from './flow.js';
 export { Packet, PacketKind, PacketPool } from './packet.js';
 export { Port } from './port.js';

@@ -8,6 +8,7 @@ import type { FabricModel } from './fabric-model.js';
 import { FabricMetrics } from './metrics.js';
 import { NvlinkCrossbar, NvlinkFlow } from './nvlink-crossbar.js';
 import { PacketPool } from './packet.js';
+import { packetProbes, type FabricProbes } from './probes.js';
 import type { Switch } from './switch.js';
 import { createRouting } from './routing/index.js';
 import { buildTopology, NVLINK_PORT, sameNode, type Topology, type TopologySpec } from './topology/index.js';
@@ -18,6 +19,7 @@ import { createLossRecovery } from './transport/index.js';
  * workloads use — open a flow (a queue pair) between two GPUs, send messages on it.
  */
 export class Network implements FabricModel {
+  readonly model = 'packet' as const;
   readonly metrics = new FabricMetrics();
   readonly topology: Topology;
   private readonly ctx: FabricContext;
@@ -74,6 +76,26 @@ export class Network implements FabricModel {
 
   get hostGbps(): number {
     return this.topology.hostGbps;
+  }
+
+  pausedPsAt(nowPs: number): number {
+    let total = 0;
+    for (const nic of this.topology.nics) for (const port of nic.ports) total += port.pausedPsAt(nowPs);
+    for (const sw of this.topology.switches) for (const port of sw.ports) total += port.pausedPsAt(nowPs);
+    return total;
+  }
+
+  get maxQueueBytes(): number {
+    let max = 0;
+    const { switches, fabricTiers } = this.topology;
+    for (const sw of switches) if (sw.tier < fabricTiers) for (const port of sw.ports) max = Math.max(max, port.maxQueuedBytes);
+    return max;
+  }
+
+  private probeCache: FabricProbes | null = null;
+
+  get probes(): FabricProbes {
+    return (this.probeCache ??= packetProbes(this.topology, this.nvlinkPerMessage));
   }
 
   /**

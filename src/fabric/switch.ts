@@ -54,6 +54,11 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
     );
   }
 
+  /** Every port towards hosts or the tier below, child by child. */
+  get downPorts(): Port[] {
+    return this.downGroups.flat();
+  }
+
   /** The equal-cost egress ports towards host `dst`: down if it is below, else every uplink. */
   candidatesFor(dst: number): readonly Port[] {
     const child = this.childOf(dst);

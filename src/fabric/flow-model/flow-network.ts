@@ -3,6 +3,7 @@ import type { FabricConfig } from '../config.js';
 import type { FabricModel } from '../fabric-model.js';
 import { fiveTupleHash, mix32 } from '../hash.js';
 import { FabricMetrics } from '../metrics.js';
+import { NO_PROBES, type FabricProbes } from '../probes.js';
 import type { NvlinkDomain, TopologySpec } from '../topology/index.js';
 import { FluidEvent, FluidFlow } from './fluid-flow.js';
 import { MessagePool } from './message-pool.js';
@@ -100,6 +101,14 @@ export class FlowNetwork implements FabricModel, EventTarget {
   get hostGbps(): number {
     return this.layout.linkGbps;
   }
+
+  /** No PFC, no queues, no ports to sample. */
+  pausedPsAt(_nowPs: number): number {
+    return 0;
+  }
+
+  readonly maxQueueBytes = 0;
+  readonly probes: FabricProbes = NO_PROBES;
 
   get stats(): FlowModelStats {
     const s = this.solver.stats;
