@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { psFromUs, Simulator, TypedEventQueue, usFromPs, type EventQueue, type RunLimits, type StopReason } from '../engine/index.js';
-import { FlowNetwork, Network, type FabricConfig, type FabricModel } from '../fabric/index.js';
+import { FlowNetwork, Network, shapeOf, type FabricConfig, type FabricModel } from '../fabric/index.js';
 import { createWorkload, workloadLabel } from './create-workload.js';
 import { fabricDetail } from './fabric-detail.js';
 import { modelOf, resolveFabrics, type FabricChoice } from './fabrics.js';
@@ -10,7 +10,6 @@ import type { ExperimentSpec, WorkloadSpec } from './spec.js';
 import { Jobs, type Workload } from '../workloads/index.js';
 
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
-
 
 /** A finished (or stopped) simulation of one workload on one fabric, to summarize or inspect. */
 export interface FabricRun<N extends FabricModel = Network> {
@@ -43,7 +42,7 @@ export function buildModel(
   const sim = new Simulator(queue);
   const net: FabricModel =
     modelOf(config) === 'flow' ? new FlowNetwork(sim, spec.topology, config, spec.seed) : new Network(sim, spec.topology, config, spec.seed);
-  const workload = createWorkload(workloadSpec, net.gpus, spec.seed, net.topology.nvlink?.gpusPerNode);
+  const workload = createWorkload(workloadSpec, net.gpus, spec.seed, shapeOf(spec.topology).gpusPerNode);
   workload.start(net);
   return { sim, net, workload, config, workloadSpec, startedMs, buildMs: performance.now() - startedMs };
 }

@@ -7,23 +7,21 @@ import { PacketKind, type Packet } from './packet.js';
 import { Port } from './port.js';
 import { ReleaseQueue } from './release-queue.js';
 import type { RoutingPolicy, RoutingSwitch } from './routing/index.js';
-
-/** Which child group of a switch leads down to host `dst`, or -1 when `dst` is not below it. */
-export type ChildOf = (dst: number) => number;
+import { rangeCount, rangeFirst, type PortRange } from './topology/shape.js';
 
 /**
  * A store-and-forward, output-queued switch on one shared buffer. Routing is computed from
- * the destination address: down to the child group that holds it, else up along any
- * equal-cost uplink (the routing policy picks). Data packets are admitted by the buffer
+ * the destination address by the topology's shape (`route`: the equal-cost ports towards
+ * it, a range of port numbers); the routing policy picks among them, so the switch knows
+ * neither "up" nor "down" nor any topology. Data packets are admitted by the buffer
  * policy (drop-tail, or PFC); control frames ride their own strict-priority class and
  * are not charged to the data buffer. On the way out, data packets may be ECN-marked
  * and stamped with in-band telemetry.
  */
 export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
   readonly ports: Port[] = [];
-  readonly upPorts: Port[] = [];
-  /** downGroups[c]: the parallel ports to child c. */
-  readonly downGroups: Port[][] = [];
+  /** Equal-cost candidate lists by first port, made once per range (routing then allocates nothing). */
+  private readonly candidateRanges: Port[][] = [];
   buffer!: BufferPolicy;
   maxBufferUsedBytes = 0;
   private bufferUsedBytes = 0;
@@ -36,7 +34,9 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
     readonly tier: number,
     readonly salt: number,
     private readonly routing: RoutingPolicy,
-    private readonly childOf: ChildOf,
+    private readonly route: (dst: number) => PortRange,
+    /** Ports numbered below this face hosts or the tier below; the rest face the tier above (reports group them so). */
+    private readonly downPortCount: number,
   ) {}
 
   addPort(rateGbps: number): Port {
@@ -54,15 +54,26 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
     );
   }
 
-  /** Every port towards hosts or the tier below, child by child. */
+  /** Ports towards hosts or the tier below. */
   get downPorts(): Port[] {
-    return this.downGroups.flat();
+    return this.ports.slice(0, this.downPortCount);
   }
 
-  /** The equal-cost egress ports towards host `dst`: down if it is below, else every uplink. */
+  /** Ports towards the tier above. */
+  get upPorts(): Port[] {
+    return this.ports.slice(this.downPortCount);
+  }
+
+  /** The equal-cost egress ports towards host `dst`, as the shape routes it. */
   candidatesFor(dst: number): readonly Port[] {
-    const child = this.childOf(dst);
-    return child >= 0 ? this.downGroups[child]! : this.upPorts;
+    const range = this.route(dst);
+    return this.candidates(rangeFirst(range), rangeCount(range));
+  }
+
+  private candidates(first: number, count: number): readonly Port[] {
+    let list = this.candidateRanges[first];
+    if (list === undefined || list.length !== count) this.candidateRanges[first] = list = this.ports.slice(first, first + count);
+    return list;
   }
 
   get bufferBytes(): number {
@@ -95,8 +106,9 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
       this.ctx.pool.release(packet);
       return;
     }
-    const candidates = this.candidatesFor(packet.dstHost);
-    const port = candidates.length === 1 ? candidates[0]! : this.routing.choose(candidates, packet, this);
+    const range = this.route(packet.dstHost);
+    const count = rangeCount(range);
+    const port = count === 1 ? this.ports[rangeFirst(range)]! : this.routing.choose(this.candidates(rangeFirst(range), count), packet, this);
     if (packet.kind === PacketKind.Data) {
       this.settleReleases(this.ctx.sim.nowPs);
       if (!this.buffer.admit(packet, ingress)) {

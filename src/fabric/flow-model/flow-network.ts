@@ -76,21 +76,14 @@ export class FlowNetwork implements FabricModel, EventTarget {
     this.links = new LinkGraph(layout, config.routing !== 'ecmp');
     this.solver = new MaxMinSolver(this.links.count, (link) => this.links.capacityGbps(link));
     this.portSalt = seed32(seed, 'udp-source-ports');
-    const { leafOf, leavesPerPod, nvlink } = layout;
-    const G = nvlink?.gpusPerNode ?? 0;
+    const { shape } = layout;
     this.topology = {
       gpus: layout.gpus,
       hostGbps: layout.linkGbps,
-      maxHops: 2 * layout.tiers,
+      maxHops: shape.maxHops,
       linkDelayPs: layout.linkDelayPs,
-      nvlink,
-      hops: (src, dst) => {
-        if (G > 0 && src !== dst && Math.floor(src / G) === Math.floor(dst / G)) return 2;
-        const a = leafOf(src);
-        const b = leafOf(dst);
-        if (a === b) return 2;
-        return Math.floor(a / leavesPerPod) === Math.floor(b / leavesPerPod) ? 4 : 6;
-      },
+      nvlink: layout.nvlink,
+      hops: (src, dst) => shape.hops(src, dst),
     };
   }
 
