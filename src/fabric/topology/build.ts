@@ -5,7 +5,7 @@ import type { RoutingPolicy } from '../routing/index.js';
 import { Switch } from '../switch.js';
 import type { TopologyShape } from './shape.js';
 import { shapeOf, type TopologySpec } from './shape-of.js';
-import { connect, NVLINK_PORT, type Topology } from './topology.js';
+import { cable, NVLINK_PORT, type Topology } from './topology.js';
 
 /**
  * Builds the packet model of a topology from its shape: a NIC per GPU, the switches the
@@ -27,13 +27,13 @@ export function buildShape(shape: TopologyShape, ctx: FabricContext, routing: Ro
     for (let i = 0; i < s.downPorts + s.upPorts; i++) sw.addPort(s.gbps);
     return sw;
   });
-  for (let h = 0; h < gpus; h++) connect(sim, nics[h]!.port, switches[shape.hostSwitch(h)]!.ports[shape.hostSlot(h)]!, linkDelayPs);
-  shape.forEachCable((a, aPort, b, bPort) => connect(sim, switches[a]!.ports[aPort]!, switches[b]!.ports[bPort]!, linkDelayPs));
+  for (let h = 0; h < gpus; h++) cable(sim, nics[h]!.port, switches[shape.hostSwitch(h)]!.ports[shape.hostSlot(h)]!, linkDelayPs);
+  shape.forEachCable((a, aPort, b, bPort) => cable(sim, switches[a]!.ports[aPort]!, switches[b]!.ports[bPort]!, linkDelayPs));
   if (nvlink) {
     for (let h = 0; h < gpus; h++) {
       const nicPort = nics[h]!.addPort(nvlink.gbps);
       if (nicPort.index !== NVLINK_PORT) throw new Error(`nvlink: NIC ${h} already has ${nicPort.index} ports`);
-      connect(sim, nicPort, switches[shape.nvSwitch(h)]!.ports[shape.nvSlot(h)]!, nvlink.delayPs);
+      cable(sim, nicPort, switches[shape.nvSwitch(h)]!.ports[shape.nvSlot(h)]!, nvlink.delayPs);
     }
   }
   for (const sw of switches) sw.finishPorts();

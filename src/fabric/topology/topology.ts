@@ -1,4 +1,4 @@
-import { serializationPs, type Simulator } from '../../engine/index.js';
+import { psFromNs, serializationPs, type Simulator } from '../../engine/index.js';
 import { Link } from '../link.js';
 import type { NetworkNode } from '../node.js';
 import type { Nic } from '../nic.js';
@@ -69,7 +69,12 @@ export function unloadedPathPs(t: Topology, src: number, dst: number, frameBytes
 }
 
 /** Plugs a full-duplex cable between two ports: a link in each direction. */
-export function connect(sim: Simulator, a: Port, b: Port, delayPs: number): void {
+export function connect(sim: Simulator, a: Port, b: Port, delayNs: number): void {
+  cable(sim, a, b, psFromNs(delayNs));
+}
+
+/** connect, with the propagation delay in picoseconds. */
+export function cable(sim: Simulator, a: Port, b: Port, delayPs: number): void {
   a.link = new Link(sim, delayPs, b.owner as NetworkNode, b.index);
   b.link = new Link(sim, delayPs, a.owner as NetworkNode, a.index);
 }
