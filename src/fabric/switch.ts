@@ -101,11 +101,6 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
   }
 
   receive(packet: Packet, ingress: number): void {
-    if (packet.kind === PacketKind.Pause) {
-      this.ports[ingress]!.setPaused(packet.psn === 1);
-      this.ctx.pool.release(packet);
-      return;
-    }
     const range = this.route(packet.dstHost);
     const count = rangeCount(range);
     const port = count === 1 ? this.ports[rangeFirst(range)]! : this.routing.choose(this.candidates(rangeFirst(range), count), packet, this);
@@ -134,13 +129,13 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
     }
     if (config.cc === 'telemetry') {
       const now = this.ctx.sim.nowPs;
-      packet.stampInt(port.id, port.dataQueuedBytes, port.txBytes, now, port.rateGbps, port.txRateGbpsAt(now));
+      packet.stampTelemetry(port.id, port.dataQueuedBytes, port.txBytes, now, port.rateGbps, port.txRateGbpsAt(now));
     }
   }
 
   private sendPause(portIndex: number, pause: boolean): void {
     const { pool, config, metrics } = this.ctx;
-    const frame = pool.take(PacketKind.Pause, null, config.controlBytes, 0, pause ? 1 : 0);
+    const frame = pool.take(pause ? PacketKind.Pause : PacketKind.Resume, null, config.controlBytes, 0, 0);
     if (pause) metrics.pfcPauses++;
     this.ports[portIndex]!.enqueue(frame);
   }

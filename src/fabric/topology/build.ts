@@ -27,13 +27,13 @@ export function buildShape(shape: TopologyShape, ctx: FabricContext, routing: Ro
     for (let i = 0; i < s.downPorts + s.upPorts; i++) sw.addPort(s.gbps);
     return sw;
   });
-  for (let h = 0; h < gpus; h++) cable(sim, nics[h]!.port, switches[shape.hostSwitch(h)]!.ports[shape.hostSlot(h)]!, linkDelayPs);
-  shape.forEachCable((a, aPort, b, bPort) => cable(sim, switches[a]!.ports[aPort]!, switches[b]!.ports[bPort]!, linkDelayPs));
+  for (let h = 0; h < gpus; h++) cable(sim, nics[h]!.port, switches[shape.hostSwitch(h)]!.ports[shape.hostSlot(h)]!, linkDelayPs, ctx.pool);
+  shape.forEachCable((a, aPort, b, bPort) => cable(sim, switches[a]!.ports[aPort]!, switches[b]!.ports[bPort]!, linkDelayPs, ctx.pool));
   if (nvlink) {
     for (let h = 0; h < gpus; h++) {
       const nicPort = nics[h]!.addPort(nvlink.gbps);
       if (nicPort.index !== NVLINK_PORT) throw new Error(`nvlink: NIC ${h} already has ${nicPort.index} ports`);
-      cable(sim, nicPort, switches[shape.nvSwitch(h)]!.ports[shape.nvSlot(h)]!, nvlink.delayPs);
+      cable(sim, nicPort, switches[shape.nvSwitch(h)]!.ports[shape.nvSlot(h)]!, nvlink.delayPs, ctx.pool);
     }
   }
   for (const sw of switches) sw.finishPorts();

@@ -1,7 +1,7 @@
 import { psFromNs, serializationPs, type Simulator } from '../../engine/index.js';
 import { Link } from '../link.js';
-import type { NetworkNode } from '../node.js';
 import type { Nic } from '../nic.js';
+import type { PacketPool } from '../packet.js';
 import type { Port } from '../port.js';
 import type { Switch } from '../switch.js';
 import type { TopologyShape } from './shape.js';
@@ -69,12 +69,12 @@ export function unloadedPathPs(t: Topology, src: number, dst: number, frameBytes
 }
 
 /** Plugs a full-duplex cable between two ports: a link in each direction. */
-export function connect(sim: Simulator, a: Port, b: Port, delayNs: number): void {
-  cable(sim, a, b, psFromNs(delayNs));
+export function connect(sim: Simulator, a: Port, b: Port, delayNs: number, pool: PacketPool | null = null): void {
+  cable(sim, a, b, psFromNs(delayNs), pool);
 }
 
-/** connect, with the propagation delay in picoseconds. */
-export function cable(sim: Simulator, a: Port, b: Port, delayPs: number): void {
-  a.link = new Link(sim, delayPs, b.owner as NetworkNode, b.index);
-  b.link = new Link(sim, delayPs, a.owner as NetworkNode, a.index);
+/** connect, with the propagation delay in picoseconds; consumed PFC frames go back to `pool`. */
+export function cable(sim: Simulator, a: Port, b: Port, delayPs: number, pool: PacketPool | null = null): void {
+  a.link = new Link(sim, delayPs, b, pool);
+  b.link = new Link(sim, delayPs, a, pool);
 }
