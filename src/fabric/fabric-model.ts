@@ -1,7 +1,7 @@
 import type { Simulator } from '../engine/index.js';
 import type { FabricMetrics } from './metrics.js';
 import type { FabricProbes } from './probes.js';
-import type { NvlinkDomain } from './topology/index.js';
+import type { NvlinkDomain, TopologyShape } from './topology/index.js';
 
 /** Which model simulates a fabric: packets through queues (the ground truth), or max-min fair fluid flows. */
 export type FabricModelName = 'packet' | 'flow';
@@ -26,6 +26,8 @@ export interface FabricModel {
   readonly hostGbps: number;
   readonly config: { readonly mtuBytes: number; readonly headerBytes: number };
   readonly topology: {
+    /** The topology's shape (sameNode, hops, tiers), the same object for either model. */
+    readonly shape: TopologyShape;
     /** Links on the path between two hosts, NVLink included. */
     hops(src: number, dst: number): number;
     readonly linkDelayPs: number;

@@ -11,7 +11,7 @@ import { PacketPool } from './packet.js';
 import { packetProbes, type FabricProbes } from './probes.js';
 import type { Switch } from './switch.js';
 import { createRouting } from './routing/index.js';
-import { buildTopology, NVLINK_PORT, sameNode, type Topology, type TopologySpec } from './topology/index.js';
+import { buildShape, NVLINK_PORT, sameNode, shapeOf, type Topology, type TopologyShape, type TopologySpec } from './topology/index.js';
 import { createLossRecovery } from './transport/index.js';
 
 /**
@@ -30,9 +30,10 @@ export class Network implements FabricModel {
   /** Set when NVLink is modelled per message (`nvlinkModel: message`). */
   private readonly crossbar: NvlinkCrossbar | null;
 
+  /** `topology`: a spec, or a shape of one's own (a topology kind the specs do not name yet). */
   constructor(
     readonly sim: Simulator,
-    topologySpec: TopologySpec,
+    topology: TopologySpec | TopologyShape,
     readonly config: FabricConfig,
     seed: number,
   ) {
@@ -46,13 +47,14 @@ export class Network implements FabricModel {
       cc: createCongestionControl(config, sim),
       ecnRng: rngStream(seed, 'ecn'),
     };
-    this.topology = buildTopology(topologySpec, this.ctx, createRouting(config, sim, seed), seed);
+    const spec = 'kind' in topology ? topology : null;
+    this.topology = buildShape(spec ? shapeOf(spec) : (topology as TopologyShape), this.ctx, createRouting(config, sim, seed), seed);
     let portId = 0;
     for (const sw of this.topology.switches) for (const port of sw.ports) port.id = portId++;
     this.portSalt = seed32(seed, 'udp-source-ports');
     const windowBytes = config.windowBytes ?? this.bdpBytes(this.topology.maxHops);
     this.windowPackets = Math.max(1, Math.ceil(windowBytes / config.mtuBytes));
-    this.crossbar = topologySpec.kind === 'rail-optimized' && topologySpec.nvlinkModel !== 'packet' ? this.buildCrossbar() : null;
+    this.crossbar = spec?.kind === 'rail-optimized' && spec.nvlinkModel !== 'packet' ? this.buildCrossbar() : null;
   }
 
   /** The NVSwitches as message-level FIFOs; their ports stay cabled, to carry utilization. */

@@ -4,7 +4,7 @@ import type { FabricModel } from '../fabric-model.js';
 import { fiveTupleHash, mix32 } from '../hash.js';
 import { FabricMetrics } from '../metrics.js';
 import { NO_PROBES, type FabricProbes } from '../probes.js';
-import type { NvlinkDomain, TopologySpec } from '../topology/index.js';
+import type { NvlinkDomain, TopologyShape, TopologySpec } from '../topology/index.js';
 import { FluidEvent, FluidFlow } from './fluid-flow.js';
 import { MessagePool } from './message-pool.js';
 import { flowLayoutOf, type FlowLayout } from './layout.js';
@@ -14,6 +14,7 @@ import { routeOf } from './paths.js';
 
 /** The topology as workloads (and the runner) read it in the flow model. */
 export interface FlowTopology {
+  readonly shape: TopologyShape;
   readonly gpus: number;
   readonly hostGbps: number;
   readonly maxHops: number;
@@ -78,6 +79,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
     this.portSalt = seed32(seed, 'udp-source-ports');
     const { shape } = layout;
     this.topology = {
+      shape,
       gpus: layout.gpus,
       hostGbps: layout.linkGbps,
       maxHops: shape.maxHops,
