@@ -47,6 +47,8 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
 
   /** Sets up the shared buffer once all ports are attached and cabled. */
   finishPorts(): void {
+    this.downPorts = this.ports.slice(0, this.downPortCount);
+    this.upPorts = this.ports.slice(this.downPortCount);
     this.releases = new ReleaseQueue(this.ports.length);
     const first = this.ports[0]!;
     this.buffer = createBufferPolicy(this.ctx.config, this.ports.length, first.rateGbps, first.link.delayPs, (port, pause) =>
@@ -54,15 +56,9 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
     );
   }
 
-  /** Ports towards hosts or the tier below. */
-  get downPorts(): Port[] {
-    return this.ports.slice(0, this.downPortCount);
-  }
-
-  /** Ports towards the tier above. */
-  get upPorts(): Port[] {
-    return this.ports.slice(this.downPortCount);
-  }
+  /** Ports towards hosts or the tier below, and towards the tier above (set by finishPorts). */
+  downPorts: readonly Port[] = [];
+  upPorts: readonly Port[] = [];
 
   /** The equal-cost egress ports towards host `dst`, as the shape routes it. */
   candidatesFor(dst: number): readonly Port[] {
