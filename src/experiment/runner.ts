@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { psFromUs, Simulator, TypedEventQueue, usFromPs, type EventQueue, type RunLimits, type StopReason } from '../engine/index.js';
-import { FlowNetwork, Network, shapeOf, type FabricConfig, type FabricModel } from '../fabric/index.js';
+import { createFabricModel, shapeOf, type FabricConfig, type FabricModel, type Network } from '../fabric/index.js';
 import { createWorkload, workloadLabel } from './create-workload.js';
 import { fabricDetail } from './fabric-detail.js';
 import { modelOf, resolveFabrics, type FabricChoice } from './fabrics.js';
@@ -40,8 +40,7 @@ export function buildModel(
 ): FabricSetup<FabricModel> {
   const startedMs = performance.now();
   const sim = new Simulator(queue);
-  const net: FabricModel =
-    modelOf(config) === 'flow' ? new FlowNetwork(sim, spec.topology, config, spec.seed) : new Network(sim, spec.topology, config, spec.seed);
+  const net = createFabricModel(modelOf(config), sim, spec.topology, config, spec.seed);
   const workload = createWorkload(workloadSpec, net.gpus, spec.seed, shapeOf(spec.topology).gpusPerNode);
   workload.start(net);
   return { sim, net, workload, config, workloadSpec, startedMs, buildMs: performance.now() - startedMs };

@@ -14,3 +14,4 @@ export * from './topology/index.js';
 export type { NetworkNode, PacketSource } from './node.js';
 export { pfcHeadroomBytes } from './flow-control/index.js';
 export * from './flow-model/index.js';
+export { createFabricModel } from './create-model.js';
