@@ -74,9 +74,10 @@ describe('flow model against the packet model', () => {
     });
     const packet = simulateModel(s, resolveFabric({ preset: 'ethernet' })).net as Network;
     const usedPacket: string[] = [];
+    const parallel = 2; // 8 uplinks per leaf over 4 spines
     packet.topology.switches.forEach((sw) => {
       if (sw.tier === 0) sw.upPorts.forEach((p, u) => p.dataPacketsTx > 0 && usedPacket.push(`${sw.name} up ${u}`));
-      else sw.downGroups.forEach((group, l) => group.forEach((p, k) => p.dataPacketsTx > 0 && usedPacket.push(`${sw.name} down ${l}.${k}`)));
+      else sw.downPorts.forEach((p, i) => p.dataPacketsTx > 0 && usedPacket.push(`${sw.name} down ${Math.floor(i / parallel)}.${i % parallel}`));
     });
     // The flow model: which links its flows were put on (before any solve, every flow is on its path).
     const flowRun = simulateModel({ ...s, limits: { maxEvents: 1 } }, resolveFabric({ preset: 'ethernet', model: 'flow' }));
@@ -84,6 +85,7 @@ describe('flow model against the packet model', () => {
     const g = net.links;
     const U = g.leafUplinks;
     const P = net.layout.parallel;
+    expect(P).toBe(parallel);
     const usedFlow: string[] = [];
     for (let link = g.leafUp; link < g.spineUp; link++) {
       if (net.solver.flowsOnLink(link).length === 0) continue;

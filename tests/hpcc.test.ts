@@ -26,7 +26,7 @@ function harness(overrides: Partial<TelemetryParams> = {}) {
     const packet = new Packet();
     hops.forEach(([share, queueBytes], j) => {
       tx[j]! += (share * 100 * dtPs) / 8_000; // bytes the port sent in dtPs at share × 100 Gb/s
-      packet.stampInt(j, queueBytes, tx[j]!, timePs, 100, 0);
+      packet.stampTelemetry(j, queueBytes, tx[j]!, timePs, 100, 0);
     });
     packet.psn = psn;
     cc.onAck(flow, packet);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { psFromNs, serializationPs, Simulator } from '../src/engine/index.js';
-import { Network, Packet, Port, PRESETS, type NetworkNode } from '../src/fabric/index.js';
+import { Network, Packet, PacketKind, Port, PRESETS, type NetworkNode } from '../src/fabric/index.js';
 import { connect } from '../src/fabric/topology/topology.js';
 
 class Sink implements NetworkNode {
@@ -28,6 +28,33 @@ function threeBackToBack() {
   sim.run();
   return { sim, b };
 }
+
+describe('PFC frames over one link', () => {
+  it('a PAUSE stops the data class of the port it arrives at, a RESUME restarts it; the node never sees either', () => {
+    const sim = new Simulator();
+    const a = new Sink(sim);
+    const b = new Sink(sim);
+    const out = new Port(sim, a, 0, 100);
+    const far = new Port(sim, b, 0, 100);
+    connect(sim, out, far, 1000);
+    const frame = (kind: PacketKind) => {
+      const p = new Packet();
+      p.kind = kind;
+      p.sizeBytes = 64;
+      return p;
+    };
+    out.enqueue(frame(PacketKind.Pause));
+    sim.run();
+    const arrivedPs = serializationPs(64, 100) + psFromNs(1000);
+    expect(sim.nowPs).toBe(arrivedPs);
+    expect([far.paused, far.pausesReceived]).toEqual([true, 1]);
+    out.enqueue(frame(PacketKind.Resume));
+    sim.run();
+    expect(far.paused).toBe(false);
+    expect(far.pausedPsAt(sim.nowPs)).toBe(sim.nowPs - arrivedPs);
+    expect(b.arrivals).toEqual([]);
+  });
+});
 
 describe('a packet over one link', () => {
   it('arrives after exactly serialization + propagation delay', () => {

@@ -74,6 +74,22 @@ describe('fabsim sweep', () => {
     expect(r.stderr).toMatch(/workload\.bytes/);
   });
 
+  it('a point that only the resolved fabric rejects (PFC buffer below its headroom) fails like fabsim run: exit 2, one line', () => {
+    const bad = join(dir, 'bad-buffer.yaml');
+    writeFileSync(
+      bad,
+      readFileSync(spec, 'utf8')
+        .replace('{ preset: ethernet, routing: spray, lossRecovery: ooo }', '{ preset: roce }')
+        .replace('sweep: { field: workload.bytes, values: 16KiB..256KiB x2 }', 'sweep: { field: fabrics.1.bufferBytesPerPort, values: [1MiB, 8KiB] }'),
+    );
+    const r = cli('sweep', bad);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^fabsim: fabrics\.1\.bufferBytesPerPort: PFC needs/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('merge refuses shards of different sweeps', () => {
     const other = join(dir, 'other.yaml');
     writeFileSync(other, readFileSync(spec, 'utf8').replace('name: tiny-sweep', 'name: other'));

@@ -112,7 +112,7 @@ describe('tiers', () => {
     // Fabric: 8 rail leaves (2 groups × 4 rails), 4 spines, each leaf on every spine.
     const fabric = t.switches.filter((s) => s.tier < t.fabricTiers);
     expect(fabric.filter((s) => s.tier === 0).length).toBe(8);
-    expect(fabric.filter((s) => s.tier === 1).map((s) => s.downGroups.length)).toEqual([8, 8, 8, 8]);
+    expect(fabric.filter((s) => s.tier === 1).map((s) => s.downPorts.length)).toEqual([8, 8, 8, 8]);
   });
 
   it('a non-blocking radix-k fat-tree has k pods of k/2 leaves and k/2 spines, (k/2)² cores, k³/4 GPUs', () => {

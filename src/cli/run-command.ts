@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { checkFabrics, loadSpec, runExperimentLive, SpecError, type ExperimentResult, type ExperimentSpec } from '../experiment/index.js';
+import { loadSpec, runExperimentLive, SpecError, type ExperimentResult, type ExperimentSpec } from '../experiment/index.js';
 import { formatFlowsCsv, formatJobsTable, formatJson, formatTable, writeResults } from '../report/index.js';
 import { checkFlowsFile, checkOutDir, fail, parseSampleUs, parseSeed, writeFileWhole } from './fail.js';
 import { progressWriter } from './progress.js';
@@ -40,7 +40,6 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   try {
     spec = loadSpec(specPath);
     if (seed !== undefined) spec = { ...spec, seed };
-    checkFabrics(spec); // before anything is printed: bad input gets its one line only
   } catch (error) {
     if (error instanceof SpecError) fail(error.message);
     throw error;

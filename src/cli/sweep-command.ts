@@ -58,11 +58,13 @@ export async function sweepCommand(specPath: string, options: SweepOptions): Pro
   const tasks = indices.map((index) => ({ index, document: withField(document, field, values[index]) }));
   const workers = Math.max(1, availableParallelism());
   process.stderr.write(`fabsim: sweeping ${field} over ${tasks.length} of ${values.length} points on ${Math.min(workers, tasks.length)} threads\n`);
-  const replies = await runOnWorkers<(typeof tasks)[number], { index: number; result: ExperimentResult }>(
+  const replies = await runOnWorkers<(typeof tasks)[number], { index: number; result: ExperimentResult; specError?: string }>(
     new URL('./sweep-worker-boot.mjs', import.meta.url),
     tasks,
     workers,
   );
+  const refused = replies.find((r) => r.specError !== undefined);
+  if (refused) fail(refused.specError!);
   const sweep: SweepResult = {
     experiment: name,
     field,

@@ -22,19 +22,19 @@ import {
   type CollectiveParams,
   type Workload,
 } from '../workloads/index.js';
+import { DEFAULT_GPUS_PER_NODE } from '../fabric/index.js';
 import { readMatrixFile } from './matrix-file.js';
-import { SpecError } from './load-spec.js';
+import { SpecError } from './spec-error.js';
 import { formatSize } from './sizes.js';
 import type { WorkloadSpec } from './spec.js';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
-/** An HGX server's GPUs: the node size hierarchical all-reduce assumes unless told. */
-export const DEFAULT_GPUS_PER_NODE = 8;
+export { DEFAULT_GPUS_PER_NODE } from '../fabric/index.js';
 
 /**
  * Builds the workload a spec describes on a fabric of `gpus` GPUs; `gpusPerNode` is the
- * topology's server size where it has one (hierarchical all-reduce's default node).
+ * topology's server size (its shape's: hierarchical all-reduce's default node).
  */
 export function createWorkload(spec: WorkloadSpec, gpus: number, seed: number, gpusPerNode = DEFAULT_GPUS_PER_NODE): Workload {
   switch (spec.kind) {

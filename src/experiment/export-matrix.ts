@@ -1,5 +1,5 @@
 import { Simulator } from '../engine/index.js';
-import type { FabricFlow, FabricModel } from '../fabric/index.js';
+import { FabricMetrics, NO_PROBES, shapeOf, type FabricFlow, type FabricModel } from '../fabric/index.js';
 import type { ConnectionMatrix, MatrixConnection } from '../workloads/index.js';
 import { createWorkload } from './create-workload.js';
 import { SpecError } from './load-spec.js';
@@ -23,10 +23,16 @@ export function exportMatrix(spec: ExperimentSpec, workloadIndex = 0): Connectio
   const connections: MatrixConnection[] = [];
   const flows: { src: number; dst: number }[] = [];
   const recorder: FabricModel = {
+    model: 'flow',
     sim: new Simulator(),
+    gpus,
     hostGbps: 0,
+    metrics: new FabricMetrics(),
+    pausedPsAt: () => 0,
+    maxQueueBytes: 0,
+    probes: NO_PROBES,
     config: { mtuBytes: 4096, headerBytes: 0 },
-    topology: { hops: () => 0, linkDelayPs: 0, nvlink: null },
+    topology: { shape: shapeOf(spec.topology), hops: () => 0, linkDelayPs: 0, nvlink: null },
     openFlow(src, dst): FabricFlow {
       flows.push({ src, dst });
       return { id: flows.length - 1 };

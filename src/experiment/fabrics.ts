@@ -1,6 +1,5 @@
 import { psFromNs } from '../engine/index.js';
 import { pfcHeadroomBytes, PRESETS, type FabricConfig, type FabricModelName } from '../fabric/index.js';
-import { SpecError } from './load-spec.js';
 import type { ExperimentSpec, FabricSpec } from './spec.js';
 
 const MECHANISMS = new Set(['routing', 'flowControl', 'lossRecovery', 'cc', 'model']);
@@ -52,22 +51,36 @@ export function resolveFabrics(specs: FabricSpec[]): FabricChoice[] {
   });
 }
 
-/** Checks what only a resolved fabric on its topology can tell; throws SpecError naming the field. */
-export function checkFabrics(spec: ExperimentSpec): void {
-  resolveFabrics(spec.fabrics).forEach((config, i) => {
+/** A bad value found only once a fabric is resolved on its topology: the field's path and what is wrong. */
+export interface FabricIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * What only a resolved fabric on its topology can tell (the schema's superRefine reports
+ * these, so every entry point refuses them alike): a PFC buffer must hold its headroom.
+ */
+export function fabricIssues(topology: ExperimentSpec['topology'], fabrics: FabricSpec[]): FabricIssue[] {
+  const issues: FabricIssue[] = [];
+  resolveFabrics(fabrics).forEach((config, i) => {
     // The flow model has no buffers: PFC headroom does not apply.
     if (config.flowControl !== 'pfc' || modelOf(config) === 'flow') return;
-    const t = spec.topology;
+    const t = topology;
     // NVSwitches run the fabric's flow control on NVLink-speed ports: their headroom counts too.
     const links: [number, number, string][] = [[t.linkGbps, t.linkDelayNs, 'hop']];
     if (t.kind === 'rail-optimized') links.push([t.nvlinkGbps, t.nvlinkDelayNs, 'NVLink hop']);
     const frame = config.mtuBytes + config.headerBytes;
     for (const [linkGbps, linkDelayNs, hop] of links) {
       const needed = pfcHeadroomBytes(config, linkGbps, psFromNs(linkDelayNs)) + frame;
-      if (config.bufferBytesPerPort < needed)
-        throw new SpecError(
-          `fabrics.${i}.bufferBytesPerPort: PFC needs at least ${needed} bytes per port at ${linkGbps} Gb/s and ${linkDelayNs} ns per ${hop} (headroom plus one frame), got ${config.bufferBytesPerPort}`,
-        );
+      if (config.bufferBytesPerPort < needed) {
+        issues.push({
+          path: ['fabrics', i, 'bufferBytesPerPort'],
+          message: `PFC needs at least ${needed} bytes per port at ${linkGbps} Gb/s and ${linkDelayNs} ns per ${hop} (headroom plus one frame), got ${config.bufferBytesPerPort}`,
+        });
+        return;
+      }
     }
   });
+  return issues;
 }

@@ -2,10 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { StopReason } from '../engine/index.js';
 import { workloadLabel } from './create-workload.js';
-import { fabricDetail } from './fabric-detail.js';
-import { checkFabrics, resolveFabrics } from './fabrics.js';
+import type { FabricModel } from '../fabric/index.js';
 import type { ExperimentResult, FabricResult } from './result.js';
-import { buildModel, experimentResult, runLimits, summarize, type AnyNetwork, type FabricSetup } from './runner.js';
+import { buildModel, experimentResult, finishRun, planRuns, runLimits, type FabricSetup } from './runner.js';
 import { flowRows } from './flow-rows.js';
 import { Sampler } from './sampler.js';
 import type { ExperimentSpec } from './spec.js';
@@ -42,7 +41,7 @@ export interface LiveRunOptions {
   flows?: boolean;
 }
 
-function progressOf(setup: FabricSetup<AnyNetwork>, run: number, runs: number): Progress {
+function progressOf(setup: FabricSetup<FabricModel>, run: number, runs: number): Progress {
   const { sim, net, workload, config } = setup;
   const m = net.metrics;
   const firstArrivals = m.dataBytesArrived - m.spuriousRetransmits * config.mtuBytes;
@@ -66,7 +65,7 @@ function progressOf(setup: FabricSetup<AnyNetwork>, run: number, runs: number): 
  */
 async function simulateLive(
   spec: ExperimentSpec,
-  setup: FabricSetup<AnyNetwork>,
+  setup: FabricSetup<FabricModel>,
   sampler: Sampler | null,
   options: LiveRunOptions,
   report: () => void,
@@ -108,9 +107,7 @@ async function simulateLive(
  * interrupted, in which case it returns what it has, marked `partial`.
  */
 export async function runExperimentLive(spec: ExperimentSpec, options: LiveRunOptions = {}): Promise<ExperimentResult> {
-  checkFabrics(spec);
-  const fabrics = resolveFabrics(spec.fabrics);
-  const runs = spec.workload.flatMap((workload) => fabrics.map((config) => ({ workload, config })));
+  const runs = planRuns(spec);
   const results: FabricResult[] = [];
   let interrupted = false;
   for (const [i, { workload, config }] of runs.entries()) {
@@ -122,11 +119,7 @@ export async function runExperimentLive(spec: ExperimentSpec, options: LiveRunOp
     const sampling = options.sampling ?? 'auto';
     const sampler = sampling === 'off' ? null : new Sampler(setup.net, sampling === 'auto' ? undefined : sampling);
     const stop = await simulateLive(spec, setup, sampler, options, () => options.onProgress?.(progressOf(setup, i + 1, runs.length)));
-    sampler?.close(setup.sim.nowPs);
-    const { startedMs, ...run } = setup;
-    const result = summarize({ ...run, stop, wallMs: performance.now() - startedMs });
-    const elapsedPs = setup.workload.finished ? setup.workload.finishedPs : setup.sim.nowPs;
-    if (sampler !== null) result.detail = fabricDetail(setup.net, sampler, elapsedPs);
+    const result = finishRun(setup, stop, sampler);
     if (options.flows) result.flows = flowRows(setup.workload);
     results.push(result);
     options.onResult?.(result);

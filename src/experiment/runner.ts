@@ -1,35 +1,18 @@
 import { performance } from 'node:perf_hooks';
 import { psFromUs, Simulator, TypedEventQueue, usFromPs, type EventQueue, type RunLimits, type StopReason } from '../engine/index.js';
-import { FlowNetwork, Network, type FabricConfig } from '../fabric/index.js';
+import { createFabricModel, shapeOf, type FabricConfig, type FabricModel, type Network } from '../fabric/index.js';
 import { createWorkload, workloadLabel } from './create-workload.js';
-import { checkFabrics, modelOf, resolveFabrics } from './fabrics.js';
+import { fabricDetail } from './fabric-detail.js';
+import { modelOf, resolveFabrics, type FabricChoice } from './fabrics.js';
 import { effectiveBandwidth, type ExperimentResult, type FabricResult } from './result.js';
+import type { Sampler } from './sampler.js';
 import type { ExperimentSpec, WorkloadSpec } from './spec.js';
 import { AutoCollective, Jobs, type Workload } from '../workloads/index.js';
 
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
-/** Time ports spent paused by PFC, summed over every port (NICs included). */
-function pausedPs(net: Network, nowPs: number): number {
-  let total = 0;
-  for (const nic of net.topology.nics) for (const port of nic.ports) total += port.pausedPsAt(nowPs);
-  for (const sw of net.topology.switches) for (const port of sw.ports) total += port.pausedPsAt(nowPs);
-  return total;
-}
-
-/** Deepest egress queue of the scale-out fabric (NVSwitch ports inside servers are not the fabric). */
-function maxQueueBytes(net: Network): number {
-  let max = 0;
-  const { switches, fabricTiers } = net.topology;
-  for (const sw of switches) if (sw.tier < fabricTiers) for (const port of sw.ports) max = Math.max(max, port.maxQueuedBytes);
-  return max;
-}
-
-/** A fabric simulated by either model. */
-export type AnyNetwork = Network | FlowNetwork;
-
 /** A finished (or stopped) simulation of one workload on one fabric, to summarize or inspect. */
-export interface FabricRun<N extends AnyNetwork = Network> {
+export interface FabricRun<N extends FabricModel = Network> {
   sim: Simulator;
   net: N;
   workload: Workload;
@@ -43,7 +26,7 @@ export interface FabricRun<N extends AnyNetwork = Network> {
 }
 
 /** A fabric built and its workload started, nothing simulated yet (`startedMs`: performance.now()). */
-export type FabricSetup<N extends AnyNetwork = Network> = Omit<FabricRun<N>, 'stop' | 'wallMs'> & { startedMs: number };
+export type FabricSetup<N extends FabricModel = Network> = Omit<FabricRun<N>, 'stop' | 'wallMs'> & { startedMs: number };
 
 /**
  * Builds one fabric in a fresh simulator, with the model its config names (packet unless
@@ -54,11 +37,11 @@ export function buildModel(
   config: FabricConfig,
   workloadSpec: WorkloadSpec = spec.workload[0]!,
   queue: EventQueue = new TypedEventQueue(),
-): FabricSetup<AnyNetwork> {
+): FabricSetup<FabricModel> {
   const startedMs = performance.now();
   const sim = new Simulator(queue);
-  const net = modelOf(config) === 'flow' ? new FlowNetwork(sim, spec.topology, config, spec.seed) : new Network(sim, spec.topology, config, spec.seed);
-  const workload = createWorkload(workloadSpec, net.gpus, spec.seed, net.topology.nvlink?.gpusPerNode);
+  const net = createFabricModel(modelOf(config), sim, spec.topology, config, spec.seed);
+  const workload = createWorkload(workloadSpec, net.gpus, spec.seed, shapeOf(spec.topology).gpusPerNode);
   workload.start(net);
   return { sim, net, workload, config, workloadSpec, startedMs, buildMs: performance.now() - startedMs };
 }
@@ -88,7 +71,7 @@ export function simulateModel(
   config: FabricConfig,
   workloadSpec: WorkloadSpec = spec.workload[0]!,
   queue: EventQueue = new TypedEventQueue(),
-): FabricRun<AnyNetwork> {
+): FabricRun<FabricModel> {
   const { startedMs, ...setup } = buildModel(spec, config, workloadSpec, queue);
   const stop = setup.sim.run(runLimits(spec));
   return { ...setup, stop, wallMs: performance.now() - startedMs };
@@ -107,7 +90,8 @@ export function simulateFabric(
 
 /** Runs one workload of the spec (default its first) on one fabric and summarizes it. */
 export function runFabric(spec: ExperimentSpec, config: FabricConfig, workloadSpec: WorkloadSpec = spec.workload[0]!): FabricResult {
-  return summarize(simulateModel(spec, config, workloadSpec));
+  const setup = buildModel(spec, config, workloadSpec);
+  return finishRun(setup, setup.sim.run(runLimits(spec)));
 }
 
 /**
@@ -116,8 +100,8 @@ export function runFabric(spec: ExperimentSpec, config: FabricConfig, workloadSp
  * propagation and serialization, one sample per message), and what it has no mechanism
  * for (drops, retransmissions, NACKs, out-of-order, PFC, ECN, CNPs, queues) is 0.
  */
-export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: FabricRun<AnyNetwork>): FabricResult {
-  const flow = net instanceof FlowNetwork;
+export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: FabricRun<FabricModel>): FabricResult {
+  const flow = net.model === 'flow';
   const m = net.metrics;
   const completed = workload.finished;
   const timeUs = usFromPs(completed ? workload.finishedPs : sim.nowPs);
@@ -150,27 +134,49 @@ export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: 
     outOfOrderArrivals: m.outOfOrderArrivals,
     spuriousRetransmits: m.spuriousRetransmits,
     pfcPauses: m.pfcPauses,
-    pfcPausedUs: flow ? 0 : round(usFromPs(pausedPs(net, sim.nowPs))),
+    pfcPausedUs: round(usFromPs(net.pausedPsAt(sim.nowPs))),
     ecnMarks: m.ecnMarks,
     cnps: m.cnps,
-    maxQueueBytes: flow ? 0 : maxQueueBytes(net),
+    maxQueueBytes: net.maxQueueBytes,
     events: sim.events,
     wallMs: Math.round(wallMs),
     ...(workload instanceof Jobs ? workload.reports() : {}),
   };
 }
 
-/** Runs every workload of the spec on every fabric, on the same topology. */
-export function runExperiment(spec: ExperimentSpec, onResult?: (r: FabricResult) => void): ExperimentResult {
-  checkFabrics(spec);
+/** One run of an experiment: one of its workloads on one of its fabrics. */
+export interface PlannedRun {
+  workload: WorkloadSpec;
+  config: FabricChoice;
+}
+
+/**
+ * The runs of an experiment, in the order every entry point runs them: each workload on
+ * every fabric. The spec was validated whole by its schema (validateSpec): nothing here
+ * or later refuses it, so `run`, `sweep` and tests fail alike, before anything runs.
+ */
+export function planRuns(spec: ExperimentSpec): PlannedRun[] {
   const fabrics = resolveFabrics(spec.fabrics);
-  const results = spec.workload.flatMap((workload) =>
-    fabrics.map((config) => {
-      const result = runFabric(spec, config, workload);
-      onResult?.(result);
-      return result;
-    }),
-  );
+  return spec.workload.flatMap((workload) => fabrics.map((config) => ({ workload, config })));
+}
+
+/** The result row of a simulated run, with the report's detail when it was sampled. */
+export function finishRun(setup: FabricSetup<FabricModel>, stop: StopReason, sampler: Sampler | null = null): FabricResult {
+  const { startedMs, ...run } = setup;
+  sampler?.close(setup.sim.nowPs);
+  const result = summarize({ ...run, stop, wallMs: performance.now() - startedMs });
+  const elapsedPs = setup.workload.finished ? setup.workload.finishedPs : setup.sim.nowPs;
+  if (sampler !== null) result.detail = fabricDetail(setup.net, sampler, elapsedPs);
+  return result;
+}
+
+/** Runs every workload of the spec on every fabric, on the same topology, to the end (or the spec's limits). */
+export function runExperiment(spec: ExperimentSpec, onResult?: (r: FabricResult) => void): ExperimentResult {
+  const results = planRuns(spec).map(({ workload, config }) => {
+    const result = runFabric(spec, config, workload);
+    onResult?.(result);
+    return result;
+  });
   return experimentResult(spec, results, false);
 }
 

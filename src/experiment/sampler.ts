@@ -1,6 +1,5 @@
 import { psFromUs, serializationPs, usFromPs } from '../engine/index.js';
-import { FlowNetwork, type Port } from '../fabric/index.js';
-import type { AnyNetwork } from './runner.js';
+import type { FabricModel, PortProbe } from '../fabric/index.js';
 import type { TimeSeries } from './result.js';
 
 /** Automatic interval: start fine, halve the resolution each time samples reach twice this. */
@@ -14,7 +13,7 @@ const round = (x: number, digits: number): number => Number(x.toFixed(digits));
  * The first automatic interval: one full data packet's time on a host link, rounded up to
  * 1, 2 or 5 × 10^k ps. A rate sampled over less than a packet time is only quantization noise.
  */
-export function firstIntervalPs(net: AnyNetwork): number {
+export function firstIntervalPs(net: FabricModel): number {
   const packetPs = serializationPs(net.config.mtuBytes + net.config.headerBytes, net.hostGbps);
   const decade = 10 ** Math.floor(Math.log10(packetPs));
   return [1, 2, 5, 10].map((m) => m * decade).find((nice) => nice >= packetPs)!;
@@ -37,8 +36,8 @@ export class Sampler {
   nextSamplePs: number;
   private intervalPs: number;
   private readonly adaptive: boolean;
-  private readonly ports: Port[];
-  private readonly tiers: { name: string; ports: Port[] }[];
+  private readonly ports: readonly PortProbe[];
+  private readonly tiers: readonly { name: string; ports: readonly PortProbe[] }[];
   private readonly tPs: number[] = [];
   private readonly deliveredBytes: number[] = [];
   private readonly arrivedBytes: number[] = [];
@@ -50,23 +49,14 @@ export class Sampler {
 
   /** `intervalUs`: fixed sampling interval; default automatic (a few hundred samples a run). */
   constructor(
-    private readonly net: AnyNetwork,
+    private readonly net: FabricModel,
     intervalUs?: number,
   ) {
     this.adaptive = intervalUs === undefined;
     this.intervalPs = intervalUs === undefined ? firstIntervalPs(net) : Math.max(1, psFromUs(intervalUs));
-    // The flow model has no ports: no queues and no pauses to sample, only the counters.
-    if (net instanceof FlowNetwork) {
-      this.tiers = [];
-      this.ports = [];
-    } else {
-      const { nics, switches, tierNames } = net.topology;
-      // NVLink per message has no NVSwitch queues: a flat zero line would pass for a measurement.
-      this.tiers = tierNames
-        .map((name, tier) => ({ name, ports: switches.filter((s) => s.tier === tier).flatMap((s) => s.ports) }))
-        .filter(({ name }) => !(name === 'nvlink' && net.nvlinkPerMessage));
-      this.ports = [...nics.map((n) => n.port), ...switches.flatMap((s) => s.ports)];
-    }
+    // A model without queues (the flow model) has no ports: only the counters are sampled.
+    this.ports = net.probes.pausePorts;
+    this.tiers = net.probes.queueTiers;
     this.queueMax = this.tiers.map(() => []);
     this.queueMean = this.tiers.map(() => []);
     this.record(net.sim.nowPs);

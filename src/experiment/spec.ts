@@ -1,47 +1,62 @@
 import { z } from 'zod';
-import { DEFAULT_GPUS_PER_NODE } from './create-workload.js';
+import { shapeOf } from '../fabric/index.js';
 import { fabricOverrides, fabricSchema } from './fabric-schema.js';
+import { fabricIssues } from './fabrics.js';
 import { scaleProblem } from './scale-limits.js';
 import { positiveDurationUs, positiveInt } from './schema-primitives.js';
 import { topologySchema } from './topology-schema.js';
 import { workloadsSchema } from './workload-schema.js';
 
-export const experimentSchema = z
-  .strictObject({
-    name: z.string().min(1),
-    seed: z.number().int().nonnegative().default(1),
-    topology: topologySchema,
-    fabrics: z.array(fabricSchema).min(1),
-    workload: workloadsSchema,
-    limits: z.strictObject({ maxTimeUs: positiveDurationUs.optional(), maxEvents: positiveInt.optional() }).default({}),
-    /** For `fabsim sweep`: one field and its values (ignored by `fabsim run`). */
-    sweep: z
-      .strictObject({
-        field: z.string().min(1),
-        values: z.union([z.array(z.union([z.number(), z.string()])).min(1), z.string()]),
-      })
-      .optional(),
-  })
-  .superRefine((spec, ctx) => {
-    const gpus = spec.topology.gpus;
-    const tooLarge = scaleProblem(gpus, spec.fabrics.some((f) => f.model !== 'flow'));
-    if (tooLarge !== undefined) return void ctx.addIssue({ code: 'custom', path: ['topology', 'gpus'], message: tooLarge });
-    const nodeSize = spec.topology.kind === 'rail-optimized' ? spec.topology.gpusPerNode : DEFAULT_GPUS_PER_NODE;
-    spec.workload.forEach((w, i) => {
-      const fail = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: ['workload', i, ...path], message });
-      if (w.kind === 'incast') {
-        if (w.senders >= gpus) fail(['senders'], `must be less than topology.gpus (${gpus})`);
-        if (w.target >= gpus) fail(['target'], `must be a GPU index below topology.gpus (${gpus})`);
-      } else if (w.kind === 'jobs') {
-        const ranks = w.jobs.reduce((n, j) => n + j.ranks, 0);
-        if (ranks > gpus) fail(['jobs'], `the jobs need ${ranks} GPUs in all, the topology has ${gpus}`);
-        w.jobs.forEach((j, k) => j.collectives.forEach((c, m) => checkCollective(c, j.ranks, nodeSize, (f, msg) => fail(['jobs', k, 'collectives', m, f], msg))));
-      } else if (w.kind !== 'permutation' && w.kind !== 'matrix') {
-        if (w.ranks !== undefined && w.ranks > gpus) fail(['ranks'], `must be at most topology.gpus (${gpus})`);
-        checkCollective(w, w.ranks ?? gpus, nodeSize, (f, msg) => fail([f], msg));
-      }
-    });
+const experimentObject = z.strictObject({
+  name: z.string().min(1),
+  seed: z.number().int().nonnegative().default(1),
+  topology: topologySchema,
+  fabrics: z.array(fabricSchema).min(1),
+  workload: workloadsSchema,
+  limits: z.strictObject({ maxTimeUs: positiveDurationUs.optional(), maxEvents: positiveInt.optional() }).default({}),
+  /** For `fabsim sweep`: one field and its values (ignored by `fabsim run`). */
+  sweep: z
+    .strictObject({
+      field: z.string().min(1),
+      values: z.union([z.array(z.union([z.number(), z.string()])).min(1), z.string()]),
+    })
+    .optional(),
+});
+
+export const experimentSchema = experimentObject.superRefine((spec, ctx) => {
+  try {
+    crossFieldChecks(spec, ctx);
+  } catch (error) {
+    // Only input that already has an issue (a field that failed its own check, so it is
+    // not what its type says) can make a cross-field rule throw: that issue comes first.
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+});
+
+type ParsedSpec = z.output<typeof experimentObject>;
+
+/** Rules across fields: workloads against the topology, fabrics resolved on it. */
+function crossFieldChecks(spec: ParsedSpec, ctx: z.core.$RefinementCtx<ParsedSpec>): void {
+  const gpus = spec.topology.gpus;
+  const tooLarge = scaleProblem(gpus, spec.fabrics.some((f) => f.model !== 'flow'));
+  if (tooLarge !== undefined) return void ctx.addIssue({ code: 'custom', path: ['topology', 'gpus'], message: tooLarge });
+  const nodeSize = shapeOf(spec.topology).gpusPerNode;
+  spec.workload.forEach((w, i) => {
+    const fail = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: ['workload', i, ...path], message });
+    if (w.kind === 'incast') {
+      if (w.senders >= gpus) fail(['senders'], `must be less than topology.gpus (${gpus})`);
+      if (w.target >= gpus) fail(['target'], `must be a GPU index below topology.gpus (${gpus})`);
+    } else if (w.kind === 'jobs') {
+      const ranks = w.jobs.reduce((n, j) => n + j.ranks, 0);
+      if (ranks > gpus) fail(['jobs'], `the jobs need ${ranks} GPUs in all, the topology has ${gpus}`);
+      w.jobs.forEach((j, k) => j.collectives.forEach((c, m) => checkCollective(c, j.ranks, nodeSize, (f, msg) => fail(['jobs', k, 'collectives', m, f], msg))));
+    } else if (w.kind !== 'permutation' && w.kind !== 'matrix') {
+      if (w.ranks !== undefined && w.ranks > gpus) fail(['ranks'], `must be at most topology.gpus (${gpus})`);
+      checkCollective(w, w.ranks ?? gpus, nodeSize, (f, msg) => fail([f], msg));
+    }
   });
+  for (const { path, message } of fabricIssues(spec.topology, spec.fabrics)) ctx.addIssue({ code: 'custom', path, message });
+}
 
 /** Shape rules of collective algorithms, checked before anything runs. */
 function checkCollective(

@@ -1,14 +1,5 @@
 import { z } from 'zod';
-import {
-  fatTreeMaxGpus,
-  fatTreeShape,
-  leafSpineShape,
-  railLayout,
-  railOptimizedShape,
-  type FatTreeSpec,
-  type LeafSpineSpec,
-  type RailOptimizedSpec,
-} from '../fabric/index.js';
+import { fatTreeMaxGpus, railLayout, shapeOf, type FatTreeSpec, type LeafSpineSpec, type RailOptimizedSpec } from '../fabric/index.js';
 import { delayNs, linkRateGbps, positive, positiveInt } from './schema-primitives.js';
 
 const links = {
@@ -52,36 +43,31 @@ const railOptimized = z.strictObject({
 
 type Parsed = z.output<typeof leafSpine> | z.output<typeof fatTree> | z.output<typeof railOptimized>;
 
-/** Fills the defaults that depend on other fields and checks the shape (throws a field-named RangeError). */
+/** Fills the defaults that depend on other fields (the shape itself is checked by shapeOf). */
 function resolve(t: Parsed) {
   switch (t.kind) {
-    case 'leaf-spine': {
-      const resolved = { ...t, gpusPerLeaf: t.gpusPerLeaf ?? Math.min(t.gpus, 32) };
-      leafSpineShape(resolved);
-      return resolved satisfies LeafSpineSpec;
-    }
-    case 'fat-tree': {
-      const resolved = { ...t, gpus: t.gpus ?? fatTreeMaxGpus(t) };
-      fatTreeShape(resolved);
-      return resolved satisfies FatTreeSpec;
-    }
-    case 'rail-optimized': {
-      const tiers = t.tiers ?? (t.gpus <= railLayout(t, 2).maxGpus ? 2 : 3);
-      const resolved = { ...t, tiers };
-      railOptimizedShape(resolved);
-      return resolved satisfies RailOptimizedSpec;
-    }
+    case 'leaf-spine':
+      return { ...t, gpusPerLeaf: t.gpusPerLeaf ?? Math.min(t.gpus, 32) } satisfies LeafSpineSpec;
+    case 'fat-tree':
+      return { ...t, gpus: t.gpus ?? fatTreeMaxGpus(t) } satisfies FatTreeSpec;
+    case 'rail-optimized':
+      return { ...t, tiers: t.tiers ?? (t.gpus <= railLayout(t, 2).maxGpus ? 2 : 3) } satisfies RailOptimizedSpec;
   }
 }
 
-/** Every topology kind a spec can name; each validated against its own shape rules. */
+/**
+ * Every topology kind a spec can name; each validated against its own shape rules by
+ * computing its shape, which shapeOf keeps for the builder and the flow model.
+ */
 export const topologySchema = z
   .discriminatedUnion('kind', [leafSpine, fatTree, railOptimized], {
     error: 'expected one of "leaf-spine", "fat-tree", "rail-optimized"',
   })
   .transform((t, ctx) => {
     try {
-      return resolve(t);
+      const resolved = resolve(t);
+      shapeOf(resolved);
+      return resolved;
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: (error as Error).message, fatal: true });
       return z.NEVER;

@@ -1,5 +1,7 @@
 import type { Simulator } from '../engine/index.js';
-import type { NvlinkDomain } from './topology/index.js';
+import type { FabricMetrics } from './metrics.js';
+import type { FabricProbes } from './probes.js';
+import type { NvlinkDomain, TopologyShape } from './topology/index.js';
 
 /** Which model simulates a fabric: packets through queues (the ground truth), or max-min fair fluid flows. */
 export type FabricModelName = 'packet' | 'flow';
@@ -10,21 +12,33 @@ export interface FabricFlow {
 }
 
 /**
- * Everything a workload may use of a fabric, whichever model simulates it: open a queue
- * pair between two GPUs, send messages on it, read the clock and a few constants of the
- * topology. The packet `Network` and the fluid `FlowNetwork` both implement it.
+ * Everything a workload, the runner, sampling and reports may use of a fabric, whichever
+ * model simulates it: open a queue pair between two GPUs, send messages on it, read the
+ * clock, a few constants of the topology, the counters and the ports to sample. The packet
+ * `Network` and the fluid `FlowNetwork` both implement it; nothing outside src/fabric
+ * needs to know which one it holds.
  */
 export interface FabricModel {
+  readonly model: FabricModelName;
   readonly sim: Simulator;
+  readonly gpus: number;
   /** Per-GPU line rate of the scale-out fabric. */
   readonly hostGbps: number;
   readonly config: { readonly mtuBytes: number; readonly headerBytes: number };
   readonly topology: {
+    /** The topology's shape (sameNode, hops, tiers), the same object for either model. */
+    readonly shape: TopologyShape;
     /** Links on the path between two hosts, NVLink included. */
     hops(src: number, dst: number): number;
     readonly linkDelayPs: number;
     readonly nvlink: NvlinkDomain | null;
   };
+  readonly metrics: FabricMetrics;
+  /** Time ports spent paused by PFC up to `nowPs`, summed over every egress port, NICs' included. */
+  pausedPsAt(nowPs: number): number;
+  /** Deepest egress queue the scale-out fabric's switches held (NVSwitch ports inside servers are not the fabric). */
+  readonly maxQueueBytes: number;
+  readonly probes: FabricProbes;
   /** A new queue pair from `src` to `dst`, with its own UDP source port (its own ECMP hash). */
   openFlow(src: number, dst: number): FabricFlow;
   /** Sends `bytes` on `flow` after the messages already posted on it; `onDelivered` fires when its last byte has arrived. */

@@ -1,23 +1,32 @@
 import type { EventTarget, Simulator } from '../engine/index.js';
 import type { NetworkNode } from './node.js';
-import type { Packet } from './packet.js';
+import { isPfcFrame, PacketKind, type Packet, type PacketPool } from './packet.js';
 import { PacketQueue } from './packet-queue.js';
+import type { Port } from './port.js';
 
 /**
  * A wire: propagation only (the sending port did the serialization). Packets leave in the
  * order they entered and all take the same delay, so one pending event, for the head,
- * is enough however many packets are in flight.
+ * is enough however many packets are in flight. A PFC frame is MAC control: the port it
+ * arrives at consumes it (pauses or resumes its own data class); the node never sees it.
  */
 export class Link implements EventTarget {
   private readonly inFlight = new PacketQueue();
+  readonly to: NetworkNode;
+  /** The port number on `to` this link plugs into. */
+  readonly toPort: number;
 
   constructor(
     private readonly sim: Simulator,
     readonly delayPs: number,
-    readonly to: NetworkNode,
-    /** The port number on `to` this link plugs into. */
-    readonly toPort: number,
-  ) {}
+    /** The port at the far end. */
+    private readonly peer: Port,
+    /** Where consumed PFC frames go back (none: they are left to the garbage collector). */
+    private readonly pool: PacketPool | null = null,
+  ) {
+    this.to = peer.owner;
+    this.toPort = peer.index;
+  }
 
   /** Takes a packet whose last bit leaves the sender at `departPs` (≥ now; in departure order). */
   carry(packet: Packet, departPs: number): void {
@@ -30,6 +39,11 @@ export class Link implements EventTarget {
     const packet = this.inFlight.shift()!;
     const next = this.inFlight.peek();
     if (next) this.sim.at(next.arrivalPs, this, 0);
+    if (isPfcFrame(packet.kind)) {
+      this.peer.setPaused(packet.kind === PacketKind.Pause);
+      this.pool?.release(packet);
+      return;
+    }
     this.to.receive(packet, this.toPort);
   }
 }

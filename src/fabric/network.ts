@@ -8,9 +8,10 @@ import type { FabricModel } from './fabric-model.js';
 import { FabricMetrics } from './metrics.js';
 import { NvlinkCrossbar, NvlinkFlow } from './nvlink-crossbar.js';
 import { PacketPool } from './packet.js';
+import { packetProbes, type FabricProbes } from './probes.js';
 import type { Switch } from './switch.js';
 import { createRouting } from './routing/index.js';
-import { buildTopology, NVLINK_PORT, sameNode, type Topology, type TopologySpec } from './topology/index.js';
+import { buildShape, NVLINK_PORT, sameNode, shapeOf, type Topology, type TopologyShape, type TopologySpec } from './topology/index.js';
 import { createLossRecovery } from './transport/index.js';
 
 /**
@@ -18,6 +19,7 @@ import { createLossRecovery } from './transport/index.js';
  * workloads use — open a flow (a queue pair) between two GPUs, send messages on it.
  */
 export class Network implements FabricModel {
+  readonly model = 'packet' as const;
   readonly metrics = new FabricMetrics();
   readonly topology: Topology;
   private readonly ctx: FabricContext;
@@ -28,9 +30,10 @@ export class Network implements FabricModel {
   /** Set when NVLink is modelled per message (`nvlinkModel: message`). */
   private readonly crossbar: NvlinkCrossbar | null;
 
+  /** `topology`: a spec, or a shape of one's own (a topology kind the specs do not name yet). */
   constructor(
     readonly sim: Simulator,
-    topologySpec: TopologySpec,
+    topology: TopologySpec | TopologyShape,
     readonly config: FabricConfig,
     seed: number,
   ) {
@@ -44,13 +47,14 @@ export class Network implements FabricModel {
       cc: createCongestionControl(config, sim),
       ecnRng: rngStream(seed, 'ecn'),
     };
-    this.topology = buildTopology(topologySpec, this.ctx, createRouting(config, sim, seed), seed);
+    const spec = 'kind' in topology ? topology : null;
+    this.topology = buildShape(spec ? shapeOf(spec) : (topology as TopologyShape), this.ctx, createRouting(config, sim, seed), seed);
     let portId = 0;
     for (const sw of this.topology.switches) for (const port of sw.ports) port.id = portId++;
     this.portSalt = seed32(seed, 'udp-source-ports');
     const windowBytes = config.windowBytes ?? this.bdpBytes(this.topology.maxHops);
     this.windowPackets = Math.max(1, Math.ceil(windowBytes / config.mtuBytes));
-    this.crossbar = topologySpec.kind === 'rail-optimized' && topologySpec.nvlinkModel !== 'packet' ? this.buildCrossbar() : null;
+    this.crossbar = spec?.kind === 'rail-optimized' && spec.nvlinkModel !== 'packet' ? this.buildCrossbar() : null;
   }
 
   /** The NVSwitches as message-level FIFOs; their ports stay cabled, to carry utilization. */
@@ -74,6 +78,26 @@ export class Network implements FabricModel {
 
   get hostGbps(): number {
     return this.topology.hostGbps;
+  }
+
+  pausedPsAt(nowPs: number): number {
+    let total = 0;
+    for (const nic of this.topology.nics) for (const port of nic.ports) total += port.pausedPsAt(nowPs);
+    for (const sw of this.topology.switches) for (const port of sw.ports) total += port.pausedPsAt(nowPs);
+    return total;
+  }
+
+  get maxQueueBytes(): number {
+    let max = 0;
+    const { switches, fabricTiers } = this.topology;
+    for (const sw of switches) if (sw.tier < fabricTiers) for (const port of sw.ports) max = Math.max(max, port.maxQueuedBytes);
+    return max;
+  }
+
+  private probeCache: FabricProbes | null = null;
+
+  get probes(): FabricProbes {
+    return (this.probeCache ??= packetProbes(this.topology, this.nvlinkPerMessage));
   }
 
   /**

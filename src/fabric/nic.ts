@@ -218,9 +218,6 @@ export class Nic implements NetworkNode, NicServices, CcServices {
       case PacketKind.Cnp:
         cc.onCnp(packet.flow!);
         break;
-      case PacketKind.Pause:
-        this.ports[ingress]!.setPaused(packet.psn === 1);
-        break;
     }
     pool.release(packet);
   }

@@ -7,9 +7,13 @@ export const PacketKind = {
   Nack: 2,
   /** DCQCN congestion notification, receiver to sender. */
   Cnp: 3,
-  /** PFC frame for the lossless class: psn 1 = pause (XOFF), 0 = resume (XON). */
+  /** PFC frames for the lossless class: PAUSE (XOFF) stops it, RESUME (XON) restarts it. MAC control: the receiving port consumes them (see Link). */
   Pause: 4,
+  Resume: 5,
 } as const;
+
+/** Is this a PFC frame (PAUSE or RESUME), which the receiving port's MAC consumes? */
+export const isPfcFrame = (kind: PacketKind): boolean => kind >= PacketKind.Pause;
 
 /** In-band telemetry: at most this many hops are stamped (HPCC's maxHop). */
 export const MAX_INT_HOPS = 5;
@@ -20,23 +24,23 @@ export const MAX_INT_HOPS = 5;
 export const INT_FIELDS = 6;
 export type PacketKind = (typeof PacketKind)[keyof typeof PacketKind];
 
-const INT_RECORD_LENGTH = MAX_INT_HOPS * INT_FIELDS;
-const INT_RECORDS_PER_SLAB = 4096;
-let intSlab = new Float64Array(0);
-let intSlabUsed = 0;
+const TELEMETRY_RECORD_LENGTH = MAX_INT_HOPS * INT_FIELDS;
+const TELEMETRY_RECORDS_PER_SLAB = 4096;
+let telemetrySlab = new Float64Array(0);
+let telemetrySlabUsed = 0;
 
 /**
  * A packet's telemetry record: a view into a shared slab. A Float64Array of its own would
  * cost a separate buffer allocation and its bookkeeping per packet — at 100,000 GPUs
  * millions of pooled packets carry one.
  */
-function newIntRecord(): Float64Array {
-  if (intSlabUsed * INT_RECORD_LENGTH >= intSlab.length) {
-    intSlab = new Float64Array(INT_RECORDS_PER_SLAB * INT_RECORD_LENGTH);
-    intSlabUsed = 0;
+function newTelemetryRecord(): Float64Array {
+  if (telemetrySlabUsed * TELEMETRY_RECORD_LENGTH >= telemetrySlab.length) {
+    telemetrySlab = new Float64Array(TELEMETRY_RECORDS_PER_SLAB * TELEMETRY_RECORD_LENGTH);
+    telemetrySlabUsed = 0;
   }
-  const offset = intSlabUsed++ * INT_RECORD_LENGTH;
-  return intSlab.subarray(offset, offset + INT_RECORD_LENGTH);
+  const offset = telemetrySlabUsed++ * TELEMETRY_RECORD_LENGTH;
+  return telemetrySlab.subarray(offset, offset + TELEMETRY_RECORD_LENGTH);
 }
 
 /**
@@ -74,9 +78,9 @@ export class Packet {
   next: Packet | null = null;
 
   /** Appends a telemetry record for the egress port the packet is leaving. */
-  stampInt(portId: number, queueBytes: number, txBytes: number, timePs: number, rateGbps: number, measuredGbps: number): void {
+  stampTelemetry(portId: number, queueBytes: number, txBytes: number, timePs: number, rateGbps: number, measuredGbps: number): void {
     if (this.intHops >= MAX_INT_HOPS) return;
-    this.int ??= newIntRecord();
+    this.int ??= newTelemetryRecord();
     const int = this.int;
     const o = this.intHops++ * INT_FIELDS;
     int[o] = portId;
@@ -91,7 +95,7 @@ export class Packet {
   copyIntFrom(other: Packet): void {
     this.intHops = other.intHops;
     if (other.intHops === 0) return;
-    this.int ??= newIntRecord();
+    this.int ??= newTelemetryRecord();
     this.int.set(other.int!.subarray(0, other.intHops * INT_FIELDS));
   }
 }

@@ -1,7 +1,7 @@
 import { serializationPs, type EventTarget, type Simulator } from '../engine/index.js';
 import type { Link } from './link.js';
 import type { NetworkNode, PacketSource } from './node.js';
-import { PacketKind, type Packet } from './packet.js';
+import { isPfcFrame, PacketKind, type Packet } from './packet.js';
 import { PacketQueue } from './packet-queue.js';
 
 /** Window over which a port measures its egress rate for telemetry. */
@@ -82,7 +82,7 @@ export class Port implements EventTarget {
     if (packet.kind === PacketKind.Data) {
       this.waitingDataBytes += size;
       this.data.push(packet);
-    } else if (packet.kind === PacketKind.Pause) this.macControl.push(packet);
+    } else if (isPfcFrame(packet.kind)) this.macControl.push(packet);
     else this.control.push(packet);
     const queued = this.queuedBytes;
     if (queued > this.maxQueuedBytes) this.maxQueuedBytes = queued;

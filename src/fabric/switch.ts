@@ -7,23 +7,21 @@ import { PacketKind, type Packet } from './packet.js';
 import { Port } from './port.js';
 import { ReleaseQueue } from './release-queue.js';
 import type { RoutingPolicy, RoutingSwitch } from './routing/index.js';
-
-/** Which child group of a switch leads down to host `dst`, or -1 when `dst` is not below it. */
-export type ChildOf = (dst: number) => number;
+import { rangeCount, rangeFirst, type PortRange } from './topology/shape.js';
 
 /**
  * A store-and-forward, output-queued switch on one shared buffer. Routing is computed from
- * the destination address: down to the child group that holds it, else up along any
- * equal-cost uplink (the routing policy picks). Data packets are admitted by the buffer
+ * the destination address by the topology's shape (`route`: the equal-cost ports towards
+ * it, a range of port numbers); the routing policy picks among them, so the switch knows
+ * neither "up" nor "down" nor any topology. Data packets are admitted by the buffer
  * policy (drop-tail, or PFC); control frames ride their own strict-priority class and
  * are not charged to the data buffer. On the way out, data packets may be ECN-marked
  * and stamped with in-band telemetry.
  */
 export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
   readonly ports: Port[] = [];
-  readonly upPorts: Port[] = [];
-  /** downGroups[c]: the parallel ports to child c. */
-  readonly downGroups: Port[][] = [];
+  /** Equal-cost candidate lists by first port, made once per range (routing then allocates nothing). */
+  private readonly candidateRanges: Port[][] = [];
   buffer!: BufferPolicy;
   maxBufferUsedBytes = 0;
   private bufferUsedBytes = 0;
@@ -36,7 +34,9 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
     readonly tier: number,
     readonly salt: number,
     private readonly routing: RoutingPolicy,
-    private readonly childOf: ChildOf,
+    private readonly route: (dst: number) => PortRange,
+    /** Ports numbered below this face hosts or the tier below; the rest face the tier above (reports group them so). */
+    private readonly downPortCount: number,
   ) {}
 
   addPort(rateGbps: number): Port {
@@ -47,6 +47,8 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
 
   /** Sets up the shared buffer once all ports are attached and cabled. */
   finishPorts(): void {
+    this.downPorts = this.ports.slice(0, this.downPortCount);
+    this.upPorts = this.ports.slice(this.downPortCount);
     this.releases = new ReleaseQueue(this.ports.length);
     const first = this.ports[0]!;
     this.buffer = createBufferPolicy(this.ctx.config, this.ports.length, first.rateGbps, first.link.delayPs, (port, pause) =>
@@ -54,10 +56,20 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
     );
   }
 
-  /** The equal-cost egress ports towards host `dst`: down if it is below, else every uplink. */
+  /** Ports towards hosts or the tier below, and towards the tier above (set by finishPorts). */
+  downPorts: readonly Port[] = [];
+  upPorts: readonly Port[] = [];
+
+  /** The equal-cost egress ports towards host `dst`, as the shape routes it. */
   candidatesFor(dst: number): readonly Port[] {
-    const child = this.childOf(dst);
-    return child >= 0 ? this.downGroups[child]! : this.upPorts;
+    const range = this.route(dst);
+    return this.candidates(rangeFirst(range), rangeCount(range));
+  }
+
+  private candidates(first: number, count: number): readonly Port[] {
+    let list = this.candidateRanges[first];
+    if (list === undefined || list.length !== count) this.candidateRanges[first] = list = this.ports.slice(first, first + count);
+    return list;
   }
 
   get bufferBytes(): number {
@@ -85,13 +97,9 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
   }
 
   receive(packet: Packet, ingress: number): void {
-    if (packet.kind === PacketKind.Pause) {
-      this.ports[ingress]!.setPaused(packet.psn === 1);
-      this.ctx.pool.release(packet);
-      return;
-    }
-    const candidates = this.candidatesFor(packet.dstHost);
-    const port = candidates.length === 1 ? candidates[0]! : this.routing.choose(candidates, packet, this);
+    const range = this.route(packet.dstHost);
+    const count = rangeCount(range);
+    const port = count === 1 ? this.ports[rangeFirst(range)]! : this.routing.choose(this.candidates(rangeFirst(range), count), packet, this);
     if (packet.kind === PacketKind.Data) {
       this.settleReleases(this.ctx.sim.nowPs);
       if (!this.buffer.admit(packet, ingress)) {
@@ -117,13 +125,13 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
     }
     if (config.cc === 'telemetry') {
       const now = this.ctx.sim.nowPs;
-      packet.stampInt(port.id, port.dataQueuedBytes, port.txBytes, now, port.rateGbps, port.txRateGbpsAt(now));
+      packet.stampTelemetry(port.id, port.dataQueuedBytes, port.txBytes, now, port.rateGbps, port.txRateGbpsAt(now));
     }
   }
 
   private sendPause(portIndex: number, pause: boolean): void {
     const { pool, config, metrics } = this.ctx;
-    const frame = pool.take(PacketKind.Pause, null, config.controlBytes, 0, pause ? 1 : 0);
+    const frame = pool.take(pause ? PacketKind.Pause : PacketKind.Resume, null, config.controlBytes, 0, 0);
     if (pause) metrics.pfcPauses++;
     this.ports[portIndex]!.enqueue(frame);
   }

@@ -3,7 +3,8 @@ import type { FabricConfig } from '../config.js';
 import type { FabricModel } from '../fabric-model.js';
 import { fiveTupleHash, mix32 } from '../hash.js';
 import { FabricMetrics } from '../metrics.js';
-import type { NvlinkDomain, TopologySpec } from '../topology/index.js';
+import { NO_PROBES, type FabricProbes } from '../probes.js';
+import type { NvlinkDomain, TopologyShape, TopologySpec } from '../topology/index.js';
 import { FluidEvent, FluidFlow } from './fluid-flow.js';
 import { MessagePool } from './message-pool.js';
 import { flowLayoutOf, type FlowLayout } from './layout.js';
@@ -13,6 +14,7 @@ import { routeOf } from './paths.js';
 
 /** The topology as workloads (and the runner) read it in the flow model. */
 export interface FlowTopology {
+  readonly shape: TopologyShape;
   readonly gpus: number;
   readonly hostGbps: number;
   readonly maxHops: number;
@@ -75,21 +77,15 @@ export class FlowNetwork implements FabricModel, EventTarget {
     this.links = new LinkGraph(layout, config.routing !== 'ecmp');
     this.solver = new MaxMinSolver(this.links.count, (link) => this.links.capacityGbps(link));
     this.portSalt = seed32(seed, 'udp-source-ports');
-    const { leafOf, leavesPerPod, nvlink } = layout;
-    const G = nvlink?.gpusPerNode ?? 0;
+    const { shape } = layout;
     this.topology = {
+      shape,
       gpus: layout.gpus,
       hostGbps: layout.linkGbps,
-      maxHops: 2 * layout.tiers,
+      maxHops: shape.maxHops,
       linkDelayPs: layout.linkDelayPs,
-      nvlink,
-      hops: (src, dst) => {
-        if (G > 0 && src !== dst && Math.floor(src / G) === Math.floor(dst / G)) return 2;
-        const a = leafOf(src);
-        const b = leafOf(dst);
-        if (a === b) return 2;
-        return Math.floor(a / leavesPerPod) === Math.floor(b / leavesPerPod) ? 4 : 6;
-      },
+      nvlink: layout.nvlink,
+      hops: (src, dst) => shape.hops(src, dst),
     };
   }
 
@@ -100,6 +96,14 @@ export class FlowNetwork implements FabricModel, EventTarget {
   get hostGbps(): number {
     return this.layout.linkGbps;
   }
+
+  /** No PFC, no queues, no ports to sample. */
+  pausedPsAt(_nowPs: number): number {
+    return 0;
+  }
+
+  readonly maxQueueBytes = 0;
+  readonly probes: FabricProbes = NO_PROBES;
 
   get stats(): FlowModelStats {
     const s = this.solver.stats;

@@ -31,8 +31,8 @@ const pick = (hash: number, salt: number, n: number): number => mix32(hash ^ sal
 export function routeOf(g: LinkGraph, routing: RoutingName, src: number, dst: number, hash: number): FlowPath {
   const L = g.layout;
   const nv = L.nvlink;
-  // GPUs of one server (sameNode in src/fabric/topology) talk over their NVLink.
-  if (nv !== null && Math.floor(src / nv.gpusPerNode) === Math.floor(dst / nv.gpusPerNode))
+  // GPUs of one server talk over their NVLink.
+  if (nv !== null && L.shape.sameNode(src, dst))
     return { links: [g.nvUp + src, g.nvDown + dst], weights: null, hops: 2, gbps: nv.gbps, delayPs: nv.delayPs, nvlink: true };
   /** One path: each link once, in order. */
   const fabric = (links: number[]): FlowPath => ({ links, weights: null, hops: links.length, gbps: L.linkGbps, delayPs: L.linkDelayPs, nvlink: false });

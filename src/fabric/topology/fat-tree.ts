@@ -1,9 +1,5 @@
-import { psFromNs } from '../../engine/index.js';
-import type { FabricContext } from '../context.js';
-import { Nic } from '../nic.js';
-import type { RoutingPolicy } from '../routing/index.js';
-import { buildClos, splitRadix, type ClosLayout } from './clos.js';
-import type { Topology } from './topology.js';
+import type { ClosDims } from './clos-shape.js';
+import { splitRadix } from './split-radix.js';
 
 export interface FatTreeSpec {
   kind: 'fat-tree';
@@ -47,8 +43,12 @@ export function fatTreeShape(spec: FatTreeSpec) {
   };
 }
 
-/** Where GPUs sit and how wide each tier is: what the packet builder cables and the flow model indexes. */
-export function fatTreeLayout(spec: FatTreeSpec): ClosLayout {
+/**
+ * Three-tier fat-tree (leaf, spine, core) of radix-k switches. GPU h sits on leaf
+ * ⌊h / gpusPerLeaf⌋; a pod is `leavesPerPod` consecutive leaves and their spines; the last
+ * pod may hold fewer leaves. Fewer GPUs than a pod leave out the cores (and one leaf the spines).
+ */
+export function fatTreeDims(spec: FatTreeSpec): ClosDims {
   const shape = fatTreeShape(spec);
   const perLeaf = shape.gpusPerLeaf;
   return {
@@ -58,30 +58,12 @@ export function fatTreeLayout(spec: FatTreeSpec): ClosLayout {
     slotOf: (h) => h % perLeaf,
     leavesPerPod: shape.leavesPerPod,
     spinesPerPod: shape.spinesPerPod,
+    parallel: 1,
     coresPerPlane: shape.coresPerPlane,
     linkGbps: spec.linkGbps,
     linkDelayNs: spec.linkDelayNs,
+    nvlink: null,
+    spineName: (p, j) => `pod${p}/spine${j}`,
   };
 }
 
-/**
- * Three-tier fat-tree (leaf, spine, core) of radix-k switches. GPU h sits on leaf
- * ⌊h / gpusPerLeaf⌋; a pod is `leavesPerPod` consecutive leaves and their spines; the last
- * pod may hold fewer leaves. Fewer GPUs than a pod leave out the cores (and one leaf the spines).
- */
-export function buildFatTree(spec: FatTreeSpec, ctx: FabricContext, routing: RoutingPolicy, seed: number): Topology {
-  const nics: Nic[] = [];
-  for (let h = 0; h < spec.gpus; h++) nics.push(new Nic(ctx, h, spec.linkGbps));
-  const clos = buildClos(fatTreeLayout(spec), ctx, routing, seed, nics);
-  return {
-    nics,
-    switches: clos.switches,
-    tierNames: clos.tierNames,
-    fabricTiers: clos.tierNames.length,
-    hostGbps: spec.linkGbps,
-    maxHops: clos.maxHops,
-    hops: clos.hops,
-    linkDelayPs: psFromNs(spec.linkDelayNs),
-    nvlink: null,
-  };
-}

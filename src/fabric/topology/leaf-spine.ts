@@ -1,9 +1,4 @@
-import { psFromNs, seed32 } from '../../engine/index.js';
-import type { FabricContext } from '../context.js';
-import { Nic } from '../nic.js';
-import type { RoutingPolicy } from '../routing/index.js';
-import { Switch } from '../switch.js';
-import { connect, type Topology } from './topology.js';
+import type { ClosDims } from './clos-shape.js';
 
 export interface LeafSpineSpec {
   kind: 'leaf-spine';
@@ -33,58 +28,24 @@ export function leafSpineShape(spec: LeafSpineSpec): { leaves: number; uplinks: 
 }
 
 /**
- * Two-tier leaf-spine (one leaf when all GPUs fit on it). GPU h sits on leaf ⌊h / gpusPerLeaf⌋;
- * every leaf has `parallel` links to every spine. Routes are arithmetic on the address.
+ * Two-tier leaf-spine (one leaf when all GPUs fit on it) as a Clos of one pod: GPU h sits on
+ * leaf ⌊h / gpusPerLeaf⌋; every leaf has `parallel` links to every spine.
  */
-export function buildLeafSpine(spec: LeafSpineSpec, ctx: FabricContext, routing: RoutingPolicy, seed: number): Topology {
+export function leafSpineDims(spec: LeafSpineSpec): ClosDims {
   const { leaves, spines, parallel } = leafSpineShape(spec);
-  const { sim } = ctx;
   const perLeaf = spec.gpusPerLeaf;
-  const nics: Nic[] = [];
-  for (let h = 0; h < spec.gpus; h++) nics.push(new Nic(ctx, h, spec.linkGbps));
-
-  const leafSwitches: Switch[] = [];
-  for (let l = 0; l < leaves; l++) {
-    const lo = l * perLeaf;
-    const leaf = new Switch(ctx, `leaf${l}`, 0, seed32(seed, `leaf${l}`), routing, (dst) =>
-      dst >= lo && dst < lo + perLeaf ? dst - lo : -1,
-    );
-    for (let i = 0; i < perLeaf; i++) {
-      const down = leaf.addPort(spec.linkGbps);
-      leaf.downGroups.push([down]);
-      connect(sim, nics[lo + i]!.port, down, spec.linkDelayNs);
-    }
-    leafSwitches.push(leaf);
-  }
-
-  const spineSwitches: Switch[] = [];
-  for (let s = 0; s < spines; s++) {
-    const spine = new Switch(ctx, `spine${s}`, 1, seed32(seed, `spine${s}`), routing, (dst) => Math.floor(dst / perLeaf));
-    for (let l = 0; l < leaves; l++) {
-      const group = [];
-      for (let k = 0; k < parallel; k++) {
-        const down = spine.addPort(spec.linkGbps);
-        const up = leafSwitches[l]!.addPort(spec.linkGbps);
-        leafSwitches[l]!.upPorts.push(up);
-        connect(sim, up, down, spec.linkDelayNs);
-        group.push(down);
-      }
-      spine.downGroups.push(group);
-    }
-    spineSwitches.push(spine);
-  }
-
-  const switches = [...leafSwitches, ...spineSwitches];
-  for (const sw of switches) sw.finishPorts();
   return {
-    nics,
-    switches,
-    tierNames: leaves === 1 ? ['leaf'] : ['leaf', 'spine'],
-    fabricTiers: leaves === 1 ? 1 : 2,
-    hostGbps: spec.linkGbps,
-    maxHops: leaves === 1 ? 2 : 4,
-    hops: (src, dst) => (Math.floor(src / perLeaf) === Math.floor(dst / perLeaf) ? 2 : 4),
-    linkDelayPs: psFromNs(spec.linkDelayNs),
+    gpus: spec.gpus,
+    leaves,
+    leafOf: (h) => Math.floor(h / perLeaf),
+    slotOf: (h) => h % perLeaf,
+    leavesPerPod: leaves,
+    spinesPerPod: spines,
+    parallel,
+    coresPerPlane: 0,
+    linkGbps: spec.linkGbps,
+    linkDelayNs: spec.linkDelayNs,
     nvlink: null,
+    spineName: (_p, j) => `spine${j}`,
   };
 }

@@ -1,10 +1,6 @@
 import { psFromNs } from '../../engine/index.js';
-import type { FabricContext } from '../context.js';
-import { Nic } from '../nic.js';
-import type { RoutingPolicy } from '../routing/index.js';
-import { buildClos, splitRadix, type ClosLayout } from './clos.js';
-import { buildNvlinkDomains } from './nvlink.js';
-import type { Topology } from './topology.js';
+import type { ClosDims } from './clos-shape.js';
+import { splitRadix } from './split-radix.js';
 
 export interface RailOptimizedSpec {
   kind: 'rail-optimized';
@@ -73,8 +69,13 @@ export function railOptimizedShape(spec: RailOptimizedSpec) {
   return { ...layout, leaves: Math.ceil(servers / layout.serversPerGroup) * spec.gpusPerNode };
 }
 
-/** Where GPUs sit and how wide each tier is: what the packet builder cables and the flow model indexes. */
-export function railOptimizedLayout(spec: RailOptimizedSpec): ClosLayout {
+/**
+ * Rail-optimized fabric: server s holds GPUs s·G … s·G+G−1; GPU i of every server in a group
+ * is cabled to the group's rail-i leaf, so same-rail traffic of a group crosses one switch.
+ * Rails (and groups) are joined by a Clos of spines (and cores). GPUs of one server talk
+ * over the server's NVSwitch at NVLink rate and latency, never through the NICs' fabric port.
+ */
+export function railOptimizedDims(spec: RailOptimizedSpec): ClosDims {
   const shape = railOptimizedShape(spec);
   const G = spec.gpusPerNode;
   const S = shape.serversPerGroup;
@@ -85,35 +86,12 @@ export function railOptimizedLayout(spec: RailOptimizedSpec): ClosLayout {
     slotOf: (h) => Math.floor(h / G) % S,
     leavesPerPod: shape.leavesPerPod,
     spinesPerPod: shape.spinesPerPod,
+    parallel: 1,
     coresPerPlane: shape.coresPerPlane,
     linkGbps: spec.linkGbps,
     linkDelayNs: spec.linkDelayNs,
+    nvlink: { gpusPerNode: G, gbps: spec.nvlinkGbps, delayPs: psFromNs(spec.nvlinkDelayNs) },
+    spineName: (p, j) => `pod${p}/spine${j}`,
   };
 }
 
-/**
- * Rail-optimized fabric: server s holds GPUs s·G … s·G+G−1; GPU i of every server in a group
- * is cabled to the group's rail-i leaf, so same-rail traffic of a group crosses one switch.
- * Rails (and groups) are joined by a Clos of spines (and cores). GPUs of one server talk
- * over the server's NVSwitch at NVLink rate and latency, never through the NICs' fabric port.
- */
-export function buildRailOptimized(spec: RailOptimizedSpec, ctx: FabricContext, routing: RoutingPolicy, seed: number): Topology {
-  const G = spec.gpusPerNode;
-  const nics: Nic[] = [];
-  for (let h = 0; h < spec.gpus; h++) nics.push(new Nic(ctx, h, spec.linkGbps));
-  const clos = buildClos(railOptimizedLayout(spec), ctx, routing, seed, nics);
-  const fabricTiers = clos.tierNames.length;
-  const nvSwitches = buildNvlinkDomains(ctx, nics, G, spec.nvlinkGbps, spec.nvlinkDelayNs, fabricTiers, routing);
-  return {
-    nics,
-    switches: [...clos.switches, ...nvSwitches],
-    tierNames: [...clos.tierNames, 'nvlink'],
-    fabricTiers,
-    hostGbps: spec.linkGbps,
-    maxHops: clos.maxHops,
-    // Same server: NIC → NVSwitch → NIC.
-    hops: (src, dst) => (src !== dst && Math.floor(src / G) === Math.floor(dst / G) ? 2 : clos.hops(src, dst)),
-    linkDelayPs: psFromNs(spec.linkDelayNs),
-    nvlink: { gpusPerNode: G, gbps: spec.nvlinkGbps, delayPs: psFromNs(spec.nvlinkDelayNs) },
-  };
-}

@@ -1,9 +1,10 @@
 import { psFromNs, serializationPs, type Simulator } from '../../engine/index.js';
 import { Link } from '../link.js';
-import type { NetworkNode } from '../node.js';
 import type { Nic } from '../nic.js';
+import type { PacketPool } from '../packet.js';
 import type { Port } from '../port.js';
 import type { Switch } from '../switch.js';
+import type { TopologyShape } from './shape.js';
 
 /** A server's scale-up domain (NVLink through an NVSwitch): its own rate and per-hop latency. */
 export interface NvlinkDomain {
@@ -28,6 +29,8 @@ export const NVLINK_PORT = 1;
  * queues). Per-fabric-tier code must skip `sw.tier >= fabricTiers`.
  */
 export interface Topology {
+  /** What the topology is, without switch or port objects: shared with the flow model and closed-form costs. */
+  readonly shape: TopologyShape;
   readonly nics: Nic[];
   readonly switches: Switch[];
   /** Names of the switch tiers, lowest first ("leaf", "spine", "core", then "nvlink" if any). */
@@ -48,8 +51,7 @@ export interface Topology {
 
 /** Do `src` and `dst` talk over their server's NVLink domain rather than the fabric? */
 export function sameNode(t: Topology, src: number, dst: number): boolean {
-  const g = t.nvlink?.gpusPerNode;
-  return g !== undefined && src !== dst && Math.floor(src / g) === Math.floor(dst / g);
+  return t.shape.sameNode(src, dst);
 }
 
 /** Rate and per-hop propagation of the links between two hosts (all links of a path are alike). */
@@ -67,8 +69,12 @@ export function unloadedPathPs(t: Topology, src: number, dst: number, frameBytes
 }
 
 /** Plugs a full-duplex cable between two ports: a link in each direction. */
-export function connect(sim: Simulator, a: Port, b: Port, delayNs: number): void {
-  const delayPs = psFromNs(delayNs);
-  a.link = new Link(sim, delayPs, b.owner as NetworkNode, b.index);
-  b.link = new Link(sim, delayPs, a.owner as NetworkNode, a.index);
+export function connect(sim: Simulator, a: Port, b: Port, delayNs: number, pool: PacketPool | null = null): void {
+  cable(sim, a, b, psFromNs(delayNs), pool);
+}
+
+/** connect, with the propagation delay in picoseconds; consumed PFC frames go back to `pool`. */
+export function cable(sim: Simulator, a: Port, b: Port, delayPs: number, pool: PacketPool | null = null): void {
+  a.link = new Link(sim, delayPs, b, pool);
+  b.link = new Link(sim, delayPs, a, pool);
 }
