@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fatTreeMaxGpus, railLayout, shapeOf, type FatTreeSpec, type LeafSpineSpec, type RailOptimizedSpec } from '../fabric/index.js';
+import { scaleProblem } from './scale-limits.js';
 import { delayNs, linkRateGbps, positive, positiveInt } from './schema-primitives.js';
 
 const links = {
@@ -66,6 +67,12 @@ export const topologySchema = z
   .transform((t, ctx) => {
     try {
       const resolved = resolve(t);
+      // Before the shape: a shape of 10^11 GPUs would not finish being computed.
+      const tooLarge = scaleProblem(resolved.gpus, false);
+      if (tooLarge !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['gpus'], message: tooLarge, fatal: true });
+        return z.NEVER;
+      }
       shapeOf(resolved);
       return resolved;
     } catch (error) {
