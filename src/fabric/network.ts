@@ -44,9 +44,11 @@ export class Network implements FabricModel {
       cc: createCongestionControl(config, sim),
       ecnRng: rngStream(seed, 'ecn'),
     };
-    this.topology = buildTopology(topologySpec, this.ctx, createRouting(config, sim, seed), seed);
+    const routing = createRouting(config, sim, seed);
+    this.topology = buildTopology(topologySpec, this.ctx, routing, seed);
     let portId = 0;
     for (const sw of this.topology.switches) for (const port of sw.ports) port.id = portId++;
+    routing.attach?.(this.topology.switches.filter((sw) => sw.tier < this.topology.fabricTiers));
     this.portSalt = seed32(seed, 'udp-source-ports');
     const windowBytes = config.windowBytes ?? this.bdpBytes(this.topology.maxHops);
     this.windowPackets = Math.max(1, Math.ceil(windowBytes / config.mtuBytes));
