@@ -18,7 +18,8 @@ export class LoadBoard implements EventTarget {
   private readonly slotK: Int32Array;
   /** Ports sampled, indexed by the board's own dense index. */
   private readonly ports: Port[] = [];
-  private readonly indexOf = new Map<Port, number>();
+  /** Dense index by port id (ids are unique per network, set before the run), −1: not advertised. */
+  private indexOf = new Int32Array(0);
   private lastTakenK = -1;
   private tickPending = false;
   /** The pending snapshot's index, when tickPending. */
@@ -43,16 +44,19 @@ export class LoadBoard implements EventTarget {
   /** Adds ports to advertise (before the run starts). */
   advertise(ports: readonly Port[]): void {
     for (const port of ports) {
-      if (this.indexOf.has(port)) continue;
-      this.indexOf.set(port, this.ports.length);
+      if (port.id < 0) throw new Error(`LoadBoard: port ${port.index} of ${port.owner.name} has no id yet`);
+      if (port.id >= this.indexOf.length) {
+        const grown = new Int32Array(Math.max(port.id + 1, 2 * this.indexOf.length)).fill(-1);
+        grown.set(this.indexOf);
+        this.indexOf = grown;
+      }
+      if (this.indexOf[port.id]! >= 0) continue;
+      this.indexOf[port.id] = this.ports.length;
       this.ports.push(port);
     }
     for (let i = 0; i < this.slots.length; i++) this.slots[i] = new Float64Array(this.ports.length);
   }
 
-  has(port: Port): boolean {
-    return this.indexOf.has(port);
-  }
 
   /** Starts (or restarts) sampling at the next period boundary. */
   arm(): void {
@@ -82,8 +86,8 @@ export class LoadBoard implements EventTarget {
 
   /** Bytes `port` advertised as seen `hops` hops upstream now (0 if not advertised or not yet visible). */
   read(port: Port, hops: number): number {
-    const i = this.indexOf.get(port);
-    if (i === undefined) return 0;
+    const i = port.id < this.indexOf.length ? this.indexOf[port.id]! : -1;
+    if (i < 0) return 0;
     let k = Math.floor((this.sim.nowPs - hops * this.delayPs) / this.periodPs);
     // Snapshot k is due at this very instant but its event has not run yet: the previous one is what is visible.
     if (this.tickPending && k === this.nextK) k--;
