@@ -7,14 +7,15 @@
  *   nice -n 10 npx tsx experiments/colossus/run-study.ts [--seeds 1,2,3] [--only 1k] [--save FILE] [--load FILE]
  *
  * --only: run the specs whose file name contains this text; --save: also write the raw rows
- * (JSON) to FILE; --load: print the table from rows saved earlier, running nothing.
+ * (JSON) to FILE; --load FILE[,FILE…]: print the table from rows saved earlier, running nothing.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadSpec, resolveFabrics, simulateModel, summarize, type ExperimentSpec, type FabricResult } from '../../src/experiment/index.js';
-import { FlowNetwork, Network, type FabricModel } from '../../src/fabric/index.js';
+import { Simulator } from '../../src/engine/index.js';
+import { FlowNetwork, Network, PRESETS } from '../../src/fabric/index.js';
 import { hierarchicalAllReduceAlphaBetaUs } from '../../src/workloads/index.js';
 
 interface Row {
@@ -41,20 +42,16 @@ const { values } = parseArgs({ options: { seeds: { type: 'string' }, only: { typ
 const seeds = (values.seeds ?? '1,2,3').split(',').map(Number);
 
 /**
- * Hierarchical all-reduce: its alpha-beta cost (NVLink phases at NVLink rate, the tree or
- * ring across nodes at the NIC's; src/workloads/collectives/alpha-beta.ts) over the time
- * taken, as busbw over line rate would exceed 100% (7/8 of the bytes move on NVLink). Jobs:
- * busbw over line rate of the slowest job's collective. Otherwise the result's busbw/line.
+ * Hierarchical all-reduce: busbw over line rate would exceed 100% (7/8 of the bytes move on
+ * NVLink), so its effective bandwidth is the bandwidth term of its alpha-beta cost (bytes
+ * over goodput: NVLink phases at NVLink rate, the tree or ring across nodes at the NIC's;
+ * src/workloads/collectives/alpha-beta.ts `bandwidthUs`, what no number of channels can
+ * shorten) over the time taken: 100% = every byte at line rate, no latency, no loss.
+ * Jobs: busbw over line rate of the slowest job's collective. Otherwise busbw over line rate.
  */
-function effectiveBandwidth(spec: ExperimentSpec, result: FabricResult, linkGbps: number, net: FabricModel): number {
+function effectiveBandwidth(spec: ExperimentSpec, result: FabricResult, linkGbps: number): number {
   const workload = spec.workload[0]!;
-  if (workload.kind === 'allreduce' && workload.algorithm === 'hierarchical') {
-    if (!result.completed) return 0;
-    const all = Array.from({ length: spec.topology.gpus ?? 0 }, (_, i) => i);
-    const gpusPerNode = workload.gpusPerNode ?? net.topology.nvlink?.gpusPerNode ?? 8;
-    const ideal = hierarchicalAllReduceAlphaBetaUs(net, all, workload.bytes, { gpusPerNode, interNode: workload.interNode ?? 'ring', chunkBytes: workload.chunkBytes });
-    return ideal.totalUs / result.completionUs;
-  }
+  if (workload.kind === 'allreduce' && workload.algorithm === 'hierarchical') return result.completed ? idealUs(spec) / result.completionUs : 0;
   if (workload.kind !== 'jobs') return result.effectiveBandwidth;
   let worst = Infinity;
   workload.jobs.forEach((job, i) => {
@@ -81,7 +78,7 @@ function runOne(file: string, seed: number): Row[] {
       fabric: config.name + (run.net instanceof FlowNetwork ? ' (flow)' : ''),
       seed,
       completed: result.completed,
-      effectiveBandwidth: effectiveBandwidth(spec, result, linkGbps, run.net),
+      effectiveBandwidth: effectiveBandwidth(spec, result, linkGbps),
       jctUs: result.jobs ? Math.max(...result.jobs.map((j) => j.jctUs)) : result.completionUs,
       maxQueueKB: null,
       uplinkImbalance: null,
@@ -106,6 +103,29 @@ function runOne(file: string, seed: number): Row[] {
       `${row.spec} seed ${seed} ${row.fabric}: eff ${(row.effectiveBandwidth * 100).toFixed(1)}% JCT ${row.jctUs.toFixed(1)} µs, ${row.wallS.toFixed(1)} s\n`,
     );
     return row;
+  });
+}
+
+/** The bandwidth term of a hierarchical all-reduce's alpha-beta cost (µs), on the spec's topology. */
+function idealUs(spec: ExperimentSpec): number {
+  const workload = spec.workload[0]!;
+  if (workload.kind !== 'allreduce' || workload.algorithm !== 'hierarchical') throw new Error('idealUs: hierarchical all-reduce only');
+  // The formula reads hop counts, rates and delays: the flow model's network has them without building switches.
+  const net = new FlowNetwork(new Simulator(), spec.topology, PRESETS['ethernet']!, spec.seed);
+  const all = Array.from({ length: net.gpus }, (_, i) => i);
+  const gpusPerNode = workload.gpusPerNode ?? net.topology.nvlink?.gpusPerNode ?? 8;
+  return hierarchicalAllReduceAlphaBetaUs(net, all, workload.bytes, { gpusPerNode, interNode: workload.interNode ?? 'ring', chunkBytes: workload.chunkBytes }).bandwidthUs;
+}
+
+/** Rows saved by an earlier version of this script: effective bandwidth recomputed as above. */
+function recompute(rows: Row[]): Row[] {
+  const ideal = new Map<string, number>();
+  return rows.map((row) => {
+    const spec = loadSpec(join(here, `${row.spec}.yaml`));
+    const w = spec.workload[0]!;
+    if (w.kind !== 'allreduce' || w.algorithm !== 'hierarchical') return row;
+    if (!ideal.has(row.spec)) ideal.set(row.spec, idealUs(spec));
+    return { ...row, effectiveBandwidth: row.completed ? ideal.get(row.spec)! / row.jctUs : 0 };
   });
 }
 
@@ -140,7 +160,7 @@ function table(rows: Row[]): string {
 }
 
 let rows: Row[];
-if (values.load !== undefined) rows = JSON.parse(readFileSync(values.load, 'utf8')) as Row[];
+if (values.load !== undefined) rows = recompute(values.load.split(',').flatMap((f) => JSON.parse(readFileSync(f, 'utf8')) as Row[]));
 else {
   const files = readdirSync(here)
     .filter((f) => f.endsWith('.yaml') && (values.only === undefined || f.includes(values.only)))
