@@ -4,7 +4,7 @@
  * seeds per case and fabric, with the counters that say which mechanism costs bandwidth.
  * Effective bandwidth: see effectiveBandwidth below (hierarchical all-reduce: ideal/actual).
  *
- *   nice -n 10 npx tsx experiments/colossus/run-study.ts [--seeds 1,2,3] [--only 1k] [--save FILE] [--load FILE]
+ *   nice -n 10 node --max-old-space-size=14000 --import tsx experiments/colossus/run-study.ts [--seeds 1,2,3] [--only 1k] [--save FILE] [--load FILE]
  *
  * --only: run the specs whose file name contains this text; --save: also write the raw rows
  * (JSON) to FILE; --load FILE[,FILE…]: print the table from rows saved earlier, running nothing.
@@ -173,4 +173,4 @@ else {
   if (values.save !== undefined) writeFileSync(values.save, JSON.stringify(rows, null, 1));
 }
 const wallS = rows.reduce((s, r) => s + r.wallS, 0);
-process.stdout.write(`${table(rows)}\n\nSimulated wall time of these ${rows.length} runs: ${(wallS / 60).toFixed(1)} min (sum of per-run wall times).\n`);
+process.stdout.write(`${table(rows)}\n\nWall time of these ${rows.length} runs: ${(wallS / 60).toFixed(1)} min (sum of per-run wall times on this machine).\n`);
