@@ -43,11 +43,14 @@ export const fabricOverrides = z.strictObject({
   name: z.string().min(1).optional(),
   /** packet (default): the packet-level simulator; flow: max-min fair fluid flows (no queues, PFC or CC). */
   model: z.enum(['packet', 'flow']).optional(),
-  routing: z.enum(['ecmp', 'spray', 'adaptive', 'flowlet']).optional(),
+  routing: z.enum(['ecmp', 'spray', 'adaptive', 'flowlet', 'adaptive-global']).optional(),
   flowControl: z.enum(['none', 'pfc']).optional(),
   lossRecovery: z.enum(['go-back-n', 'selective', 'ooo']).optional(),
   cc: z.enum(['none', 'dcqcn', 'telemetry']).optional(),
   flowletGapUs: timerUs.optional(),
+  adaptiveGlobal: z
+    .strictObject({ periodUs: timerUs.optional(), delayUs: intervalUs.optional(), mode: z.enum(['notify', 'least-sum']).optional(), thresholdBytes: size.optional() })
+    .optional(),
   ecn: ecnOverrides.optional(),
   pfc: pfcOverrides.optional(),
   dcqcn: dcqcnOverrides.optional(),

@@ -1,5 +1,5 @@
 /** Mechanism names; each names a module chosen per fabric. */
-export type RoutingName = 'ecmp' | 'spray' | 'adaptive' | 'flowlet';
+export type RoutingName = 'ecmp' | 'spray' | 'adaptive' | 'flowlet' | 'adaptive-global';
 export type FlowControlName = 'none' | 'pfc';
 export type LossRecoveryName = 'go-back-n' | 'selective' | 'ooo';
 export type CongestionControlName = 'none' | 'dcqcn' | 'telemetry';
@@ -64,6 +64,17 @@ export interface TelemetryParams {
   intHeaderBytes: number;
 }
 
+/** adaptive-global routing: how switches advertise their queues upstream (see README "adaptive-global"). */
+export interface AdaptiveGlobalParams {
+  /** A switch samples and advertises its egress queues every this often. */
+  periodUs: number;
+  /** A sample reaches the switch one hop upstream this long after it was taken (per hop). */
+  delayUs: number;
+  /** notify: avoid ports whose next switch advertises ≥ thresholdBytes (ARN); least-sum: least local + advertised bytes. */
+  mode: 'notify' | 'least-sum';
+  thresholdBytes: number;
+}
+
 /** Everything that makes one fabric differ from another on the same topology. */
 export interface FabricConfig {
   /** Label in results, e.g. "ethernet" or "ethernet+spray". */
@@ -74,6 +85,7 @@ export interface FabricConfig {
   cc: CongestionControlName;
   /** Idle gap after which a flowlet may take a new path (routing: flowlet). */
   flowletGapUs: number;
+  adaptiveGlobal: AdaptiveGlobalParams;
   ecn: EcnParams;
   pfc: PfcParams;
   dcqcn: DcqcnParams;

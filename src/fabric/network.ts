@@ -47,10 +47,12 @@ export class Network implements FabricModel {
       cc: createCongestionControl(config, sim),
       ecnRng: rngStream(seed, 'ecn'),
     };
+    const routing = createRouting(config, sim, seed);
     const spec = 'kind' in topology ? topology : null;
-    this.topology = buildShape(spec ? shapeOf(spec) : (topology as TopologyShape), this.ctx, createRouting(config, sim, seed), seed);
+    this.topology = buildShape(spec ? shapeOf(spec) : (topology as TopologyShape), this.ctx, routing, seed);
     let portId = 0;
     for (const sw of this.topology.switches) for (const port of sw.ports) port.id = portId++;
+    routing.attach?.(this.topology.switches.filter((sw) => sw.tier < this.topology.fabricTiers));
     this.portSalt = seed32(seed, 'udp-source-ports');
     const windowBytes = config.windowBytes ?? this.bdpBytes(this.topology.maxHops);
     this.windowPackets = Math.max(1, Math.ceil(windowBytes / config.mtuBytes));

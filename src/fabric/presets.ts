@@ -2,6 +2,8 @@ import type { FabricConfig } from './config.js';
 
 const common = {
   flowletGapUs: 5,
+  // Not published (FARE, ARN and the Mellanox application give no timings); see README "adaptive-global".
+  adaptiveGlobal: { periodUs: 1, delayUs: 1, mode: 'notify', thresholdBytes: 150 * 1000 },
   // NVIDIA's Cumulus RoCE defaults (the DCQCN paper's 5 KB / 200 KB / 1% were for 40G).
   ecn: { enabled: false, kminBytes: 150 * 1000, kmaxBytes: 1500 * 1000, pmax: 1 },
   pfc: { alpha: 1 / 8, resumeOffsetBytes: 3 * 1024 },

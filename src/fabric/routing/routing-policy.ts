@@ -12,4 +12,6 @@ export interface RoutingSwitch {
 /** Picks one egress port among equal-cost candidates (always ≥ 2 of them). */
 export interface RoutingPolicy {
   choose(candidates: readonly Port[], packet: Packet, sw: RoutingSwitch): Port;
+  /** Called once the fabric's switches are built and their ports numbered (a policy that reads other switches' state). */
+  attach?(switches: readonly (RoutingSwitch & { readonly ports: readonly Port[] })[]): void;
 }

@@ -1,0 +1,176 @@
+/**
+ * The Colossus study (README "Does the 95% vs 60% hold?"): runs every spec of
+ * experiments/colossus/ over seeds and prints one markdown table, min / median / max over
+ * seeds per case and fabric, with the counters that say which mechanism costs bandwidth.
+ * Effective bandwidth: see effectiveBandwidth below (hierarchical all-reduce: ideal/actual).
+ *
+ *   nice -n 10 node --max-old-space-size=14000 --import tsx experiments/colossus/run-study.ts [--seeds 1,2,3] [--only 1k] [--save FILE] [--load FILE]
+ *
+ * --only: run the specs whose file name contains this text; --save: also write the raw rows
+ * (JSON) to FILE; --load FILE[,FILE…]: print the table from rows saved earlier, running nothing.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadSpec, resolveFabrics, simulateModel, summarize, type ExperimentSpec, type FabricResult } from '../../src/experiment/index.js';
+import { Simulator } from '../../src/engine/index.js';
+import { FlowNetwork, Network, PRESETS } from '../../src/fabric/index.js';
+import { hierarchicalAllReduceAlphaBetaUs } from '../../src/workloads/index.js';
+
+interface Row {
+  spec: string;
+  fabric: string;
+  seed: number;
+  completed: boolean;
+  effectiveBandwidth: number;
+  jctUs: number;
+  maxQueueKB: number | null;
+  /** Busiest fabric uplink's bytes over the mean uplink's: 1 is perfect balance; ECMP collisions raise it. */
+  uplinkImbalance: number | null;
+  /** Paused port-time over all fabric port-time. */
+  pfcPausedShare: number | null;
+  ecnMarks: number;
+  cnps: number;
+  retransmits: number;
+  drops: number;
+  wallS: number;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({ options: { seeds: { type: 'string' }, only: { type: 'string' }, save: { type: 'string' }, load: { type: 'string' } } });
+const seeds = (values.seeds ?? '1,2,3').split(',').map(Number);
+
+/**
+ * Hierarchical all-reduce: busbw over line rate would exceed 100% (7/8 of the bytes move on
+ * NVLink), so its effective bandwidth is the bandwidth term of its alpha-beta cost (bytes
+ * over goodput: NVLink phases at NVLink rate, the tree or ring across nodes at the NIC's;
+ * src/workloads/collectives/alpha-beta.ts `bandwidthUs`, what no number of channels can
+ * shorten) over the time taken: 100% = every byte at line rate, no latency, no loss.
+ * Jobs: busbw over line rate of the slowest job's collective. Otherwise busbw over line rate.
+ */
+function effectiveBandwidth(spec: ExperimentSpec, result: FabricResult, linkGbps: number): number {
+  const workload = spec.workload[0]!;
+  if (workload.kind === 'allreduce' && workload.algorithm === 'hierarchical') return result.completed ? idealUs(spec) / result.completionUs : 0;
+  if (workload.kind !== 'jobs') return result.effectiveBandwidth;
+  let worst = Infinity;
+  workload.jobs.forEach((job, i) => {
+    const report = result.jobs?.[i];
+    if (!report?.completed) return (worst = 0);
+    job.collectives.forEach((c, k) => {
+      const n = job.ranks;
+      const factor = c.kind === 'allreduce' ? (2 * (n - 1)) / n : (n - 1) / n;
+      const us = report.collectiveUs[k]!;
+      worst = Math.min(worst, (c.bytes * factor) / (us * 1e3) / (linkGbps / 8));
+    });
+  });
+  return worst === Infinity ? 0 : worst;
+}
+
+function runOne(file: string, seed: number): Row[] {
+  const spec = { ...loadSpec(file), seed };
+  const linkGbps = spec.topology.linkGbps;
+  return resolveFabrics(spec.fabrics).map((config) => {
+    const run = simulateModel(spec, config);
+    const result = summarize(run);
+    const row: Row = {
+      spec: basename(file, '.yaml'),
+      fabric: config.name + (run.net instanceof FlowNetwork ? ' (flow)' : ''),
+      seed,
+      completed: result.completed,
+      effectiveBandwidth: effectiveBandwidth(spec, result, linkGbps),
+      jctUs: result.jobs ? Math.max(...result.jobs.map((j) => j.jctUs)) : result.completionUs,
+      maxQueueKB: null,
+      uplinkImbalance: null,
+      pfcPausedShare: null,
+      ecnMarks: result.ecnMarks,
+      cnps: result.cnps,
+      retransmits: result.retransmits,
+      drops: result.drops,
+      wallS: run.wallMs / 1000,
+    };
+    if (run.net instanceof Network) {
+      const { switches, fabricTiers } = run.net.topology;
+      const fabric = switches.filter((s) => s.tier < fabricTiers);
+      const up = fabric.flatMap((s) => s.upPorts).map((p) => p.txBytes);
+      const mean = up.reduce((a, b) => a + b, 0) / Math.max(1, up.length);
+      const ports = fabric.reduce((n, s) => n + s.ports.length, 0) + run.net.topology.nics.length;
+      row.maxQueueKB = result.maxQueueBytes / 1000;
+      row.uplinkImbalance = mean > 0 ? Math.max(...up) / mean : null;
+      row.pfcPausedShare = result.pfcPausedUs / (ports * result.completionUs);
+    }
+    process.stderr.write(
+      `${row.spec} seed ${seed} ${row.fabric}: eff ${(row.effectiveBandwidth * 100).toFixed(1)}% JCT ${row.jctUs.toFixed(1)} µs, ${row.wallS.toFixed(1)} s\n`,
+    );
+    return row;
+  });
+}
+
+/** The bandwidth term of a hierarchical all-reduce's alpha-beta cost (µs), on the spec's topology. */
+function idealUs(spec: ExperimentSpec): number {
+  const workload = spec.workload[0]!;
+  if (workload.kind !== 'allreduce' || workload.algorithm !== 'hierarchical') throw new Error('idealUs: hierarchical all-reduce only');
+  // The formula reads hop counts, rates and delays: the flow model's network has them without building switches.
+  const net = new FlowNetwork(new Simulator(), spec.topology, PRESETS['ethernet']!, spec.seed);
+  const all = Array.from({ length: net.gpus }, (_, i) => i);
+  const gpusPerNode = workload.gpusPerNode ?? net.topology.nvlink?.gpusPerNode ?? 8;
+  return hierarchicalAllReduceAlphaBetaUs(net, all, workload.bytes, { gpusPerNode, interNode: workload.interNode ?? 'ring', chunkBytes: workload.chunkBytes }).bandwidthUs;
+}
+
+/** Rows saved by an earlier version of this script: effective bandwidth recomputed as above. */
+function recompute(rows: Row[]): Row[] {
+  const ideal = new Map<string, number>();
+  return rows.map((row) => {
+    const spec = loadSpec(join(here, `${row.spec}.yaml`));
+    const w = spec.workload[0]!;
+    if (w.kind !== 'allreduce' || w.algorithm !== 'hierarchical') return row;
+    if (!ideal.has(row.spec)) ideal.set(row.spec, idealUs(spec));
+    return { ...row, effectiveBandwidth: row.completed ? ideal.get(row.spec)! / row.jctUs : 0 };
+  });
+}
+
+const med = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const triple = (xs: number[], f: (x: number) => string) => `${f(Math.min(...xs))} / ${f(med(xs))} / ${f(Math.max(...xs))}`;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const fix = (d: number) => (x: number) => x.toFixed(d);
+const medOf = (rows: Row[], key: keyof Row, f: (x: number) => string) => {
+  const xs = rows.map((r) => r[key]).filter((x): x is number => typeof x === 'number');
+  return xs.length === rows.length ? f(med(xs)) : '–';
+};
+
+function table(rows: Row[]): string {
+  const lines = [
+    '| case | fabric | seeds | eff. bandwidth min / med / max | JCT µs min / med / max | max queue KB | uplink imbalance | PFC paused share | ECN marks / CNPs | retx | drops |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  const keys = [...new Set(rows.map((r) => `${r.spec}\u0000${r.fabric}`))];
+  for (const key of keys) {
+    const [spec, fabric] = key.split('\u0000') as [string, string];
+    const group = rows.filter((r) => r.spec === spec && r.fabric === fabric);
+    const done = group.filter((r) => r.completed);
+    const note = done.length < group.length ? ` (${group.length - done.length} not completed)` : '';
+    lines.push(
+      `| ${spec} | ${fabric} | ${group.map((r) => r.seed).join(',')}${note} | ${triple(group.map((r) => r.effectiveBandwidth), pct)} | ${triple(group.map((r) => r.jctUs), fix(1))} | ${medOf(group, 'maxQueueKB', fix(0))} | ${medOf(group, 'uplinkImbalance', fix(2))} | ${medOf(group, 'pfcPausedShare', pct)} | ${medOf(group, 'ecnMarks', fix(0))} / ${medOf(group, 'cnps', fix(0))} | ${medOf(group, 'retransmits', fix(0))} | ${medOf(group, 'drops', fix(0))} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+let rows: Row[];
+if (values.load !== undefined) rows = recompute(values.load.split(',').flatMap((f) => JSON.parse(readFileSync(f, 'utf8')) as Row[]));
+else {
+  const files = readdirSync(here)
+    .filter((f) => f.endsWith('.yaml') && (values.only === undefined || f.includes(values.only)))
+    .sort()
+    .map((f) => join(here, f));
+  const started = performance.now();
+  rows = [];
+  for (const file of files) for (const seed of seeds) rows.push(...runOne(file, seed));
+  process.stderr.write(`study: ${rows.length} runs in ${((performance.now() - started) / 60000).toFixed(1)} min wall\n`);
+  if (values.save !== undefined) writeFileSync(values.save, JSON.stringify(rows, null, 1));
+}
+const wallS = rows.reduce((s, r) => s + r.wallS, 0);
+process.stdout.write(`${table(rows)}\n\nWall time of these ${rows.length} runs: ${(wallS / 60).toFixed(1)} min (sum of per-run wall times on this machine).\n`);
