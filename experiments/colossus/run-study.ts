@@ -14,9 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadSpec, resolveFabrics, simulateModel, summarize, type ExperimentSpec, type FabricResult } from '../../src/experiment/index.js';
-import { Simulator } from '../../src/engine/index.js';
-import { FlowNetwork, Network, PRESETS } from '../../src/fabric/index.js';
-import { hierarchicalAllReduceAlphaBetaUs } from '../../src/workloads/index.js';
+import { Network } from '../../src/fabric/index.js';
 
 interface Row {
   spec: string;
@@ -42,16 +40,12 @@ const { values } = parseArgs({ options: { seeds: { type: 'string' }, only: { typ
 const seeds = (values.seeds ?? '1,2,3').split(',').map(Number);
 
 /**
- * Hierarchical all-reduce: busbw over line rate would exceed 100% (7/8 of the bytes move on
- * NVLink), so its effective bandwidth is the bandwidth term of its alpha-beta cost (bytes
- * over goodput: NVLink phases at NVLink rate, the tree or ring across nodes at the NIC's;
- * src/workloads/collectives/alpha-beta.ts `bandwidthUs`, what no number of channels can
- * shorten) over the time taken: 100% = every byte at line rate, no latency, no loss.
- * Jobs: busbw over line rate of the slowest job's collective. Otherwise busbw over line rate.
+ * The result's effective bandwidth (README "Output, defined": the least time the scale-out
+ * fabric needs over the time taken, never above 100%), except for jobs: there busbw over
+ * line rate of the slowest job's collective.
  */
 function effectiveBandwidth(spec: ExperimentSpec, result: FabricResult, linkGbps: number): number {
   const workload = spec.workload[0]!;
-  if (workload.kind === 'allreduce' && workload.algorithm === 'hierarchical') return result.completed ? idealUs(spec) / result.completionUs : 0;
   if (workload.kind !== 'jobs') return result.effectiveBandwidth;
   let worst = Infinity;
   workload.jobs.forEach((job, i) => {
@@ -75,7 +69,7 @@ function runOne(file: string, seed: number): Row[] {
     const result = summarize(run);
     const row: Row = {
       spec: basename(file, '.yaml'),
-      fabric: config.name + (run.net instanceof FlowNetwork ? ' (flow)' : ''),
+      fabric: config.name + (run.net.model === 'flow' ? ' (flow)' : ''),
       seed,
       completed: result.completed,
       effectiveBandwidth: effectiveBandwidth(spec, result, linkGbps),
@@ -103,29 +97,6 @@ function runOne(file: string, seed: number): Row[] {
       `${row.spec} seed ${seed} ${row.fabric}: eff ${(row.effectiveBandwidth * 100).toFixed(1)}% JCT ${row.jctUs.toFixed(1)} µs, ${row.wallS.toFixed(1)} s\n`,
     );
     return row;
-  });
-}
-
-/** The bandwidth term of a hierarchical all-reduce's alpha-beta cost (µs), on the spec's topology. */
-function idealUs(spec: ExperimentSpec): number {
-  const workload = spec.workload[0]!;
-  if (workload.kind !== 'allreduce' || workload.algorithm !== 'hierarchical') throw new Error('idealUs: hierarchical all-reduce only');
-  // The formula reads hop counts, rates and delays: the flow model's network has them without building switches.
-  const net = new FlowNetwork(new Simulator(), spec.topology, PRESETS['ethernet']!, spec.seed);
-  const all = Array.from({ length: net.gpus }, (_, i) => i);
-  const gpusPerNode = workload.gpusPerNode ?? net.topology.nvlink?.gpusPerNode ?? 8;
-  return hierarchicalAllReduceAlphaBetaUs(net, all, workload.bytes, { gpusPerNode, interNode: workload.interNode ?? 'ring', chunkBytes: workload.chunkBytes }).bandwidthUs;
-}
-
-/** Rows saved by an earlier version of this script: effective bandwidth recomputed as above. */
-function recompute(rows: Row[]): Row[] {
-  const ideal = new Map<string, number>();
-  return rows.map((row) => {
-    const spec = loadSpec(join(here, `${row.spec}.yaml`));
-    const w = spec.workload[0]!;
-    if (w.kind !== 'allreduce' || w.algorithm !== 'hierarchical') return row;
-    if (!ideal.has(row.spec)) ideal.set(row.spec, idealUs(spec));
-    return { ...row, effectiveBandwidth: row.completed ? ideal.get(row.spec)! / row.jctUs : 0 };
   });
 }
 
@@ -160,7 +131,7 @@ function table(rows: Row[]): string {
 }
 
 let rows: Row[];
-if (values.load !== undefined) rows = recompute(values.load.split(',').flatMap((f) => JSON.parse(readFileSync(f, 'utf8')) as Row[]));
+if (values.load !== undefined) rows = values.load.split(',').flatMap((f) => JSON.parse(readFileSync(f, 'utf8')) as Row[]);
 else {
   const files = readdirSync(here)
     .filter((f) => f.endsWith('.yaml') && (values.only === undefined || f.includes(values.only)))
