@@ -18,13 +18,14 @@ const OPTIONS = {
   'sample-us': { type: 'string' },
   'allow-outside-files': { type: 'boolean' },
   flows: { type: 'string' },
+  format: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The options each command takes: any other is an error, never silently ignored. */
 const COMMAND_OPTIONS: Record<string, (keyof typeof OPTIONS)[]> = {
-  run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows'],
-  sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files'],
+  run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows', 'format'],
+  sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files', 'format'],
   merge: ['json', 'out'],
   'export-matrix': ['out', 'seed', 'allow-outside-files'],
 };
