@@ -1,0 +1,117 @@
+/**
+ * NCCL's own environment variables as aliases of a collective's knobs: `nccl: { NCCL_ALGO: Tree, ... }`
+ * in a workload (or a job's collective) becomes `algorithm: tree, ...` before validation. A variable
+ * fabsim does not model, a value it does not model, or a knob set both ways is an error.
+ */
+
+/** NCCL_STEPS (NCCL src/include/device.h): the SIMPLE protocol's buffer is NCCL_BUFFSIZE split in 8 steps. */
+export const NCCL_STEPS = 8;
+
+/** An error on one variable: the path inside `nccl` (the variable's name) and what is accepted. */
+export class NcclAliasError extends Error {
+  constructor(
+    readonly variable: string | undefined,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const ALGORITHMS: Record<string, string> = { ring: 'ring', tree: 'tree' };
+const PROTOCOLS: Record<string, string> = { simple: 'simple', ll128: 'll128', ll: 'll' };
+/** The algorithms each collective kind runs in fabsim (NCCL: broadcast is ring only; all-to-all is point-to-point). */
+const KIND_ALGORITHMS: Record<string, string[]> = { allreduce: ['ring', 'tree'], allgather: ['ring'], reducescatter: ['ring'], broadcast: ['ring'], alltoall: ['ring'] };
+/** Kinds whose schema has an `algorithm` field (the others run NCCL's only algorithm for them). */
+const HAS_ALGORITHM = new Set(['allreduce', 'allgather', 'reducescatter']);
+
+const VARIABLES = [
+  'NCCL_ALGO',
+  'NCCL_PROTO',
+  'NCCL_MIN_NCHANNELS',
+  'NCCL_MAX_NCHANNELS',
+  'NCCL_IB_QPS_PER_CONNECTION',
+  'NCCL_IB_SPLIT_DATA_ON_QPS',
+  'NCCL_BUFFSIZE',
+  'NCCL_PXN_DISABLE',
+] as const;
+type Variable = (typeof VARIABLES)[number];
+
+/** Which variable sets each knob, to name it in a conflict. */
+const VARIABLE_OF: Record<string, Variable> = {
+  algorithm: 'NCCL_ALGO',
+  protocol: 'NCCL_PROTO',
+  channels: 'NCCL_MIN_NCHANNELS',
+  qpsPerConnection: 'NCCL_IB_QPS_PER_CONNECTION',
+  chunkBytes: 'NCCL_BUFFSIZE',
+  pxn: 'NCCL_PXN_DISABLE',
+};
+
+const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : String(v));
+
+/** An env value as NCCL reads it: a decimal integer, as a number or a string. */
+function integer(name: string, value: unknown, min: number): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) throw new NcclAliasError(name, `expected an integer ≥ ${min}, got ${show(value)}`);
+  return n;
+}
+
+function choice(name: string, value: unknown, table: Record<string, string>, accepted: string): string {
+  const key = typeof value === 'string' ? value.trim().toLowerCase() : '';
+  const mapped = table[key];
+  if (mapped === undefined) throw new NcclAliasError(name, `expected one of ${accepted} (fabsim models no other, nor lists or ^exclusions), got ${show(value)}`);
+  return mapped;
+}
+
+/** The knobs `nccl` sets on a collective of `kind`; throws NcclAliasError. */
+export function ncclKnobs(kind: string, nccl: unknown): Record<string, unknown> {
+  if (nccl === null || typeof nccl !== 'object' || Array.isArray(nccl))
+    throw new NcclAliasError(undefined, `expected an object of NCCL variables (${VARIABLES.join(', ')}), got ${show(nccl)}`);
+  const env = nccl as Record<string, unknown>;
+  const unknown = Object.keys(env).find((k) => !(VARIABLES as readonly string[]).includes(k));
+  if (unknown !== undefined) throw new NcclAliasError(unknown, `not a variable fabsim models; it takes ${VARIABLES.join(', ')}`);
+  const has = (v: Variable) => env[v] !== undefined;
+  const knobs: Record<string, unknown> = {};
+  if (has('NCCL_ALGO')) {
+    const algorithm = choice('NCCL_ALGO', env.NCCL_ALGO, ALGORITHMS, 'Ring, Tree');
+    if (!(KIND_ALGORITHMS[kind] ?? []).includes(algorithm)) throw new NcclAliasError('NCCL_ALGO', `${kind} runs only as ${KIND_ALGORITHMS[kind]?.join(', ') ?? 'nothing'} in fabsim, got ${show(env.NCCL_ALGO)}`);
+    if (HAS_ALGORITHM.has(kind)) knobs.algorithm = algorithm;
+  }
+  if (has('NCCL_PROTO')) knobs.protocol = choice('NCCL_PROTO', env.NCCL_PROTO, PROTOCOLS, 'Simple, LL128, LL');
+  if (has('NCCL_MIN_NCHANNELS') || has('NCCL_MAX_NCHANNELS')) {
+    // NCCL picks a count in [min, max] from its topology search; fabsim runs a fixed count.
+    const min = has('NCCL_MIN_NCHANNELS') ? integer('NCCL_MIN_NCHANNELS', env.NCCL_MIN_NCHANNELS, 1) : undefined;
+    const max = has('NCCL_MAX_NCHANNELS') ? integer('NCCL_MAX_NCHANNELS', env.NCCL_MAX_NCHANNELS, 1) : undefined;
+    if (min === undefined || max === undefined || min !== max)
+      throw new NcclAliasError(
+        min === undefined ? 'NCCL_MAX_NCHANNELS' : 'NCCL_MIN_NCHANNELS',
+        `fabsim runs a fixed number of channels: set NCCL_MIN_NCHANNELS and NCCL_MAX_NCHANNELS to the same value (got ${min ?? 'none'} and ${max ?? 'none'})`,
+      );
+    knobs.channels = min;
+  }
+  if (has('NCCL_IB_QPS_PER_CONNECTION')) knobs.qpsPerConnection = integer('NCCL_IB_QPS_PER_CONNECTION', env.NCCL_IB_QPS_PER_CONNECTION, 1);
+  if (has('NCCL_IB_SPLIT_DATA_ON_QPS') && integer('NCCL_IB_SPLIT_DATA_ON_QPS', env.NCCL_IB_SPLIT_DATA_ON_QPS, 0) !== 0)
+    throw new NcclAliasError('NCCL_IB_SPLIT_DATA_ON_QPS', `fabsim uses a connection's QPs round-robin, one message each (0); split mode is not modelled, got ${show(env.NCCL_IB_SPLIT_DATA_ON_QPS)}`);
+  if (has('NCCL_BUFFSIZE')) {
+    const buffBytes = integer('NCCL_BUFFSIZE', env.NCCL_BUFFSIZE, NCCL_STEPS);
+    if (buffBytes % NCCL_STEPS !== 0) throw new NcclAliasError('NCCL_BUFFSIZE', `expected a multiple of NCCL_STEPS (${NCCL_STEPS}), got ${show(env.NCCL_BUFFSIZE)}`);
+    knobs.chunkBytes = buffBytes / NCCL_STEPS;
+  }
+  if (has('NCCL_PXN_DISABLE')) {
+    const disable = integer('NCCL_PXN_DISABLE', env.NCCL_PXN_DISABLE, 0);
+    if (disable > 1) throw new NcclAliasError('NCCL_PXN_DISABLE', `expected 0 or 1, got ${show(env.NCCL_PXN_DISABLE)}`);
+    knobs.pxn = disable === 0;
+  }
+  return knobs;
+}
+
+/** A collective document with its `nccl` block replaced by the knobs; a knob set both ways is an error. */
+export function expandNcclAliases(collective: Record<string, unknown>): Record<string, unknown> {
+  if (!('nccl' in collective)) return collective;
+  const { nccl, ...rest } = collective;
+  const knobs = ncclKnobs(String(rest.kind), nccl);
+  for (const [knob, value] of Object.entries(knobs)) {
+    if (rest[knob] !== undefined)
+      throw new NcclAliasError(VARIABLE_OF[knob], `sets ${knob} to ${show(value)} and the workload sets ${knob}: ${show(rest[knob])}; set it one way`);
+  }
+  return { ...rest, ...knobs };
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { SpecError, validateSpec } from '../src/experiment/load-spec.js';
+
+const spec = (workload: unknown) => ({
+  name: 'n',
+  topology: { kind: 'leaf-spine', gpus: 8, gpusPerLeaf: 4, linkGbps: 100 },
+  fabrics: ['ethernet'],
+  workload,
+});
+const error = (workload: unknown): string => {
+  try {
+    validateSpec(spec(workload));
+  } catch (e) {
+    if (e instanceof SpecError) return e.message;
+    throw e;
+  }
+  return 'no error';
+};
+
+describe('nccl: NCCL variables as aliases of the knobs', () => {
+  it('maps each variable onto its knob; NCCL_BUFFSIZE / NCCL_STEPS (8) is the step', () => {
+    const nccl = {
+      NCCL_ALGO: 'Tree',
+      NCCL_PROTO: 'LL128',
+      NCCL_MIN_NCHANNELS: 4,
+      NCCL_MAX_NCHANNELS: '4',
+      NCCL_IB_QPS_PER_CONNECTION: 2,
+      NCCL_IB_SPLIT_DATA_ON_QPS: 0,
+      NCCL_BUFFSIZE: 4194304,
+      NCCL_PXN_DISABLE: 1,
+    };
+    const [w] = validateSpec(spec({ kind: 'allreduce', bytes: 65536, nccl })).workload;
+    expect(w).toMatchObject({ algorithm: 'tree', protocol: 'll128', channels: 4, qpsPerConnection: 2, chunkBytes: 4194304 / 8, pxn: false });
+    expect(w).not.toHaveProperty('nccl');
+  });
+
+  it('is the same spec as the knobs written out, in a job collective too', () => {
+    const job = (c: object) => ({ kind: 'jobs', jobs: [{ ranks: 4, collectives: [{ kind: 'allgather', bytes: 4096, ...c }] }] });
+    expect(validateSpec(spec(job({ nccl: { NCCL_PROTO: 'simple', NCCL_PXN_DISABLE: '0' } }))).workload).toEqual(
+      validateSpec(spec(job({ protocol: 'simple', pxn: true }))).workload,
+    );
+  });
+
+  it('an unmodelled variable or value, a range of channels and a knob set both ways are one-line errors naming the variable', () => {
+    expect(error({ kind: 'allreduce', bytes: 1024, nccl: { NCCL_NET_GDR_LEVEL: 2 } })).toMatch(/^workload\.nccl\.NCCL_NET_GDR_LEVEL: not a variable fabsim models; it takes NCCL_ALGO, NCCL_PROTO, .*NCCL_PXN_DISABLE$/);
+    expect(error({ kind: 'allreduce', bytes: 1024, nccl: { NCCL_ALGO: 'NVLS' } })).toMatch(/^workload\.nccl\.NCCL_ALGO: expected one of Ring, Tree/);
+    expect(error({ kind: 'allgather', bytes: 1024, nccl: { NCCL_ALGO: 'Tree' } })).toMatch(/^workload\.nccl\.NCCL_ALGO: allgather runs only as ring/);
+    expect(error({ kind: 'allreduce', bytes: 1024, nccl: { NCCL_MIN_NCHANNELS: 4, NCCL_MAX_NCHANNELS: 16 } })).toMatch(/^workload\.nccl\.NCCL_MIN_NCHANNELS: fabsim runs a fixed number of channels/);
+    expect(error({ kind: 'allreduce', bytes: 1024, channels: 8, nccl: { NCCL_MIN_NCHANNELS: 4, NCCL_MAX_NCHANNELS: 4 } })).toBe(
+      'workload.nccl.NCCL_MIN_NCHANNELS: sets channels to 4 and the workload sets channels: 8; set it one way',
+    );
+    expect(error({ kind: 'allreduce', bytes: 1024, nccl: { NCCL_IB_SPLIT_DATA_ON_QPS: 1 } })).toMatch(/^workload\.nccl\.NCCL_IB_SPLIT_DATA_ON_QPS: .*round-robin/);
+    expect(error({ kind: 'allreduce', bytes: 1024, nccl: { NCCL_BUFFSIZE: 1001 } })).toMatch(/^workload\.nccl\.NCCL_BUFFSIZE: expected a multiple of NCCL_STEPS \(8\)/);
+    expect(error({ kind: 'permutation', bytes: 1024, nccl: { NCCL_ALGO: 'Ring' } })).toMatch(/^workload\.nccl: NCCL variables apply to collectives/);
+    expect(error([{ kind: 'allreduce', bytes: 1024 }, { kind: 'broadcast', bytes: 1024, nccl: { NCCL_PROTO: 'LL9' } }])).toMatch(/^workload\.1\.nccl\.NCCL_PROTO: /);
+  });
+});
