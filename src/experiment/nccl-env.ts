@@ -24,7 +24,7 @@ const KIND_ALGORITHMS: Record<string, string[]> = { allreduce: ['ring', 'tree'],
 /** Kinds whose schema has an `algorithm` field (the others run NCCL's only algorithm for them). */
 const HAS_ALGORITHM = new Set(['allreduce', 'allgather', 'reducescatter']);
 
-const VARIABLES = [
+export const NCCL_VARIABLES = [
   'NCCL_ALGO',
   'NCCL_PROTO',
   'NCCL_MIN_NCHANNELS',
@@ -34,7 +34,7 @@ const VARIABLES = [
   'NCCL_BUFFSIZE',
   'NCCL_PXN_DISABLE',
 ] as const;
-type Variable = (typeof VARIABLES)[number];
+type Variable = (typeof NCCL_VARIABLES)[number];
 
 /** Which variable sets each knob, to name it in a conflict. */
 const VARIABLE_OF: Record<string, Variable> = {
@@ -65,10 +65,10 @@ function choice(name: string, value: unknown, table: Record<string, string>, acc
 /** The knobs `nccl` sets on a collective of `kind`; throws NcclAliasError. */
 export function ncclKnobs(kind: string, nccl: unknown): Record<string, unknown> {
   if (nccl === null || typeof nccl !== 'object' || Array.isArray(nccl))
-    throw new NcclAliasError(undefined, `expected an object of NCCL variables (${VARIABLES.join(', ')}), got ${show(nccl)}`);
+    throw new NcclAliasError(undefined, `expected an object of NCCL variables (${NCCL_VARIABLES.join(', ')}), got ${show(nccl)}`);
   const env = nccl as Record<string, unknown>;
-  const unknown = Object.keys(env).find((k) => !(VARIABLES as readonly string[]).includes(k));
-  if (unknown !== undefined) throw new NcclAliasError(unknown, `not a variable fabsim models; it takes ${VARIABLES.join(', ')}`);
+  const unknown = Object.keys(env).find((k) => !(NCCL_VARIABLES as readonly string[]).includes(k));
+  if (unknown !== undefined) throw new NcclAliasError(unknown, `not a variable fabsim models; it takes ${NCCL_VARIABLES.join(', ')}`);
   const has = (v: Variable) => env[v] !== undefined;
   const knobs: Record<string, unknown> = {};
   if (has('NCCL_ALGO')) {
