@@ -21,12 +21,13 @@ const OPTIONS = {
   'allow-outside-files': { type: 'boolean' },
   flows: { type: 'string' },
   format: { type: 'string' },
+  'flows-format': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The options each command takes: any other is an error, never silently ignored. */
 const COMMAND_OPTIONS: Record<string, (keyof typeof OPTIONS)[]> = {
-  run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows', 'format'],
+  run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows', 'flows-format', 'format'],
   sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files', 'format'],
   merge: ['json', 'out'],
   'export-matrix': ['out', 'seed', 'allow-outside-files'],
