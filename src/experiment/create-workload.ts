@@ -87,6 +87,7 @@ function createJobs(spec: JobsSpec, gpus: number, seed: number, gpusPerNode: num
       (k) => createCollective(j.collectives[k]!, placed, gpusPerNode),
       j.collectives.length,
       (atPs) => workload.jobDone(atPs),
+      psFromUs(j.startUs),
     );
   });
   const bg = spec.background;

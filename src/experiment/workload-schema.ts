@@ -58,6 +58,8 @@ const job = z.strictObject({
   /** packed: the next free GPUs in order; random: a seeded random choice of the free ones. */
   placement: z.enum(['packed', 'random']).default('packed'),
   iterations: positiveInt.default(1),
+  /** When the job starts, from the start of the run: jobs may start at different times. */
+  startUs: durationUs.default(0),
   /** Compute before each iteration's collectives. */
   computeUs: durationUs.default(0),
   collectives: z.array(jobCollective).min(1),
