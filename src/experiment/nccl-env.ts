@@ -40,7 +40,8 @@ type Variable = (typeof NCCL_VARIABLES)[number];
 const VARIABLE_OF: Record<string, Variable> = {
   algorithm: 'NCCL_ALGO',
   protocol: 'NCCL_PROTO',
-  channels: 'NCCL_MIN_NCHANNELS',
+  minChannels: 'NCCL_MIN_NCHANNELS',
+  maxChannels: 'NCCL_MAX_NCHANNELS',
   qpsPerConnection: 'NCCL_IB_QPS_PER_CONNECTION',
   chunkBytes: 'NCCL_BUFFSIZE',
   pxn: 'NCCL_PXN_DISABLE',
@@ -77,17 +78,9 @@ export function ncclKnobs(kind: string, nccl: unknown): Record<string, unknown> 
     if (HAS_ALGORITHM.has(kind)) knobs.algorithm = algorithm;
   }
   if (has('NCCL_PROTO')) knobs.protocol = choice('NCCL_PROTO', env.NCCL_PROTO, PROTOCOLS, 'Simple, LL128, LL');
-  if (has('NCCL_MIN_NCHANNELS') || has('NCCL_MAX_NCHANNELS')) {
-    // NCCL picks a count in [min, max] from its topology search; fabsim runs a fixed count.
-    const min = has('NCCL_MIN_NCHANNELS') ? integer('NCCL_MIN_NCHANNELS', env.NCCL_MIN_NCHANNELS, 1) : undefined;
-    const max = has('NCCL_MAX_NCHANNELS') ? integer('NCCL_MAX_NCHANNELS', env.NCCL_MAX_NCHANNELS, 1) : undefined;
-    if (min === undefined || max === undefined || min !== max)
-      throw new NcclAliasError(
-        min === undefined ? 'NCCL_MAX_NCHANNELS' : 'NCCL_MIN_NCHANNELS',
-        `fabsim runs a fixed number of channels: set NCCL_MIN_NCHANNELS and NCCL_MAX_NCHANNELS to the same value (got ${min ?? 'none'} and ${max ?? 'none'})`,
-      );
-    knobs.channels = min;
-  }
+  // Bounds on the default channel count, applied as NCCL does (collective.ts resolveChannels).
+  if (has('NCCL_MIN_NCHANNELS')) knobs.minChannels = integer('NCCL_MIN_NCHANNELS', env.NCCL_MIN_NCHANNELS, 1);
+  if (has('NCCL_MAX_NCHANNELS')) knobs.maxChannels = integer('NCCL_MAX_NCHANNELS', env.NCCL_MAX_NCHANNELS, 1);
   if (has('NCCL_IB_QPS_PER_CONNECTION')) knobs.qpsPerConnection = integer('NCCL_IB_QPS_PER_CONNECTION', env.NCCL_IB_QPS_PER_CONNECTION, 1);
   if (has('NCCL_IB_SPLIT_DATA_ON_QPS') && integer('NCCL_IB_SPLIT_DATA_ON_QPS', env.NCCL_IB_SPLIT_DATA_ON_QPS, 0) !== 0)
     throw new NcclAliasError('NCCL_IB_SPLIT_DATA_ON_QPS', `fabsim uses a connection's QPs round-robin, one message each (0); split mode is not modelled, got ${show(env.NCCL_IB_SPLIT_DATA_ON_QPS)}`);
@@ -110,8 +103,17 @@ export function expandNcclAliases(collective: Record<string, unknown>): Record<s
   const { nccl, ...rest } = collective;
   const knobs = ncclKnobs(String(rest.kind), nccl);
   for (const [knob, value] of Object.entries(knobs)) {
-    if (rest[knob] !== undefined)
-      throw new NcclAliasError(VARIABLE_OF[knob], `sets ${knob} to ${show(value)} and the workload sets ${knob}: ${show(rest[knob])}; set it one way`);
+    // The channel bounds apply to the default count only: with `channels` set they would say nothing.
+    const clash = rest[knob] !== undefined ? knob : (knob === 'minChannels' || knob === 'maxChannels') && rest.channels !== undefined ? 'channels' : undefined;
+    if (clash !== undefined)
+      throw new NcclAliasError(VARIABLE_OF[knob], `sets ${knob} to ${show(value)} and the workload sets ${clash}: ${show(rest[clash])}; set it one way`);
   }
   return { ...rest, ...knobs };
+}
+
+/** `channels` with `minChannels`/`maxChannels`: the bounds apply to the default count only, so the two are exclusive. */
+export function channelBoundsProblem(collective: Record<string, unknown>): string | undefined {
+  if (collective.channels === undefined) return undefined;
+  const bound = collective.minChannels !== undefined ? 'minChannels' : collective.maxChannels !== undefined ? 'maxChannels' : undefined;
+  return bound && `${bound} bounds the default channel count (as NCCL_${bound === 'minChannels' ? 'MIN' : 'MAX'}_NCHANNELS), and channels: ${show(collective.channels)} sets it; set one`;
 }

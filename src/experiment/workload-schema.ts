@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { expandNcclAliases, NcclAliasError } from './nccl-env.js';
+import { channelBoundsProblem, expandNcclAliases, NcclAliasError } from './nccl-env.js';
 import { cdfPercentPoints, durationUs, positiveDurationUs, positiveInt, positiveSize, size } from './schema-primitives.js';
 
 /** The knobs every collective takes, as NCCL users know them. */
@@ -7,6 +7,9 @@ const collectiveFields = {
   bytes: size,
   /** Default: the algorithm's (ring on multi-GPU servers: NCCL's 2 per NIC; otherwise 1). */
   channels: positiveInt.max(64, { error: (i) => `expected at most 64 channels (NCCL's MAXCHANNELS), got ${String(i.input)}` }).optional(),
+  /** NCCL_MIN_NCHANNELS / NCCL_MAX_NCHANNELS: bound the default channel count as NCCL does (max first, then min); not with `channels`. */
+  minChannels: positiveInt.max(64).optional(),
+  maxChannels: positiveInt.max(64).optional(),
   /** Pipelining slice: the most one step moves in one message. */
   chunkBytes: positiveSize.optional(),
   /** Queue pairs per connection (NCCL_IB_QPS_PER_CONNECTION): more ECMP entropy. */
@@ -88,6 +91,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /** `nccl: { NCCL_ALGO: Tree, ... }` on a collective (a workload or a job's) as the knobs it aliases (nccl-env.ts). */
 function withNcclAliases(workloads: unknown[], ctx: z.core.ParsePayload): unknown[] {
   const expand = (w: unknown, path: (string | number)[]): unknown => {
+    const problem = isObject(w) ? channelBoundsProblem(w) : undefined;
+    if (problem) ctx.issues.push({ code: 'custom', input: w, path: [...path, (w as { minChannels?: unknown }).minChannels !== undefined ? 'minChannels' : 'maxChannels'], message: problem });
     if (!isObject(w) || !('nccl' in w)) return w;
     if (!COLLECTIVE_KINDS.has(String(w.kind))) {
       ctx.issues.push({ code: 'custom', input: w.nccl, path: [...path, 'nccl'], message: `NCCL variables apply to collectives (${[...COLLECTIVE_KINDS].join(', ')}), not to "${String(w.kind)}"` });
