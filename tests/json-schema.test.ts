@@ -28,7 +28,8 @@ describe('fabsim schema', () => {
       name: 'x',
       topology: { kind: 'leaf-spine', gpus: 8, gpusPerLeaf: 4 },
       fabrics: ['roce', { preset: 'ethernet', mtuBytes: '4KiB' }],
-      workload: { kind: 'allreduce', bytes: '64MiB', nccl: { NCCL_ALGO: 'Tree', NCCL_MIN_NCHANNELS: 4, NCCL_MAX_NCHANNELS: '4' } },
+      workload: { kind: 'allreduce', bytes: '64MiB', nccl: { NCCL_ALGO: 'Tree', NCCL_MIN_NCHANNELS: 4, NCCL_MAX_NCHANNELS: '16' } },
+      nccl: { NCCL_PROTO: 'LL128' },
     };
     expect(validate(doc), JSON.stringify(validate.errors?.slice(0, 2))).toBe(true);
     expect(() => validateSpec(doc)).not.toThrow();

@@ -80,3 +80,36 @@ describe('NCCL_MIN/MAX_NCHANNELS: bounds on the default channel count', () => {
     expect(bounded).not.toEqual(run({}));
   });
 });
+
+describe('nccl: at the top of a spec', () => {
+  it("is every collective's environment (the workloads' and the jobs'), under a collective's own variables", () => {
+    const doc = {
+      ...spec([]),
+      nccl: { NCCL_PROTO: 'LL', NCCL_MAX_NCHANNELS: 2 },
+      workload: [
+        { kind: 'allreduce', bytes: 1024, nccl: { NCCL_PROTO: 'Simple' } },
+        { kind: 'permutation', bytes: 1024 },
+        { kind: 'jobs', jobs: [{ ranks: 2, collectives: [{ kind: 'broadcast', bytes: 1024 }] }] },
+      ],
+    };
+    const [ar, perm, jobs] = validateSpec(doc).workload as Record<string, unknown>[];
+    expect(ar).toMatchObject({ protocol: 'simple', maxChannels: 2 });
+    expect(perm).toEqual({ kind: 'permutation', bytes: 1024 });
+    expect((jobs as { jobs: { collectives: unknown[] }[] }).jobs[0]!.collectives[0]).toMatchObject({ protocol: 'll', maxChannels: 2 });
+  });
+
+  it('an unknown variable names the spec-level field; a spec without collectives is an error', () => {
+    expect(error2({ nccl: { NCCL_FOO: 1 }, workload: { kind: 'allreduce', bytes: 1024 } })).toMatch(/^nccl\.NCCL_FOO: not a variable fabsim models/);
+    expect(error2({ nccl: { NCCL_ALGO: 'Ring' }, workload: { kind: 'permutation', bytes: 1024 } })).toMatch(/^nccl: the spec has no collective/);
+  });
+});
+
+function error2(over: object): string {
+  try {
+    validateSpec({ ...spec([]), ...over });
+  } catch (e) {
+    if (e instanceof SpecError) return e.message;
+    throw e;
+  }
+  return 'no error';
+}

@@ -60,6 +60,8 @@ export function specJsonSchema(): Json {
         replace({ anyOf: [{ ...js }, { type: 'object', properties: { file: { type: 'string', minLength: 1 } }, required: ['file'], additionalProperties: false }] });
       const props = js.properties as Record<string, Json> | undefined;
       if (js.type === 'object' && props && COLLECTIVE_KINDS.has(String(props.kind?.const))) props.nccl = ncclJson;
+      // The spec itself: `nccl:` for every collective (moved into them before validation).
+      if (js.type === 'object' && props && props.workload && props.topology) props.nccl = ncclJson;
     },
   }) as Json;
 }

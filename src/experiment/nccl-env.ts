@@ -117,3 +117,38 @@ export function channelBoundsProblem(collective: Record<string, unknown>): strin
   const bound = collective.minChannels !== undefined ? 'minChannels' : collective.maxChannels !== undefined ? 'maxChannels' : undefined;
   return bound && `${bound} bounds the default channel count (as NCCL_${bound === 'minChannels' ? 'MIN' : 'MAX'}_NCHANNELS), and channels: ${show(collective.channels)} sets it; set one`;
 }
+
+const COLLECTIVE_KINDS = new Set(['allreduce', 'allgather', 'reducescatter', 'alltoall', 'broadcast']);
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** An issue on the spec document: where (a path) and what. */
+export interface SpecIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * `nccl:` at the top of a spec: the environment of every collective (the workloads' and the
+ * jobs'), under the variables a collective sets in its own `nccl:`. Returns the document with
+ * the block moved into the collectives, or an issue.
+ */
+export function spreadSpecNccl(doc: Record<string, unknown>): { doc: Record<string, unknown>; issue?: SpecIssue } {
+  const { nccl, ...rest } = doc;
+  if (!isObject(nccl)) return { doc: rest, issue: { path: ['nccl'], message: `expected an object of NCCL variables (${NCCL_VARIABLES.join(', ')}), got ${show(nccl)}` } };
+  const unknown = Object.keys(nccl).find((k) => !(NCCL_VARIABLES as readonly string[]).includes(k));
+  if (unknown !== undefined) return { doc: rest, issue: { path: ['nccl', unknown], message: `not a variable fabsim models; it takes ${NCCL_VARIABLES.join(', ')}` } };
+  let applied = 0;
+  const apply = (c: unknown): unknown => {
+    if (!isObject(c) || !COLLECTIVE_KINDS.has(String(c.kind))) return c;
+    applied++;
+    return { ...c, nccl: isObject(c.nccl) ? { ...nccl, ...c.nccl } : (c.nccl ?? nccl) };
+  };
+  const each = (w: unknown): unknown =>
+    isObject(w) && w.kind === 'jobs' && Array.isArray(w.jobs)
+      ? { ...w, jobs: w.jobs.map((j) => (isObject(j) && Array.isArray(j.collectives) ? { ...j, collectives: j.collectives.map(apply) } : j)) }
+      : apply(w);
+  const workload = Array.isArray(rest.workload) ? rest.workload.map(each) : rest.workload === undefined ? undefined : each(rest.workload);
+  const out = { ...rest, ...(workload === undefined ? {} : { workload }) };
+  if (applied === 0 && workload !== undefined) return { doc: out, issue: { path: ['nccl'], message: 'the spec has no collective (allreduce, allgather, reducescatter, alltoall, broadcast) for NCCL variables to apply to' } };
+  return { doc: out };
+}
