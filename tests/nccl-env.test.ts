@@ -52,6 +52,9 @@ describe('nccl: NCCL variables as aliases of the knobs', () => {
     );
     expect(error({ kind: 'allreduce', bytes: 1024, channels: 8, maxChannels: 4 })).toMatch(/^workload\.maxChannels: maxChannels bounds the default channel count .* set one$/);
     expect(error({ kind: 'allreduce', bytes: 1024, nccl: { NCCL_IB_SPLIT_DATA_ON_QPS: 1 } })).toMatch(/^workload\.nccl\.NCCL_IB_SPLIT_DATA_ON_QPS: .*round-robin/);
+    expect(error({ kind: 'allreduce', bytes: 1024, nccl: { NCCL_IB_QPS_PER_CONNECTION: 1000 } })).toBe(
+      'workload.nccl.NCCL_IB_QPS_PER_CONNECTION: expected an integer from 1 to 128, got 1000',
+    );
     expect(error({ kind: 'allreduce', bytes: 1024, nccl: { NCCL_BUFFSIZE: 1001 } })).toMatch(/^workload\.nccl\.NCCL_BUFFSIZE: expected a multiple of NCCL_STEPS \(8\)/);
     expect(error({ kind: 'permutation', bytes: 1024, nccl: { NCCL_ALGO: 'Ring' } })).toMatch(/^workload\.nccl: NCCL variables apply to collectives/);
     expect(error([{ kind: 'allreduce', bytes: 1024 }, { kind: 'broadcast', bytes: 1024, nccl: { NCCL_PROTO: 'LL9' } }])).toMatch(/^workload\.1\.nccl\.NCCL_PROTO: /);

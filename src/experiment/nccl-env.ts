@@ -4,6 +4,11 @@
  * fabsim does not model, a value it does not model, or a knob set both ways is an error.
  */
 
+import { MAX_SIZE_BYTES } from './schema-primitives.js';
+
+/** NCCL's MAXCHANNELS, as `channels` takes. */
+const MAX_CHANNELS = 64;
+
 /** NCCL_STEPS (NCCL src/include/device.h): the SIMPLE protocol's buffer is NCCL_BUFFSIZE split in 8 steps. */
 export const NCCL_STEPS = 8;
 
@@ -50,9 +55,10 @@ const VARIABLE_OF: Record<string, Variable> = {
 const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : String(v));
 
 /** An env value as NCCL reads it: a decimal integer, as a number or a string. */
-function integer(name: string, value: unknown, min: number): number {
+function integer(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) throw new NcclAliasError(name, `expected an integer ≥ ${min}, got ${show(value)}`);
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new NcclAliasError(name, `expected an integer from ${min} to ${max.toLocaleString('en-US')}, got ${show(value)}`);
   return n;
 }
 
@@ -79,19 +85,18 @@ export function ncclKnobs(kind: string, nccl: unknown): Record<string, unknown> 
   }
   if (has('NCCL_PROTO')) knobs.protocol = choice('NCCL_PROTO', env.NCCL_PROTO, PROTOCOLS, 'Simple, LL128, LL');
   // Bounds on the default channel count, applied as NCCL does (collective.ts resolveChannels).
-  if (has('NCCL_MIN_NCHANNELS')) knobs.minChannels = integer('NCCL_MIN_NCHANNELS', env.NCCL_MIN_NCHANNELS, 1);
-  if (has('NCCL_MAX_NCHANNELS')) knobs.maxChannels = integer('NCCL_MAX_NCHANNELS', env.NCCL_MAX_NCHANNELS, 1);
-  if (has('NCCL_IB_QPS_PER_CONNECTION')) knobs.qpsPerConnection = integer('NCCL_IB_QPS_PER_CONNECTION', env.NCCL_IB_QPS_PER_CONNECTION, 1);
-  if (has('NCCL_IB_SPLIT_DATA_ON_QPS') && integer('NCCL_IB_SPLIT_DATA_ON_QPS', env.NCCL_IB_SPLIT_DATA_ON_QPS, 0) !== 0)
+  if (has('NCCL_MIN_NCHANNELS')) knobs.minChannels = integer('NCCL_MIN_NCHANNELS', env.NCCL_MIN_NCHANNELS, 1, MAX_CHANNELS);
+  if (has('NCCL_MAX_NCHANNELS')) knobs.maxChannels = integer('NCCL_MAX_NCHANNELS', env.NCCL_MAX_NCHANNELS, 1, MAX_CHANNELS);
+  if (has('NCCL_IB_QPS_PER_CONNECTION')) knobs.qpsPerConnection = integer('NCCL_IB_QPS_PER_CONNECTION', env.NCCL_IB_QPS_PER_CONNECTION, 1, 128);
+  if (has('NCCL_IB_SPLIT_DATA_ON_QPS') && integer('NCCL_IB_SPLIT_DATA_ON_QPS', env.NCCL_IB_SPLIT_DATA_ON_QPS, 0, 1) !== 0)
     throw new NcclAliasError('NCCL_IB_SPLIT_DATA_ON_QPS', `fabsim uses a connection's QPs round-robin, one message each (0); split mode is not modelled, got ${show(env.NCCL_IB_SPLIT_DATA_ON_QPS)}`);
   if (has('NCCL_BUFFSIZE')) {
-    const buffBytes = integer('NCCL_BUFFSIZE', env.NCCL_BUFFSIZE, NCCL_STEPS);
+    const buffBytes = integer('NCCL_BUFFSIZE', env.NCCL_BUFFSIZE, NCCL_STEPS, NCCL_STEPS * MAX_SIZE_BYTES);
     if (buffBytes % NCCL_STEPS !== 0) throw new NcclAliasError('NCCL_BUFFSIZE', `expected a multiple of NCCL_STEPS (${NCCL_STEPS}), got ${show(env.NCCL_BUFFSIZE)}`);
     knobs.chunkBytes = buffBytes / NCCL_STEPS;
   }
   if (has('NCCL_PXN_DISABLE')) {
-    const disable = integer('NCCL_PXN_DISABLE', env.NCCL_PXN_DISABLE, 0);
-    if (disable > 1) throw new NcclAliasError('NCCL_PXN_DISABLE', `expected 0 or 1, got ${show(env.NCCL_PXN_DISABLE)}`);
+    const disable = integer('NCCL_PXN_DISABLE', env.NCCL_PXN_DISABLE, 0, 1);
     knobs.pxn = disable === 0;
   }
   return knobs;
