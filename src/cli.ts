@@ -10,6 +10,8 @@ const ALLOW_OUTSIDE_USAGE = `  --allow-outside-files  let a spec read files (bac
                          own folder; by default paths are relative to the spec's folder
                          and may not leave it`;
 
+const SCHEMA_USAGE = `fabsim schema        prints the JSON Schema (draft 2020-12) of a spec, for editors and generators`;
+
 const OPTIONS = {
   json: { type: 'boolean' },
   out: { type: 'string' },
@@ -18,15 +20,18 @@ const OPTIONS = {
   'sample-us': { type: 'string' },
   'allow-outside-files': { type: 'boolean' },
   flows: { type: 'string' },
+  format: { type: 'string' },
+  'flows-format': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The options each command takes: any other is an error, never silently ignored. */
 const COMMAND_OPTIONS: Record<string, (keyof typeof OPTIONS)[]> = {
-  run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows'],
-  sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files'],
+  run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows', 'flows-format', 'format'],
+  sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files', 'format'],
   merge: ['json', 'out'],
   'export-matrix': ['out', 'seed', 'allow-outside-files'],
+  schema: [],
 };
 
 /** "--seed -1" as "--seed=-1": parseArgs calls a value starting with "-" ambiguous; the option's own check then names it. */
@@ -57,20 +62,28 @@ async function main(argv: string[]): Promise<void> {
       import('./cli/sweep-command.js'),
       import('./cli/export-matrix-command.js'),
     ]);
-    process.stdout.write(`usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}\n       ${EXPORT_MATRIX_USAGE}\n\n${ALLOW_OUTSIDE_USAGE}\n`);
+    process.stdout.write(`usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}\n       ${EXPORT_MATRIX_USAGE}\n       ${SCHEMA_USAGE}\n\n${ALLOW_OUTSIDE_USAGE}\n`);
     return;
   }
   const [command, specPath, ...extra] = positionals;
-  if (command !== 'run' && command !== 'sweep' && command !== 'merge' && command !== 'export-matrix')
-    fail(`command: expected "run", "sweep", "merge" or "export-matrix", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
+  if (command !== 'run' && command !== 'sweep' && command !== 'merge' && command !== 'export-matrix' && command !== 'schema')
+    fail(`command: expected "run", "sweep", "merge", "export-matrix" or "schema", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
   const allowed = COMMAND_OPTIONS[command]!;
   const stray = Object.keys(values).find((k) => !allowed.includes(k as keyof typeof OPTIONS));
-  if (stray !== undefined) fail(`--${stray}: not an option of "${command}" (it takes ${allowed.map((o) => `--${o}`).join(', ')}; see --help)`);
+  if (stray !== undefined) fail(`--${stray}: not an option of "${command}" (it takes ${allowed.map((o) => `--${o}`).join(', ') || 'none'}; see --help)`);
   allowOutsideFiles(values['allow-outside-files'] === true);
   if (command === 'merge') {
     handleSignalsAndErrors();
     if (positionals.length < 2) fail('merge: give the sweep.json of each shard (see --help)');
     (await import('./cli/merge-command.js')).mergeCommand(positionals.slice(1), values);
+    return;
+  }
+  if (command === 'schema') {
+    if (positionals.length > 1) fail(`unexpected argument "${positionals[1]}" (schema takes none; see --help)`);
+    handleSignalsAndErrors();
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1)); // `fabsim schema | head`
+    const { specJsonSchema } = await import('./experiment/json-schema.js');
+    process.stdout.write(`${JSON.stringify(specJsonSchema(), null, 2)}\n`);
     return;
   }
   if (specPath === undefined) fail('SPEC: missing the path of an experiment spec (see --help)');

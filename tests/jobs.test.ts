@@ -96,3 +96,20 @@ workload: { kind: jobs, jobs: [{ ranks: 2, collectives: [{ kind: allreduce, byte
     expect(() => loadSpec(join(dir, 'spec.yaml'))).toThrow(/workload\.background\.sizes\.file: .* line 2/);
   });
 });
+
+describe('jobs starting at different times (startUs)', () => {
+  const oversubscribed = { kind: 'leaf-spine', gpus: 64, gpusPerLeaf: 16, oversubscription: 4, linkGbps: 400 };
+  const job = (name: string, startUs = 0) => ({ ...ringJob(name, 'random'), iterations: 2, collectives: [{ kind: 'allreduce', bytes: '1MiB' }], startUs });
+
+  it('a job that starts after the other has finished leaves it as fast as alone; its JCT runs from its own start', () => {
+    const alone = runJobs(oversubscribed, [job('a')]).jobs[0]!;
+    const late = Math.ceil(10 * alone.jctUs);
+    const [a, b] = runJobs(oversubscribed, [job('a'), { ...job('b', late), ranks: 48 }]).jobs;
+    expect(a!.jctUs).toBe(alone.jctUs);
+    expect(b!.startUs).toBe(late);
+    expect(b!.jctUs).toBeCloseTo(b!.iterationUs.reduce((x, y) => x + y), 6);
+    // Started together, the same two jobs do slow each other: the late start is what kept them apart.
+    const [together] = runJobs(oversubscribed, [job('a'), { ...job('b'), ranks: 48 }]).jobs;
+    expect(together!.jctUs).toBeGreaterThan(alone.jctUs);
+  });
+});

@@ -3,8 +3,11 @@ import { loadSpec, runExperimentLive, SpecError, type ExperimentResult, type Exp
 import { formatFlowsCsv, formatJobsTable, formatJson, formatTable, writeResults } from '../report/index.js';
 import { checkFlowsFile, checkOutDir, fail, parseSampleUs, parseSeed, writeFileWhole } from './fail.js';
 import { progressWriter } from './progress.js';
+import { checkNcclTestsWorkloads, parseFormat } from './format-option.js';
+import { formatNcclTestsRun, isNcclTestsWorkload } from '../report/nccl-tests.js';
+import { hpccFctFiles } from '../report/hpcc-fct.js';
 
-export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T] [--flows FILE.csv]
+export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T] [--flows FILE.csv] [--flows-format csv|hpcc] [--format F]
 
   SPEC          experiment spec, YAML or JSON (see experiments/)
   --json        print one JSON document on stdout instead of the table
@@ -14,6 +17,10 @@ export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sam
                 (default: a few hundred samples per run)
   --flows FILE  write each message's FCT (permutation, incast, matrix) to FILE as
                 CSV, and add them to the JSON rows as "flows"
+  --flows-format hpcc  write --flows as the HPCC simulator's fct.txt instead (sip dip
+                sport dport size start fct standalone_fct, ns); one file per fabric row
+  --format F    table (default) or nccl-tests: per fabric, nccl-tests' own columns,
+                one row per collective workload, for the scripts that parse them
 
   Progress goes to stderr. Ctrl-C stops the run and prints and writes the results so
   far, marked partial, then exits with code 130.`;
@@ -24,6 +31,8 @@ export interface RunOptions {
   seed?: string;
   'sample-us'?: string;
   flows?: string;
+  'flows-format'?: string;
+  format?: string;
 }
 
 /** Exit code of a run stopped by SIGINT, as shells report it (128 + 2). */
@@ -35,6 +44,10 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   const sampling = parseSampleUs(options['sample-us']);
   checkOutDir(options.out);
   checkFlowsFile(options.flows);
+  const flowsFormat = options['flows-format'] ?? 'csv';
+  if (flowsFormat !== 'csv' && flowsFormat !== 'hpcc') fail(`--flows-format: expected "csv" or "hpcc", got "${flowsFormat}"`);
+  if (options['flows-format'] !== undefined && options.flows === undefined) fail('--flows-format: give --flows FILE too');
+  const format = parseFormat(options.format, options.json);
 
   let spec: ExperimentSpec;
   try {
@@ -44,6 +57,7 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     if (error instanceof SpecError) fail(error.message);
     throw error;
   }
+  checkNcclTestsWorkloads(format, spec.workload, isNcclTestsWorkload);
   const specText = readFileSync(specPath, 'utf8');
 
   const progress = progressWriter();
@@ -75,9 +89,11 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     progress.clear();
   }
   if (options.out !== undefined) writeResults(options.out, result, { specText, specPath });
-  if (options.flows !== undefined) writeFileWhole(options.flows, formatFlowsCsv(result));
+  if (options.flows !== undefined && flowsFormat === 'hpcc') for (const [path, text] of hpccFctFiles(result.results, options.flows)) writeFileWhole(path, text);
+  else if (options.flows !== undefined) writeFileWhole(options.flows, formatFlowsCsv(result));
   const jobs = formatJobsTable(result);
-  process.stdout.write(options.json ? `${formatJson(result)}\n` : `${formatTable(result)}\n${jobs ? `${jobs}\n` : ''}`);
+  if (format === 'nccl-tests') process.stdout.write(`${formatNcclTestsRun(result)}\n`);
+  else process.stdout.write(options.json ? `${formatJson(result)}\n` : `${formatTable(result)}\n${jobs ? `${jobs}\n` : ''}`);
   process.off('SIGINT', onSigint);
   if (result.partial) process.exitCode = INTERRUPTED_EXIT_CODE;
 }

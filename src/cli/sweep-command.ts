@@ -6,14 +6,17 @@ import { formatNcclTable } from '../report/nccl-table.js';
 import { sweepFiles, writeFilesWhole } from '../report/write-results.js';
 import { checkOutDir, fail, parseSeed } from './fail.js';
 import { runOnWorkers } from './worker-pool.js';
+import { checkNcclTestsWorkloads, parseFormat } from './format-option.js';
+import { formatNcclTestsSweep, isNcclTestsWorkload } from '../report/nccl-tests.js';
 
-export const SWEEP_USAGE = `fabsim sweep SPEC [--shard I/N] [--json] [--out DIR] [--seed N]
+export const SWEEP_USAGE = `fabsim sweep SPEC [--shard I/N] [--json] [--out DIR] [--seed N] [--format F]
        fabsim merge SHARD.json... [--json] [--out DIR]
 
   sweep       runs the spec once per value of its sweep: { field, values } (e.g.
               field: workload.bytes, values: 8KiB..1GiB x2), points in parallel on
               worker threads; prints an nccl-tests style table
   --shard I/N runs only every N-th point from the I-th (0-based), for job arrays
+  --format F  table (default) or nccl-tests: nccl-tests' own columns, a block per fabric
   merge       joins the sweep.json of the shards into the whole sweep`;
 
 export interface SweepOptions {
@@ -21,6 +24,7 @@ export interface SweepOptions {
   out?: string;
   seed?: string;
   shard?: string;
+  format?: string;
 }
 
 const specErrorsExit = <T>(f: () => T): T => {
@@ -44,12 +48,14 @@ function parseShard(text: string | undefined): { index: number; count: number } 
 export async function sweepCommand(specPath: string, options: SweepOptions): Promise<void> {
   const seed = parseSeed(options.seed);
   const shard = parseShard(options.shard);
+  const format = parseFormat(options.format, options.json);
   checkOutDir(options.out);
   const { document, values, field, name } = specErrorsExit(() => {
     const raw = readSpecDocument(specPath);
     if (seed !== undefined) raw.seed = seed;
     const spec = validateSpec(raw);
     if (spec.sweep === undefined) throw new SpecError('sweep: the spec has no sweep: { field, values } section');
+    checkNcclTestsWorkloads(format, spec.workload, isNcclTestsWorkload);
     const vals = sweepValues(spec.sweep);
     for (const v of vals) validateSpec(withField(raw, spec.sweep.field, v));
     return { document: raw, values: vals, field: spec.sweep.field, name: spec.name };
@@ -77,7 +83,8 @@ export async function sweepCommand(specPath: string, options: SweepOptions): Pro
 
 function emit(sweep: SweepResult, options: SweepOptions): void {
   if (options.out !== undefined) writeSweep(options.out, sweep);
-  process.stdout.write(options.json ? `${JSON.stringify(sweep, null, 2)}\n` : `${formatNcclTable(sweep)}\n`);
+  const table = options.format === 'nccl-tests' ? formatNcclTestsSweep(sweep) : formatNcclTable(sweep);
+  process.stdout.write(options.json ? `${JSON.stringify(sweep, null, 2)}\n` : `${table}\n`);
 }
 
 /** sweep.json, sweep.csv and sweep.html, each whole or not at all (report/write-results.ts). */

@@ -87,6 +87,7 @@ function createJobs(spec: JobsSpec, gpus: number, seed: number, gpusPerNode: num
       (k) => createCollective(j.collectives[k]!, placed, gpusPerNode),
       j.collectives.length,
       (atPs) => workload.jobDone(atPs),
+      psFromUs(j.startUs),
     );
   });
   const bg = spec.background;
@@ -109,6 +110,8 @@ function createCollective(spec: CollectiveSpec, gpus: number[], gpusPerNode: num
     gpus,
     bytes: spec.bytes,
     channels: spec.channels,
+    minChannels: spec.minChannels,
+    maxChannels: spec.maxChannels,
     chunkBytes: spec.chunkBytes,
     qpsPerConnection: spec.qpsPerConnection,
     protocol,
@@ -169,6 +172,7 @@ export function workloadLabel(spec: WorkloadSpec): string {
       const algorithm = 'algorithm' in spec ? `/${spec.algorithm}` : '';
       const knobs = [
         spec.channels !== undefined && spec.channels > 1 ? ` x${spec.channels}` : '',
+        spec.minChannels === undefined && spec.maxChannels === undefined ? '' : ` x${spec.minChannels ?? 1}..${spec.maxChannels ?? 64}`,
         spec.chunkBytes === undefined ? '' : ` chunk ${formatSize(spec.chunkBytes)}`,
         spec.qpsPerConnection > 1 ? ` ${spec.qpsPerConnection}qp` : '',
         spec.ranks === undefined ? '' : ` ${spec.ranks} ranks`,

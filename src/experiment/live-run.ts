@@ -120,7 +120,7 @@ export async function runExperimentLive(spec: ExperimentSpec, options: LiveRunOp
     const sampler = sampling === 'off' ? null : new Sampler(setup.net, sampling === 'auto' ? undefined : sampling);
     const stop = await simulateLive(spec, setup, sampler, options, () => options.onProgress?.(progressOf(setup, i + 1, runs.length)));
     const result = finishRun(setup, stop, sampler);
-    if (options.flows) result.flows = flowRows(setup.workload);
+    if (options.flows) result.flows = flowRows(setup.workload, setup.net);
     results.push(result);
     options.onResult?.(result);
     if (stop === 'stopped') {

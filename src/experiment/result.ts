@@ -79,6 +79,8 @@ export interface FlowRow {
   sizeBytes: number;
   startUs: number;
   fctUs: number | null;
+  /** The same message alone on the idle fabric (serialization plus path latency): FCT / this is its slowdown. */
+  idealFctUs: number;
 }
 
 /**

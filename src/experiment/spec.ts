@@ -3,6 +3,7 @@ import { shapeOf } from '../fabric/index.js';
 import { fabricOverrides, fabricSchema } from './fabric-schema.js';
 import { fabricIssues } from './fabrics.js';
 import { scaleProblem } from './scale-limits.js';
+import { spreadSpecNccl } from './nccl-env.js';
 import { positiveDurationUs, positiveInt } from './schema-primitives.js';
 import { topologySchema } from './topology-schema.js';
 import { workloadsSchema } from './workload-schema.js';
@@ -23,7 +24,7 @@ const experimentObject = z.strictObject({
     .optional(),
 });
 
-export const experimentSchema = experimentObject.superRefine((spec, ctx) => {
+const checkedExperiment = experimentObject.superRefine((spec, ctx) => {
   try {
     crossFieldChecks(spec, ctx);
   } catch (error) {
@@ -32,6 +33,14 @@ export const experimentSchema = experimentObject.superRefine((spec, ctx) => {
     ctx.addIssue({ code: 'custom', message: (error as Error).message });
   }
 });
+
+/** A spec-level `nccl:` (NCCL's variables for every collective) is moved into the collectives first (nccl-env.ts). */
+export const experimentSchema = z.preprocess((doc, ctx) => {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || !('nccl' in doc)) return doc;
+  const { doc: spread, issue } = spreadSpecNccl(doc as Record<string, unknown>);
+  if (issue) ctx.issues.push({ code: 'custom', input: (doc as { nccl: unknown }).nccl, ...issue });
+  return spread;
+}, checkedExperiment);
 
 type ParsedSpec = z.output<typeof experimentObject>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { channelBoundsProblem, expandNcclAliases, NcclAliasError } from './nccl-env.js';
 import { cdfPercentPoints, durationUs, positiveDurationUs, positiveInt, positiveSize, size } from './schema-primitives.js';
 
 /** The knobs every collective takes, as NCCL users know them. */
@@ -6,6 +7,9 @@ const collectiveFields = {
   bytes: size,
   /** Default: the algorithm's (ring on multi-GPU servers: NCCL's 2 per NIC; otherwise 1). */
   channels: positiveInt.max(64, { error: (i) => `expected at most 64 channels (NCCL's MAXCHANNELS), got ${String(i.input)}` }).optional(),
+  /** NCCL_MIN_NCHANNELS / NCCL_MAX_NCHANNELS: bound the default channel count as NCCL does (max first, then min); not with `channels`. */
+  minChannels: positiveInt.max(64).optional(),
+  maxChannels: positiveInt.max(64).optional(),
   /** Pipelining slice: the most one step moves in one message. */
   chunkBytes: positiveSize.optional(),
   /** Queue pairs per connection (NCCL_IB_QPS_PER_CONNECTION): more ECMP entropy. */
@@ -57,6 +61,8 @@ const job = z.strictObject({
   /** packed: the next free GPUs in order; random: a seeded random choice of the free ones. */
   placement: z.enum(['packed', 'random']).default('packed'),
   iterations: positiveInt.default(1),
+  /** When the job starts, from the start of the run: jobs may start at different times. */
+  startUs: durationUs.default(0),
   /** Compute before each iteration's collectives. */
   computeUs: durationUs.default(0),
   collectives: z.array(jobCollective).min(1),
@@ -79,6 +85,39 @@ const KINDS = [allreduce, allgather, reducescatter, alltoall, broadcast, permuta
 const workloadSchema = z.discriminatedUnion('kind', KINDS, {
   error: `expected one of ${KINDS.map((k) => `"${k.shape.kind.value}"`).join(', ')}`,
 });
+const COLLECTIVE_KINDS = new Set(['allreduce', 'allgather', 'reducescatter', 'alltoall', 'broadcast']);
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** `nccl: { NCCL_ALGO: Tree, ... }` on a collective (a workload or a job's) as the knobs it aliases (nccl-env.ts). */
+function withNcclAliases(workloads: unknown[], ctx: z.core.ParsePayload): unknown[] {
+  const expand = (w: unknown, path: (string | number)[]): unknown => {
+    const problem = isObject(w) ? channelBoundsProblem(w) : undefined;
+    if (problem) ctx.issues.push({ code: 'custom', input: w, path: [...path, (w as { minChannels?: unknown }).minChannels !== undefined ? 'minChannels' : 'maxChannels'], message: problem });
+    if (!isObject(w) || !('nccl' in w)) return w;
+    if (!COLLECTIVE_KINDS.has(String(w.kind))) {
+      ctx.issues.push({ code: 'custom', input: w.nccl, path: [...path, 'nccl'], message: `NCCL variables apply to collectives (${[...COLLECTIVE_KINDS].join(', ')}), not to "${String(w.kind)}"` });
+      return w;
+    }
+    try {
+      return expandNcclAliases(w);
+    } catch (error) {
+      if (!(error instanceof NcclAliasError)) throw error;
+      ctx.issues.push({ code: 'custom', input: w.nccl, path: [...path, 'nccl', ...(error.variable ? [error.variable] : [])], message: error.message });
+      return w;
+    }
+  };
+  return workloads.map((w, i) => {
+    if (!isObject(w) || w.kind !== 'jobs' || !Array.isArray(w.jobs)) return expand(w, [i]);
+    const jobs = w.jobs.map((j, k) =>
+      isObject(j) && Array.isArray(j.collectives) ? { ...j, collectives: j.collectives.map((c, n) => expand(c, [i, 'jobs', k, 'collectives', n])) } : j,
+    );
+    return { ...w, jobs };
+  });
+}
+
 /** One workload, or a list of them measured one after another (phases), each on a fresh fabric. */
-export const workloadsSchema = z.preprocess((v) => (v === undefined || Array.isArray(v) ? v : [v]), z.array(workloadSchema).min(1));
+export const workloadsSchema = z.preprocess(
+  (v, ctx) => (v === undefined ? v : withNcclAliases(Array.isArray(v) ? v : [v], ctx)),
+  z.array(workloadSchema).min(1),
+);
 

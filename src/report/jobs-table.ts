@@ -14,7 +14,7 @@ export function formatJobsTable(result: ExperimentResult): string {
       lines.push(
         [
           r.fabric.padEnd(12),
-          `job ${job.name} (${job.ranks} GPUs)`.padEnd(22),
+          `job ${job.name} (${job.ranks} GPUs)${job.startUs > 0 ? ` from ${job.startUs.toFixed(1)} us` : ''}`.padEnd(22),
           `JCT ${(job.completed ? '' : '>') + job.jctUs.toFixed(1)} us`.padEnd(18),
           `iteration p50 ${percentile(sorted, 50).toFixed(1)} p99 ${percentile(sorted, 99).toFixed(1)} max ${(sorted[sorted.length - 1] ?? 0).toFixed(1)} us`,
         ].join('  '),

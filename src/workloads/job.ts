@@ -7,7 +7,9 @@ export interface JobReport {
   name: string;
   ranks: number;
   completed: boolean;
-  /** Job completion time: start to the end of the last iteration. */
+  /** When the job started (its spec's startUs). */
+  startUs: number;
+  /** Job completion time: its start to the end of its last iteration. */
   jctUs: number;
   /** Wall-clock (simulated) time of each finished iteration: compute plus communication. */
   iterationUs: number[];
@@ -39,6 +41,8 @@ export class Job {
     private readonly makeCollective: (k: number) => Pick<Collective, 'onFinished' | 'start'>,
     private readonly collectivesPerIteration: number,
     private readonly onDone: (atPs: number) => void,
+    /** When the job starts: jobs of one fabric may start at different times. */
+    private readonly startPs = 0,
   ) {}
 
   get finished(): boolean {
@@ -48,7 +52,8 @@ export class Job {
   start(net: FabricModel): void {
     this.net = net;
     this.computeDone = new Timer(net.sim, () => this.runCollective());
-    this.beginIteration();
+    if (this.startPs === 0) this.beginIteration();
+    else new Timer(net.sim, () => this.beginIteration()).set(this.startPs);
   }
 
   private beginIteration(): void {
@@ -80,7 +85,8 @@ export class Job {
       name: this.name,
       ranks: this.gpus.length,
       completed: this.finished,
-      jctUs: this.finished ? this.finishedPs / 1e6 : this.net.sim.nowPs / 1e6,
+      startUs: this.startPs / 1e6,
+      jctUs: Math.max(0, (this.finished ? this.finishedPs : this.net.sim.nowPs) - this.startPs) / 1e6,
       iterationUs: this.iterationPs.map((ps) => ps / 1e6),
       collectiveUs: this.collectivePs.map((ps) => ps / 1e6),
     };

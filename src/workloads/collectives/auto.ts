@@ -1,6 +1,6 @@
 import type { FabricModel } from '../../fabric/index.js';
 import type { Workload } from '../workload.js';
-import type { Collective, CollectiveParams } from './collective.js';
+import { resolveChannels, type Collective, type CollectiveParams } from './collective.js';
 import type { Protocol } from './protocol.js';
 import { defaultRingChannels, serversOf } from './rails.js';
 import { tunedChoice, type TunedAlgorithm, type TunedChoice, type TunedCollective } from './tuning.js';
@@ -43,7 +43,7 @@ export class AutoCollective implements Workload {
     const perServer = this.ranks / servers.length;
     const nodeGBps =
       servers.length === 1 ? (nvlink && perServer > 1 ? nvlink.gbps / 8 : nicGBps) : Math.min(perServer * nicGBps, nvlink ? nvlink.gbps / 8 : Infinity);
-    const channels = this.params.channels ?? (g > 1 ? defaultRingChannels(servers) : 1);
+    const channels = resolveChannels(this.params, g > 1 ? defaultRingChannels(servers) : 1);
     const choice = tunedChoice(this.coll, bytes, { ranks: this.ranks, nodes: servers.length, channels, nodeGBps }, this.algorithms, this.protocols);
     this.choice = { ...choice, channels };
     this.inner = this.create(choice.algorithm, choice.protocol, { ...this.params, channels, protocol: choice.protocol });

@@ -12,12 +12,24 @@ export interface CollectiveParams {
   bytes: number;
   /** Parallel rings/trees, each on its own queue pairs. Undefined: the collective's default (ring: NCCL's, see `defaultRingChannels`; others 1). */
   channels?: number;
+  /** NCCL_MIN_NCHANNELS / NCCL_MAX_NCHANNELS: bounds on the default count (not on `channels`), see `resolveChannels`. */
+  minChannels?: number;
+  maxChannels?: number;
   /** Pipelining slice: the most one step moves per message; undefined = no slicing. */
   chunkBytes?: number;
   /** Queue pairs per connection (NCCL_IB_QPS_PER_CONNECTION): messages rotate over them, each its own ECMP hash. */
   qpsPerConnection: number;
   /** NCCL protocol: its wire bytes per data byte and per-step latency (protocol.ts). Undefined: neither (ideal transfers). */
   protocol?: Protocol;
+}
+
+/**
+ * The channel count: `channels` if set, else the collective's default bounded as NCCL's
+ * ncclTopoPostset honours NCCL_MAX_NCHANNELS, then NCCL_MIN_NCHANNELS: max(min, min(max, default)).
+ */
+export function resolveChannels(params: Pick<CollectiveParams, 'channels' | 'minChannels' | 'maxChannels'>, defaultCount: number): number {
+  if (params.channels !== undefined) return params.channels;
+  return Math.max(params.minChannels ?? 1, Math.min(params.maxChannels ?? Infinity, defaultCount));
 }
 
 /** How a sub-algorithm (a ring, a tree) posts a message: rank `from` to rank `to` on `channel`; `onArrive` when all of it is there. */
@@ -97,7 +109,7 @@ export abstract class Collective implements Workload, EventTarget {
 
   /** Channels when the spec leaves them to the collective: 1 unless a subclass says otherwise. */
   protected get channels(): number {
-    return this.params.channels ?? 1;
+    return resolveChannels(this.params, 1);
   }
 
   /** Rank `from` sends `bytes` to rank `to` on `channel`; `onArrive` fires when all of it is there. */

@@ -1,7 +1,7 @@
 import { splitEvenly } from '../workload.js';
 import type { ScaleOutBound } from './scale-out.js';
 import { defaultRingChannels, railRing, serversOf } from './rails.js';
-import { Collective, sliceCount, type CollectiveParams, type MemberDone, type PostMessage } from './collective.js';
+import { Collective, resolveChannels, sliceCount, type CollectiveParams, type MemberDone, type PostMessage } from './collective.js';
 
 /** Which ring collective: all-reduce is reduce-scatter followed by all-gather. */
 export type RingKind = 'allreduce' | 'reducescatter' | 'allgather';
@@ -140,7 +140,7 @@ export class RingCollective extends Collective {
     const { gpus, bytes, chunkBytes } = this.params;
     const g = this.net.topology.nvlink?.gpusPerNode ?? 1;
     const servers = g > 1 ? serversOf(gpus, g) : null;
-    this.resolvedChannels = this.params.channels ?? (servers ? defaultRingChannels(servers) : 1);
+    this.resolvedChannels = resolveChannels(this.params, servers ? defaultRingChannels(servers) : 1);
     const members = Array.from({ length: this.ranks }, (_, r) => r);
     let orders: number[][] | undefined;
     if (servers) {

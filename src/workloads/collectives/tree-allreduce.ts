@@ -1,4 +1,4 @@
-import { Collective, type CollectiveParams } from './collective.js';
+import { Collective, resolveChannels, type CollectiveParams } from './collective.js';
 import { defaultRingChannels, railTree, serversOf } from './rails.js';
 import { TreeRun } from './tree-run.js';
 
@@ -32,7 +32,7 @@ export class TreeAllReduce extends Collective {
     const g = this.net.topology.nvlink?.gpusPerNode ?? 1;
     const servers = g > 1 ? serversOf(gpus, g) : [];
     const rails = servers.length > 1;
-    this.resolvedChannels = this.params.channels ?? (rails ? defaultRingChannels(servers) : 1);
+    this.resolvedChannels = resolveChannels(this.params, rails ? defaultRingChannels(servers) : 1);
     const channels = this.resolvedChannels;
     const shapes = rails ? Array.from({ length: channels }, (_, c) => railTree(servers, this.ranks, c, channels)) : undefined;
     const members = Array.from({ length: this.ranks }, (_, r) => r);
