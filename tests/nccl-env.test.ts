@@ -20,7 +20,7 @@ const error = (workload: unknown): string => {
 };
 
 describe('nccl: NCCL variables as aliases of the knobs', () => {
-  it('maps each variable onto its knob; NCCL_BUFFSIZE / NCCL_STEPS (8) is the step', () => {
+  it('maps each variable onto its knob; an all-reduce slice is NCCL_BUFFSIZE / NCCL_STEPS (8) × SLICESTEPS (2)', () => {
     const nccl = {
       NCCL_ALGO: 'Tree',
       NCCL_PROTO: 'LL128',
@@ -32,7 +32,9 @@ describe('nccl: NCCL variables as aliases of the knobs', () => {
       NCCL_PXN_DISABLE: 1,
     };
     const [w] = validateSpec(spec({ kind: 'allreduce', bytes: 65536, nccl })).workload;
-    expect(w).toMatchObject({ algorithm: 'tree', protocol: 'll128', minChannels: 4, maxChannels: 4, qpsPerConnection: 2, chunkBytes: 4194304 / 8, pxn: false });
+    expect(w).toMatchObject({ algorithm: 'tree', protocol: 'll128', minChannels: 4, maxChannels: 4, qpsPerConnection: 2, chunkBytes: (4194304 / 8) * 2, pxn: false });
+    const [b] = validateSpec(spec({ kind: 'broadcast', bytes: 65536, nccl: { NCCL_BUFFSIZE: 4194304 } })).workload;
+    expect(b).toMatchObject({ chunkBytes: 4194304 / 8 });
     expect(w).not.toHaveProperty('nccl');
   });
 

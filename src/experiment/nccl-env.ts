@@ -12,6 +12,13 @@ const MAX_CHANNELS = 64;
 /** NCCL_STEPS (NCCL src/include/device.h): the SIMPLE protocol's buffer is NCCL_BUFFSIZE split in 8 steps. */
 export const NCCL_STEPS = 8;
 
+/**
+ * Steps per slice (NCCL src/include/collectives.h): what one network send carries is a slice,
+ * ALLREDUCE/ALLGATHER/REDUCESCATTER_SLICESTEPS = NCCL_STEPS/4, BROADCAST_SLICESTEPS = 1.
+ * All-to-all runs as NCCL send/recv, chunked by NCCL_P2P_NET_CHUNKSIZE instead.
+ */
+const SLICE_STEPS: Record<string, number> = { allreduce: NCCL_STEPS / 4, allgather: NCCL_STEPS / 4, reducescatter: NCCL_STEPS / 4, broadcast: 1 };
+
 /** An error on one variable: the path inside `nccl` (the variable's name) and what is accepted. */
 export class NcclAliasError extends Error {
   constructor(
@@ -93,7 +100,10 @@ export function ncclKnobs(kind: string, nccl: unknown): Record<string, unknown> 
   if (has('NCCL_BUFFSIZE')) {
     const buffBytes = integer('NCCL_BUFFSIZE', env.NCCL_BUFFSIZE, NCCL_STEPS, NCCL_STEPS * MAX_SIZE_BYTES);
     if (buffBytes % NCCL_STEPS !== 0) throw new NcclAliasError('NCCL_BUFFSIZE', `expected a multiple of NCCL_STEPS (${NCCL_STEPS}), got ${show(env.NCCL_BUFFSIZE)}`);
-    knobs.chunkBytes = buffBytes / NCCL_STEPS;
+    const sliceSteps = SLICE_STEPS[kind];
+    if (sliceSteps === undefined)
+      throw new NcclAliasError('NCCL_BUFFSIZE', `${kind} runs as NCCL send/recv, whose chunk is NCCL_P2P_NET_CHUNKSIZE, not modelled as an alias; set chunkBytes`);
+    knobs.chunkBytes = (buffBytes / NCCL_STEPS) * sliceSteps;
   }
   if (has('NCCL_PXN_DISABLE')) {
     const disable = integer('NCCL_PXN_DISABLE', env.NCCL_PXN_DISABLE, 0, 1);
