@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadSpec, resolveFabrics, simulateModel, summarize, type ExperimentSpec, type FabricResult } from '../../src/experiment/index.js';
 import { Network } from '../../src/fabric/index.js';
+import { Jobs, scaleOutFactor, type ScaleOutBound, type Workload } from '../../src/workloads/index.js';
 
 interface Row {
   spec: string;
@@ -39,21 +40,25 @@ const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { seeds: { type: 'string' }, only: { type: 'string' }, save: { type: 'string' }, load: { type: 'string' } } });
 const seeds = (values.seeds ?? '1,2,3').split(',').map(Number);
 
+/** The scale-out lower bound each collective kind obeys (src/workloads/collectives/scale-out.ts). */
+const BOUND: Record<string, ScaleOutBound> = { allreduce: 'allreduce', allgather: 'gather', reducescatter: 'gather', alltoall: 'alltoall', broadcast: 'broadcast' };
+
 /**
  * The result's effective bandwidth (README "Output, defined": the least time the scale-out
- * fabric needs over the time taken, never above 100%), except for jobs: there busbw over
- * line rate of the slowest job's collective.
+ * fabric needs over the time taken, never above 100%). For jobs, the same for the slowest
+ * job's collective, on that job's own GPUs (bytes inside a server go over NVLink, not the NICs).
  */
-function effectiveBandwidth(spec: ExperimentSpec, result: FabricResult, linkGbps: number): number {
-  const workload = spec.workload[0]!;
-  if (workload.kind !== 'jobs') return result.effectiveBandwidth;
+function effectiveBandwidth(spec: ExperimentSpec, result: FabricResult, workload: Workload, linkGbps: number): number {
+  const w = spec.workload[0]!;
+  if (w.kind !== 'jobs' || !(workload instanceof Jobs)) return result.effectiveBandwidth;
+  const gpusPerNode = spec.topology.kind === 'rail-optimized' ? spec.topology.gpusPerNode : 1;
   let worst = Infinity;
-  workload.jobs.forEach((job, i) => {
+  w.jobs.forEach((job, i) => {
     const report = result.jobs?.[i];
     if (!report?.completed) return (worst = 0);
+    const gpus = workload.jobs[i]!.gpus;
     job.collectives.forEach((c, k) => {
-      const n = job.ranks;
-      const factor = c.kind === 'allreduce' ? (2 * (n - 1)) / n : (n - 1) / n;
+      const factor = scaleOutFactor(BOUND[c.kind]!, gpus, gpusPerNode);
       const us = report.collectiveUs[k]!;
       worst = Math.min(worst, (c.bytes * factor) / (us * 1e3) / (linkGbps / 8));
     });
@@ -72,7 +77,7 @@ function runOne(file: string, seed: number): Row[] {
       fabric: config.name + (run.net.model === 'flow' ? ' (flow)' : ''),
       seed,
       completed: result.completed,
-      effectiveBandwidth: effectiveBandwidth(spec, result, linkGbps),
+      effectiveBandwidth: effectiveBandwidth(spec, result, run.workload, linkGbps),
       jctUs: result.jobs ? Math.max(...result.jobs.map((j) => j.jctUs)) : result.completionUs,
       maxQueueKB: null,
       uplinkImbalance: null,

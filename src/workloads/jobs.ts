@@ -18,7 +18,7 @@ export class Jobs implements Workload {
   private pending: number;
 
   constructor(
-    private readonly jobs: Job[],
+    readonly jobs: Job[],
     private readonly background: Background | undefined,
   ) {
     this.ranks = jobs.reduce((n, j) => n + j.gpus.length, 0);
