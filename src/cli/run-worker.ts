@@ -4,7 +4,9 @@
  * the current run short (Ctrl-C), its row then partial.
  */
 import { parentPort } from 'node:worker_threads';
-import { runPlannedLive, type ExperimentSpec, type LiveRun, type LiveRunOptions, type Progress } from '../experiment/index.js';
+// live-run alone, not the experiment's index: a worker need not load the spec schemas (~1 s a worker on this machine).
+import { runPlannedLive, type LiveRun, type LiveRunOptions, type Progress } from '../experiment/live-run.js';
+import type { ExperimentSpec } from '../experiment/spec.js';
 
 export interface RunTask {
   spec: ExperimentSpec;
