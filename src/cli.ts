@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { checkOutDir, fail, handleSignalsAndErrors, parseSampleUs, parseSeed } from './cli/fail.js';
 import { dieWithParent, relaunchWithLargerHeap } from './cli/heap-limit.js';
+import { parseJobs } from './cli/run-jobs.js';
 import { allowOutsideFiles } from './experiment/read-user-file.js';
 
 // The commands (and the simulator behind them) load only once the arguments are valid,
@@ -22,12 +23,13 @@ const OPTIONS = {
   flows: { type: 'string' },
   format: { type: 'string' },
   'flows-format': { type: 'string' },
+  jobs: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The options each command takes: any other is an error, never silently ignored. */
 const COMMAND_OPTIONS: Record<string, (keyof typeof OPTIONS)[]> = {
-  run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows', 'flows-format', 'format'],
+  run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows', 'flows-format', 'format', 'jobs'],
   sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files', 'format'],
   merge: ['json', 'out'],
   'export-matrix': ['out', 'seed', 'allow-outside-files'],
@@ -96,6 +98,7 @@ async function main(argv: string[]): Promise<void> {
   // What needs no spec is checked before anything loads, the output folder made (fail.ts).
   parseSeed(values.seed);
   parseSampleUs(values['sample-us']);
+  parseJobs(values.jobs);
   checkOutDir(values.out);
   if (relaunchWithLargerHeap()) return;
   dieWithParent();

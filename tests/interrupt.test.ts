@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-interrupt-'));
 
 // Spraying under go-back-N retransmits most of 1 GiB: about 15 s of simulation, so an
-// interrupt after 1.5 s lands mid-run; the second fabric must then never start.
+// interrupt after 1.5 s lands mid-run; one run at a time (--jobs 1), the second fabric must
+// then never start; two at a time, both stop mid-run.
 const SPEC = `name: long
 seed: 1
 topology: { kind: leaf-spine, gpus: 128, gpusPerLeaf: 16, linkGbps: 400 }
@@ -52,7 +53,7 @@ describe('Ctrl-C', () => {
     const spec = join(dir, 'long.yaml');
     writeFileSync(spec, SPEC);
     const out = join(dir, 'out');
-    const r = await interrupted(['run', spec, '--json', '--out', out], 1500);
+    const r = await interrupted(['run', spec, '--json', '--out', out, '--jobs', '1'], 1500);
 
     expect(r.signal).toBeNull();
     expect(r.code).toBe(130);
@@ -80,9 +81,28 @@ describe('Ctrl-C', () => {
   it('without --json, the table marks the row and says the results are partial', async () => {
     const spec = join(dir, 'long-table.yaml');
     writeFileSync(spec, SPEC);
-    const r = await interrupted(['run', spec], 1500);
+    const r = await interrupted(['run', spec, '--jobs', '1'], 1500);
     expect(r.code).toBe(130);
     expect(r.stdout).toMatch(/^ethernet\+spray +>/m);
     expect(r.stdout).toMatch(/partial results: interrupted/);
+  }, 30_000);
+
+  it('with --jobs 2, stops both runs running: two partial rows in spec order, their time series up to where each stopped', async () => {
+    const spec = join(dir, 'long-parallel.yaml');
+    writeFileSync(spec, SPEC);
+    const out = join(dir, 'out-parallel');
+    const r = await interrupted(['run', spec, '--json', '--out', out, '--jobs', '2'], 2500);
+    expect(r.code).toBe(130);
+    expect(r.afterSignalMs).toBeLessThan(5000);
+    const printed = JSON.parse(r.stdout);
+    expect(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))).toEqual(printed);
+    expect(printed.partial).toBe(true);
+    expect(printed.results.map((row: { fabric: string }) => row.fabric)).toEqual(['ethernet+spray', 'ethernet']);
+    for (const row of printed.results) {
+      expect(row.completed).toBe(false);
+      expect(row.bytesSent).toBeGreaterThan(0);
+      expect(row.bytesDelivered).toBeLessThan(128 * 8 * 2 ** 20);
+      expect(row.detail.timeSeries.tUs.at(-1)).toBeCloseTo(row.completionUs, 3);
+    }
   }, 30_000);
 });

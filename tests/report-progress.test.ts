@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bar, describeProgress, etaMs, progressWriter } from '../src/cli/progress.js';
+import { bar, describeProgress, describeRunning, etaMs, progressWriter } from '../src/cli/progress.js';
 import type { Progress } from '../src/experiment/index.js';
 
 const progress = (over: Partial<Progress> = {}): Progress => ({
@@ -59,5 +59,16 @@ describe('progress', () => {
     expect(writes).toHaveLength(2);
     expect(writes[0]).toBe('fabsim: roce (2/6) t=123.5 µs · 25% delivered · 2.0 M events/s · ETA 5 s\n');
     expect(writes.join('')).not.toMatch(/\r|\x1b/);
+  });
+
+  it('several runs at once (run --jobs N): one line with each run and the events/s of all, one bar for the whole experiment', () => {
+    const a = progress({ fabric: 'ethernet', run: 1, delivered: 0.5, events: 2_000_000, wallMs: 1_000 });
+    const b = progress({ fabric: 'roce', run: 2, delivered: 0, events: 1_000_000, wallMs: 1_000 });
+    // ETA of a: 1 s × (1 − 0.5) / 0.5 = 1 s; b has delivered nothing yet.
+    expect(describeRunning([a, b])).toBe('ethernet (1/6) 50% ETA 1 s | roce (2/6) 0% ETA ? · 3.0 M events/s');
+    const { stream, writes } = fakeStream(true);
+    progressWriter(stream).updateAll([a, b], 3, 6);
+    // (3 runs done + 0.5 + 0) / 6 = 7/12 of 24 cells = 14.
+    expect(writes[0]).toMatch(/^\r\x1b\[2K\[#{14}\.{10}\] ethernet \(1\/6\) 50%/);
   });
 });

@@ -43,8 +43,26 @@ export function bar(share: number, width = 24): string {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 }
 
+/**
+ * Several runs at once (`run --jobs N`), on one line: each running run's share and ETA, and
+ * the events/s of them all. "ethernet (1/6) 45% ETA 12 s | roce (2/6) 30% ETA ? · 4.1 M events/s"
+ */
+export function describeRunning(running: Progress[], earlier: (p: Progress) => Progress | undefined = () => undefined): string {
+  const eventsPerS = running.reduce((sum, p) => sum + (p.wallMs > 0 ? (p.events * 1000) / p.wallMs : 0), 0);
+  const each = running.map((p) => {
+    const eta = etaMs(p, earlier(p));
+    return `${p.fabric} (${p.run}/${p.runs}) ${(p.delivered * 100).toFixed(0)}% ETA ${eta === undefined ? '?' : seconds(eta)}`;
+  });
+  return `${each.join(' | ')} · ${rate(eventsPerS)} events/s`;
+}
+
 export interface ProgressWriter {
   update(p: Progress): void;
+  /**
+   * The runs running at once, in run order, `finished` runs of the `runs` already done:
+   * one bar for the whole experiment (a run counts by its share delivered), one line.
+   */
+  updateAll(running: Progress[], finished: number, runs: number): void;
   /** Prints a line of its own (a run is done), keeping the bar below it. */
   log(line: string): void;
   /** Removes the bar. */
@@ -61,10 +79,28 @@ export function progressWriter(stream: NodeJS.WriteStream = process.stderr, now:
   let lastLineMs = now();
   // Reports of the current run from the last ETA_WINDOW_MS, oldest first.
   let recent: Progress[] = [];
+  // The same, per run, when several run at once.
+  const windows = new Map<number, Progress[]>();
   const describe = (p: Progress): string => {
     recent = recent.filter((r) => r.run === p.run && p.wallMs - r.wallMs <= ETA_WINDOW_MS);
     recent.push({ ...p });
     return describeProgress(p, recent.length > 1 ? recent[0] : undefined);
+  };
+  const earliest = (p: Progress): Progress | undefined => {
+    windows.set(p.run, [...(windows.get(p.run) ?? []).filter((r) => p.wallMs - r.wallMs <= ETA_WINDOW_MS), { ...p }]);
+    const reports = windows.get(p.run)!;
+    return reports.length > 1 ? reports[0] : undefined;
+  };
+  const write = (bareText: string, share: number) => {
+    if (tty) {
+      const text = `${bar(share)} ${bareText}`;
+      const columns = stream.columns ?? 120;
+      stream.write(`\r\x1b[2K${text.slice(0, Math.max(10, columns - 1))}`);
+      shown = true;
+    } else if (now() - lastLineMs >= LINE_EVERY_MS) {
+      lastLineMs = now();
+      stream.write(`fabsim: ${bareText}\n`);
+    }
   };
   const clear = () => {
     if (shown) stream.write('\r\x1b[2K');
@@ -72,15 +108,12 @@ export function progressWriter(stream: NodeJS.WriteStream = process.stderr, now:
   };
   return {
     update(p) {
-      if (tty) {
-        const text = `${bar(p.delivered)} ${describe(p)}`;
-        const columns = stream.columns ?? 120;
-        stream.write(`\r\x1b[2K${text.slice(0, Math.max(10, columns - 1))}`);
-        shown = true;
-      } else if (now() - lastLineMs >= LINE_EVERY_MS) {
-        lastLineMs = now();
-        stream.write(`fabsim: ${describe(p)}\n`);
-      }
+      write(describe(p), p.delivered);
+    },
+    updateAll(running, finished, runs) {
+      for (const run of windows.keys()) if (!running.some((p) => p.run === run)) windows.delete(run);
+      const share = (finished + running.reduce((sum, p) => sum + p.delivered, 0)) / Math.max(1, runs);
+      write(describeRunning(running, earliest), share);
     },
     log(line) {
       clear();

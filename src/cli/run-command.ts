@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { loadSpec, runExperimentLive, SpecError, type ExperimentResult, type ExperimentSpec } from '../experiment/index.js';
+import { loadSpec, modelOf, planRuns, runExperimentLive, SpecError, type ExperimentResult, type ExperimentSpec } from '../experiment/index.js';
+import { shapeOf } from '../fabric/index.js';
 import { formatFlowsCsv, formatJobsTable, formatJson, formatTable, writeResults } from '../report/index.js';
 import { checkFlowsFile, checkOutDir, fail, parseSampleUs, parseSeed, writeFileWhole } from './fail.js';
 import { progressWriter } from './progress.js';
 import { checkNcclTestsWorkloads, parseFormat } from './format-option.js';
 import { formatNcclTestsRun, isNcclTestsWorkload } from '../report/nccl-tests.js';
 import { hpccFctFiles } from '../report/hpcc-fct.js';
+import { runExperimentOnWorkers } from './run-parallel.js';
+import { defaultJobs, parseJobs } from './run-jobs.js';
 
 export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T] [--flows FILE.csv] [--flows-format csv|hpcc] [--format F]
 
@@ -21,6 +24,9 @@ export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sam
                 sport dport size start fct standalone_fct, ns); one file per fabric row
   --format F    table (default) or nccl-tests: per fabric, nccl-tests' own columns,
                 one row per collective workload, for the scripts that parse them
+  --jobs N      runs (fabric × workload) at once, each on its own worker thread
+                (default: one per core, fewer when the runs are large for the memory);
+                the output is the same as with --jobs 1 (one after another) but wallMs
 
   Progress goes to stderr. Ctrl-C stops the run and prints and writes the results so
   far, marked partial, then exits with code 130.`;
@@ -33,6 +39,7 @@ export interface RunOptions {
   flows?: string;
   'flows-format'?: string;
   format?: string;
+  jobs?: string;
 }
 
 /** Exit code of a run stopped by SIGINT, as shells report it (128 + 2). */
@@ -42,6 +49,7 @@ export const INTERRUPTED_EXIT_CODE = 130;
 export async function runCommand(specPath: string, options: RunOptions): Promise<void> {
   const seed = parseSeed(options.seed);
   const sampling = parseSampleUs(options['sample-us']);
+  const jobsAsked = parseJobs(options.jobs);
   checkOutDir(options.out);
   checkFlowsFile(options.flows);
   const flowsFormat = options['flows-format'] ?? 'csv';
@@ -70,18 +78,25 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   };
   process.on('SIGINT', onSigint);
   const runs = spec.workload.length * spec.fabrics.length;
-  progress.log(`fabsim: ${spec.name}: ${runs} run${runs === 1 ? '' : 's'} (Ctrl-C stops and keeps the results so far)`);
+  const packet = planRuns(spec).some((r) => modelOf(r.config) === 'packet');
+  const jobs = jobsAsked ?? defaultJobs(runs, shapeOf(spec.topology).gpus, packet ? 'packet' : 'flow');
+  const atOnce = jobs > 1 ? `, ${Math.min(jobs, runs)} at once` : '';
+  progress.log(`fabsim: ${spec.name}: ${runs} run${runs === 1 ? '' : 's'}${atOnce} (Ctrl-C stops and keeps the results so far)`);
 
   let result: ExperimentResult;
+  const live = {
+    sampling,
+    flows: options.flows !== undefined,
+    signal: interrupt.signal,
+    onResult: (r: ExperimentResult['results'][number]) =>
+      progress.log(`fabsim: ${r.fabric} ${r.completed ? 'done' : 'stopped'} in ${(r.wallMs / 1000).toFixed(1)} s (${r.events} events)`),
+  };
   try {
-    result = await runExperimentLive(spec, {
-      sampling,
-      flows: options.flows !== undefined,
-      signal: interrupt.signal,
-      onProgress: (p) => progress.update(p),
-      onResult: (r) =>
-        progress.log(`fabsim: ${r.fabric} ${r.completed ? 'done' : 'stopped'} in ${(r.wallMs / 1000).toFixed(1)} s (${r.events} events)`),
-    });
+    // --jobs 1 (or one run, or one core) is the sequential path, on this thread.
+    result =
+      jobs > 1 && runs > 1
+        ? await runExperimentOnWorkers(spec, jobs, { ...live, onProgress: (running, finished) => progress.updateAll(running, finished, runs) })
+        : await runExperimentLive(spec, { ...live, onProgress: (p) => progress.update(p) });
   } catch (error) {
     if (error instanceof SpecError) fail(error.message);
     throw error;
@@ -91,9 +106,9 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   if (options.out !== undefined) writeResults(options.out, result, { specText, specPath });
   if (options.flows !== undefined && flowsFormat === 'hpcc') for (const [path, text] of hpccFctFiles(result.results, options.flows)) writeFileWhole(path, text);
   else if (options.flows !== undefined) writeFileWhole(options.flows, formatFlowsCsv(result));
-  const jobs = formatJobsTable(result);
+  const jobsTable = formatJobsTable(result);
   if (format === 'nccl-tests') process.stdout.write(`${formatNcclTestsRun(result)}\n`);
-  else process.stdout.write(options.json ? `${formatJson(result)}\n` : `${formatTable(result)}\n${jobs ? `${jobs}\n` : ''}`);
+  else process.stdout.write(options.json ? `${formatJson(result)}\n` : `${formatTable(result)}\n${jobsTable ? `${jobsTable}\n` : ''}`);
   process.off('SIGINT', onSigint);
   if (result.partial) process.exitCode = INTERRUPTED_EXIT_CODE;
 }

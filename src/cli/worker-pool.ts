@@ -1,27 +1,61 @@
 import { Worker } from 'node:worker_threads';
 
+/** What `fabsim run` needs beyond the sweep's plain pool: notes while a task runs, and stopping. */
+export interface PoolHooks<R> {
+  /** A message that is not the task's reply (e.g. progress): handed here; the worker keeps its task. */
+  isNote?: (message: unknown) => boolean;
+  onNote?: (message: unknown, slot: number) => void;
+  /** Each reply as it arrives (completion order); the promise still resolves in task order. */
+  onReply?: (reply: R, slot: number) => void;
+  /**
+   * Once aborted, no further task starts and each running worker is sent `stopMessage`; the
+   * pool resolves when the running tasks have replied. Tasks never started have no reply
+   * (their slots stay empty, after the replies: tasks start in order).
+   */
+  signal?: AbortSignal;
+  stopMessage?: unknown;
+}
+
 /**
  * Runs `tasks` on up to `size` worker threads (each loads `bootUrl`), one task per worker
- * at a time; resolves with the replies in task order. A worker error rejects.
+ * at a time, started in task order; resolves with the replies in task order. A worker error rejects.
  */
-export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number): Promise<R[]> {
+export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number, hooks: PoolHooks<R> = {}): Promise<R[]> {
   const replies: R[] = new Array(tasks.length);
   let next = 0;
   let done = 0;
   return new Promise((resolve, reject) => {
     if (tasks.length === 0) return resolve(replies);
     const workers = Array.from({ length: Math.max(1, Math.min(size, tasks.length)) }, () => new Worker(bootUrl));
+    const stopped = () => hooks.signal?.aborted === true;
+    const finish = () => {
+      if (done === next && (next >= tasks.length || stopped())) resolve(stopped() ? replies.slice(0, next) : replies);
+    };
+    // The slot each worker runs, or -1 when idle.
+    const running = new Map<Worker, number>();
     const feed = (worker: Worker) => {
-      if (next >= tasks.length) return void worker.terminate();
+      if (next >= tasks.length || stopped()) {
+        running.set(worker, -1);
+        void worker.terminate();
+        return finish();
+      }
       const slot = next++;
-      worker.once('message', (reply: R) => {
-        replies[slot] = reply;
-        if (++done === tasks.length) resolve(replies);
-        feed(worker);
-      });
+      running.set(worker, slot);
       worker.postMessage(tasks[slot]);
     };
+    hooks.signal?.addEventListener('abort', () => {
+      for (const [worker, slot] of running) if (slot >= 0) worker.postMessage(hooks.stopMessage);
+      finish();
+    });
     for (const worker of workers) {
+      worker.on('message', (message: unknown) => {
+        const slot = running.get(worker)!;
+        if (hooks.isNote?.(message)) return hooks.onNote?.(message, slot);
+        replies[slot] = message as R;
+        done++;
+        hooks.onReply?.(message as R, slot);
+        feed(worker);
+      });
       worker.on('error', (error) => {
         for (const w of workers) void w.terminate();
         reject(error);

@@ -101,29 +101,46 @@ async function simulateLive(
   }
 }
 
+/** One run of the spec, simulated live; `stopped` when the signal cut it short (its row is then partial). */
+export interface LiveRun {
+  result: FabricResult;
+  stopped: boolean;
+}
+
+/**
+ * Simulates run `index` (0-based, in planRuns order) of the spec live: sampled, reporting
+ * progress, stoppable. The same on the main thread and in a worker of `fabsim run --jobs N`.
+ */
+export async function runPlannedLive(spec: ExperimentSpec, index: number, options: LiveRunOptions = {}): Promise<LiveRun> {
+  const runs = planRuns(spec);
+  const { workload, config } = runs[index]!;
+  const setup = buildModel(spec, config, workload);
+  const sampling = options.sampling ?? 'auto';
+  const sampler = sampling === 'off' ? null : new Sampler(setup.net, sampling === 'auto' ? undefined : sampling);
+  const stop = await simulateLive(spec, setup, sampler, options, () => options.onProgress?.(progressOf(setup, index + 1, runs.length)));
+  const result = finishRun(setup, stop, sampler);
+  if (options.flows) result.flows = flowRows(setup.workload, setup.net);
+  return { result, stopped: stop === 'stopped' };
+}
+
 /**
  * Runs every workload of the spec on every fabric like `runExperiment`, with the same
  * results, but asynchronously: it samples time series, reports progress and can be
  * interrupted, in which case it returns what it has, marked `partial`.
  */
 export async function runExperimentLive(spec: ExperimentSpec, options: LiveRunOptions = {}): Promise<ExperimentResult> {
-  const runs = planRuns(spec);
+  const count = planRuns(spec).length;
   const results: FabricResult[] = [];
   let interrupted = false;
-  for (const [i, { workload, config }] of runs.entries()) {
+  for (let i = 0; i < count; i++) {
     if (options.signal?.aborted) {
       interrupted = true;
       break;
     }
-    const setup = buildModel(spec, config, workload);
-    const sampling = options.sampling ?? 'auto';
-    const sampler = sampling === 'off' ? null : new Sampler(setup.net, sampling === 'auto' ? undefined : sampling);
-    const stop = await simulateLive(spec, setup, sampler, options, () => options.onProgress?.(progressOf(setup, i + 1, runs.length)));
-    const result = finishRun(setup, stop, sampler);
-    if (options.flows) result.flows = flowRows(setup.workload, setup.net);
+    const { result, stopped } = await runPlannedLive(spec, i, options);
     results.push(result);
     options.onResult?.(result);
-    if (stop === 'stopped') {
+    if (stopped) {
       interrupted = true;
       break;
     }

@@ -1,0 +1,44 @@
+import { experimentResult, planRuns, type ExperimentResult, type ExperimentSpec, type FabricResult, type LiveRun, type LiveRunOptions, type Progress } from '../experiment/index.js';
+import type { RunTask, RunWorkerMessage } from './run-worker.js';
+import { runOnWorkers } from './worker-pool.js';
+
+export interface ParallelRunOptions {
+  sampling: LiveRunOptions['sampling'];
+  flows: boolean;
+  /** Aborting stops the running runs (their rows partial) and starts no other. */
+  signal: AbortSignal;
+  /** The runs running now, in run order, after `finished` of `runs` are done. */
+  onProgress: (running: Progress[], finished: number, runs: number) => void;
+  onResult: (result: FabricResult) => void;
+}
+
+/**
+ * `fabsim run --jobs N`: each run of the spec on a worker thread of its own, up to `jobs` at
+ * once, started in spec order; each worker runs the same live runner as the sequential path
+ * (runPlannedLive) from a fresh simulator and the spec's seed, so every row is the one a
+ * sequential run gives (wallMs apart), and the rows come in spec order, not completion order.
+ * Interrupted, the rows are those of the runs done and running: a prefix of the spec's runs.
+ */
+export async function runExperimentOnWorkers(spec: ExperimentSpec, jobs: number, options: ParallelRunOptions): Promise<ExperimentResult> {
+  const count = planRuns(spec).length;
+  const tasks: RunTask[] = Array.from({ length: count }, (_, index) => ({ spec, index, sampling: options.sampling, flows: options.flows }));
+  const running = new Map<number, Progress>();
+  let finished = 0;
+  const replies = await runOnWorkers<RunTask, LiveRun & { index: number }>(new URL('./run-worker-boot.mjs', import.meta.url), tasks, jobs, {
+    isNote: (message) => 'progress' in (message as RunWorkerMessage),
+    onNote: (message) => {
+      const { progress } = message as { progress: Progress };
+      running.set(progress.run, progress);
+      options.onProgress([...running.values()].sort((a, b) => a.run - b.run), finished, count);
+    },
+    onReply: ({ index, result }) => {
+      running.delete(index + 1);
+      finished++;
+      options.onResult(result);
+    },
+    signal: options.signal,
+    stopMessage: { stop: true },
+  });
+  const interrupted = replies.length < count || replies.some((r) => r.stopped);
+  return experimentResult(spec, replies.map((r) => r.result), interrupted);
+}
