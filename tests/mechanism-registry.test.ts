@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fabricOverrides } from '../src/experiment/fabric-schema.js';
-import { fabricNeeds, MECHANISMS, PRESETS, routingOf, type FabricConfig } from '../src/fabric/index.js';
+import { intervalUs, positive, positiveSize, size, timerUs } from '../src/experiment/schema-primitives.js';
+import { fabricNeeds, MECHANISMS, PRESETS, routingOf, type FabricConfig, type ParamPrimitives } from '../src/fabric/index.js';
 
-const kinds = Object.entries(MECHANISMS) as [keyof typeof MECHANISMS, readonly { name: string; overrides: object; defaults: object }[]][];
+interface Mechanism {
+  name: string;
+  overrides(checked: ParamPrimitives): object;
+  defaults: object;
+}
+
+const kinds = Object.entries(MECHANISMS) as [keyof typeof MECHANISMS, readonly Mechanism[]][];
+const checked: ParamPrimitives = { positive, size, positiveSize, timerUs, intervalUs };
 
 describe('mechanism registry', () => {
   it('the schema accepts exactly the names each kind lists', () => {
@@ -16,7 +24,7 @@ describe('mechanism registry', () => {
   it("every mechanism's defaults pass its own override schema unchanged and are what every preset starts from", () => {
     for (const [, list] of kinds) {
       for (const m of list) {
-        const parsed = z.strictObject(m.overrides as Record<string, z.ZodType>).parse(m.defaults);
+        const parsed = z.strictObject(m.overrides(checked) as Record<string, z.ZodType>).parse(m.defaults);
         expect(parsed).toEqual(m.defaults);
         for (const preset of Object.values(PRESETS)) {
           for (const [key, value] of Object.entries(m.defaults)) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MECHANISM_NAMES, MECHANISM_OVERRIDES, PRESET_NAMES } from '../fabric/index.js';
-import { frameSize, mtuSize, positiveFrameSize, positiveInt, positiveSize, retransmitTimeoutUs, size } from './schema-primitives.js';
+import { MECHANISM_NAMES, mechanismOverrides, PRESET_NAMES } from '../fabric/index.js';
+import { frameSize, intervalUs, mtuSize, positive, positiveFrameSize, positiveInt, positiveSize, retransmitTimeoutUs, size, timerUs } from './schema-primitives.js';
 
 const ecnOverrides = z.strictObject({
   enabled: z.boolean().optional(),
@@ -8,6 +8,9 @@ const ecnOverrides = z.strictObject({
   kmaxBytes: size.optional(),
   pmax: z.number().min(0).max(1).optional(),
 });
+
+/** Every mechanism's parameter fields, checked with the ranges and errors every other field has. */
+const MECHANISM_OVERRIDES = mechanismOverrides({ positive, size, positiveSize, timerUs, intervalUs });
 
 export const fabricOverrides = z.strictObject({
   preset: z.enum(PRESET_NAMES as [string, ...string[]]),

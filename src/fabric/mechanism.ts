@@ -10,11 +10,27 @@ import type { z } from 'zod';
  */
 export interface Mechanism<Name extends string, Params extends object, Ctx, Instance> {
   readonly name: Name;
-  /** Zod schema of each config field this mechanism owns, as a spec may override it. */
-  readonly overrides: { readonly [K in keyof Params]: z.ZodOptional<z.ZodType<Override<Params[K]>>> };
+  /** Zod schema of each config field this mechanism owns, as a spec may override it (built from the schema's checked values). */
+  overrides(checked: ParamPrimitives): { readonly [K in keyof Params]: z.ZodOptional<z.ZodType<Override<Params[K]>>> };
   /** Default of each config field this mechanism owns (the presets' value). */
   readonly defaults: Params;
   create(ctx: Ctx): Instance;
+}
+
+/**
+ * The checked values a mechanism's override schema is made of, lent by the spec schema
+ * (experiment/schema-primitives.ts: its ranges, units and one-line errors), so fabric/
+ * depends on nothing above it.
+ */
+export interface ParamPrimitives {
+  readonly positive: z.ZodType<number>;
+  /** A byte count: a whole number or a string such as "64MiB". */
+  readonly size: z.ZodType<number>;
+  readonly positiveSize: z.ZodType<number>;
+  /** Timers: 1 ns to 1 s, in µs. */
+  readonly timerUs: z.ZodType<number>;
+  /** Intervals that may be 0: 0 to 1 s, in µs. */
+  readonly intervalUs: z.ZodType<number>;
 }
 
 /** What a spec may write for a config field: any subset of a parameter group's fields, or the value. */
@@ -40,8 +56,9 @@ export function lookup<M extends { name: string }>(list: readonly M[], name: str
 }
 
 /** Every list's overrides merged, in list order (a zod shape), and every list's defaults. */
-export function overridesOf<L extends readonly { overrides: object }[]>(list: L): UnionToIntersection<L[number]['overrides']> {
-  return Object.assign({}, ...list.map((m) => m.overrides)) as UnionToIntersection<L[number]['overrides']>;
+type OverridesOf<M> = M extends { overrides(p: ParamPrimitives): infer O } ? O : never;
+export function overridesOf<L extends readonly { overrides(p: ParamPrimitives): object }[]>(list: L, p: ParamPrimitives): UnionToIntersection<OverridesOf<L[number]>> {
+  return Object.assign({}, ...list.map((m) => m.overrides(p))) as UnionToIntersection<OverridesOf<L[number]>>;
 }
 export function defaultsOf<L extends readonly { defaults: object }[]>(list: L): ParamsOf<L> {
   return Object.assign({}, ...list.map((m) => m.defaults)) as ParamsOf<L>;

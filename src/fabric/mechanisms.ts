@@ -1,6 +1,6 @@
 import { CONGESTION_CONTROLS } from './cc/index.js';
 import { FLOW_CONTROLS } from './flow-control/index.js';
-import { defaultsOf, namesOf, overridesOf } from './mechanism.js';
+import { defaultsOf, namesOf, overridesOf, type ParamPrimitives } from './mechanism.js';
 import { ROUTINGS } from './routing/index.js';
 import { LOSS_RECOVERIES } from './transport/index.js';
 
@@ -24,13 +24,13 @@ export const MECHANISM_NAMES = {
   lossRecovery: namesOf(LOSS_RECOVERIES),
 };
 
-/** The zod override schema of every config field a mechanism of the kind owns (e.g. `dcqcn`, `flowletGapUs`). */
-export const MECHANISM_OVERRIDES = {
-  routing: overridesOf(ROUTINGS),
-  flowControl: overridesOf(FLOW_CONTROLS),
-  cc: overridesOf(CONGESTION_CONTROLS),
-  lossRecovery: overridesOf(LOSS_RECOVERIES),
-};
+/** The zod override schema of every config field a mechanism of the kind owns (e.g. `dcqcn`, `flowletGapUs`), made of the spec schema's checked values. */
+export const mechanismOverrides = (p: ParamPrimitives) => ({
+  routing: overridesOf(ROUTINGS, p),
+  flowControl: overridesOf(FLOW_CONTROLS, p),
+  cc: overridesOf(CONGESTION_CONTROLS, p),
+  lossRecovery: overridesOf(LOSS_RECOVERIES, p),
+});
 
 /** The default of every config field a mechanism of the kind owns. */
 export const MECHANISM_DEFAULTS = {

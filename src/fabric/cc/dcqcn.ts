@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { psFromUs, Timer, type Simulator } from '../../engine/index.js';
-import { intervalUs, positiveSize, timerUs } from '../../experiment/schema-primitives.js';
 import type { Flow } from '../flow.js';
 import type { Packet } from '../packet.js';
 import { defineCc, type CcServices, type CongestionControl } from './congestion-control.js';
@@ -181,21 +180,21 @@ export interface DcqcnParams {
 
 export const dcqcn = defineCc<'dcqcn', { dcqcn: DcqcnParams }>({
   name: 'dcqcn',
-  overrides: {
+  overrides: (checked) => ({
     dcqcn: z
       .strictObject({
-        cnpIntervalUs: intervalUs.optional(),
+        cnpIntervalUs: checked.intervalUs.optional(),
         g: z.number().gt(0).lt(1).optional(),
-        alphaIntervalUs: timerUs.optional(),
-        increaseIntervalUs: timerUs.optional(),
-        byteCounterBytes: positiveSize.optional(),
+        alphaIntervalUs: checked.timerUs.optional(),
+        increaseIntervalUs: checked.timerUs.optional(),
+        byteCounterBytes: checked.positiveSize.optional(),
         fastRecoverySteps: z.number().int().nonnegative().optional(),
         rateAiFraction: z.number().gt(0).max(1).optional(),
         rateHaiFraction: z.number().gt(0).max(1).optional(),
         minRateFraction: z.number().gt(0).max(1).optional(),
       })
       .optional(),
-  },
+  }),
   defaults: {
     dcqcn: {
       cnpIntervalUs: 50,

@@ -3,7 +3,7 @@ import { defineCc, NoCongestionControl } from './congestion-control.js';
 /** No congestion control: line rate within the fixed window. */
 export const none = defineCc({
   name: 'none',
-  overrides: {},
+  overrides: () => ({}),
   defaults: {},
   create: () => new NoCongestionControl(),
 });

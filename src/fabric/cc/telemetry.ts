@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { Simulator } from '../../engine/index.js';
-import { size } from '../../experiment/schema-primitives.js';
 import type { Flow } from '../flow.js';
 import { INT_FIELDS, MAX_INT_HOPS, type Packet } from '../packet.js';
 import { defineCc, type CongestionControl } from './congestion-control.js';
@@ -156,7 +155,7 @@ export interface TelemetryParams {
 
 export const telemetry = defineCc<'telemetry', { telemetry: TelemetryParams }>({
   name: 'telemetry',
-  overrides: {
+  overrides: (checked) => ({
     telemetry: z
       .strictObject({
         eta: z.number().gt(0).max(1).optional(),
@@ -164,10 +163,10 @@ export const telemetry = defineCc<'telemetry', { telemetry: TelemetryParams }>({
         rateAiFraction: z.number().gt(0).max(1).optional(),
         smoothing: z.enum(['after-max', 'per-hop']).optional(),
         window: z.enum(['variable', 'fixed']).optional(),
-        intHeaderBytes: size.optional(),
+        intHeaderBytes: checked.size.optional(),
       })
       .optional(),
-  },
+  }),
   // HPCC's ns-3 run.py: η 0.95 (the paper's), MI_THRESH 0 (the authors: the paper's
   // maxStage = 5 is a typo, their simulations use 0), W_AI = 10·bw/25 Mb/s, MULTI_RATE 0,
   // VAR_WIN 1; the IntHeader is 5 × 8 B hop records + a 2 B hop count.

@@ -26,7 +26,7 @@ export class DropTail implements BufferPolicy {
 export const none = defineFlowControl({
   name: 'none',
   lossless: false,
-  overrides: {},
+  overrides: () => ({}),
   defaults: {},
   create: ({ capacityBytes }) => new DropTail(capacityBytes),
 });

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { positive, positiveSize, size } from '../../experiment/schema-primitives.js';
 import type { Packet } from '../packet.js';
 import { defineFlowControl, type BufferPolicy, type SendPause } from './flow-control.js';
 
@@ -108,21 +107,21 @@ export interface PfcParams {
 export const pfc = defineFlowControl<'pfc', { pfc: PfcParams }>({
   name: 'pfc',
   lossless: true,
-  overrides: {
+  overrides: (checked) => ({
     pfc: z
       .strictObject({
-        alpha: positive.optional(),
-        resumeOffsetBytes: size.optional(),
+        alpha: checked.positive.optional(),
+        resumeOffsetBytes: checked.size.optional(),
         /** Static per-ingress thresholds (htsim's RoCE) instead of alpha's dynamic one. */
-        xoffBytes: positiveSize.optional(),
-        xonBytes: size.optional(),
+        xoffBytes: checked.positiveSize.optional(),
+        xonBytes: checked.size.optional(),
       })
       .refine((p) => p.xonBytes === undefined || p.xoffBytes === undefined || p.xonBytes <= p.xoffBytes, {
         message: 'xonBytes must not exceed xoffBytes',
         path: ['xonBytes'],
       })
       .optional(),
-  },
+  }),
   defaults: { pfc: { alpha: 1 / 8, resumeOffsetBytes: 3 * 1024 } },
   create: ({ config: { pfc: p }, ports, capacityBytes, headroomBytes, sendPause }) =>
     new Pfc(

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { psFromUs, rngStream, type Rng, type Simulator } from '../../engine/index.js';
-import { intervalUs, size, timerUs } from '../../experiment/schema-primitives.js';
 import { LoadBoard } from '../load-board.js';
 import type { Packet } from '../packet.js';
 import type { Port } from '../port.js';
@@ -121,11 +120,11 @@ export interface AdaptiveGlobalParams {
 export const adaptiveGlobal = defineRouting<'adaptive-global', { adaptiveGlobal: AdaptiveGlobalParams }>({
   name: 'adaptive-global',
   flowModel: 'even-split',
-  overrides: {
+  overrides: (checked) => ({
     adaptiveGlobal: z
-      .strictObject({ periodUs: timerUs.optional(), delayUs: intervalUs.optional(), mode: z.enum(['notify', 'least-sum']).optional(), thresholdBytes: size.optional() })
+      .strictObject({ periodUs: checked.timerUs.optional(), delayUs: checked.intervalUs.optional(), mode: z.enum(['notify', 'least-sum']).optional(), thresholdBytes: checked.size.optional() })
       .optional(),
-  },
+  }),
   // Not published (FARE, ARN and the Mellanox application give no timings); see README "adaptive-global".
   defaults: { adaptiveGlobal: { periodUs: 1, delayUs: 1, mode: 'notify', thresholdBytes: 150 * 1000 } },
   create: ({ config: { adaptiveGlobal: p }, sim, seed }) =>

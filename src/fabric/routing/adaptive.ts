@@ -38,7 +38,7 @@ export class AdaptiveRouting implements RoutingPolicy {
 export const adaptive = defineRouting({
   name: 'adaptive',
   flowModel: 'even-split',
-  overrides: {},
+  overrides: () => ({}),
   defaults: {},
   create: ({ seed }) => new AdaptiveRouting(rngStream(seed, 'routing/adaptive')),
 });

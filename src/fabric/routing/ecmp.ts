@@ -17,7 +17,7 @@ export class EcmpRouting implements RoutingPolicy {
 export const ecmp = defineRouting({
   name: 'ecmp',
   flowModel: 'one-path',
-  overrides: {},
+  overrides: () => ({}),
   defaults: {},
   create: () => new EcmpRouting(),
 });

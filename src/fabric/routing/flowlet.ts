@@ -1,5 +1,4 @@
 import { psFromUs, rngStream, type Rng, type Simulator } from '../../engine/index.js';
-import { timerUs } from '../../experiment/schema-primitives.js';
 import type { Packet } from '../packet.js';
 import type { Port } from '../port.js';
 import { leastLoaded } from './adaptive.js';
@@ -48,7 +47,7 @@ export const flowlet = defineRouting<'flowlet', {
 }>({
   name: 'flowlet',
   flowModel: 'even-split',
-  overrides: { flowletGapUs: timerUs.optional() },
+  overrides: (checked) => ({ flowletGapUs: checked.timerUs.optional() }),
   defaults: { flowletGapUs: 5 },
   create: ({ config, sim, seed }) => new FlowletRouting(sim, psFromUs(config.flowletGapUs), rngStream(seed, 'routing/flowlet')),
 });

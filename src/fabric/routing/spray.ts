@@ -15,7 +15,7 @@ export class SprayRouting implements RoutingPolicy {
 export const spray = defineRouting({
   name: 'spray',
   flowModel: 'even-split',
-  overrides: {},
+  overrides: () => ({}),
   defaults: {},
   create: ({ seed }) => new SprayRouting(rngStream(seed, 'routing/spray')),
 });

@@ -88,7 +88,7 @@ export class GoBackN implements LossRecovery {
 /** Go-back-N (RoCE NICs): the receiver drops out-of-order packets and NACKs the first missing one. */
 export const goBackN = defineLossRecovery({
   name: 'go-back-n',
-  overrides: {},
+  overrides: () => ({}),
   defaults: {},
   create: ({ config, metrics }) => new GoBackN(metrics, config.ackEveryPackets),
 });

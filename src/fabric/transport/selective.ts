@@ -95,7 +95,7 @@ export class SelectiveRepeat implements LossRecovery {
 /** IRN-style selective repeat: out-of-order packets are kept; a gap is NACKed at once. */
 export const selective = defineLossRecovery({
   name: 'selective',
-  overrides: {},
+  overrides: () => ({}),
   defaults: {},
   create: ({ metrics }) => new SelectiveRepeat(metrics, true),
 });
