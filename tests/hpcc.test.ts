@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { psFromUs, Simulator } from '../src/engine/index.js';
 import { TelemetryCc } from '../src/fabric/cc/index.js';
 import { Flow } from '../src/fabric/flow.js';
-import { Packet, PRESETS, type Nic, type TelemetryParams } from '../src/fabric/index.js';
+import { Packet, PRESETS, TelemetrySlab, type Nic, type TelemetryParams } from '../src/fabric/index.js';
 
 // HPCC's rate law (Li et al. SIGCOMM'19; ns-3 rdma-hw.cc UpdateRateHp as run.py runs it),
 // fed INT records directly. Line 100 Gb/s, T = 10 µs, so B·T = 125,000 B; η = 0.95.
@@ -21,12 +21,13 @@ function harness(overrides: Partial<TelemetryParams> = {}) {
   /** One hop record per entry: [u's tx share, queue bytes]; time advances by `dtPs`. */
   const tx = [0, 0];
   let timePs = 0;
+  const slab = new TelemetrySlab();
   const ack = (psn: number, dtPs: number, hops: Array<[txShare: number, queueBytes: number]>) => {
     timePs += dtPs;
     const packet = new Packet();
     hops.forEach(([share, queueBytes], j) => {
       tx[j]! += (share * 100 * dtPs) / 8_000; // bytes the port sent in dtPs at share × 100 Gb/s
-      packet.stampTelemetry(j, queueBytes, tx[j]!, timePs, 100, 0);
+      packet.stampTelemetry(slab, j, queueBytes, tx[j]!, timePs, 100, 0);
     });
     packet.psn = psn;
     cc.onAck(flow, packet);

@@ -1,5 +1,5 @@
 import { psFromNs } from '../engine/index.js';
-import { pfcHeadroomBytes, PRESETS, type FabricConfig, type FabricModelName } from '../fabric/index.js';
+import { flowControlOf, pfcHeadroomBytes, PRESETS, type FabricConfig, type FabricModelName } from '../fabric/index.js';
 import type { ExperimentSpec, FabricSpec } from './spec.js';
 
 const MECHANISMS = new Set(['routing', 'flowControl', 'lossRecovery', 'cc', 'model']);
@@ -64,8 +64,8 @@ export interface FabricIssue {
 export function fabricIssues(topology: ExperimentSpec['topology'], fabrics: FabricSpec[]): FabricIssue[] {
   const issues: FabricIssue[] = [];
   resolveFabrics(fabrics).forEach((config, i) => {
-    // The flow model has no buffers: PFC headroom does not apply.
-    if (config.flowControl !== 'pfc' || modelOf(config) === 'flow') return;
+    // Only lossless flow control keeps headroom; the flow model has no buffers at all.
+    if (!flowControlOf(config).lossless || modelOf(config) === 'flow') return;
     const t = topology;
     // NVSwitches run the fabric's flow control on NVLink-speed ports: their headroom counts too.
     const links: [number, number, string][] = [[t.linkGbps, t.linkDelayNs, 'hop']];

@@ -2,7 +2,8 @@ import type { Rng, Simulator } from '../engine/index.js';
 import type { CongestionControl } from './cc/congestion-control.js';
 import type { FabricConfig } from './config.js';
 import type { FabricMetrics } from './metrics.js';
-import type { PacketPool } from './packet.js';
+import type { FabricNeeds } from './needs.js';
+import type { PacketPool, TelemetrySlab } from './packet.js';
 import type { LossRecovery } from './transport/loss-recovery.js';
 
 /** What every NIC and switch of one simulated fabric shares. */
@@ -15,4 +16,8 @@ export interface FabricContext {
   readonly cc: CongestionControl;
   /** Draws for RED marking decisions. */
   readonly ecnRng: Rng;
+  /** What the chosen mechanisms need from switches and NICs (e.g. telemetry stamping), read once at build time. */
+  readonly needs: FabricNeeds;
+  /** This fabric's telemetry records (a packet keeps its record across reuse from the pool). */
+  readonly telemetrySlab: TelemetrySlab;
 }

@@ -7,7 +7,8 @@ import { fiveTupleHash, mix32 } from './hash.js';
 import type { FabricModel } from './fabric-model.js';
 import { FabricMetrics } from './metrics.js';
 import { NvlinkCrossbar, NvlinkFlow } from './nvlink-crossbar.js';
-import { PacketPool } from './packet.js';
+import { fabricNeeds } from './needs.js';
+import { PacketPool, TelemetrySlab } from './packet.js';
 import { packetProbes, type FabricProbes } from './probes.js';
 import type { Switch } from './switch.js';
 import { createRouting } from './routing/index.js';
@@ -46,6 +47,8 @@ export class Network implements FabricModel {
       recovery: createLossRecovery(config, metrics),
       cc: createCongestionControl(config, sim),
       ecnRng: rngStream(seed, 'ecn'),
+      needs: fabricNeeds(config),
+      telemetrySlab: new TelemetrySlab(),
     };
     const routing = createRouting(config, sim, seed);
     const spec = 'kind' in topology ? topology : null;

@@ -49,8 +49,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
   ) {
     this.name = `gpu${host}`;
     this.port = this.addPort(rateGbps);
-    const { cc, telemetry } = ctx.config;
-    this.intBytes = cc === 'telemetry' ? telemetry.intHeaderBytes : 0;
+    this.intBytes = ctx.needs.telemetryHeaderBytes;
   }
 
   /** Adds a port with its own ready queue; a topology builder cables it. */
@@ -175,7 +174,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
     packet.sentPs = this.ctx.sim.nowPs;
     if (trigger) {
       packet.sackPsn = trigger.psn;
-      packet.copyIntFrom(trigger);
+      packet.copyIntFrom(trigger, this.ctx.telemetrySlab);
     }
     this.ports[flow.nicPort]!.enqueue(packet);
   }

@@ -26,21 +26,26 @@ export type PacketKind = (typeof PacketKind)[keyof typeof PacketKind];
 
 const TELEMETRY_RECORD_LENGTH = MAX_INT_HOPS * INT_FIELDS;
 const TELEMETRY_RECORDS_PER_SLAB = 4096;
-let telemetrySlab = new Float64Array(0);
-let telemetrySlabUsed = 0;
 
 /**
- * A packet's telemetry record: a view into a shared slab. A Float64Array of its own would
- * cost a separate buffer allocation and its bookkeeping per packet — at 100,000 GPUs
- * millions of pooled packets carry one.
+ * Where one fabric's packets get their telemetry records: views into a shared slab. A
+ * Float64Array of its own would cost a separate buffer allocation and its bookkeeping per
+ * packet — at 100,000 GPUs millions of pooled packets carry one. One per fabric (in its
+ * context), so no state outlives a run or is shared between runs.
  */
-function newTelemetryRecord(): Float64Array {
-  if (telemetrySlabUsed * TELEMETRY_RECORD_LENGTH >= telemetrySlab.length) {
-    telemetrySlab = new Float64Array(TELEMETRY_RECORDS_PER_SLAB * TELEMETRY_RECORD_LENGTH);
-    telemetrySlabUsed = 0;
+export class TelemetrySlab {
+  private slab = new Float64Array(0);
+  private used = 0;
+
+  /** A fresh record; a pooled packet keeps its record for life. */
+  take(): Float64Array {
+    if (this.used * TELEMETRY_RECORD_LENGTH >= this.slab.length) {
+      this.slab = new Float64Array(TELEMETRY_RECORDS_PER_SLAB * TELEMETRY_RECORD_LENGTH);
+      this.used = 0;
+    }
+    const offset = this.used++ * TELEMETRY_RECORD_LENGTH;
+    return this.slab.subarray(offset, offset + TELEMETRY_RECORD_LENGTH);
   }
-  const offset = telemetrySlabUsed++ * TELEMETRY_RECORD_LENGTH;
-  return telemetrySlab.subarray(offset, offset + TELEMETRY_RECORD_LENGTH);
 }
 
 /**
@@ -78,9 +83,9 @@ export class Packet {
   next: Packet | null = null;
 
   /** Appends a telemetry record for the egress port the packet is leaving. */
-  stampTelemetry(portId: number, queueBytes: number, txBytes: number, timePs: number, rateGbps: number, measuredGbps: number): void {
+  stampTelemetry(slab: TelemetrySlab, portId: number, queueBytes: number, txBytes: number, timePs: number, rateGbps: number, measuredGbps: number): void {
     if (this.intHops >= MAX_INT_HOPS) return;
-    this.int ??= newTelemetryRecord();
+    this.int ??= slab.take();
     const int = this.int;
     const o = this.intHops++ * INT_FIELDS;
     int[o] = portId;
@@ -92,10 +97,10 @@ export class Packet {
   }
 
   /** Copies another packet's telemetry (an ACK echoing its data packet's). */
-  copyIntFrom(other: Packet): void {
+  copyIntFrom(other: Packet, slab: TelemetrySlab): void {
     this.intHops = other.intHops;
     if (other.intHops === 0) return;
-    this.int ??= newTelemetryRecord();
+    this.int ??= slab.take();
     this.int.set(other.int!.subarray(0, other.intHops * INT_FIELDS));
   }
 }

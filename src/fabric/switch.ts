@@ -123,9 +123,9 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
       packet.ecn = true;
       metrics.ecnMarks++;
     }
-    if (config.cc === 'telemetry') {
+    if (this.ctx.needs.stampTelemetry) {
       const now = this.ctx.sim.nowPs;
-      packet.stampTelemetry(port.id, port.dataQueuedBytes, port.txBytes, now, port.rateGbps, port.txRateGbpsAt(now));
+      packet.stampTelemetry(this.ctx.telemetrySlab, port.id, port.dataQueuedBytes, port.txBytes, now, port.rateGbps, port.txRateGbpsAt(now));
     }
   }
 

@@ -1,4 +1,7 @@
+import type { Simulator } from '../../engine/index.js';
+import type { BaseFabricConfig } from '../config.js';
 import type { Flow } from '../flow.js';
+import type { Mechanism } from '../mechanism.js';
 import type { Packet } from '../packet.js';
 
 /** What a congestion-control module asks of the NIC it runs in (the flow's `src` at the sender). */
@@ -33,3 +36,21 @@ export class NoCongestionControl implements CongestionControl {
   onCnp(): void {}
   onData(): void {}
 }
+
+/** What a congestion-control factory gets: the config (its own fields among them) and the clock. */
+export interface CcBuild<P extends object> {
+  readonly config: BaseFabricConfig & P;
+  readonly sim: Simulator;
+}
+
+/**
+ * A congestion-control module. `telemetryHeaderBytes`, if declared, is what it needs from
+ * the fabric: switches stamp in-band telemetry on data packets, and each fabric data
+ * packet and its ACK carry a header of that many bytes.
+ */
+export interface CcMechanism<N extends string, P extends object> extends Mechanism<N, P, CcBuild<P>, CongestionControl> {
+  telemetryHeaderBytes?(config: BaseFabricConfig & P): number;
+}
+
+/** Declares a congestion-control module (infers its name and parameter fields). */
+export const defineCc = <N extends string, P extends object = Record<never, never>>(m: CcMechanism<N, P>): CcMechanism<N, P> => m;

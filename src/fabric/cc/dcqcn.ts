@@ -1,8 +1,8 @@
+import { z } from 'zod';
 import { psFromUs, Timer, type Simulator } from '../../engine/index.js';
-import type { DcqcnParams } from '../config.js';
 import type { Flow } from '../flow.js';
 import type { Packet } from '../packet.js';
-import type { CcServices, CongestionControl } from './congestion-control.js';
+import { defineCc, type CcServices, type CongestionControl } from './congestion-control.js';
 
 /** Per-flow state: the reaction point (sender) and the notification point (receiver). */
 interface DcqcnState {
@@ -156,3 +156,57 @@ export class Dcqcn implements CongestionControl {
     return false;
   }
 }
+
+/** DCQCN (Zhu et al. SIGCOMM'15), defaults as the DCQCN paper's and htsim's (`dcqcn.cpp`). */
+export interface DcqcnParams {
+  /** The receiver sends at most one CNP per flow per interval; marks inside it yield one CNP at its end. */
+  cnpIntervalUs: number;
+  /** α gain g. */
+  g: number;
+  /** K: α decays by (1 − g) per this period without a CNP. */
+  alphaIntervalUs: number;
+  /** Rate-increase timer period T. */
+  increaseIntervalUs: number;
+  /** Byte counter B: an increase event per B bytes of new data sent (paper and htsim: 10,000,000). */
+  byteCounterBytes: number;
+  /** Fast-recovery stages F: exactly F halvings towards R_T after a cut. */
+  fastRecoverySteps: number;
+  /** Additive and hyper increase steps, as fractions of line rate (htsim: 1/20 and 1/10). */
+  rateAiFraction: number;
+  rateHaiFraction: number;
+  /** Floor of the rate, as a fraction of line rate. */
+  minRateFraction: number;
+}
+
+export const dcqcn = defineCc<'dcqcn', { dcqcn: DcqcnParams }>({
+  name: 'dcqcn',
+  overrides: (checked) => ({
+    dcqcn: z
+      .strictObject({
+        cnpIntervalUs: checked.intervalUs.optional(),
+        g: z.number().gt(0).lt(1).optional(),
+        alphaIntervalUs: checked.timerUs.optional(),
+        increaseIntervalUs: checked.timerUs.optional(),
+        byteCounterBytes: checked.positiveSize.optional(),
+        fastRecoverySteps: z.number().int().nonnegative().optional(),
+        rateAiFraction: z.number().gt(0).max(1).optional(),
+        rateHaiFraction: z.number().gt(0).max(1).optional(),
+        minRateFraction: z.number().gt(0).max(1).optional(),
+      })
+      .optional(),
+  }),
+  defaults: {
+    dcqcn: {
+      cnpIntervalUs: 50,
+      g: 1 / 256,
+      alphaIntervalUs: 55,
+      increaseIntervalUs: 55,
+      byteCounterBytes: 10_000_000, // the paper's B = 10 MB, htsim's _B = 10000000
+      fastRecoverySteps: 5,
+      rateAiFraction: 1 / 20,
+      rateHaiFraction: 1 / 10,
+      minRateFraction: 1 / 1000,
+    },
+  },
+  create: ({ config, sim }) => new Dcqcn(sim, config.dcqcn),
+});

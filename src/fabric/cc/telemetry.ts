@@ -1,8 +1,8 @@
+import { z } from 'zod';
 import type { Simulator } from '../../engine/index.js';
-import type { TelemetryParams } from '../config.js';
 import type { Flow } from '../flow.js';
 import { INT_FIELDS, MAX_INT_HOPS, type Packet } from '../packet.js';
-import type { CongestionControl } from './congestion-control.js';
+import { defineCc, type CongestionControl } from './congestion-control.js';
 
 /** Per-flow state of the HPCC controller. */
 interface TelemetryState {
@@ -133,3 +133,45 @@ export class TelemetryCc implements CongestionControl {
     }
   }
 }
+
+/** HPCC telemetry congestion control (Li et al. SIGCOMM'19; defaults as its ns-3 `run.py`). */
+export interface TelemetryParams {
+  /** Target utilization η. */
+  eta: number;
+  /** Additive-increase stages before a multiplicative update is forced (HPCC's maxStage / MI_THRESH: 0). */
+  maxStage: number;
+  /** Additive increase W_AI, as a fraction of line rate (HPCC's run.py: 10·bw/25 Mb/s = 0.0004). */
+  rateAiFraction: number;
+  /**
+   * `after-max` (HPCC, MULTI_RATE 0): U = max over hops of the instant u_j, then smoothed
+   * over T. `per-hop`: each hop smoothed, then the max (a departure, see README).
+   */
+  smoothing: 'after-max' | 'per-hop';
+  /** `variable` (HPCC's VAR_WIN): the window is W·R/line; `fixed`: W whatever the rate. */
+  window: 'variable' | 'fixed';
+  /** INT bytes each fabric data packet and its ACK carry (HPCC's IntHeader: 5 hops × 8 B + 2 B = 42). */
+  intHeaderBytes: number;
+}
+
+export const telemetry = defineCc<'telemetry', { telemetry: TelemetryParams }>({
+  name: 'telemetry',
+  overrides: (checked) => ({
+    telemetry: z
+      .strictObject({
+        eta: z.number().gt(0).max(1).optional(),
+        maxStage: z.number().int().nonnegative().optional(),
+        rateAiFraction: z.number().gt(0).max(1).optional(),
+        smoothing: z.enum(['after-max', 'per-hop']).optional(),
+        window: z.enum(['variable', 'fixed']).optional(),
+        intHeaderBytes: checked.size.optional(),
+      })
+      .optional(),
+  }),
+  // HPCC's ns-3 run.py: η 0.95 (the paper's), MI_THRESH 0 (the authors: the paper's
+  // maxStage = 5 is a typo, their simulations use 0), W_AI = 10·bw/25 Mb/s, MULTI_RATE 0,
+  // VAR_WIN 1; the IntHeader is 5 × 8 B hop records + a 2 B hop count.
+  defaults: { telemetry: { eta: 0.95, maxStage: 0, rateAiFraction: 0.0004, smoothing: 'after-max', window: 'variable', intHeaderBytes: 42 } },
+  create: ({ config, sim }) => new TelemetryCc(sim, config.telemetry),
+  // Switches stamp telemetry; the INT header rides on every fabric data packet and its ACK.
+  telemetryHeaderBytes: (config) => config.telemetry.intHeaderBytes,
+});

@@ -1,5 +1,5 @@
 import type { Packet } from '../packet.js';
-import type { BufferPolicy } from './flow-control.js';
+import { defineFlowControl, type BufferPolicy } from './flow-control.js';
 
 /** Lossy: one shared pool; a packet that does not fit is dropped. */
 export class DropTail implements BufferPolicy {
@@ -21,3 +21,12 @@ export class DropTail implements BufferPolicy {
     return false;
   }
 }
+
+/** No flow control (flowControl: none): lossy drop-tail on the shared buffer. */
+export const none = defineFlowControl({
+  name: 'none',
+  lossless: false,
+  overrides: () => ({}),
+  defaults: {},
+  create: ({ capacityBytes }) => new DropTail(capacityBytes),
+});

@@ -1,11 +1,20 @@
 import { bytesInPs, serializationPs } from '../../engine/index.js';
 import type { FabricConfig } from '../config.js';
-import { DropTail } from './drop-tail.js';
+import { lookup } from '../mechanism.js';
+import { fabricNeeds } from '../needs.js';
+import { none } from './drop-tail.js';
 import type { BufferPolicy, SendPause } from './flow-control.js';
-import { Pfc } from './pfc.js';
+import { pfc } from './pfc.js';
 
 export type { BufferPolicy, SendPause } from './flow-control.js';
 export { Pfc } from './pfc.js';
+
+/** Every flow-control module; a spec names one. Its order is the order errors list the names in. */
+export const FLOW_CONTROLS = [none, pfc] as const;
+
+/** The flow-control module a config names. */
+export const flowControlOf = (config: Pick<FabricConfig, 'flowControl'>) =>
+  lookup<(typeof FLOW_CONTROLS)[number]>(FLOW_CONTROLS, config.flowControl, 'flow control');
 
 /**
  * PFC headroom of a port: what can arrive from the packet that crossed the threshold on —
@@ -14,9 +23,8 @@ export { Pfc } from './pfc.js';
  * frame the upstream had started when the PAUSE reached it.
  */
 export function pfcHeadroomBytes(config: FabricConfig, rateGbps: number, linkDelayPs: number): number {
-  // The telemetry CC's INT header rides on every data frame (nic.ts), so frames are longer.
-  const intBytes = config.cc === 'telemetry' ? config.telemetry.intHeaderBytes : 0;
-  const frame = config.mtuBytes + config.headerBytes + intBytes;
+  // A telemetry CC's INT header rides on every data frame (nic.ts), so frames are longer.
+  const frame = config.mtuBytes + config.headerBytes + fabricNeeds(config).telemetryHeaderBytes;
   const inFlightPs = 2 * linkDelayPs + serializationPs(config.controlBytes, rateGbps);
   return Math.ceil(bytesInPs(inFlightPs, rateGbps)) + 3 * frame;
 }
@@ -28,19 +36,7 @@ export function createBufferPolicy(
   linkDelayPs: number,
   sendPause: SendPause,
 ): BufferPolicy {
-  const capacityBytes = ports * config.bufferBytesPerPort;
-  switch (config.flowControl) {
-    case 'none':
-      return new DropTail(capacityBytes);
-    case 'pfc':
-      return new Pfc(
-        ports,
-        capacityBytes,
-        pfcHeadroomBytes(config, rateGbps, linkDelayPs),
-        config.pfc.alpha,
-        config.pfc.resumeOffsetBytes,
-        sendPause,
-        config.pfc.xoffBytes === undefined ? undefined : { xoffBytes: config.pfc.xoffBytes, xonBytes: config.pfc.xonBytes ?? config.pfc.xoffBytes - config.pfc.resumeOffsetBytes },
-      );
-  }
+  const mechanism = flowControlOf(config);
+  const headroomBytes = mechanism.lossless ? pfcHeadroomBytes(config, rateGbps, linkDelayPs) : 0;
+  return mechanism.create({ config, ports, capacityBytes: ports * config.bufferBytesPerPort, headroomBytes, sendPause });
 }

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { Packet } from '../packet.js';
-import type { BufferPolicy, SendPause } from './flow-control.js';
+import { defineFlowControl, type BufferPolicy, type SendPause } from './flow-control.js';
 
 /**
  * Priority flow control on a shared buffer, after the HPCC simulator's MMU: each port keeps
@@ -91,3 +92,45 @@ export class Pfc implements BufferPolicy {
     }
   }
 }
+
+/** Priority flow control on the lossless (data) class. */
+export interface PfcParams {
+  /** Dynamic threshold: an ingress port pauses its upstream when its shared-buffer use exceeds this fraction of the free shared buffer (HPCC MMU: 1/8). */
+  alpha: number;
+  /** Resume once the ingress is this many bytes below the threshold (HPCC MMU: 3 KB). */
+  resumeOffsetBytes: number;
+  /** Static thresholds instead of α (htsim's RoCE: 15 and 12 packets): an ingress pauses its upstream above xoffBytes, resumes below xonBytes (default xoff − resumeOffsetBytes). */
+  xoffBytes?: number;
+  xonBytes?: number;
+}
+
+export const pfc = defineFlowControl<'pfc', { pfc: PfcParams }>({
+  name: 'pfc',
+  lossless: true,
+  overrides: (checked) => ({
+    pfc: z
+      .strictObject({
+        alpha: checked.positive.optional(),
+        resumeOffsetBytes: checked.size.optional(),
+        /** Static per-ingress thresholds (htsim's RoCE) instead of alpha's dynamic one. */
+        xoffBytes: checked.positiveSize.optional(),
+        xonBytes: checked.size.optional(),
+      })
+      .refine((p) => p.xonBytes === undefined || p.xoffBytes === undefined || p.xonBytes <= p.xoffBytes, {
+        message: 'xonBytes must not exceed xoffBytes',
+        path: ['xonBytes'],
+      })
+      .optional(),
+  }),
+  defaults: { pfc: { alpha: 1 / 8, resumeOffsetBytes: 3 * 1024 } },
+  create: ({ config: { pfc: p }, ports, capacityBytes, headroomBytes, sendPause }) =>
+    new Pfc(
+      ports,
+      capacityBytes,
+      headroomBytes,
+      p.alpha,
+      p.resumeOffsetBytes,
+      sendPause,
+      p.xoffBytes === undefined ? undefined : { xoffBytes: p.xoffBytes, xonBytes: p.xonBytes ?? p.xoffBytes - p.resumeOffsetBytes },
+    ),
+});

@@ -11,6 +11,8 @@ import { flowLayoutOf, type FlowLayout } from './layout.js';
 import { LinkGraph } from './link-graph.js';
 import { MaxMinSolver } from './max-min.js';
 import { routeOf } from './paths.js';
+import { routingOf } from '../routing/index.js';
+import type { FlowPaths } from '../routing/routing-policy.js';
 
 /** The topology as workloads (and the runner) read it in the flow model. */
 export interface FlowTopology {
@@ -55,6 +57,8 @@ export class FlowNetwork implements FabricModel, EventTarget {
   readonly topology: FlowTopology;
   readonly layout: FlowLayout;
   readonly links: LinkGraph;
+  /** One hashed path per flow, or an even split: what the routing module declares for the flow model. */
+  private readonly flowPaths: FlowPaths;
   readonly solver: MaxMinSolver;
   private readonly portSalt: number;
   private flowCount = 0;
@@ -73,8 +77,9 @@ export class FlowNetwork implements FabricModel, EventTarget {
     seed: number,
   ) {
     const layout = (this.layout = flowLayoutOf(topologySpec, seed));
-    // Spraying loads every link of an equal-cost group alike: the graph makes each group one link.
-    this.links = new LinkGraph(layout, config.routing !== 'ecmp');
+    // An even split loads every link of an equal-cost group alike: the graph makes each group one link.
+    this.flowPaths = routingOf(config).flowModel;
+    this.links = new LinkGraph(layout, this.flowPaths === 'even-split');
     this.solver = new MaxMinSolver(this.links.count, (link) => this.links.capacityGbps(link));
     this.portSalt = seed32(seed, 'udp-source-ports');
     const { shape } = layout;
@@ -123,7 +128,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
   openFlow(src: number, dst: number): FluidFlow {
     const id = this.flowCount++;
     const sport = 0xc000 | (mix32(id ^ this.portSalt) & 0x3fff);
-    const path = routeOf(this.links, this.config.routing, src, dst, fiveTupleHash(src, dst, sport));
+    const path = routeOf(this.links, this.flowPaths, src, dst, fiveTupleHash(src, dst, sport));
     return new FluidFlow(id, src, dst, path, this.flowEvent);
   }
 

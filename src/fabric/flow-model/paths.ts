@@ -1,5 +1,5 @@
-import type { RoutingName } from '../config.js';
 import { mix32 } from '../hash.js';
+import type { FlowPaths } from '../routing/routing-policy.js';
 import type { LinkGraph } from './link-graph.js';
 
 /**
@@ -22,13 +22,14 @@ export interface FlowPath {
 const pick = (hash: number, salt: number, n: number): number => mix32(hash ^ salt) % n;
 
 /**
- * Route of a flow from `src` to `dst` with 5-tuple hash `hash`. `ecmp`: the one path the
- * packet model's switches hash it onto (same hash, salts and candidate order), so the same
- * flows collide. `spray`, `adaptive`, `flowlet`: an even split over all equal-cost paths
- * (the flow model has no queues for adaptive routing to read, so it takes the balance
- * adaptive routing aims for; per-flow it is what spraying achieves on average).
+ * Route of a flow from `src` to `dst` with 5-tuple hash `hash`, as the routing module
+ * declares for the flow model. `one-path` (ECMP): the one path the packet model's switches
+ * hash it onto (same hash, salts and candidate order), so the same flows collide.
+ * `even-split` (spray, adaptive, flowlet, adaptive-global): an even split over all
+ * equal-cost paths (the flow model has no queues for adaptive routing to read, so it takes
+ * the balance adaptive routing aims for; per-flow it is what spraying achieves on average).
  */
-export function routeOf(g: LinkGraph, routing: RoutingName, src: number, dst: number, hash: number): FlowPath {
+export function routeOf(g: LinkGraph, paths: FlowPaths, src: number, dst: number, hash: number): FlowPath {
   const L = g.layout;
   const nv = L.nvlink;
   // GPUs of one server talk over their NVLink.
@@ -46,7 +47,7 @@ export function routeOf(g: LinkGraph, routing: RoutingName, src: number, dst: nu
   const U = g.leafUplinks;
   const pa = Math.floor(la / L.leavesPerPod);
   const pb = Math.floor(lb / L.leavesPerPod);
-  if (routing === 'ecmp') {
+  if (paths === 'one-path') {
     const u = pick(hash, L.leafSalt(la), U);
     const s = Math.floor(u / P);
     if (pa === pb) {
@@ -61,7 +62,7 @@ export function routeOf(g: LinkGraph, routing: RoutingName, src: number, dst: nu
   // of the destination leaf's downlinks, and of the pods' spine–core cables) alike, so the
   // link graph has each group as one link of the group's capacity (`aggregated`); the flow
   // carries its whole rate over each group, the same constraint exactly.
-  if (!g.aggregated) throw new Error(`routing ${routing}: the link graph must aggregate equal-cost groups`);
+  if (!g.aggregated) throw new Error("an even split needs a link graph that aggregates equal-cost groups");
   const links = [up, down, g.leafUp + la * U, g.leafDown + lb * U];
   if (pa !== pb) {
     const SC = g.podCoreCables;

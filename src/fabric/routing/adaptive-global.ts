@@ -1,8 +1,9 @@
-import type { Rng, Simulator } from '../../engine/index.js';
+import { z } from 'zod';
+import { psFromUs, rngStream, type Rng, type Simulator } from '../../engine/index.js';
 import { LoadBoard } from '../load-board.js';
 import type { Packet } from '../packet.js';
 import type { Port } from '../port.js';
-import type { RoutingPolicy, RoutingSwitch } from './routing-policy.js';
+import { defineRouting, type RoutingPolicy, type RoutingSwitch } from './routing-policy.js';
 
 /** A switch as adaptive-global sees it: its candidates and its ports (to advertise). */
 export interface AdvertisingSwitch extends RoutingSwitch {
@@ -104,3 +105,28 @@ export class AdaptiveGlobalRouting implements RoutingPolicy {
     return least;
   }
 }
+
+/** adaptive-global routing: how switches advertise their queues upstream (see README "adaptive-global"). */
+export interface AdaptiveGlobalParams {
+  /** A switch samples and advertises its egress queues every this often. */
+  periodUs: number;
+  /** A sample reaches the switch one hop upstream this long after it was taken (per hop). */
+  delayUs: number;
+  /** notify: avoid ports whose next switch advertises ≥ thresholdBytes (ARN); least-sum: least local + advertised bytes. */
+  mode: 'notify' | 'least-sum';
+  thresholdBytes: number;
+}
+
+export const adaptiveGlobal = defineRouting<'adaptive-global', { adaptiveGlobal: AdaptiveGlobalParams }>({
+  name: 'adaptive-global',
+  flowModel: 'even-split',
+  overrides: (checked) => ({
+    adaptiveGlobal: z
+      .strictObject({ periodUs: checked.timerUs.optional(), delayUs: checked.intervalUs.optional(), mode: z.enum(['notify', 'least-sum']).optional(), thresholdBytes: checked.size.optional() })
+      .optional(),
+  }),
+  // Not published (FARE, ARN and the Mellanox application give no timings); see README "adaptive-global".
+  defaults: { adaptiveGlobal: { periodUs: 1, delayUs: 1, mode: 'notify', thresholdBytes: 150 * 1000 } },
+  create: ({ config: { adaptiveGlobal: p }, sim, seed }) =>
+    new AdaptiveGlobalRouting(sim, psFromUs(p.periodUs), psFromUs(p.delayUs), rngStream(seed, 'routing/adaptive-global'), p.mode === 'notify' ? p.thresholdBytes : undefined),
+});

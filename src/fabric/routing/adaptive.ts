@@ -1,7 +1,7 @@
-import type { Rng } from '../../engine/index.js';
+import { rngStream, type Rng } from '../../engine/index.js';
 import type { Packet } from '../packet.js';
 import type { Port } from '../port.js';
-import type { RoutingPolicy } from './routing-policy.js';
+import { defineRouting, type RoutingPolicy } from './routing-policy.js';
 
 /** The candidate with the fewest data bytes queued; ties broken by the seeded RNG. */
 export function leastLoaded(candidates: readonly Port[], rng: Rng): Port {
@@ -34,3 +34,11 @@ export class AdaptiveRouting implements RoutingPolicy {
     return leastLoaded(candidates, this.rng);
   }
 }
+
+export const adaptive = defineRouting({
+  name: 'adaptive',
+  flowModel: 'even-split',
+  overrides: () => ({}),
+  defaults: {},
+  create: ({ seed }) => new AdaptiveRouting(rngStream(seed, 'routing/adaptive')),
+});

@@ -1,7 +1,7 @@
 import { mix32 } from '../hash.js';
 import type { Packet } from '../packet.js';
 import type { Port } from '../port.js';
-import type { RoutingPolicy, RoutingSwitch } from './routing-policy.js';
+import { defineRouting, type RoutingPolicy, type RoutingSwitch } from './routing-policy.js';
 
 /**
  * Per-flow ECMP: the 5-tuple hash, salted per switch (so stages do not polarize), modulo the
@@ -12,3 +12,12 @@ export class EcmpRouting implements RoutingPolicy {
     return candidates[mix32(packet.hash ^ sw.salt) % candidates.length]!;
   }
 }
+
+/** Per-flow ECMP: no parameters; the flow model routes each flow on its one hashed path. */
+export const ecmp = defineRouting({
+  name: 'ecmp',
+  flowModel: 'one-path',
+  overrides: () => ({}),
+  defaults: {},
+  create: () => new EcmpRouting(),
+});

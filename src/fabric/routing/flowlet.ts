@@ -1,8 +1,8 @@
-import type { Rng, Simulator } from '../../engine/index.js';
+import { psFromUs, rngStream, type Rng, type Simulator } from '../../engine/index.js';
 import type { Packet } from '../packet.js';
 import type { Port } from '../port.js';
 import { leastLoaded } from './adaptive.js';
-import type { RoutingPolicy, RoutingSwitch } from './routing-policy.js';
+import { defineRouting, type RoutingPolicy, type RoutingSwitch } from './routing-policy.js';
 
 interface Flowlet {
   port: Port;
@@ -40,3 +40,14 @@ export class FlowletRouting implements RoutingPolicy {
     return port;
   }
 }
+
+export const flowlet = defineRouting<'flowlet', {
+  /** Idle gap after which a flowlet may take a new path. */
+  flowletGapUs: number;
+}>({
+  name: 'flowlet',
+  flowModel: 'even-split',
+  overrides: (checked) => ({ flowletGapUs: checked.timerUs.optional() }),
+  defaults: { flowletGapUs: 5 },
+  create: ({ config, sim, seed }) => new FlowletRouting(sim, psFromUs(config.flowletGapUs), rngStream(seed, 'routing/flowlet')),
+});

@@ -1,7 +1,7 @@
-import type { Rng } from '../../engine/index.js';
+import { rngStream, type Rng } from '../../engine/index.js';
 import type { Packet } from '../packet.js';
 import type { Port } from '../port.js';
-import type { RoutingPolicy } from './routing-policy.js';
+import { defineRouting, type RoutingPolicy } from './routing-policy.js';
 
 /** Random packet spraying: each packet picks a uniformly random equal-cost port (seeded). */
 export class SprayRouting implements RoutingPolicy {
@@ -11,3 +11,11 @@ export class SprayRouting implements RoutingPolicy {
     return candidates[this.rng.int(candidates.length)]!;
   }
 }
+
+export const spray = defineRouting({
+  name: 'spray',
+  flowModel: 'even-split',
+  overrides: () => ({}),
+  defaults: {},
+  create: ({ seed }) => new SprayRouting(rngStream(seed, 'routing/spray')),
+});

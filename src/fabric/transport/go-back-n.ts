@@ -1,7 +1,7 @@
 import type { FabricMetrics } from '../metrics.js';
 import type { Flow } from '../flow.js';
 import type { Packet } from '../packet.js';
-import type { LossRecovery, NicServices } from './loss-recovery.js';
+import { defineLossRecovery, type LossRecovery, type NicServices } from './loss-recovery.js';
 
 /** The sender learnt that everything below `ackPsn` arrived. Shared by every loss-recovery module. */
 export function acknowledgeUpTo(flow: Flow, ackPsn: number, nic: NicServices): boolean {
@@ -84,3 +84,11 @@ export class GoBackN implements LossRecovery {
     }
   }
 }
+
+/** Go-back-N (RoCE NICs): the receiver drops out-of-order packets and NACKs the first missing one. */
+export const goBackN = defineLossRecovery({
+  name: 'go-back-n',
+  overrides: () => ({}),
+  defaults: {},
+  create: ({ config, metrics }) => new GoBackN(metrics, config.ackEveryPackets),
+});

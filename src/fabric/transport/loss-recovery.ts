@@ -1,4 +1,7 @@
+import type { BaseFabricConfig } from '../config.js';
 import type { Flow } from '../flow.js';
+import type { Mechanism } from '../mechanism.js';
+import type { FabricMetrics } from '../metrics.js';
 import type { Packet } from '../packet.js';
 
 /** What a loss-recovery module asks of the NIC it runs in. */
@@ -31,3 +34,15 @@ export interface LossRecovery {
   /** Receiver: a data packet of `flow` arrived. */
   onData(flow: Flow, packet: Packet, nic: NicServices): void;
 }
+
+/** What a loss-recovery factory gets: the config (its own fields among them) and the fabric's counters. */
+export interface LossRecoveryBuild<P extends object> {
+  readonly config: BaseFabricConfig & P;
+  readonly metrics: FabricMetrics;
+}
+
+/** A loss-recovery module of the NIC. */
+export type LossRecoveryMechanism<N extends string, P extends object> = Mechanism<N, P, LossRecoveryBuild<P>, LossRecovery>;
+
+/** Declares a loss-recovery module (infers its name and parameter fields). */
+export const defineLossRecovery = <N extends string, P extends object = Record<never, never>>(m: LossRecoveryMechanism<N, P>): LossRecoveryMechanism<N, P> => m;

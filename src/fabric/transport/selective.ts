@@ -2,7 +2,7 @@ import type { FabricMetrics } from '../metrics.js';
 import type { Flow } from '../flow.js';
 import type { Packet } from '../packet.js';
 import { acknowledgeUpTo } from './go-back-n.js';
-import type { LossRecovery, NicServices } from './loss-recovery.js';
+import { defineLossRecovery, type LossRecovery, type NicServices } from './loss-recovery.js';
 
 /** How many windows beyond the oldest unacknowledged packet a sender may run ahead. */
 const REORDER_SPAN_WINDOWS = 4;
@@ -91,3 +91,11 @@ export class SelectiveRepeat implements LossRecovery {
     else nic.sendAck(flow, flow.rcvNxt, packet);
   }
 }
+
+/** IRN-style selective repeat: out-of-order packets are kept; a gap is NACKed at once. */
+export const selective = defineLossRecovery({
+  name: 'selective',
+  overrides: () => ({}),
+  defaults: {},
+  create: ({ metrics }) => new SelectiveRepeat(metrics, true),
+});
