@@ -10,11 +10,18 @@ const TOPOLOGY = { kind: 'leaf-spine', gpus: 16, gpusPerLeaf: 8, linkGbps: 100, 
 const WIRE_BYTES = 4096 + 82;
 
 describe('failures keep packets and bytes conserved', () => {
-  it.each(['ethernet', 'roce', 'spectrum-x'])('%s: a spine uplink down mid-run, a spine down and back, a tenth of spine links from the start', (preset) => {
+  it.each([
+    ['ethernet', {}],
+    ['roce', {}],
+    ['spectrum-x', {}],
+    ['ethernet', { routing: 'spray' }],
+    ['ethernet', { routing: 'flowlet' }],
+    ['spectrum-x', { routing: 'adaptive-global' }],
+  ])('%s %o: a spine uplink down mid-run, a spine down and back, a tenth of spine links from the start', (preset, routing) => {
     const { net, workload: w, stop, m } = simulate(
       spec({
         topology: TOPOLOGY,
-        fabrics: [{ preset, routingReconvergeUs: 30 }],
+        fabrics: [{ preset, ...routing, routingReconvergeUs: 30 }],
         workload: { kind: 'permutation', bytes: '512KiB' },
         failures: [
           { atUs: 0, random: { tier: 'spine', linksPercent: 10 }, state: 'down' },
