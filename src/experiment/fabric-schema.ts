@@ -34,6 +34,8 @@ export const fabricOverrides = z.strictObject({
   windowBytes: positiveSize.optional(),
   rtoUs: retransmitTimeoutUs.optional(),
   ackEveryPackets: positiveInt.optional(),
+  /** After a link or switch failure, ECMP-family routing excludes the dead next hop this much later (default 10 ms: failures.ts). */
+  routingReconvergeUs: timerUs.optional(),
 });
 /** A fabric: a preset name, or a preset with overrides. */
 export const fabricSchema = z.preprocess((v) => (typeof v === 'string' ? { preset: v } : v), fabricOverrides);

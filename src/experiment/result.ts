@@ -48,6 +48,8 @@ export interface FabricResult {
   bytesSent: number;
   bytesDropped: number;
   drops: number;
+  /** Data packets lost on failed links (within bytesDropped; not in drops); present when the spec has failures. */
+  failureDrops?: number;
   retransmits: number;
   timeouts: number;
   nacks: number;

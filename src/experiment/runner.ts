@@ -42,6 +42,7 @@ export function buildModel(
   const sim = new Simulator(queue);
   const net = createFabricModel(modelOf(config), sim, spec.topology, config, spec.seed);
   const workload = createWorkload(workloadSpec, net.gpus, spec.seed, shapeOf(spec.topology).gpusPerNode);
+  if (spec.failures.length > 0) net.scheduleFailures!(spec.failures, spec.seed);
   workload.start(net);
   return { sim, net, workload, config, workloadSpec, startedMs, buildMs: performance.now() - startedMs };
 }
@@ -127,6 +128,7 @@ export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: 
     bytesSent: m.dataBytesSent,
     bytesDropped: m.dataBytesDropped,
     drops: m.drops,
+    ...(m.failuresScheduled ? { failureDrops: m.failureDrops } : {}),
     retransmits: m.retransmits,
     timeouts: m.timeouts,
     nacks: m.nacks,

@@ -41,6 +41,8 @@ export interface BaseFabricConfig {
   windowBytes?: number;
   /** Retransmission timeout: the backstop when no NACK arrives (IRN uses 320 µs). */
   rtoUs: number;
+  /** Failure to ECMP-family routing excluding the dead next hop; undefined: DEFAULT_ROUTING_RECONVERGE_US (failures.ts). */
+  routingReconvergeUs?: number;
   /** The receiver ACKs every this many in-order packets (and always a message's last). */
   ackEveryPackets: number;
 }

@@ -1,4 +1,5 @@
 import type { Simulator } from '../engine/index.js';
+import type { FailureEvent } from './failures.js';
 import type { FabricMetrics } from './metrics.js';
 import type { FabricProbes } from './probes.js';
 import type { NvlinkDomain, TopologyShape } from './topology/index.js';
@@ -41,6 +42,8 @@ export interface FabricModel {
   readonly probes: FabricProbes;
   /** A new queue pair from `src` to `dst`, with its own UDP source port (its own ECMP hash). */
   openFlow(src: number, dst: number): FabricFlow;
+  /** Schedules link and switch failures; the packet model has it (the schema refuses failures on the flow model). */
+  scheduleFailures?(events: readonly FailureEvent[], seed: number): void;
   /** Sends `bytes` on `flow` after the messages already posted on it; `onDelivered` fires when its last byte has arrived. */
   send(flow: FabricFlow, bytes: number, onDelivered?: (atPs: number) => void): void;
 }

@@ -20,3 +20,4 @@ export type { ParamPrimitives } from './mechanism.js';
 export { fabricNeeds, type FabricNeeds } from './needs.js';
 export { routingOf } from './routing/index.js';
 export { flowControlOf } from './flow-control/index.js';
+export { DEFAULT_ROUTING_RECONVERGE_US, type FailureEvent, type FailureState } from './failures.js';

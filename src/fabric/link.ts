@@ -15,6 +15,11 @@ export class Link implements EventTarget {
   readonly to: NetworkNode;
   /** The port number on `to` this link plugs into. */
   readonly toPort: number;
+  /** Down (failures.ts): packets put on it, or on it when it failed, are lost through `lose`. */
+  down = false;
+  /** Packets in flight when the link went down: the next this many arrivals are lost. */
+  lostInFlight = 0;
+  lose: (packet: Packet) => void = () => {};
 
   constructor(
     private readonly sim: Simulator,
@@ -28,8 +33,15 @@ export class Link implements EventTarget {
     this.toPort = peer.index;
   }
 
+  /** The link fails: what is on the wire now will not arrive. */
+  fail(): void {
+    if (!this.down) this.lostInFlight = this.inFlight.length;
+    this.down = true;
+  }
+
   /** Takes a packet whose last bit leaves the sender at `departPs` (≥ now; in departure order). */
   carry(packet: Packet, departPs: number): void {
+    if (this.down) return this.lose(packet);
     packet.arrivalPs = departPs + this.delayPs;
     this.inFlight.push(packet);
     if (this.inFlight.length === 1) this.sim.at(packet.arrivalPs, this, 0);
@@ -39,6 +51,10 @@ export class Link implements EventTarget {
     const packet = this.inFlight.shift()!;
     const next = this.inFlight.peek();
     if (next) this.sim.at(next.arrivalPs, this, 0);
+    if (this.lostInFlight > 0) {
+      this.lostInFlight--;
+      return this.lose(packet);
+    }
     if (isPfcFrame(packet.kind)) {
       this.peer.setPaused(packet.kind === PacketKind.Pause);
       this.pool?.release(packet);

@@ -12,6 +12,10 @@ export class FabricMetrics {
   drops = 0;
   dataPacketsDropped = 0;
   dataBytesDropped = 0;
+  /** Data packets lost on a failed link (also counted in dataPacketsDropped / dataBytesDropped, not in drops). */
+  failureDrops = 0;
+  /** The run has failures scheduled (results then report failureDrops). */
+  failuresScheduled = false;
   /** Data packets sent again (after a NACK or a timeout). */
   retransmits = 0;
   timeouts = 0;

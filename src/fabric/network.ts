@@ -1,4 +1,4 @@
-import { rngStream, serializationPs, seed32, type Simulator } from '../engine/index.js';
+import { psFromUs, rngStream, serializationPs, seed32, type Simulator } from '../engine/index.js';
 import { createCongestionControl } from './cc/index.js';
 import type { FabricConfig } from './config.js';
 import type { FabricContext } from './context.js';
@@ -8,6 +8,7 @@ import type { FabricModel } from './fabric-model.js';
 import { FabricMetrics } from './metrics.js';
 import { NvlinkCrossbar, NvlinkFlow } from './nvlink-crossbar.js';
 import { fabricNeeds } from './needs.js';
+import { DEFAULT_ROUTING_RECONVERGE_US, Failures, type FailureEvent } from './failures.js';
 import { PacketPool, TelemetrySlab } from './packet.js';
 import { packetProbes, type FabricProbes } from './probes.js';
 import type { Switch } from './switch.js';
@@ -60,6 +61,13 @@ export class Network implements FabricModel {
     const windowBytes = config.windowBytes ?? this.bdpBytes(this.topology.maxHops);
     this.windowPackets = Math.max(1, Math.ceil(windowBytes / config.mtuBytes));
     this.crossbar = spec?.kind === 'rail-optimized' && spec.nvlinkModel !== 'packet' ? this.buildCrossbar() : null;
+  }
+
+  /** Schedules link and switch failures (failures.ts) on this fabric; call before running. */
+  scheduleFailures(events: readonly FailureEvent[], seed: number): void {
+    this.metrics.failuresScheduled = true;
+    const reconvergePs = psFromUs(this.config.routingReconvergeUs ?? DEFAULT_ROUTING_RECONVERGE_US);
+    new Failures(this.sim, this.topology, events, reconvergePs, this.metrics, this.ctx.pool, seed);
   }
 
   /** The NVSwitches as message-level FIFOs; their ports stay cabled, to carry utilization. */

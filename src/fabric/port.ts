@@ -59,8 +59,20 @@ export class Port implements EventTarget {
     private readonly sim: Simulator,
     readonly owner: NetworkNode,
     readonly index: number,
-    readonly rateGbps: number,
-  ) {}
+    /** Serialization rate; a degraded link's ports get a lower one for a while (failures.ts). */
+    public rateGbps: number,
+  ) {
+    this.nominalRateGbps = rateGbps;
+  }
+
+  /** The rate the port was built with (what a failed link's `up` restores). */
+  readonly nominalRateGbps: number;
+  /** The link is down (failures.ts): what adaptive routing sees at once. */
+  down = false;
+  /** What ECMP-family routing sees: `down`, routingReconvergeUs after it changed. */
+  routeDown = false;
+  /** A failure somewhere has been routed around: routing checks the next switch still reaches the destination. */
+  checkOnward = false;
 
   get busy(): boolean {
     return this.sim.nowPs < this.currentEndPs;
@@ -97,7 +109,7 @@ export class Port implements EventTarget {
 
   /** A PFC frame arrived for this port's data class. */
   setPaused(paused: boolean): void {
-    if (paused === this.paused) return;
+    if (paused === this.paused || (paused && this.down)) return;
     this.paused = paused;
     if (paused) {
       this.pausesReceived++;

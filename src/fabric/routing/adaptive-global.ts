@@ -3,7 +3,7 @@ import { psFromUs, rngStream, type Rng, type Simulator } from '../../engine/inde
 import { LoadBoard } from '../load-board.js';
 import type { Packet } from '../packet.js';
 import type { Port } from '../port.js';
-import { defineRouting, type RoutingPolicy, type RoutingSwitch } from './routing-policy.js';
+import { defineRouting, routable, type RoutingPolicy, type RoutingSwitch } from './routing-policy.js';
 
 /** A switch as adaptive-global sees it: its candidates and its ports (to advertise). */
 export interface AdvertisingSwitch extends RoutingSwitch {
@@ -63,6 +63,7 @@ export class AdaptiveGlobalRouting implements RoutingPolicy {
     let ties = 0;
     for (let i = 0; i < candidates.length; i++) {
       const port = candidates[i]!;
+      if (!routable(port, dst, true)) continue; // dead ports skipped at once (none routable: the first)
       const remote = this.downstream(port, dst, 1);
       // notify: a port whose next switch reports congestion is avoided while any other is not (ARN).
       const congested = notify && remote >= this.thresholdBytes;

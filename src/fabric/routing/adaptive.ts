@@ -1,15 +1,22 @@
 import { rngStream, type Rng } from '../../engine/index.js';
 import type { Packet } from '../packet.js';
 import type { Port } from '../port.js';
-import { defineRouting, type RoutingPolicy } from './routing-policy.js';
+import { defineRouting, routable, type RoutingPolicy } from './routing-policy.js';
 
-/** The candidate with the fewest data bytes queued; ties broken by the seeded RNG. */
-export function leastLoaded(candidates: readonly Port[], rng: Rng): Port {
-  let best = candidates[0]!;
+/**
+ * The routable candidate (routing-policy.ts; `immediate`: dead ports skipped at once) with
+ * the fewest data bytes queued; ties broken by the seeded RNG. None routable: the first.
+ */
+export function leastLoaded(candidates: readonly Port[], rng: Rng, dst: number, immediate: boolean): Port {
+  let first = 0;
+  while (first < candidates.length && !routable(candidates[first]!, dst, immediate)) first++;
+  if (first === candidates.length) return candidates[0]!;
+  let best = candidates[first]!;
   let bestBytes = best.dataQueuedBytes;
   let ties = 1;
-  for (let i = 1; i < candidates.length; i++) {
+  for (let i = first + 1; i < candidates.length; i++) {
     const port = candidates[i]!;
+    if (!routable(port, dst, immediate)) continue;
     const bytes = port.dataQueuedBytes;
     if (bytes < bestBytes) {
       best = port;
@@ -30,8 +37,8 @@ export function leastLoaded(candidates: readonly Port[], rng: Rng): Port {
 export class AdaptiveRouting implements RoutingPolicy {
   constructor(private readonly rng: Rng) {}
 
-  choose(candidates: readonly Port[], _packet: Packet): Port {
-    return leastLoaded(candidates, this.rng);
+  choose(candidates: readonly Port[], packet: Packet): Port {
+    return leastLoaded(candidates, this.rng, packet.dstHost, true);
   }
 }
 

@@ -2,7 +2,7 @@ import { psFromUs, rngStream, type Rng, type Simulator } from '../../engine/inde
 import type { Packet } from '../packet.js';
 import type { Port } from '../port.js';
 import { leastLoaded } from './adaptive.js';
-import { defineRouting, type RoutingPolicy, type RoutingSwitch } from './routing-policy.js';
+import { defineRouting, routable, type RoutingPolicy, type RoutingSwitch } from './routing-policy.js';
 
 interface Flowlet {
   port: Port;
@@ -28,11 +28,12 @@ export class FlowletRouting implements RoutingPolicy {
     if (!table) this.tables.set(sw, (table = new Map()));
     const now = this.sim.nowPs;
     const entry = table.get(packet.hash);
-    if (entry && now - entry.lastSeenPs <= this.gapPs) {
+    // A flowlet keeps a dead port until routing reconverges (ECMP family), then moves.
+    if (entry && now - entry.lastSeenPs <= this.gapPs && routable(entry.port, packet.dstHost, false)) {
       entry.lastSeenPs = now;
       return entry.port;
     }
-    const port = leastLoaded(candidates, this.rng);
+    const port = leastLoaded(candidates, this.rng, packet.dstHost, false);
     if (entry) {
       entry.port = port;
       entry.lastSeenPs = now;

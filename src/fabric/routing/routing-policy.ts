@@ -42,3 +42,39 @@ export type FlowPaths = 'one-path' | 'even-split';
 
 /** Declares a routing module (infers its name and parameter fields). */
 export const defineRouting = <N extends string, P extends object = Record<never, never>>(m: RoutingMechanism<N, P>): RoutingMechanism<N, P> => m;
+
+/** How far down a chain of switches routing looks for a failure already routed around (leaf→spine→core→spine→leaf). */
+const MAX_ONWARD_HOPS = 4;
+
+/**
+ * May a packet to `dst` leave by `port`? `immediate`: the policy sees a local link failure
+ * at once (adaptive routing reads port state); otherwise only once routing has reconverged
+ * (`routeDown`, ECMP's next-hop groups). A failure further on is known only through the
+ * routing protocol, so after reconvergence (`checkOnward`) the next switch must still have
+ * a way on. Without failures this is two flag reads.
+ */
+export function routable(port: Port, dst: number, immediate: boolean): boolean {
+  if (immediate ? port.down : port.routeDown) return false;
+  return !port.checkOnward || reachesOnward(port, dst, 1);
+}
+
+function reachesOnward(port: Port, dst: number, hops: number): boolean {
+  const next = port.link.to as Partial<RoutingSwitch>;
+  if (hops > MAX_ONWARD_HOPS || typeof next.candidatesFor !== 'function') return true;
+  const onward = next.candidatesFor(dst);
+  for (let i = 0; i < onward.length; i++) {
+    const p = onward[i]!;
+    if (!p.routeDown && (!p.checkOnward || reachesOnward(p, dst, hops + 1))) return true;
+  }
+  return false;
+}
+
+/** The k-th routable candidate (k below their count), or null if none is: a choice among the survivors that allocates nothing. */
+export function nthRoutable(candidates: readonly Port[], dst: number, immediate: boolean, pick: (count: number) => number): Port | null {
+  let count = 0;
+  for (let i = 0; i < candidates.length; i++) if (routable(candidates[i]!, dst, immediate)) count++;
+  if (count === 0) return null;
+  let k = pick(count);
+  for (let i = 0; i < candidates.length; i++) if (routable(candidates[i]!, dst, immediate) && k-- === 0) return candidates[i]!;
+  return null;
+}
