@@ -107,8 +107,8 @@ export abstract class Collective implements Workload, EventTarget {
 
   protected abstract begin(): void;
 
-  /** Channels when the spec leaves them to the collective: 1 unless a subclass says otherwise. */
-  protected get channels(): number {
+  /** Channels it runs: the spec's, else its default (1 unless a subclass says otherwise; NCCL's on NVLink servers). */
+  get channels(): number {
     return resolveChannels(this.params, 1);
   }
 

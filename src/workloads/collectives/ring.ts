@@ -132,7 +132,7 @@ export class RingCollective extends Collective {
     this.scaleOutBound = kind === 'allreduce' ? 'allreduce' : 'gather';
   }
 
-  protected override get channels(): number {
+  override get channels(): number {
     return this.resolvedChannels;
   }
 

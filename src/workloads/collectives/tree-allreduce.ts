@@ -23,7 +23,7 @@ export class TreeAllReduce extends Collective {
     this.busFactor = (2 * (this.ranks - 1)) / this.ranks;
   }
 
-  protected override get channels(): number {
+  override get channels(): number {
     return this.resolvedChannels;
   }
 
