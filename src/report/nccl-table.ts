@@ -8,7 +8,9 @@ const FLOAT_BYTES = 4;
  */
 export function formatNcclTable(sweep: SweepResult): string {
   const first = sweep.points[0]?.result.results ?? [];
-  const series = first.map((r) => (new Set(first.map((x) => x.workload)).size > 1 ? `${r.workload} ${r.fabric}` : r.fabric));
+  // An `auto` row's label names its choice ("… → tree/ll x16"), which changes with the size: leave it out of the column names.
+  const label = (workload: string) => workload.split(' → ')[0]!;
+  const series = first.map((r) => (new Set(first.map((x) => label(x.workload))).size > 1 ? `${label(r.workload)} ${r.fabric}` : r.fabric));
   const bySize = /(^|\.)bytes$/.test(sweep.field);
   const head = bySize ? ['size', 'count', 'type'] : [sweep.field, 'size', 'type'];
   const units = bySize ? ['(B)', '(elements)', ''] : ['', '(B)', ''];
@@ -33,5 +35,19 @@ export function formatNcclTable(sweep: SweepResult): string {
     line(unitRow, '#'),
     ...rows.map((r) => line(r, ' ')),
     ...avg,
+    ...crossovers(sweep, series),
   ].join('\n');
+}
+
+/**
+ * For `algorithm: auto` / `protocol: auto`: per series, what NCCL's tuning model chose at the
+ * first point and each swept value where the choice changes (where to force another one).
+ */
+function crossovers(sweep: SweepResult, series: string[]): string[] {
+  return series.flatMap((name, k) => {
+    const choices = sweep.points.map((p) => p.result.results[k]?.workload.split(' → ')[1]);
+    if (choices.every((c) => c === undefined)) return [];
+    const steps = choices.flatMap((c, i) => (i === 0 || c !== choices[i - 1] ? [`${c ?? '?'} from ${sweep.points[i]!.value}`] : []));
+    return [`# auto ${name}: ${steps.join(', ')}`];
+  });
 }
