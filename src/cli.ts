@@ -7,7 +7,7 @@ import { allowOutsideFiles } from './experiment/read-user-file.js';
 
 // The commands (and the simulator behind them) load only once the arguments are valid,
 // so a mistyped command line gets its one line at once.
-const ALLOW_OUTSIDE_USAGE = `  --allow-outside-files  let a spec read files (background.sizes: { file }) outside its
+const ALLOW_OUTSIDE_USAGE = `  --allow-outside-files  let a spec read files (background.sizes: { file }, a matrix file) outside its
                          own folder; by default paths are relative to the spec's folder
                          and may not leave it`;
 

@@ -10,7 +10,7 @@ import { hpccFctFiles } from '../report/hpcc-fct.js';
 import { runExperimentOnWorkers } from './run-parallel.js';
 import { defaultJobs, parseJobs } from './run-jobs.js';
 
-export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T] [--flows FILE.csv] [--flows-format csv|hpcc] [--format F]
+export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T] [--flows FILE.csv] [--flows-format csv|hpcc] [--format F] [--jobs N]
 
   SPEC          experiment spec, YAML or JSON (see experiments/)
   --json        print one JSON document on stdout instead of the table
