@@ -67,7 +67,7 @@ export function checkFlowsFile(path: string | undefined, option = '--flows'): vo
   try {
     if (statSync(path).isDirectory()) fail(`${option}: ${path} is a directory`);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') fail(`${option}: cannot use ${path}`);
+    if (errno(error) !== 'ENOENT') fail(`${option}: cannot use ${path}`);
   }
   try {
     if (!statSync(dirname(path)).isDirectory()) fail(`${option}: ${dirname(path)} is not a directory`);

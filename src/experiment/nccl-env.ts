@@ -6,8 +6,8 @@
 
 import { MAX_SIZE_BYTES } from './schema-primitives.js';
 
-/** NCCL's MAXCHANNELS, as `channels` takes. */
-const MAX_CHANNELS = 64;
+/** NCCL's MAXCHANNELS: the most channels `channels` and its NCCL aliases take. */
+export const MAX_CHANNELS = 64;
 
 /** NCCL_STEPS (NCCL src/include/device.h): the SIMPLE protocol's buffer is NCCL_BUFFSIZE split in 8 steps. */
 export const NCCL_STEPS = 8;

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { channelBoundsProblem, expandNcclAliases, NcclAliasError } from './nccl-env.js';
+import { channelBoundsProblem, expandNcclAliases, MAX_CHANNELS, NcclAliasError } from './nccl-env.js';
 import { cdfPercentPoints, durationUs, positiveDurationUs, positiveInt, positiveSize, size } from './schema-primitives.js';
 
 /** The knobs every collective takes, as NCCL users know them. */
 const collectiveFields = {
   bytes: size,
   /** Default: the algorithm's (ring on multi-GPU servers: NCCL's 2 per NIC; otherwise 1). */
-  channels: positiveInt.max(64, { error: (i) => `expected at most 64 channels (NCCL's MAXCHANNELS), got ${String(i.input)}` }).optional(),
+  channels: positiveInt.max(MAX_CHANNELS, { error: (i) => `expected at most ${MAX_CHANNELS} channels (NCCL's MAXCHANNELS), got ${String(i.input)}` }).optional(),
   /** NCCL_MIN_NCHANNELS / NCCL_MAX_NCHANNELS: bound the default channel count as NCCL does (max first, then min); not with `channels`. */
-  minChannels: positiveInt.max(64).optional(),
-  maxChannels: positiveInt.max(64).optional(),
+  minChannels: positiveInt.max(MAX_CHANNELS).optional(),
+  maxChannels: positiveInt.max(MAX_CHANNELS).optional(),
   /** Pipelining slice: the most one step moves in one message. */
   chunkBytes: positiveSize.optional(),
   /** Queue pairs per connection (NCCL_IB_QPS_PER_CONNECTION): more ECMP entropy. */

@@ -192,7 +192,8 @@ export class Nic implements NetworkNode, NicServices, CcServices {
     return completed;
   }
 
-  receive(packet: Packet, ingress: number): void {
+  // PAUSE/RESUME never get here (the link hands them to the port), so the ingress port is unused.
+  receive(packet: Packet, _ingress: number): void {
     const { metrics, recovery, sim, pool, cc } = this.ctx;
     switch (packet.kind) {
       case PacketKind.Data: {
