@@ -22,6 +22,9 @@ export function effectiveBandwidth(workload: Workload, net: FabricModel, algbwGB
 }
 
 /** One fabric's outcome. Field names and units are a stable contract for scripts. */
+/** Joins a row's workload label and what `algorithm: auto` chose ("allreduce/auto 8KiB → tree/ll x16"). */
+export const AUTO_CHOICE_MARK = ' → ';
+
 export interface FabricResult {
   fabric: string;
   /** Present on flow-model rows only: max-min fair fluid flows, no queues, PFC or congestion control; latency is a lower bound. */

@@ -4,7 +4,7 @@ import { createFabricModel, shapeOf, type FabricConfig, type FabricModel, type N
 import { createWorkload, workloadLabel } from './create-workload.js';
 import { fabricDetail } from './fabric-detail.js';
 import { modelOf, resolveFabrics, type FabricChoice } from './fabrics.js';
-import { effectiveBandwidth, type ExperimentResult, type FabricResult } from './result.js';
+import { AUTO_CHOICE_MARK, effectiveBandwidth, type ExperimentResult, type FabricResult } from './result.js';
 import type { Sampler } from './sampler.js';
 import type { ExperimentSpec, WorkloadSpec } from './spec.js';
 import { AutoCollective, Jobs, type Workload } from '../workloads/index.js';
@@ -115,7 +115,7 @@ export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: 
     fabric: config.name,
     ...(flow ? { model: 'flow' as const } : {}),
     // algorithm/protocol auto: what NCCL's tuning model picked.
-    workload: workloadLabel(workloadSpec) + (workload instanceof AutoCollective && workload.label ? ` → ${workload.label}` : ''),
+    workload: workloadLabel(workloadSpec) + (workload instanceof AutoCollective && workload.label ? `${AUTO_CHOICE_MARK}${workload.label}` : ''),
     completed,
     completionUs: round(timeUs),
     algbwGBps: round(algbwGBps),

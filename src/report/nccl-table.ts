@@ -1,3 +1,4 @@
+import { AUTO_CHOICE_MARK } from '../experiment/result.js';
 import type { SweepResult } from '../experiment/sweep.js';
 
 const FLOAT_BYTES = 4;
@@ -9,7 +10,7 @@ const FLOAT_BYTES = 4;
 export function formatNcclTable(sweep: SweepResult): string {
   const first = sweep.points[0]?.result.results ?? [];
   // An `auto` row's label names its choice ("… → tree/ll x16"), which changes with the size: leave it out of the column names.
-  const label = (workload: string) => workload.split(' → ')[0]!;
+  const label = (workload: string) => workload.split(AUTO_CHOICE_MARK)[0]!;
   const series = first.map((r) => (new Set(first.map((x) => label(x.workload))).size > 1 ? `${label(r.workload)} ${r.fabric}` : r.fabric));
   const bySize = /(^|\.)bytes$/.test(sweep.field);
   const head = bySize ? ['size', 'count', 'type'] : [sweep.field, 'size', 'type'];
@@ -45,7 +46,7 @@ export function formatNcclTable(sweep: SweepResult): string {
  */
 function crossovers(sweep: SweepResult, series: string[]): string[] {
   return series.flatMap((name, k) => {
-    const choices = sweep.points.map((p) => p.result.results[k]?.workload.split(' → ')[1]);
+    const choices = sweep.points.map((p) => p.result.results[k]?.workload.split(AUTO_CHOICE_MARK)[1]);
     if (choices.every((c) => c === undefined)) return [];
     const steps = choices.flatMap((c, i) => (i === 0 || c !== choices[i - 1] ? [`${c ?? '?'} from ${sweep.points[i]!.value}`] : []));
     return [`# auto ${name}: ${steps.join(', ')}`];
