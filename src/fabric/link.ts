@@ -10,6 +10,9 @@ import type { Port } from './port.js';
  * is enough however many packets are in flight. A PFC frame is MAC control: the port it
  * arrives at consumes it (pauses or resumes its own data class); the node never sees it.
  */
+/** A link's `lose` until failures.ts sets one: shared, so a link costs no closure of its own. */
+const keepEverything = (_packet: Packet): void => {};
+
 export class Link implements EventTarget {
   private readonly inFlight = new PacketQueue();
   readonly to: NetworkNode;
@@ -19,7 +22,7 @@ export class Link implements EventTarget {
   down = false;
   /** Packets in flight when the link went down: the next this many arrivals are lost. */
   lostInFlight = 0;
-  lose: (packet: Packet) => void = () => {};
+  lose: (packet: Packet) => void = keepEverything;
 
   constructor(
     private readonly sim: Simulator,
