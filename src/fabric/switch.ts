@@ -22,6 +22,8 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
   readonly ports: Port[] = [];
   /** Equal-cost candidate lists by first port, made once per range (routing then allocates nothing). */
   private readonly candidateRanges: Port[][] = [];
+  /** The shape's port sets as Port lists (made once by finishPorts). */
+  private setCandidates: readonly (readonly Port[])[] = [];
   buffer!: BufferPolicy;
   maxBufferUsedBytes = 0;
   private bufferUsedBytes = 0;
@@ -37,6 +39,8 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
     private readonly route: (dst: number) => PortRange,
     /** Ports numbered below this face hosts or the tier below; the rest face the tier above (reports group them so). */
     private readonly downPortCount: number,
+    /** Candidate lists the shape's route names by portSet(id) (port numbers), when not side by side. */
+    private readonly portSets: readonly (readonly number[])[] = [],
   ) {}
 
   addPort(rateGbps: number): Port {
@@ -49,6 +53,7 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
   finishPorts(): void {
     this.downPorts = this.ports.slice(0, this.downPortCount);
     this.upPorts = this.ports.slice(this.downPortCount);
+    this.setCandidates = this.portSets.map((set) => set.map((p) => this.ports[p]!));
     this.releases = new ReleaseQueue(this.ports.length);
     const first = this.ports[0]!;
     this.buffer = createBufferPolicy(this.ctx.config, this.ports.length, first.rateGbps, first.link.delayPs, (port, pause) =>
@@ -67,6 +72,7 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
   }
 
   private candidates(first: number, count: number): readonly Port[] {
+    if (count === 0) return first === 0 ? [] : this.setCandidates[first - 1]!;
     let list = this.candidateRanges[first];
     if (list === undefined || list.length !== count) this.candidateRanges[first] = list = this.ports.slice(first, first + count);
     return list;
@@ -99,7 +105,12 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
   receive(packet: Packet, ingress: number): void {
     const range = this.route(packet.dstHost);
     const count = rangeCount(range);
-    const port = count === 1 ? this.ports[rangeFirst(range)]! : this.routing.choose(this.candidates(rangeFirst(range), count), packet, this);
+    let port: Port;
+    if (count === 1) port = this.ports[rangeFirst(range)]!;
+    else {
+      const candidates = this.candidates(rangeFirst(range), count);
+      port = candidates.length === 1 ? candidates[0]! : this.routing.choose(candidates, packet, this);
+    }
     if (packet.kind === PacketKind.Data) {
       this.settleReleases(this.ctx.sim.nowPs);
       if (!this.buffer.admit(packet, ingress)) {

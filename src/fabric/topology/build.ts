@@ -21,14 +21,19 @@ export function buildShape(shape: TopologyShape, ctx: FabricContext, routing: Ro
   const { sim } = ctx;
   const { gpus, linkGbps, linkDelayPs, nvlink } = shape;
   const nics: Nic[] = [];
-  for (let h = 0; h < gpus; h++) nics.push(new Nic(ctx, h, linkGbps));
+  for (let h = 0; h < gpus; h++) nics.push(new Nic(ctx, h, shape.hostLink?.(h).gbps ?? linkGbps));
   const switches = shape.switches().map((s) => {
-    const sw = new Switch(ctx, s.name, s.tier, seed32(seed, s.name), routing, s.route, s.downPorts);
-    for (let i = 0; i < s.downPorts + s.upPorts; i++) sw.addPort(s.gbps);
+    const sw = new Switch(ctx, s.name, s.tier, seed32(seed, s.name), routing, s.route, s.downPorts, s.portSets);
+    for (let i = 0; i < s.downPorts + s.upPorts; i++) sw.addPort(s.portGbps?.[i] ?? s.gbps);
     return sw;
   });
-  for (let h = 0; h < gpus; h++) cable(sim, nics[h]!.port, switches[shape.hostSwitch(h)]!.ports[shape.hostSlot(h)]!, linkDelayPs, ctx.pool);
-  shape.forEachCable((a, aPort, b, bPort) => cable(sim, switches[a]!.ports[aPort]!, switches[b]!.ports[bPort]!, linkDelayPs, ctx.pool));
+  for (let h = 0; h < gpus; h++) {
+    const delayPs = shape.hostLink?.(h).delayPs ?? linkDelayPs;
+    cable(sim, nics[h]!.port, switches[shape.hostSwitch(h)]!.ports[shape.hostSlot(h)]!, delayPs, ctx.pool);
+  }
+  shape.forEachCable((a, aPort, b, bPort, delayPs) =>
+    cable(sim, switches[a]!.ports[aPort]!, switches[b]!.ports[bPort]!, delayPs ?? linkDelayPs, ctx.pool),
+  );
   if (nvlink) {
     for (let h = 0; h < gpus; h++) {
       const nicPort = nics[h]!.addPort(nvlink.gbps);

@@ -15,6 +15,11 @@ export const rangeFirst = (r: PortRange): number => r >>> 16;
 export const rangeCount = (r: PortRange): number => r & 0xffff;
 /** No way on from this switch (a destination it never sees). */
 export const NO_PORTS: PortRange = 0;
+/**
+ * Candidates that are not side by side (a graph or dragonfly switch): the switch's
+ * `portSets[id]`, encoded as a range of count 0 so routing still allocates nothing.
+ */
+export const portSet = (id: number): PortRange => (id + 1) << 16;
 
 /** Where a switch sits: its tier (index into the shape's tier names) and its number within the tier. */
 export interface SwitchPlace {
@@ -34,6 +39,10 @@ export interface SwitchLayout extends SwitchPlace {
   readonly gbps: number;
   /** The equal-cost egress ports towards host `dst`; the routing policy picks among them. */
   readonly route: (dst: number) => PortRange;
+  /** Port rates when they differ (index = port number); else every port runs at `gbps`. */
+  readonly portGbps?: readonly number[];
+  /** Candidate port lists that `route` names with portSet(id), for candidates not side by side. */
+  readonly portSets?: readonly (readonly number[])[];
 }
 
 /**
@@ -61,8 +70,13 @@ export interface TopologyShape {
   hops(src: number, dst: number): number;
   /** Every switch, in the order the packet model numbers them (fabric tiers first, then NVSwitches). */
   switches(): SwitchLayout[];
-  /** Calls `cable` for every fabric link between two switches (by their switches() position and port number). */
-  forEachCable(cable: (a: number, aPort: number, b: number, bPort: number) => void): void;
+  /**
+   * Calls `cable` for every fabric link between two switches (by their switches() position
+   * and port number), with its propagation delay when it is not `linkDelayPs`.
+   */
+  forEachCable(cable: (a: number, aPort: number, b: number, bPort: number, delayPs?: number) => void): void;
+  /** GPU `h`'s NIC rate and cable delay when they differ per host (else linkGbps, linkDelayPs). */
+  hostLink?(h: number): { readonly gbps: number; readonly delayPs: number };
   /** Where GPU `h`'s fabric port is cabled: its switch's switches() position, and the port there. */
   hostSwitch(h: number): number;
   hostSlot(h: number): number;
