@@ -98,7 +98,7 @@ describe('ECMP collisions against per-packet load balancing', () => {
       sim.runUntil(t);
       for (const flow of flows) {
         samples++;
-        const outstanding = flow.sndNxt - flow.sndUna - flow.sacked.size;
+        const outstanding = flow.sndNxt - flow.sndUna - flow.sackedCount;
         if (flow.hasUnsent && outstanding < flow.windowPackets && !flow.src.port.busy) idleWithRoom++;
       }
     }

@@ -29,13 +29,13 @@ export class Flow {
   sndNxt = 0;
   /** One past the highest sequence number ever transmitted (to tell retransmissions). */
   sentEndPsn = 0;
-  rto!: Timer;
+  rto!: Timer<Flow>;
   rtoPs = 0;
   inReadyQueue = false;
   /** The NIC port both ends send on: 0 the fabric, NVLINK_PORT inside a server (set when opened). */
   nicPort = 0;
-  /** Sequence numbers the receiver reported holding above sndUna (selective ACKs). */
-  readonly sacked = new Set<number>();
+  /** Selective ACKs, made on first use: most queue pairs never see a loss (an empty Set costs ~130 B, at millions of queue pairs). */
+  private sackedSet: Set<number> | null = null;
   /** Sequence numbers queued for selective retransmission, oldest first. */
   readonly retransmitQueue: number[] = [];
   /** Selective repeat: sequence numbers below this were already queued for retransmission. */
@@ -47,7 +47,7 @@ export class Flow {
   nextSendPs = 0;
   /** Wire size of the last data packet sent (the pacer rescales its gap when the rate changes). */
   lastPacketBytes = 0;
-  paceTimer!: Timer;
+  paceTimer!: Timer<Flow>;
   ccState: unknown = null;
   /** The base round trip T telemetry CC normalizes by: the longest fabric path's (HPCC's GLOBAL_T, as the window), or the NVLink path's. */
   baseRttPs = 0;
@@ -59,8 +59,8 @@ export class Flow {
   nackedAt = -1;
   /** In-order packets received since the last ACK. */
   unacked = 0;
-  /** Sequence numbers above rcvNxt that reached the receiver (kept or, by go-back-N, discarded). */
-  readonly seenAbove = new Set<number>();
+  /** Sequence numbers above rcvNxt that reached the receiver (kept or, by go-back-N, discarded); made on first use. */
+  private seenAbove: Set<number> | null = null;
   private rxMessage = 0;
 
   constructor(
@@ -82,6 +82,15 @@ export class Flow {
 
   get dstHost(): number {
     return this.dst.host;
+  }
+
+  /** Sequence numbers the receiver reported holding above sndUna (selective ACKs). */
+  get sacked(): Set<number> {
+    return (this.sackedSet ??= new Set());
+  }
+
+  get sackedCount(): number {
+    return this.sackedSet === null ? 0 : this.sackedSet.size;
   }
 
   get hasUnsent(): boolean {
@@ -132,24 +141,27 @@ export class Flow {
    * transmission of it was not needed)? Records it as seen otherwise.
    */
   arrivedBefore(psn: number): boolean {
-    if (psn < this.rcvNxt || this.seenAbove.has(psn)) return true;
-    if (psn > this.rcvNxt) this.seenAbove.add(psn);
+    if (psn < this.rcvNxt || (this.seenAbove !== null && this.seenAbove.has(psn))) return true;
+    if (psn > this.rcvNxt) (this.seenAbove ??= new Set()).add(psn);
     return false;
   }
 
   /** Receiver: advance rcvNxt past `psn` (just received in order) and every packet already held above it. */
   advanceReceiver(keepAbove: boolean): void {
     this.rcvNxt++;
+    const seen = this.seenAbove;
+    if (seen === null) return;
     if (!keepAbove) {
-      this.seenAbove.delete(this.rcvNxt - 1);
+      seen.delete(this.rcvNxt - 1);
       return;
     }
-    while (this.seenAbove.delete(this.rcvNxt)) this.rcvNxt++;
+    while (seen.delete(this.rcvNxt)) this.rcvNxt++;
   }
 
   /** The sender learnt that everything below `ackPsn` arrived: forget those messages. */
   acknowledge(ackPsn: number): void {
-    for (let psn = this.sndUna; psn < ackPsn && this.sacked.size > 0; psn++) this.sacked.delete(psn);
+    const sacked = this.sackedSet;
+    if (sacked !== null) for (let psn = this.sndUna; psn < ackPsn && sacked.size > 0; psn++) sacked.delete(psn);
     this.sndUna = ackPsn;
     while (this.firstLive < this.rxMessage && this.messages[this.firstLive]!.endPsn <= ackPsn) this.firstLive++;
     if (this.firstLive > 64 && this.firstLive * 2 > this.messages.length) {

@@ -62,11 +62,15 @@ export class Nic implements NetworkNode, NicServices, CcServices {
     return port;
   }
 
+  /** Timer handlers shared by every queue pair of this NIC (no closure per queue pair). */
+  private readonly onRto = (flow: Flow): void => this.ctx.recovery.onTimeout(flow, this);
+  private readonly onPaced = (flow: Flow): void => this.wake(flow);
+
   /** Sets up `flow`'s timers and congestion-control state; called once when it is opened. */
   attach(flow: Flow): void {
     flow.rtoPs = psFromUs(this.ctx.config.rtoUs);
-    flow.rto = new Timer(this.ctx.sim, () => this.ctx.recovery.onTimeout(flow, this));
-    flow.paceTimer = new Timer(this.ctx.sim, () => this.wake(flow));
+    flow.rto = new Timer(this.ctx.sim, this.onRto, flow);
+    flow.paceTimer = new Timer(this.ctx.sim, this.onPaced, flow);
     this.ctx.cc.init(flow);
   }
 

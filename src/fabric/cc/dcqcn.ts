@@ -16,13 +16,13 @@ interface DcqcnState {
   timerStage: number;
   byteStage: number;
   bytesSinceIncrease: number;
-  increaseTimer: Timer;
+  increaseTimer: Timer<Flow>;
   // Notification point.
   /** When the receiver last sent a CNP for this flow (−∞: never). */
   lastCnpPs: number;
   /** CE-marked packets that arrived since then, inside the CNP interval. */
   marksSinceCnp: number;
-  cnpTimer: Timer;
+  cnpTimer: Timer<Flow>;
   np: CcServices | null;
 }
 
@@ -64,6 +64,15 @@ export class Dcqcn implements CongestionControl {
     return flow.ccState as DcqcnState;
   }
 
+  /** Timer handlers shared by every queue pair (no closure per queue pair). */
+  private readonly onIncreaseTimer = (flow: Flow): void => {
+    const state = this.state(flow);
+    state.timerStage++;
+    // The timer keeps its own period: a byte-counter event does not restart it (htsim).
+    if (this.increase(flow)) state.increaseTimer.set(this.increaseIntervalPs);
+  };
+  private readonly onCnpInterval = (flow: Flow): void => this.endOfCnpInterval(flow);
+
   init(flow: Flow): void {
     const state: DcqcnState = {
       targetGbps: flow.lineRateGbps,
@@ -72,14 +81,10 @@ export class Dcqcn implements CongestionControl {
       timerStage: 0,
       byteStage: 0,
       bytesSinceIncrease: 0,
-      increaseTimer: new Timer(this.sim, () => {
-        state.timerStage++;
-        // The timer keeps its own period: a byte-counter event does not restart it (htsim).
-        if (this.increase(flow)) state.increaseTimer.set(this.increaseIntervalPs);
-      }),
+      increaseTimer: new Timer(this.sim, this.onIncreaseTimer, flow),
       lastCnpPs: -Infinity,
       marksSinceCnp: 0,
-      cnpTimer: new Timer(this.sim, () => this.endOfCnpInterval(flow)),
+      cnpTimer: new Timer(this.sim, this.onCnpInterval, flow),
       np: null,
     };
     flow.ccState = state;

@@ -33,7 +33,7 @@ export class SelectiveRepeat implements LossRecovery {
     // The window counts packets in flight: selectively acknowledged ones have left the
     // network even while a hole holds back the cumulative ACK (IRN's BDP-FC). The span
     // beyond the oldest hole is capped, as a NIC's reorder bitmap is.
-    const outstanding = flow.sndNxt - flow.sndUna - flow.sacked.size;
+    const outstanding = flow.sndNxt - flow.sndUna - flow.sackedCount;
     return (
       flow.sndNxt < flow.postedEndPsn &&
       outstanding < flow.windowPackets &&
@@ -47,11 +47,13 @@ export class SelectiveRepeat implements LossRecovery {
   }
 
   onAck(flow: Flow, ack: Packet, nic: NicServices): void {
-    const sackedBefore = flow.sacked.size;
-    if (ack.sackPsn >= flow.sndUna) flow.sacked.add(ack.sackPsn);
+    const sackedBefore = flow.sackedCount;
+    // A SACK below the cumulative ACK is acknowledged by it anyway: recording it would only
+    // allocate the set for every loss-free queue pair.
+    if (ack.sackPsn >= flow.sndUna && ack.sackPsn >= ack.psn) flow.sacked.add(ack.sackPsn);
     // A selectively acknowledged packet has left the network, so it frees window (BDP-FC)
     // even when the cumulative ACK does not move: the sender must be woken for it.
-    if (!acknowledgeUpTo(flow, ack.psn, nic) && flow.sacked.size > sackedBefore) nic.wake(flow);
+    if (!acknowledgeUpTo(flow, ack.psn, nic) && flow.sackedCount > sackedBefore) nic.wake(flow);
   }
 
   onNack(flow: Flow, nack: Packet, nic: NicServices): void {
