@@ -55,7 +55,7 @@ const isRankList = (v: unknown): v is number[] => Array.isArray(v) && v.every((r
 /**
  * Resolves every `{ kind: chakra, files }` of a spec document against the spec's folder and
  * reads the traces once, so a bad trace fails before anything runs. The spec keeps the
- * resolved pattern; the workload reads the files again per fabric. Fields the schema will
+ * resolved pattern and the rank count; the workload reads the files again per fabric. Fields the schema will
  * refuse are left to it.
  */
 export function resolveChakraFiles(document: Record<string, unknown>, specPath: string): void {
@@ -68,7 +68,9 @@ export function resolveChakraFiles(document: Record<string, unknown>, specPath: 
     if (ranks !== undefined && !(Number.isSafeInteger(ranks) && (ranks as number) >= 1)) return;
     if (groups !== undefined && (groups === null || typeof groups !== 'object' || !Object.values(groups).every(isRankList))) return;
     const field = `workload${list ? `.${i}` : ''}.files`;
-    readChakraTraces({ files: workload.files, ranks: ranks as number | undefined, groups: groups as Record<string, number[]> | undefined }, field, dirname(specPath));
+    const trace = readChakraTraces({ files: workload.files, ranks: ranks as number | undefined, groups: groups as Record<string, number[]> | undefined }, field, dirname(specPath));
     workload.files = resolve(dirname(specPath), workload.files);
+    // The rank count found, so the schema checks it against the topology before anything runs.
+    workload.ranks = trace.graphs.length;
   });
 }

@@ -112,7 +112,7 @@ function createJobs(spec: JobsSpec, gpus: number, seed: number, gpusPerNode: num
 function createChakra(spec: Extract<WorkloadSpec, { kind: 'chakra' }>, gpus: number, gpusPerNode: number): ChakraWorkload {
   const trace = readChakraTraces(spec);
   const ranks = trace.graphs.length;
-  if (ranks > gpus) throw new SpecError(`workload.files: ${ranks} rank traces, the topology has ${gpus} GPUs`);
+  if (ranks > gpus) throw new SpecError(`workload.files: ${ranks} rank traces, more than topology.gpus (${gpus})`);
   return new ChakraWorkload(spec.name ?? 'chakra', trace, range(ranks), (kind, bytes, members) => {
     const ring = kind === 'allreduce' || kind === 'allgather' || kind === 'reducescatter' ? { algorithm: 'ring' } : {};
     return createCollective({ kind, bytes, qpsPerConnection: 1, pxn: true, ...ring } as CollectiveSpec, members, gpusPerNode) as Collective;
