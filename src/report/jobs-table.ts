@@ -18,7 +18,7 @@ export function formatJobsTable(result: ExperimentResult): string {
           `JCT ${(job.completed ? '' : '>') + job.jctUs.toFixed(1)} us`.padEnd(18),
           // A Chakra trace is one step: what its time went to instead of an iteration tail.
           job.exposedCommUs !== undefined
-            ? `compute ${job.computeUs!.toFixed(1)} us, exposed communication ${job.exposedCommUs.toFixed(1)} us (rank with most)`
+            ? `most over ranks: compute ${job.computeUs!.toFixed(1)} us, exposed communication ${job.exposedCommUs.toFixed(1)} us`
             : `iteration p50 ${percentile(sorted, 50).toFixed(1)} p99 ${percentile(sorted, 99).toFixed(1)} max ${(sorted[sorted.length - 1] ?? 0).toFixed(1)} us`,
         ].join('  '),
       );
