@@ -154,3 +154,27 @@ describe('Chakra ET decoding', () => {
     expect(Object.fromEntries(n!.attrs)).toEqual({ comm_size: 1 << 20, pg_name: '1' });
   });
 });
+
+describe('Chakra trace: compute on one rank', () => {
+  const oneRank = (nodes: NodeToWrite[]) => {
+    const spec = loadSpec(writeChakraSpec([nodes, [{ id: 1, type: 'COMP_NODE', durationMicros: 1 }]], {}, undefined, '[{ preset: ethernet, model: flow }]'));
+    return runFabric(spec, resolveFabric(spec.fabrics[0]!));
+  };
+
+  it('the GPU runs one compute node at a time, a CPU op (is_cpu_op) runs beside it: JCT = max(GPU sum, CPU sum)', () => {
+    const r = oneRank([
+      { id: 1, type: 'COMP_NODE', durationMicros: 10 },
+      { id: 2, type: 'COMP_NODE', durationMicros: 20 },
+      { id: 3, type: 'COMP_NODE', durationMicros: 25, attrs: { is_cpu_op: true } },
+    ]);
+    expect(job(r).jctUs).toBe(30);
+    expect(job(r).computeUs).toBe(30);
+    expect(job(r).exposedCommUs).toBe(0);
+  });
+
+  it('metadata and invalid nodes take no time, even 20,000 of them in one chain', () => {
+    const chain: NodeToWrite[] = Array.from({ length: 20_000 }, (_, i) => ({ id: i + 1, type: i % 2 ? 'METADATA_NODE' : 'INVALID_NODE', dataDeps: i ? [i] : [] }));
+    const r = oneRank([...chain, { id: 20_001, type: 'COMP_NODE', durationMicros: 7, dataDeps: [20_000] }]);
+    expect(job(r).jctUs).toBe(7);
+  });
+});

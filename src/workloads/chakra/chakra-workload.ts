@@ -59,6 +59,9 @@ export class ChakraWorkload implements Workload, EventTarget {
   private readonly collectivePs: number[] = [];
   private readonly channels = new Map<string, Channel>();
   private readonly flows = new Map<number, FabricFlow>();
+  /** Nodes whose dependencies are done, as (rank, node) pairs, issued in order: a loop, not a recursion down a long chain. */
+  private readonly ready: number[] = [];
+  private issuing = false;
 
   constructor(
     readonly name: string,
@@ -91,7 +94,7 @@ export class ChakraWorkload implements Workload, EventTarget {
     this.net = net;
     this.trace.graphs.forEach((g, rank) => {
       if (g.ops.length === 0) this.rankFinished(rank);
-      g.depCounts.forEach((count, node) => count === 0 && this.issue(rank, node));
+      g.depCounts.forEach((count, node) => count === 0 && this.schedule(rank, node));
     });
   }
 
@@ -101,6 +104,15 @@ export class ChakraWorkload implements Workload, EventTarget {
     if (s.computing > 0) s.computePs += now - s.lastPs;
     else if (s.communicating > 0) s.exposedCommPs += now - s.lastPs;
     s.lastPs = now;
+  }
+
+  private schedule(rank: number, node: number): void {
+    this.ready.push(rank, node);
+    if (this.issuing) return;
+    this.issuing = true;
+    for (let i = 0; i < this.ready.length; i += 2) this.issue(this.ready[i]!, this.ready[i + 1]!);
+    this.ready.length = 0;
+    this.issuing = false;
   }
 
   private issue(rank: number, node: number): void {
@@ -218,7 +230,7 @@ export class ChakraWorkload implements Workload, EventTarget {
       this.account(s);
       s.communicating--;
     }
-    for (const child of graph.children[node]!) if (--s.left[child]! === 0) this.issue(rank, child);
+    for (const child of graph.children[node]!) if (--s.left[child]! === 0) this.schedule(rank, child);
     if (++s.done === graph.ops.length) this.rankFinished(rank);
   }
 

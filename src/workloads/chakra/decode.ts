@@ -37,10 +37,10 @@ export interface DecodedTrace {
 function exact(v: unknown, what: string, nodeId?: number): number {
   if (typeof v === 'number') return v;
   const { low, high, unsigned } = v as protobuf.Long;
-  const value = (BigInt(unsigned ? high >>> 0 : high) << 32n) + BigInt(low >>> 0);
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new ChakraTraceError(`${what} ${value} is beyond 2^53, which fabsim cannot hold exactly`, nodeId);
-  return n;
+  const hi = unsigned ? high >>> 0 : high;
+  // Exact below 2^53 in magnitude: the high word within ±2^21.
+  if (hi >= 0x200000 || hi < -0x200000) throw new ChakraTraceError(`${what} ${(BigInt(hi) << 32n) + BigInt(low >>> 0)} is beyond 2^53, which fabsim cannot hold exactly`, nodeId);
+  return hi * 2 ** 32 + (low >>> 0);
 }
 
 const LIST_FIELDS = new Set(['int32_list', 'int64_list', 'uint32_list', 'uint64_list', 'bool_list', 'string_list']);
