@@ -42,6 +42,9 @@ describe('a Chakra trace fabsim cannot run is a one-line error naming the file a
     ['a process group without ranks', everyRank(2, [coll(1, 0, 4096, { pg_name: '3' })]), {}, 'workload.files: trace/rank.0.et: node 1: process group "3" has no ranks: give them in workload.groups'],
     ['a process group naming a rank without a trace', everyRank(2, [coll(1, 0, 4096, { pg_name: '3' })]), { groups: { '3': [0, 7] } }, 'workload.files: process group "3" names rank 7, but the traces are of ranks 0 to 1'],
     ["ASTRA-sim's logical dimensions", everyRank(2, [coll(1, 0, 4096, { involved_dim: [true, false] })]), {}, "workload.files: trace/rank.0.et: node 1: involved_dim selects some of ASTRA-sim's logical dimensions"],
+    ['process groups PyTorch metadata cannot give', [[{ id: 4, name: 'process_group:init', type: 'METADATA_NODE', inputsValues: "['[{pg_name: 1}]']" }]], {}, 'workload.files: trace/rank.0.et: node 4: cannot read the process groups in its inputs.values'],
+    ['process groups the ranks disagree on', [0, 1].map((r) => [{ id: 4, name: 'process_group:init', type: 'METADATA_NODE', inputsValues: `['[{"pg_name": "1", "ranks": [${1 - r}, ${r}]}]']` } as NodeToWrite]), {}, 'workload.files: trace/rank.1.et: node 4: process group "1" is ranks [0, 1] here, [1, 0] on rank 0'],
+    ['a process group naming a rank twice', everyRank(2, [coll(1, 0, 4096, { pg_name: '3' })]), { groups: { '3': [0, 1, 0] } }, 'workload.files: process group "3" names rank 0 twice'],
     ['a missing rank file when ranks is given', [[compute(1)], [compute(1)]], { ranks: 3 }, 'workload.files: cannot read trace/rank.2.et (ENOENT)'],
   ])('%s', (_label, perRank, workload, message) => {
     const error = errorOf(perRank as NodeToWrite[][], workload);

@@ -178,3 +178,27 @@ describe('Chakra trace: compute on one rank', () => {
     expect(job(r).jctUs).toBe(7);
   });
 });
+
+describe('Chakra trace: process groups', () => {
+  // Python's str() of the one-string list PyTorch records in process_group:init (what ASTRA-sim parses).
+  const pgInit: NodeToWrite = {
+    id: 1,
+    name: '## process_group:init ##',
+    type: 'METADATA_NODE',
+    inputsValues: `['[{"pg_name": "0", "pg_desc": "default_pg", "ranks": []}, {"pg_name": "1", "ranks": [0, 1]}, {"pg_name": "2", "ranks": [2, 3]}]']`,
+  };
+  const arOn = (pg: string): NodeToWrite => allReduce(2, MiB, { dataDeps: [1], attrs: { comm_type: 0, comm_size: MiB, pg_name: pg } });
+
+  it("two all-reduces on disjoint groups from PyTorch's process_group:init run side by side: each takes 2·message(S/2)", () => {
+    const { flow } = run(writeChakraSpec([[pgInit, arOn('1')], [pgInit, arOn('1')], [pgInit, arOn('2')], [pgInit, arOn('2')]]));
+    const arPs = ringAllReducePs(2, MiB);
+    expect(Math.abs(job(flow).jctUs - us(arPs))).toBeLessThan(1e-5);
+    expect(job(flow).collectiveUs).toHaveLength(2);
+  });
+
+  it("the spec's groups override the traces': one group of all 4 ranks takes 6·message(S/4)", () => {
+    const { flow } = run(writeChakraSpec(everyRank(4, [pgInit, arOn('1')]), { groups: { '1': [0, 1, 2, 3] } }));
+    expect(Math.abs(job(flow).jctUs - us(ringAllReducePs(4, MiB)))).toBeLessThan(1e-5);
+    expect(job(flow).collectiveUs).toHaveLength(1);
+  });
+});

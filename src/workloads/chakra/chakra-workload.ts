@@ -190,7 +190,8 @@ export class ChakraWorkload implements Workload, EventTarget {
       this.totalBytes += bytes;
       instance.members.forEach((r, m) => this.finish(r, instance.nodes[m]!));
     };
-    if (instance.bytes === 0) return done(startedPs, 0);
+    // Nothing to move: a group of one, or no bytes (still a barrier of its members).
+    if (instance.bytes === 0 || instance.members.length === 1) return done(startedPs, 0);
     const collective = this.makeCollective(
       instance.collective,
       instance.bytes,

@@ -26,6 +26,8 @@ export interface TraceNode {
   deps: number[];
   durationMicros: number;
   attrs: Map<string, AttrValue>;
+  /** inputs.values of a METADATA_NODE (PyTorch's process_group:init lists the process groups there); '' otherwise. */
+  metadataInputs: string;
 }
 
 export interface DecodedTrace {
@@ -95,6 +97,7 @@ export function decodeTrace(bytes: Uint8Array): DecodedTrace {
       deps: [...deps],
       durationMicros: exact(message.duration_micros, 'duration_micros', id),
       attrs,
+      metadataInputs: message.type === ET.NodeType.METADATA_NODE ? String((message.inputs as { values?: string } | null)?.values ?? '') : '',
     });
   }
   if (first) throw new ChakraTraceError('not a Chakra ET file: it is empty (expected GlobalMetadata, then nodes)');

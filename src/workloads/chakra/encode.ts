@@ -11,6 +11,8 @@ export interface NodeToWrite {
   durationMicros?: number;
   /** Attributes: integers, strings, booleans or boolean lists (involved_dim). */
   attrs?: Record<string, number | string | boolean | boolean[]>;
+  /** inputs.values (PyTorch's process_group:init metadata node lists the process groups there). */
+  inputsValues?: string;
 }
 
 /** Chakra's feeder reads these as int32_val; every other integer is written as int64_val, as its converters do. */
@@ -36,6 +38,7 @@ export function encodeTrace(nodes: NodeToWrite[], version = '0.0.4'): Uint8Array
       ctrl_deps: n.ctrlDeps ?? [],
       duration_micros: n.durationMicros ?? 0,
       attr: Object.entries(n.attrs ?? {}).map(([k, v]) => attr(k, v)),
+      ...(n.inputsValues === undefined ? {} : { inputs: { values: n.inputsValues } }),
     });
     ET.Node.encodeDelimited(message, writer);
   }

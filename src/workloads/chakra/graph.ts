@@ -32,6 +32,31 @@ export interface RankGraph {
   depCounts: Int32Array;
   /** Positions of the nodes that depend on each node. */
   children: number[][];
+  /** Process groups its PyTorch process_group:init node lists: ranks by pg_name (empty: every rank). */
+  groups: Map<string, { ranks: number[]; nodeId: number }>;
+}
+
+/**
+ * The process groups of a PyTorch process_group:init metadata node, read as ASTRA-sim does
+ * (Workload::issue_pytorch_pg_metadata): inputs.values is Python's str() of a one-string
+ * list, `['[{"pg_name": "0", "ranks": [...], ...}, ...]']`; without its first and last two
+ * characters it is JSON.
+ */
+function pytorchGroups(node: TraceNode, into: RankGraph['groups']): void {
+  if (!node.name.includes('process_group:init') || node.metadataInputs === '') return;
+  let list: unknown;
+  try {
+    list = JSON.parse(node.metadataInputs.slice(2, -2));
+  } catch (error) {
+    throw new ChakraTraceError(`cannot read the process groups in its inputs.values (${(error as Error).message})`, node.id);
+  }
+  if (!Array.isArray(list)) throw new ChakraTraceError('its inputs.values does not hold a list of process groups', node.id);
+  for (const g of list as { pg_name?: unknown; ranks?: unknown }[]) {
+    const ranks = g?.ranks;
+    if (typeof g?.pg_name !== 'string' || !Array.isArray(ranks) || !ranks.every((r) => Number.isSafeInteger(r) && r >= 0))
+      throw new ChakraTraceError('a process group in its inputs.values has no string pg_name or no list of ranks', node.id);
+    into.set(g.pg_name, { ranks: ranks as number[], nodeId: node.id });
+  }
 }
 
 function intAttr(node: TraceNode, name: string, fallback?: number): number {
@@ -143,5 +168,7 @@ export function buildRankGraph(trace: DecodedTrace, rank: number): RankGraph {
     );
     throw new ChakraTraceError(`dependency cycle: ${cycle.map((id) => `node ${id}`).join(' → ')} (each waits for the next)`, cycle[0]);
   }
-  return { rank, ids: nodes.map((n) => n.id), ops, depCounts, children };
+  const groups: RankGraph['groups'] = new Map();
+  for (const n of nodes) if (n.type === ET.NodeType.METADATA_NODE) pytorchGroups(n, groups);
+  return { rank, ids: nodes.map((n) => n.id), ops, depCounts, children, groups };
 }

@@ -21,20 +21,42 @@ export interface ChakraTrace {
 
 const showGroup = (g: string): string => (g === '' ? 'of every rank' : `"${g}"`);
 
+/** Process groups PyTorch's metadata nodes list, the same on every rank that lists them (empty ranks: every rank, as ASTRA-sim reads it). */
+function groupsInTraces(graphs: RankGraph[], everyRank: number[]): Record<string, number[]> {
+  const groups: Record<string, number[]> = {};
+  const seenOn: Record<string, number> = {};
+  for (const g of graphs) {
+    for (const [name, { ranks, nodeId }] of g.groups) {
+      const members = ranks.length === 0 ? everyRank : ranks;
+      const known = groups[name];
+      if (known && known.join() !== members.join())
+        throw new ChakraTraceError(`process group "${name}" is ranks [${members.join(', ')}] here, [${known.join(', ')}] on rank ${seenOn[name]}`, nodeId, g.rank);
+      groups[name] = members;
+      seenOn[name] ??= g.rank;
+    }
+  }
+  return groups;
+}
+
 /**
  * Matches the ranks' communication as NCCL does: the k-th collective a rank issues on a
  * process group joins the k-th of every other member (here: the k-th in each trace's
  * order), so each member must have as many, of the same kind and size. Sends and receives
  * pair up in order per (sender, receiver, tag): each pair of lists must be as long, with
  * the same sizes. A mismatch is an error naming the node, rather than a run that hangs.
- * `groups`: ranks of each named process group (pg_name; ASTRA-sim's comm-group file).
+ * `specGroups`: ranks of each named process group (pg_name; ASTRA-sim's comm-group file), over
+ * what the traces' PyTorch metadata nodes say.
  */
-export function matchTraces(graphs: RankGraph[], groups: Record<string, number[]>): ChakraTrace {
+export function matchTraces(graphs: RankGraph[], specGroups: Record<string, number[]>): ChakraTrace {
   const n = graphs.length;
   const everyRank = Array.from({ length: n }, (_, r) => r);
+  const groups = { ...groupsInTraces(graphs, everyRank), ...specGroups };
   for (const [name, ranks] of Object.entries(groups)) {
     const beyond = ranks.find((r) => r >= n);
     if (beyond !== undefined) throw new ChakraTraceError(`process group "${name}" names rank ${beyond}, but the traces are of ranks 0 to ${n - 1}`);
+    const seen = new Set<number>();
+    const twice = ranks.find((r) => seen.has(r) || (seen.add(r), false));
+    if (twice !== undefined) throw new ChakraTraceError(`process group "${name}" names rank ${twice} twice`);
   }
   // Per group, per member rank: its collective nodes in trace order.
   const onGroup = new Map<string, Map<number, number[]>>();
