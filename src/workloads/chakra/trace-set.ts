@@ -1,3 +1,4 @@
+import { checkNoDeadlock, type RankNode } from './deadlock.js';
 import { ChakraTraceError } from './decode.js';
 import type { ChakraCollectiveKind, RankGraph } from './graph.js';
 
@@ -106,6 +107,7 @@ export function matchTraces(graphs: RankGraph[], specGroups: Record<string, numb
       instances.push({ collective: ref.collective, bytes: ref.bytes, members, nodes: nodes as number[] });
     }
   }
+  const pairs: { send: RankNode; recv: RankNode }[] = [];
   for (const key of new Set([...sends.keys(), ...recvs.keys()])) {
     const s = sends.get(key) ?? [];
     const r = recvs.get(key) ?? [];
@@ -125,7 +127,9 @@ export function matchTraces(graphs: RankGraph[], specGroups: Record<string, numb
       const recvOp = graphs[recv.rank]!.ops[recv.node] as { bytes: number };
       if (sendOp.bytes !== recvOp.bytes)
         throw new ChakraTraceError(`receives ${recvOp.bytes} B, but the matching send (node ${graphs[send.rank]!.ids[send.node]} of rank ${src}) sends ${sendOp.bytes} B`, graphs[recv.rank]!.ids[recv.node], recv.rank);
+      pairs.push({ send, recv });
     });
   }
+  checkNoDeadlock(graphs, instances, pairs);
   return { graphs, instances, instanceOf };
 }
