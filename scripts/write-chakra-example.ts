@@ -1,5 +1,7 @@
 /**
- * Writes the Chakra traces of experiments/chakra-example.yaml: one training step of a model
+ * Writes the Chakra traces of experiments/chakra-example.yaml and chakra-dp-step.yaml.
+ *
+ * chakra-example: one training step of a model
  * cut into 2 pipeline stages, each stage data-parallel over 4 ranks (ranks 0–3 stage 0,
  * ranks 4–7 stage 1; rank r of stage 0 feeds rank r + 4). GPipe schedule over 4 micro-batches:
  * every forward, then every backward, activations and gradients as send/recv (tag = micro-batch,
@@ -12,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeTrace, type NodeToWrite } from '../src/workloads/index.js';
 
-const OUT = join('experiments', 'chakra-example');
+const OUT = 'chakra-example';
 const MICRO_BATCHES = 4;
 const FORWARD_US = 200;
 const BACKWARD_US = 400;
@@ -48,6 +50,26 @@ function stageTrace(rank: number): NodeToWrite[] {
   return nodes;
 }
 
-mkdirSync(OUT, { recursive: true });
-for (let rank = 0; rank < 2 * DP; rank++) writeFileSync(join(OUT, `rank.${rank}.et`), encodeTrace(stageTrace(rank)));
-console.log(`wrote ${2 * DP} traces to ${OUT}/rank.{0..${2 * DP - 1}}.et`);
+/**
+ * experiments/chakra-dp-step.yaml's trace, the same on each of 4 ranks (tests/chakra.test.ts's
+ * data-parallel step, layer 1 backward 10 µs): forward 50 µs, layer 2 backward 30 µs, then
+ * layer 2's 2 MiB gradient all-reduce beside layer 1's backward, then layer 1's 1 MiB
+ * all-reduce after both (a control dependency: one NCCL stream).
+ */
+const DP_STEP: NodeToWrite[] = [
+  { id: 1, type: 'COMP_NODE', name: 'forward', durationMicros: 50 },
+  { id: 2, type: 'COMP_NODE', name: 'backward layer 2', durationMicros: 30, dataDeps: [1] },
+  { id: 3, type: 'COMM_COLL_NODE', name: 'all-reduce layer 2 grads', dataDeps: [2], attrs: { comm_type: 0, comm_size: 2 * 2 ** 20 } },
+  { id: 4, type: 'COMP_NODE', name: 'backward layer 1', durationMicros: 10, dataDeps: [2] },
+  { id: 5, type: 'COMM_COLL_NODE', name: 'all-reduce layer 1 grads', dataDeps: [4], ctrlDeps: [3], attrs: { comm_type: 0, comm_size: 2 ** 20 } },
+];
+
+function write(folder: string, traces: NodeToWrite[][]): void {
+  const out = join('experiments', folder);
+  mkdirSync(out, { recursive: true });
+  traces.forEach((nodes, rank) => writeFileSync(join(out, `rank.${rank}.et`), encodeTrace(nodes)));
+  console.log(`wrote ${traces.length} traces to ${out}/rank.{0..${traces.length - 1}}.et`);
+}
+
+write(OUT, Array.from({ length: 2 * DP }, (_, rank) => stageTrace(rank)));
+write('chakra-dp-step', Array.from({ length: 4 }, () => DP_STEP));
