@@ -202,3 +202,28 @@ describe('Chakra trace: process groups', () => {
     expect(job(flow).collectiveUs).toHaveLength(1);
   });
 });
+
+describe('Chakra trace: each collective type, comm_size read as ASTRA-sim reads it', () => {
+  const KiB = 1024;
+  const coll = (commType: number, bytes: number): NodeToWrite[] => [{ id: 1, type: 'COMM_COLL_NODE', attrs: { comm_type: commType, comm_size: bytes } }];
+  const jct = (commType: number, bytes: number) => job(run(writeChakraSpec(everyRank(4, coll(commType, bytes)))).flow).jctUs;
+  /** A message's frames drained at `share` of line rate, then its last frame store-and-forward and two cables. */
+  const sharedMessagePs = (bytes: number, share: number) => messagePs(bytes) + (share - 1) * serializationPs(bytes + Math.ceil(bytes / mtuBytes) * headerBytes, GBPS);
+
+  it.each([
+    // ALL_GATHER: comm_size is each rank's input; a ring of 3 steps moves one input per step.
+    ['ALL_GATHER of 256 KiB inputs: 3·message(256 KiB)', 2, 256 * KiB, () => 3 * messagePs(256 * KiB)],
+    // REDUCE_SCATTER: comm_size is the per-rank buffer; 3 steps of a quarter.
+    ['REDUCE_SCATTER of 1 MiB: 3·message(256 KiB)', 7, MiB, () => 3 * messagePs(256 * KiB)],
+    // ALL_TO_ALL: S/4 to each of 3 peers at once; each NIC's uplink and downlink carry three, each at a third of line rate.
+    ['ALL_TO_ALL of 1 MiB: 3 messages of 256 KiB sharing each link', 6, MiB, () => sharedMessagePs(256 * KiB, 3)],
+    // BROADCAST: a pipeline of 8 slices of S/8 down the ring 0→1→2→3: (8 + 4 − 2) slice drains + 3 latencies.
+    ['BROADCAST of 1 MiB: (k + N − 2)·slice + (N − 1)·latency', 5, MiB, () => {
+      const slice = MiB / 8;
+      const drainPs = serializationPs(slice + Math.ceil(slice / mtuBytes) * headerBytes, GBPS);
+      return (8 + 4 - 2) * drainPs + 3 * (messagePs(slice) - drainPs);
+    }],
+  ])('%s', (_label, commType, bytes, closedFormPs) => {
+    expect(Math.abs(jct(commType, bytes) - us(closedFormPs()))).toBeLessThan(1e-5);
+  });
+});

@@ -2,7 +2,7 @@ import { psFromUs, type EventTarget } from '../../engine/index.js';
 import type { FabricFlow, FabricModel } from '../../fabric/index.js';
 import type { JobReport } from '../job.js';
 import type { Workload } from '../workload.js';
-import type { ChakraCollectiveKind } from './graph.js';
+import { ncclBytes, type ChakraCollectiveKind } from './graph.js';
 import type { ChakraTrace } from './trace-set.js';
 
 /** Builds a collective of `bytes` (nccl-tests' S) over `gpus` (in the group's order), as the spec's defaults say. */
@@ -194,7 +194,7 @@ export class ChakraWorkload implements Workload, EventTarget {
     if (instance.bytes === 0 || instance.members.length === 1) return done(startedPs, 0);
     const collective = this.makeCollective(
       instance.collective,
-      instance.bytes,
+      ncclBytes(instance.collective, instance.bytes, instance.members.length),
       instance.members.map((r) => this.gpuOf[r]!),
     );
     collective.onFinished = (atPs) => done(atPs, collective.totalBytes);

@@ -12,6 +12,14 @@ const COLLECTIVES = new Map<number, ChakraCollectiveKind>([
 ]);
 const SUPPORTED_COLLECTIVES = 'ALL_REDUCE, ALL_GATHER, REDUCE_SCATTER, ALL_TO_ALL, BROADCAST';
 
+/**
+ * nccl-tests' S (what fabsim's collectives take) of a Chakra collective of `commSize` bytes
+ * over n ranks, as ASTRA-sim reads comm_size (its ring's msg_size and final_data_size): the
+ * per-rank buffer for all-reduce, reduce-scatter and all-to-all, and for all-gather each
+ * rank's input, so S = n × comm_size (PyTorch's converter also records the input tensor).
+ */
+export const ncclBytes = (kind: ChakraCollectiveKind, commSize: number, n: number): number => (kind === 'allgather' ? commSize * n : commSize);
+
 /** What a node does when its dependencies are done. */
 export type ChakraOp =
   /** COMP_NODE: busy for its recorded duration on the rank's CPU or GPU (each runs one node at a time). */
