@@ -3,6 +3,7 @@ import { psFromUs, rngStream, shuffle } from '../engine/index.js';
 import {
   AllToAll,
   AutoCollective,
+  ChakraWorkload,
   PROTOCOLS,
   type Protocol,
   type TunedAlgorithm,
@@ -23,6 +24,7 @@ import {
   type Workload,
 } from '../workloads/index.js';
 import { DEFAULT_GPUS_PER_NODE } from '../fabric/index.js';
+import { readChakraTraces } from './chakra-files.js';
 import { readMatrixFile } from './matrix-file.js';
 import { SpecError } from './spec-error.js';
 import { formatSize } from './sizes.js';
@@ -55,6 +57,8 @@ export function createWorkload(spec: WorkloadSpec, gpus: number, seed: number, g
       if (matrix.nodes > gpus) throw new SpecError(`workload.file: ${spec.file} has Nodes ${matrix.nodes}, the topology ${gpus} GPUs`);
       return new MatrixWorkload(matrix);
     }
+    case 'chakra':
+      return createChakra(spec, gpus, gpusPerNode);
     default: {
       const ranks = spec.ranks ?? gpus;
       const placed =
@@ -102,6 +106,17 @@ function createJobs(spec: JobsSpec, gpus: number, seed: number, gpusPerNode: num
     );
   workload = new Jobs(jobs, background);
   return workload;
+}
+
+/** Chakra traces: rank r on GPU r; each collective with fabsim's defaults (ring where NCCL would). */
+function createChakra(spec: Extract<WorkloadSpec, { kind: 'chakra' }>, gpus: number, gpusPerNode: number): ChakraWorkload {
+  const trace = readChakraTraces(spec);
+  const ranks = trace.graphs.length;
+  if (ranks > gpus) throw new SpecError(`workload.files: ${ranks} rank traces, more than topology.gpus (${gpus})`);
+  return new ChakraWorkload(spec.name ?? 'chakra', trace, range(ranks), (kind, bytes, members) => {
+    const ring = kind === 'allreduce' || kind === 'allgather' || kind === 'reducescatter' ? { algorithm: 'ring' } : {};
+    return createCollective({ kind, bytes, qpsPerConnection: 1, pxn: true, ...ring } as CollectiveSpec, members, gpusPerNode) as Collective;
+  });
 }
 
 function createCollective(spec: CollectiveSpec, gpus: number[], gpusPerNode: number): Collective | AutoCollective {
@@ -163,6 +178,8 @@ export function workloadLabel(spec: WorkloadSpec): string {
       return `incast ${spec.senders}:1 ${formatSize(spec.bytes)}`;
     case 'matrix':
       return `matrix ${basename(spec.file)}`;
+    case 'chakra':
+      return `chakra ${basename(spec.files)}${spec.ranks === undefined ? '' : ` ${spec.ranks} ranks`}`;
     case 'jobs': {
       const jobs = spec.jobs.map((j, i) => `${j.name ?? `job${i}`}(${j.ranks})`).join(' + ');
       const bg = spec.background;

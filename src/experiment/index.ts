@@ -12,3 +12,4 @@ export * from './sweep.js';
 export * from './flow-rows.js';
 export * from './export-matrix.js';
 export * from './matrix-file.js';
+export * from './chakra-files.js';

@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { inlineCdfFiles } from './cdf-file.js';
+import { resolveChakraFiles } from './chakra-files.js';
 import { resolveMatrixFiles } from './matrix-file.js';
 import { readUserFile } from './read-user-file.js';
 import { showValue } from './schema-primitives.js';
@@ -66,5 +67,6 @@ export function readSpecDocument(path: string): Record<string, unknown> {
     throw new SpecError(`spec: ${path} must hold an object with name, topology, fabrics and workload`);
   inlineCdfFiles(document as Record<string, unknown>, path);
   resolveMatrixFiles(document as Record<string, unknown>, path);
+  resolveChakraFiles(document as Record<string, unknown>, path);
   return document as Record<string, unknown>;
 }

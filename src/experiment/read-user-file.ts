@@ -44,12 +44,17 @@ function resolveInside(path: string, o: UserFileOptions): string {
   return real;
 }
 
+/** Reads a user-named file as UTF-8, under readUserBytes' rules. */
+export function readUserFile(path: string, o: UserFileOptions): string {
+  return readUserBytes(path, o).toString('utf8');
+}
+
 /**
- * Reads a user-named file as UTF-8, safely: only a regular file (no directory, device such
+ * Reads a user-named file's bytes, safely: only a regular file (no directory, device such
  * as /dev/zero, or FIFO, which is opened without blocking), at most `maxBytes`, and inside
  * the spec's folder unless allowed. Errors are SpecErrors naming the field; none echoes content.
  */
-export function readUserFile(path: string, o: UserFileOptions): string {
+export function readUserBytes(path: string, o: UserFileOptions): Buffer {
   const maxBytes = o.maxBytes ?? MAX_USER_FILE_BYTES;
   const full = resolveInside(path, o);
   let fd: number;
@@ -67,7 +72,8 @@ export function readUserFile(path: string, o: UserFileOptions): string {
     let length = 0;
     for (let n; length <= maxBytes && (n = readSync(fd, buffer, length, maxBytes + 1 - length, null)) > 0; ) length += n;
     if (length > maxBytes) throw new SpecError(`${o.field}: ${path} is more than the ${maxBytes} B limit`);
-    return buffer.toString('utf8', 0, length);
+    // A copy of what was read: the buffer sized for the limit is left to the collector.
+    return Buffer.from(buffer.subarray(0, length));
   } catch (error) {
     if (error instanceof SpecError) throw error;
     throw new SpecError(`${o.field}: cannot read ${path} (${errnoOf(error)})`);

@@ -7,7 +7,7 @@ import { modelOf, resolveFabrics, type FabricChoice } from './fabrics.js';
 import { AUTO_CHOICE_MARK, effectiveBandwidth, type ExperimentResult, type FabricResult } from './result.js';
 import type { Sampler } from './sampler.js';
 import type { ExperimentSpec, WorkloadSpec } from './spec.js';
-import { AutoCollective, Jobs, type Workload } from '../workloads/index.js';
+import { AutoCollective, ChakraWorkload, Jobs, type Workload } from '../workloads/index.js';
 
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
 
@@ -142,7 +142,7 @@ export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: 
     maxQueueBytes: net.maxQueueBytes,
     events: sim.events,
     wallMs: Math.round(wallMs),
-    ...(workload instanceof Jobs ? workload.reports() : {}),
+    ...(workload instanceof Jobs || workload instanceof ChakraWorkload ? workload.reports() : {}),
   };
 }
 

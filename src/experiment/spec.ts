@@ -62,6 +62,8 @@ function crossFieldChecks(spec: ParsedSpec, ctx: z.core.$RefinementCtx<ParsedSpe
       const ranks = w.jobs.reduce((n, j) => n + j.ranks, 0);
       if (ranks > gpus) fail(['jobs'], `the jobs need ${ranks} GPUs in all, the topology has ${gpus}`);
       w.jobs.forEach((j, k) => j.collectives.forEach((c, m) => checkCollective(c, j.ranks, nodeSize, (f, msg) => fail(['jobs', k, 'collectives', m, f], msg))));
+    } else if (w.kind === 'chakra') {
+      if (w.ranks !== undefined && w.ranks > gpus) fail(['files'], `${w.ranks} rank traces, more than topology.gpus (${gpus})`);
     } else if (w.kind !== 'permutation' && w.kind !== 'matrix') {
       if (w.ranks !== undefined && w.ranks > gpus) fail(['ranks'], `must be at most topology.gpus (${gpus})`);
       checkCollective(w, w.ranks ?? gpus, nodeSize, (f, msg) => fail([f], msg));

@@ -80,8 +80,20 @@ const background = z.strictObject({
 /** An htsim connection matrix (.cm), a path relative to the spec's folder. */
 const matrix = z.strictObject({ kind: z.literal('matrix'), file: z.string().min(1) });
 const jobs = z.strictObject({ kind: z.literal('jobs'), jobs: z.array(job).min(1), background: background.optional() });
+/**
+ * Chakra execution traces (ASTRA-sim's input), one per rank: `files` a path pattern with
+ * {rank}, relative to the spec's folder; `groups` the ranks of each process group a trace
+ * names (pg_name), as ASTRA-sim's comm-group file; default as many ranks as files from 0.
+ */
+const chakra = z.strictObject({
+  kind: z.literal('chakra'),
+  files: z.string().min(1).refine((f) => f.includes('{rank}'), { error: 'expected a path pattern with {rank} in it, e.g. "trace/rank.{rank}.et"' }),
+  ranks: positiveInt.optional(),
+  groups: z.record(z.string().min(1), z.array(z.number().int().nonnegative()).min(1)).optional(),
+  name: z.string().min(1).optional(),
+});
 
-const KINDS = [allreduce, allgather, reducescatter, alltoall, broadcast, permutation, incast, jobs, matrix] as const;
+const KINDS = [allreduce, allgather, reducescatter, alltoall, broadcast, permutation, incast, jobs, matrix, chakra] as const;
 const workloadSchema = z.discriminatedUnion('kind', KINDS, {
   error: `expected one of ${KINDS.map((k) => `"${k.shape.kind.value}"`).join(', ')}`,
 });

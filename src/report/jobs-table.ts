@@ -16,7 +16,10 @@ export function formatJobsTable(result: ExperimentResult): string {
           r.fabric.padEnd(12),
           `job ${job.name} (${job.ranks} GPUs)${job.startUs > 0 ? ` from ${job.startUs.toFixed(1)} us` : ''}`.padEnd(22),
           `JCT ${(job.completed ? '' : '>') + job.jctUs.toFixed(1)} us`.padEnd(18),
-          `iteration p50 ${percentile(sorted, 50).toFixed(1)} p99 ${percentile(sorted, 99).toFixed(1)} max ${(sorted[sorted.length - 1] ?? 0).toFixed(1)} us`,
+          // A Chakra trace is one step: what its time went to instead of an iteration tail.
+          job.exposedCommUs !== undefined
+            ? `most over ranks: compute ${job.computeUs!.toFixed(1)} us, exposed communication ${job.exposedCommUs.toFixed(1)} us`
+            : `iteration p50 ${percentile(sorted, 50).toFixed(1)} p99 ${percentile(sorted, 99).toFixed(1)} max ${(sorted[sorted.length - 1] ?? 0).toFixed(1)} us`,
         ].join('  '),
       );
     }

@@ -10,3 +10,4 @@ export * from './flow-size-cdf.js';
 export * from './flow-record.js';
 export * from './connection-matrix.js';
 export * from './matrix.js';
+export * from './chakra/index.js';

@@ -15,6 +15,9 @@ export interface JobReport {
   iterationUs: number[];
   /** Communication time of each collective run, in order. */
   collectiveUs: number[];
+  /** Chakra traces: time computing, and in communication no compute overlapped (of the rank with the most). */
+  computeUs?: number;
+  exposedCommUs?: number;
 }
 
 /**
