@@ -123,6 +123,11 @@ export class MaxMinSolver {
     this.seeds[this.seedCount++] = link;
   }
 
+  /** A link's capacity changed (a failure): its flows are re-solved at the next solve. */
+  capacityChanged(link: number): void {
+    this.seed(link);
+  }
+
   /** A flow starts (at rate 0 until the next solve). */
   add(f: SolverFlow): void {
     f.rate = 0;
