@@ -37,6 +37,9 @@ export interface LiveRunOptions {
   onProgress?: (progress: Progress) => void;
   progressEveryMs?: number;
   onResult?: (result: FabricResult) => void;
+  /** Called before the run's fabric is built (synchronous: `signal` cannot stop it) and once it is (from then on it can). */
+  onBuilding?: () => void;
+  onBuilt?: () => void;
   /** Add each message's FCT to the rows (`flows`) of workloads that record them. */
   flows?: boolean;
 }
@@ -114,7 +117,9 @@ export interface LiveRun {
 export async function runPlannedLive(spec: ExperimentSpec, index: number, options: LiveRunOptions = {}): Promise<LiveRun> {
   const runs = planRuns(spec);
   const { workload, config } = runs[index]!;
+  options.onBuilding?.();
   const setup = buildModel(spec, config, workload);
+  options.onBuilt?.();
   const sampling = options.sampling ?? 'auto';
   const sampler = sampling === 'off' ? null : new Sampler(setup.net, sampling === 'auto' ? undefined : sampling);
   const stop = await simulateLive(spec, setup, sampler, options, () => options.onProgress?.(progressOf(setup, index + 1, runs.length)));
