@@ -44,11 +44,21 @@ export interface LiveRunOptions {
   flows?: boolean;
 }
 
-function progressOf(setup: FabricSetup<FabricModel>, run: number, runs: number): Progress {
+/** What a progress report says of a run now (exported for tests). */
+export function progressOf(setup: FabricSetup<FabricModel>, run: number, runs: number): Progress {
   const { sim, net, workload, config } = setup;
   const m = net.metrics;
   const firstArrivals = m.dataBytesArrived - m.spuriousRetransmits * config.mtuBytes;
-  const delivered = workload.totalBytes > 0 ? Math.max(m.bytesDelivered, firstArrivals) / workload.totalBytes : 1;
+  // A total known up front: a collective's or a job's from its kind, ranks and size; fixed transfers' their sum.
+  const planned = workload.plannedBytes;
+  const delivered =
+    planned !== undefined && workload.deliveredBytes !== undefined
+      ? planned > 0
+        ? workload.deliveredBytes / planned
+        : 1
+      : workload.totalBytes > 0
+        ? Math.max(m.bytesDelivered, firstArrivals) / workload.totalBytes
+        : 1;
   return {
     fabric: config.name,
     workload: workloadLabel(setup.workloadSpec),
