@@ -26,6 +26,10 @@ export class FailureRoutes {
   readonly routeDown: Uint8Array;
   checkOnward = false;
   private readonly U: number;
+  /** What `onward` found: candidates first … first + count − 1, and the deciding switch's salt (no tuple per hop). */
+  private first = 0;
+  private count = 0;
+  private salt = 0;
 
   constructor(
     readonly g: LinkGraph,
@@ -39,18 +43,18 @@ export class FailureRoutes {
   }
 
   /**
-   * The equal-cost links out of the switch at the head of `link` towards `dst`, as
-   * [first, count, salt]; count 0: the head is a GPU. Candidates are always consecutive
+   * The equal-cost links out of the switch at the head of `link` towards `dst`, into
+   * first, count and salt; count 0: the head is a GPU. Candidates are always consecutive
    * links (the link graph numbers cables in the order of the switches' ports).
    */
-  private onward(link: number, dst: number): [number, number, number] {
+  private onward(link: number, dst: number): void {
     const g = this.g;
     const L = g.layout;
     const { U } = this;
     const S = L.spinesPerPod;
     const C = L.coresPerPlane;
     if (link < g.hostDown) return this.fromLeaf(L.leafOf(link - g.hostUp), dst);
-    if (link < g.leafUp) return [0, 0, 0];
+    if (link < g.leafUp) return this.found(0, 0, 0);
     if (link < g.leafDown) {
       const i = link - g.leafUp;
       const l = Math.floor(i / U);
@@ -61,25 +65,31 @@ export class FailureRoutes {
       const i = link - g.spineUp;
       const s = Math.floor(i / C) % S;
       const pb = Math.floor(L.leafOf(dst) / L.leavesPerPod);
-      return [g.spineDown + (pb * S + s) * C + (i % C), 1, 0];
+      return this.found(g.spineDown + (pb * S + s) * C + (i % C), 1, 0);
     }
     const ps = Math.floor((link - g.spineDown) / C);
     return this.fromSpine(Math.floor(ps / S), ps % S, dst);
   }
 
-  private fromLeaf(l: number, dst: number): [number, number, number] {
-    const g = this.g;
-    if (g.layout.leafOf(dst) === l) return [g.hostDown + dst, 1, 0];
-    return [g.leafUp + l * this.U, this.U, g.layout.leafSalt(l)];
+  private found(first: number, count: number, salt: number): void {
+    this.first = first;
+    this.count = count;
+    this.salt = salt;
   }
 
-  private fromSpine(p: number, s: number, dst: number): [number, number, number] {
+  private fromLeaf(l: number, dst: number): void {
+    const g = this.g;
+    if (g.layout.leafOf(dst) === l) return this.found(g.hostDown + dst, 1, 0);
+    this.found(g.leafUp + l * this.U, this.U, g.layout.leafSalt(l));
+  }
+
+  private fromSpine(p: number, s: number, dst: number): void {
     const g = this.g;
     const L = g.layout;
     const lb = L.leafOf(dst);
     const salt = L.spineSalt(p, s);
-    if (Math.floor(lb / L.leavesPerPod) === p) return [g.leafDown + lb * this.U + s * L.parallel, L.parallel, salt];
-    return [g.spineUp + (p * L.spinesPerPod + s) * L.coresPerPlane, L.coresPerPlane, salt];
+    if (Math.floor(lb / L.leavesPerPod) === p) return this.found(g.leafDown + lb * this.U + s * L.parallel, L.parallel, salt);
+    this.found(g.spineUp + (p * L.spinesPerPod + s) * L.coresPerPlane, L.coresPerPlane, salt);
   }
 
   /** routing-policy.ts's `routable` on the link graph. */
@@ -90,7 +100,8 @@ export class FailureRoutes {
 
   private reachesOnward(link: number, dst: number, hops: number): boolean {
     if (hops > MAX_ONWARD_HOPS) return true;
-    const [first, count] = this.onward(link, dst);
+    this.onward(link, dst);
+    const { first, count } = this;
     if (count === 0) return true;
     for (let p = first; p < first + count; p++) if (!this.routeDown[p] && (!this.checkOnward || this.reachesOnward(p, dst, hops + 1))) return true;
     return false;
@@ -116,7 +127,8 @@ export class FailureRoutes {
     let link = this.g.hostUp + src;
     const links = [link];
     for (;;) {
-      const [first, count, salt] = this.onward(link, dst);
+      this.onward(link, dst);
+      const { first, count, salt } = this;
       if (count === 0) return links;
       link = first;
       if (count > 1) {
@@ -138,7 +150,8 @@ export class FailureRoutes {
   /** Spreads `weight` of a flow from the head of `link` evenly over the routable candidates (all when none is). */
   private split(link: number, dst: number, weight: number, load: Map<number, number>): void {
     load.set(link, (load.get(link) ?? 0) + weight);
-    const [first, count] = this.onward(link, dst);
+    this.onward(link, dst);
+    const { first, count } = this;
     if (count === 0) return;
     let n = 0;
     if (count > 1) for (let p = first; p < first + count; p++) if (this.routable(p, dst)) n++;
