@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flowModelFailsLinksOf, shapeOf } from '../fabric/index.js';
+import { flowModelSimulatesFailures, shapeOf } from '../fabric/index.js';
 import { fabricOverrides, fabricSchema } from './fabric-schema.js';
 import { failureIssues, failuresSchema } from './failures-schema.js';
 import { fabricIssues } from './fabrics.js';
@@ -70,7 +70,7 @@ function crossFieldChecks(spec: ParsedSpec, ctx: z.core.$RefinementCtx<ParsedSpe
   for (const { path, message } of fabricIssues(spec.topology, spec.fabrics)) ctx.addIssue({ code: 'custom', path, message });
   if (spec.failures.length === 0) return;
   const flowFabric = spec.fabrics.findIndex((f) => f.model === 'flow');
-  if (flowFabric >= 0 && !flowModelFailsLinksOf(shapeOf(spec.topology)))
+  if (flowFabric >= 0 && !flowModelSimulatesFailures(shapeOf(spec.topology)))
     ctx.addIssue({ code: 'custom', path: ['fabrics', flowFabric, 'model'], message: 'the flow model simulates failures on folded Clos topologies only; use model: packet for this topology' });
   for (const { path, message } of failureIssues(shapeOf(spec.topology), spec.failures)) ctx.addIssue({ code: 'custom', path, message });
 }

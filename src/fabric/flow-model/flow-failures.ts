@@ -9,7 +9,7 @@ import type { MaxMinSolver } from './max-min.js';
 import type { FlowPath } from './paths.js';
 
 /** Can the flow model simulate failures on this topology? Its failure routes know the folded Clos only. */
-export const flowModelFailsLinksOf = (shape: TopologyShape): boolean => shape instanceof ClosShape;
+export const flowModelSimulatesFailures = (shape: TopologyShape): boolean => shape instanceof ClosShape;
 
 /** What failures need of the flow network: its clock, graph (of single cables) and solver, and a solve at this instant. */
 export interface FailingFlowNetwork {
