@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bar, describeProgress, describeRunning, etaMs, progressWriter } from '../src/cli/progress.js';
-import type { Progress } from '../src/experiment/index.js';
+import { buildModel, resolveFabric, validateSpec, type Progress } from '../src/experiment/index.js';
+import { progressOf } from '../src/experiment/live-run.js';
 
 const progress = (over: Partial<Progress> = {}): Progress => ({
   fabric: 'roce',
@@ -70,5 +71,66 @@ describe('progress', () => {
     progressWriter(stream).updateAll([a, b], 3, 6);
     // (3 runs done + 0.5 + 0) / 6 = 7/12 of 24 cells = 14.
     expect(writes[0]).toMatch(/^\r\x1b\[2K\[#{14}\.{10}\] ethernet \(1\/6\) 50%/);
+  });
+});
+
+describe('progress against totals known before the run', () => {
+  const N = 16;
+  const S = 256 * 1024;
+  const topology = { kind: 'leaf-spine', gpus: N, gpusPerLeaf: 8, linkGbps: 100 };
+  // The laws, by hand: an all-reduce moves 2(N−1)·S between its ranks, the others (N−1)·S.
+  const allReduce = (n: number, s: number) => 2 * (n - 1) * s;
+  const gather = (n: number, s: number) => (n - 1) * s;
+
+  /** Steps the run 500 events at a time; every progress share on the way, and the workload. */
+  function shares(workload: Record<string, unknown>) {
+    const s = validateSpec({ name: 'p', seed: 1, topology, fabrics: ['ethernet'], workload });
+    const setup = buildModel(s, resolveFabric(s.fabrics[0]!));
+    const seen: number[] = [progressOf(setup, 1, 1).delivered];
+    const before: boolean[] = [];
+    while (setup.sim.run({ maxEvents: setup.sim.events + 500 }) !== 'idle') {
+      seen.push(progressOf(setup, 1, 1).delivered);
+      before.push(!setup.workload.finished);
+    }
+    seen.push(progressOf(setup, 1, 1).delivered);
+    return { seen, unfinishedShares: seen.slice(1, -1).filter((_, i) => before[i]), workload: setup.workload };
+  }
+
+  it.each([
+    [{ kind: 'allreduce', algorithm: 'ring', bytes: S }, allReduce(N, S)],
+    [{ kind: 'allreduce', algorithm: 'ring', bytes: S, protocol: 'll128' }, allReduce(N, S)],
+    [{ kind: 'allreduce', algorithm: 'tree', bytes: S }, allReduce(N, S)],
+    [{ kind: 'allreduce', algorithm: 'halving-doubling', bytes: S }, allReduce(N, S)],
+    [{ kind: 'allreduce', algorithm: 'hierarchical', bytes: S }, allReduce(N, S)],
+    [{ kind: 'allreduce', algorithm: 'auto', protocol: 'auto', bytes: S }, allReduce(N, S)],
+    [{ kind: 'allgather', bytes: S }, gather(N, S)],
+    [{ kind: 'reducescatter', bytes: S }, gather(N, S)],
+    [{ kind: 'alltoall', bytes: S }, gather(N, S)],
+    [{ kind: 'broadcast', bytes: S }, gather(N, S)],
+  ])('%o: its total is the law before it starts, progress rises monotonically below 100% and ends at exactly 100%', (workload, planned) => {
+    const { seen, unfinishedShares, workload: w } = shares(workload);
+    expect(w.plannedBytes).toBe(planned);
+    expect(seen[0]).toBe(0);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+    expect(unfinishedShares.length).toBeGreaterThan(2);
+    for (const share of unfinishedShares) expect(share).toBeLessThan(1);
+    expect(seen.at(-1)).toBe(1);
+    // What its ranks sent in all is the law: the total was not a guess.
+    const sent = (w as { sentBytes?: Float64Array }).sentBytes;
+    if (sent) expect(sent.reduce((a, b) => a + b, 0)).toBe(planned);
+  });
+
+  it('jobs (background traffic aside): the sum of each job\'s iterations × its collectives\' laws, not "100%" from the start', () => {
+    const jobs = [
+      { ranks: 8, iterations: 2, computeUs: 5, collectives: [{ kind: 'allreduce', bytes: S }, { kind: 'alltoall', bytes: S / 2 }] },
+      { ranks: 4, iterations: 3, collectives: [{ kind: 'allgather', bytes: S }] },
+    ];
+    const { seen, unfinishedShares, workload } = shares({ kind: 'jobs', jobs, background: { load: 0.2, durationUs: 50 } });
+    expect(workload.plannedBytes).toBe(2 * (allReduce(8, S) + gather(8, S / 2)) + 3 * gather(4, S));
+    expect(seen[0]).toBe(0);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+    expect(unfinishedShares.length).toBeGreaterThan(2);
+    for (const share of unfinishedShares) expect(share).toBeLessThan(1);
+    expect(seen.at(-1)).toBe(1);
   });
 });

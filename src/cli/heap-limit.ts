@@ -5,6 +5,16 @@ import { getHeapStatistics } from 'node:v8';
 /** Set in the relaunched process, so it does not relaunch again. */
 const RELAUNCHED = 'FABSIM_HEAP_RAISED';
 
+/** The message a relaunched child sends its parent when it has seen an interrupt (acknowledgeInterrupt). */
+const INTERRUPT_SEEN = 'fabsim:interrupt-seen';
+
+/**
+ * How long the parent waits for the child to acknowledge Ctrl-C. A run yields to its event
+ * loop every 50 ms (live-run.ts), so a child silent this long is inside synchronous work that
+ * cannot see the signal (building a big topology): the parent then kills it.
+ */
+export const INTERRUPT_GRACE_MS = 1_000;
+
 /** The V8 heap a large run may use: most of physical memory, not Node's default (~4 GiB here). */
 export function targetHeapMiB(): number {
   return Math.floor((totalmem() / 2 ** 20) * 0.85);
@@ -27,12 +37,28 @@ export function relaunchWithLargerHeap(): boolean {
     detached: true,
     env: { ...process.env, [RELAUNCHED]: '1' },
   });
-  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  // Forward the signal; a child that does not acknowledge it in time is stuck in synchronous
+  // work (a topology build) that would ignore it for minutes: kill it, exit as interrupted.
+  // It has written nothing then: results are written only after the simulation, and whole.
+  let watchdog: NodeJS.Timeout | undefined;
+  let killedExitCode: number | undefined;
+  const forward = (signal: NodeJS.Signals) => () => {
+    child.kill(signal);
+    watchdog ??= setTimeout(() => {
+      killedExitCode = signal === 'SIGTERM' ? 143 : 130;
+      process.stderr.write('\nfabsim: interrupted while building the topology: stopped at once, nothing written\n');
+      child.kill('SIGKILL');
+    }, INTERRUPT_GRACE_MS);
+  };
+  child.on('message', (message) => {
+    if (message === INTERRUPT_SEEN && watchdog !== undefined) clearTimeout(watchdog);
+  });
   process.on('SIGINT', forward('SIGINT'));
   process.on('SIGTERM', forward('SIGTERM'));
   process.on('exit', () => child.exitCode === null && child.kill('SIGTERM'));
   child.on('exit', (code, signal) => {
-    process.exitCode = code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2);
+    if (watchdog !== undefined) clearTimeout(watchdog);
+    process.exitCode = killedExitCode ?? code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2);
   });
   return true;
 }
@@ -49,4 +75,12 @@ export function dieWithParent(): void {
   if (process.env[RELAUNCHED] === undefined || process.channel === undefined) return;
   process.on('disconnect', () => process.exit(ORPHANED_EXIT_CODE));
   process.channel.unref(); // the channel alone must not keep the child alive
+}
+
+/**
+ * In the relaunched child, from its SIGINT handler: tells the parent the interrupt was seen,
+ * so it lets the child stop cleanly (and write its partial results) instead of killing it.
+ */
+export function acknowledgeInterrupt(): void {
+  if (process.env[RELAUNCHED] !== undefined && process.connected) process.send?.(INTERRUPT_SEEN);
 }

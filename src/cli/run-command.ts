@@ -3,6 +3,7 @@ import { loadSpec, modelOf, planRuns, runExperimentLive, SpecError, type Experim
 import { shapeOf } from '../fabric/index.js';
 import { formatFlowsCsv, formatJobsTable, formatJson, formatTable, writeResults } from '../report/index.js';
 import { checkFlowsFile, checkOutDir, fail, parseSampleUs, parseSeed, writeFileWhole } from './fail.js';
+import { acknowledgeInterrupt } from './heap-limit.js';
 import { progressWriter } from './progress.js';
 import { checkNcclTestsWorkloads, parseFormat } from './format-option.js';
 import { formatNcclTestsRun, isNcclTestsWorkload } from '../report/nccl-tests.js';
@@ -71,6 +72,7 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   const progress = progressWriter();
   const interrupt = new AbortController();
   const onSigint = () => {
+    acknowledgeInterrupt();
     // A second Ctrl-C leaves at once; files are only ever replaced whole, so none is torn.
     if (interrupt.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
     progress.log('fabsim: interrupted: stopping, then writing the partial results (Ctrl-C again to quit now)');

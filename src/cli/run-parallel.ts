@@ -1,5 +1,6 @@
 import { experimentResult, planRuns, type ExperimentResult, type ExperimentSpec, type FabricResult, type LiveRun, type LiveRunOptions, type Progress } from '../experiment/index.js';
 import type { RunTask, RunWorkerMessage } from './run-worker.js';
+import { INTERRUPT_GRACE_MS } from './heap-limit.js';
 import { runOnWorkers } from './worker-pool.js';
 
 export interface ParallelRunOptions {
@@ -17,7 +18,9 @@ export interface ParallelRunOptions {
  * once, started in spec order; each worker runs the same live runner as the sequential path
  * (runPlannedLive) from a fresh simulator and the spec's seed, so every row is the one a
  * sequential run gives (wallMs apart), and the rows come in spec order, not completion order.
- * Interrupted, the rows are those of the runs done and running: a prefix of the spec's runs.
+ * Interrupted, the rows are those of the runs done and running, in spec order; a run building
+ * its fabric (synchronous, deaf to the stop) at the interrupt, or still a second later, is
+ * dropped: its worker is terminated.
  */
 export async function runExperimentOnWorkers(spec: ExperimentSpec, jobs: number, options: ParallelRunOptions): Promise<ExperimentResult> {
   const count = planRuns(spec).length;
@@ -25,8 +28,11 @@ export async function runExperimentOnWorkers(spec: ExperimentSpec, jobs: number,
   const running = new Map<number, Progress>();
   let finished = 0;
   const replies = await runOnWorkers<RunTask, LiveRun & { index: number }>(new URL('./run-worker-boot.mjs', import.meta.url), tasks, jobs, {
-    isNote: (message) => 'progress' in (message as RunWorkerMessage),
+    isNote: (message) => !('result' in (message as RunWorkerMessage)),
+    phaseOf: (message) => ('building' in (message as RunWorkerMessage) ? 'deaf' : 'built' in (message as RunWorkerMessage) ? 'listening' : undefined),
+    deafGraceMs: INTERRUPT_GRACE_MS,
     onNote: (message) => {
+      if (!('progress' in (message as RunWorkerMessage))) return;
       const { progress } = message as { progress: Progress };
       running.set(progress.run, progress);
       options.onProgress([...running.values()].sort((a, b) => a.run - b.run), finished, count);

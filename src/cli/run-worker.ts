@@ -16,7 +16,8 @@ export interface RunTask {
   flows: boolean;
 }
 
-export type RunWorkerMessage = { progress: Progress } | (LiveRun & { index: number });
+/** Progress, building (a stop cannot reach it until) built, or the run's reply. */
+export type RunWorkerMessage = { progress: Progress } | { building: number } | { built: number } | (LiveRun & { index: number });
 
 let current: AbortController | undefined;
 
@@ -29,6 +30,8 @@ parentPort!.on('message', (message: RunTask | { stop: true }) => {
     sampling,
     flows,
     signal: interrupt.signal,
+    onBuilding: () => parentPort!.postMessage({ building: index } satisfies RunWorkerMessage),
+    onBuilt: () => parentPort!.postMessage({ built: index } satisfies RunWorkerMessage),
     onProgress: (progress) => parentPort!.postMessage({ progress } satisfies RunWorkerMessage),
   }).then((run) => {
     current = undefined;

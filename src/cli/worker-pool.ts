@@ -14,6 +14,13 @@ export interface PoolHooks<R> {
    */
   signal?: AbortSignal;
   stopMessage?: unknown;
+  /**
+   * Which phase a note says the worker's task is in: `deaf` (synchronous work that cannot
+   * hear `stopMessage`: building a big topology) or `listening` again. A worker deaf at the
+   * abort, or still deaf `deafGraceMs` after it, is terminated and its task has no reply.
+   */
+  phaseOf?: (message: unknown) => 'deaf' | 'listening' | undefined;
+  deafGraceMs?: number;
 }
 
 /**
@@ -28,8 +35,18 @@ export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number, hooks
     if (tasks.length === 0) return resolve(replies);
     const workers = Array.from({ length: Math.max(1, Math.min(size, tasks.length)) }, () => new Worker(bootUrl));
     const stopped = () => hooks.signal?.aborted === true;
+    // Tasks whose worker was terminated on abort: they never reply (no row, not a hole).
+    let dropped = 0;
     const finish = () => {
-      if (done === next && (next >= tasks.length || stopped())) resolve(stopped() ? replies.slice(0, next) : replies);
+      if (done + dropped === next && (next >= tasks.length || stopped())) resolve(stopped() ? replies.slice(0, next).filter((r) => r !== undefined) : replies);
+    };
+    const deaf = new Set<Worker>();
+    const drop = (worker: Worker) => {
+      if (!deaf.has(worker) || (running.get(worker) ?? -1) < 0) return;
+      running.set(worker, -1);
+      dropped++;
+      void worker.terminate();
+      finish();
     };
     // The slot each worker runs, or -1 when idle.
     const running = new Map<Worker, number>();
@@ -44,12 +61,19 @@ export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number, hooks
       worker.postMessage(tasks[slot]);
     };
     hooks.signal?.addEventListener('abort', () => {
-      for (const [worker, slot] of running) if (slot >= 0) worker.postMessage(hooks.stopMessage);
+      for (const [worker, slot] of running) if (slot >= 0) deaf.has(worker) ? drop(worker) : worker.postMessage(hooks.stopMessage);
       finish();
     });
     for (const worker of workers) {
       worker.on('message', (message: unknown) => {
         const slot = running.get(worker)!;
+        if (slot < 0) return; // terminated on abort; a message already on its way
+        const phase = hooks.phaseOf?.(message);
+        if (phase === 'deaf') {
+          deaf.add(worker);
+          // Told to stop before it went deaf: it has this long to come back and hear it.
+          if (stopped()) setTimeout(() => drop(worker), hooks.deafGraceMs ?? 0);
+        } else if (phase === 'listening') deaf.delete(worker);
         if (hooks.isNote?.(message)) return hooks.onNote?.(message, slot);
         replies[slot] = message as R;
         done++;

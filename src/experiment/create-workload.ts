@@ -17,6 +17,7 @@ import {
   NAMED_CDFS,
   permutation,
   MatrixWorkload,
+  plannedCollectiveBytes,
   RingCollective,
   TreeAllReduce,
   type Collective,
@@ -92,6 +93,7 @@ function createJobs(spec: JobsSpec, gpus: number, seed: number, gpusPerNode: num
       j.collectives.length,
       (atPs) => workload.jobDone(atPs),
       psFromUs(j.startUs),
+      j.collectives.reduce((sum, c) => sum + plannedCollectiveBytes(c.kind === 'allreduce' ? 'allreduce' : 'other', j.ranks, c.bytes), 0),
     );
   });
   const bg = spec.background;

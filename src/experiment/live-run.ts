@@ -37,15 +37,28 @@ export interface LiveRunOptions {
   onProgress?: (progress: Progress) => void;
   progressEveryMs?: number;
   onResult?: (result: FabricResult) => void;
+  /** Called before the run's fabric is built (synchronous: `signal` cannot stop it) and once it is (from then on it can). */
+  onBuilding?: () => void;
+  onBuilt?: () => void;
   /** Add each message's FCT to the rows (`flows`) of workloads that record them. */
   flows?: boolean;
 }
 
-function progressOf(setup: FabricSetup<FabricModel>, run: number, runs: number): Progress {
+/** What a progress report says of a run now (exported for tests). */
+export function progressOf(setup: FabricSetup<FabricModel>, run: number, runs: number): Progress {
   const { sim, net, workload, config } = setup;
   const m = net.metrics;
   const firstArrivals = m.dataBytesArrived - m.spuriousRetransmits * config.mtuBytes;
-  const delivered = workload.totalBytes > 0 ? Math.max(m.bytesDelivered, firstArrivals) / workload.totalBytes : 1;
+  // A total known up front: a collective's or a job's from its kind, ranks and size; fixed transfers' their sum.
+  const planned = workload.plannedBytes;
+  const delivered =
+    planned !== undefined && workload.deliveredBytes !== undefined
+      ? planned > 0
+        ? workload.deliveredBytes / planned
+        : 1
+      : workload.totalBytes > 0
+        ? Math.max(m.bytesDelivered, firstArrivals) / workload.totalBytes
+        : 1;
   return {
     fabric: config.name,
     workload: workloadLabel(setup.workloadSpec),
@@ -114,7 +127,9 @@ export interface LiveRun {
 export async function runPlannedLive(spec: ExperimentSpec, index: number, options: LiveRunOptions = {}): Promise<LiveRun> {
   const runs = planRuns(spec);
   const { workload, config } = runs[index]!;
+  options.onBuilding?.();
   const setup = buildModel(spec, config, workload);
+  options.onBuilt?.();
   const sampling = options.sampling ?? 'auto';
   const sampler = sampling === 'off' ? null : new Sampler(setup.net, sampling === 'auto' ? undefined : sampling);
   const stop = await simulateLive(spec, setup, sampler, options, () => options.onProgress?.(progressOf(setup, index + 1, runs.length)));

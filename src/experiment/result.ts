@@ -1,4 +1,4 @@
-import type { FabricModel } from '../fabric/index.js';
+import type { FabricModel, FailureEvent } from '../fabric/index.js';
 import { AutoCollective, Collective, type BackgroundReport, type JobReport, type Workload } from '../workloads/index.js';
 
 /**
@@ -143,5 +143,7 @@ export interface ExperimentResult {
   topology: Record<string, unknown>;
   /** The workload as specified, or the list of them. */
   workload: Record<string, unknown> | Record<string, unknown>[];
+  /** The spec's failures, when it has any (the report marks them on every time series). */
+  failures?: FailureEvent[];
   results: FabricResult[];
 }

@@ -190,6 +190,7 @@ export function experimentResult(spec: ExperimentSpec, results: FabricResult[], 
     ...(partial ? { partial: true as const } : {}),
     topology: spec.topology,
     workload: spec.workload.length === 1 ? spec.workload[0]! : spec.workload,
+    ...(spec.failures.length > 0 ? { failures: spec.failures } : {}),
     results,
   };
 }

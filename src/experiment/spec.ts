@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { shapeOf } from '../fabric/index.js';
+import { flowModelSimulatesFailures, shapeOf } from '../fabric/index.js';
 import { fabricOverrides, fabricSchema } from './fabric-schema.js';
 import { failureIssues, failuresSchema } from './failures-schema.js';
 import { fabricIssues } from './fabrics.js';
@@ -15,7 +15,7 @@ const experimentObject = z.strictObject({
   topology: topologySchema,
   fabrics: z.array(fabricSchema).min(1),
   workload: workloadsSchema,
-  /** Link and switch failures during the run (packet model only). */
+  /** Link and switch failures during the run (the flow model: on folded Clos topologies). */
   failures: failuresSchema,
   limits: z.strictObject({ maxTimeUs: positiveDurationUs.optional(), maxEvents: positiveInt.optional() }).default({}),
   /** For `fabsim sweep`: one field and its values (ignored by `fabsim run`). */
@@ -72,7 +72,8 @@ function crossFieldChecks(spec: ParsedSpec, ctx: z.core.$RefinementCtx<ParsedSpe
   for (const { path, message } of fabricIssues(spec.topology, spec.fabrics)) ctx.addIssue({ code: 'custom', path, message });
   if (spec.failures.length === 0) return;
   const flowFabric = spec.fabrics.findIndex((f) => f.model === 'flow');
-  if (flowFabric >= 0) ctx.addIssue({ code: 'custom', path: ['fabrics', flowFabric, 'model'], message: 'the flow model does not simulate failures yet; use model: packet for a spec with failures' });
+  if (flowFabric >= 0 && !flowModelSimulatesFailures(shapeOf(spec.topology)))
+    ctx.addIssue({ code: 'custom', path: ['fabrics', flowFabric, 'model'], message: 'the flow model simulates failures on folded Clos topologies only; use model: packet for this topology' });
   for (const { path, message } of failureIssues(shapeOf(spec.topology), spec.failures)) ctx.addIssue({ code: 'custom', path, message });
 }
 

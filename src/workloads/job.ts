@@ -41,12 +41,25 @@ export class Job {
     private readonly iterations: number,
     private readonly computeUs: number,
     /** A fresh instance of collective k of an iteration, on this job's GPUs. */
-    private readonly makeCollective: (k: number) => Pick<Collective, 'onFinished' | 'start'>,
+    private readonly makeCollective: (k: number) => Pick<Collective, 'onFinished' | 'start' | 'deliveredBytes'>,
     private readonly collectivesPerIteration: number,
     private readonly onDone: (atPs: number) => void,
     /** When the job starts: jobs of one fabric may start at different times. */
     private readonly startPs = 0,
-  ) {}
+    /** Bytes its collectives send in one iteration (plannedCollectiveBytes of each). */
+    plannedBytesPerIteration = 0,
+  ) {
+    this.plannedBytes = iterations * plannedBytesPerIteration;
+  }
+
+  /** Bytes its collectives send in all, known up front; and those delivered so far. */
+  readonly plannedBytes: number;
+  private doneBytes = 0;
+  private current: Pick<Collective, 'deliveredBytes'> | undefined;
+
+  get deliveredBytes(): number {
+    return this.doneBytes + (this.current?.deliveredBytes ?? 0);
+  }
 
   get finished(): boolean {
     return this.finishedPs >= 0;
@@ -72,8 +85,11 @@ export class Job {
 
   private runCollective(): void {
     const collective = this.makeCollective(this.step);
+    this.current = collective;
     const startedPs = this.net.sim.nowPs;
     collective.onFinished = (atPs) => {
+      this.doneBytes += collective.deliveredBytes;
+      this.current = undefined;
       this.collectivePs.push(atPs - startedPs);
       if (++this.step < this.collectivesPerIteration) return this.runCollective();
       this.iterationPs.push(atPs - this.iterationStartPs);

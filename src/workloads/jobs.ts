@@ -14,6 +14,8 @@ export class Jobs implements Workload {
   readonly algBytes = 0;
   readonly busFactor = 0;
   readonly totalBytes = 0;
+  /** The jobs' collectives' bytes (background traffic has no planned end, so progress leaves it out). */
+  readonly plannedBytes: number;
   finishedPs = 0;
   private pending: number;
 
@@ -23,6 +25,11 @@ export class Jobs implements Workload {
   ) {
     this.ranks = jobs.reduce((n, j) => n + j.gpus.length, 0);
     this.pending = jobs.length;
+    this.plannedBytes = jobs.reduce((sum, j) => sum + j.plannedBytes, 0);
+  }
+
+  get deliveredBytes(): number {
+    return this.jobs.reduce((sum, j) => sum + j.deliveredBytes, 0);
   }
 
   get finished(): boolean {

@@ -13,6 +13,14 @@ export interface Workload {
   readonly finishedPs: number;
   /** Application bytes the workload delivers in total (for conservation checks). */
   readonly totalBytes: number;
+  /**
+   * For progress: the bytes it delivers in all, known before it starts, and those delivered
+   * so far, message by message (collectives and jobs: each message counted once at its ends,
+   * relay legs and protocol flags not; background traffic not). Unset: progress reads the
+   * fabric's arrivals against `totalBytes`, known up front for fixed transfers.
+   */
+  readonly plannedBytes?: number;
+  readonly deliveredBytes?: number;
   /** S in nccl-tests' algbw = S / t. */
   readonly algBytes: number;
   /** nccl-tests' busbw = algbw × busFactor. */

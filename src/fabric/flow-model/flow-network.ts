@@ -1,4 +1,4 @@
-import { nsFromPs, seed32, serializationPs, type EventTarget, type Simulator } from '../../engine/index.js';
+import { nsFromPs, psFromUs, seed32, serializationPs, type EventTarget, type Simulator } from '../../engine/index.js';
 import type { FabricConfig } from '../config.js';
 import type { FabricModel } from '../fabric-model.js';
 import { fiveTupleHash, mix32 } from '../hash.js';
@@ -12,6 +12,8 @@ import { LinkGraph } from './link-graph.js';
 import { MaxMinSolver } from './max-min.js';
 import { routeOf } from './paths.js';
 import { routingOf } from '../routing/index.js';
+import { DEFAULT_ROUTING_RECONVERGE_US, type FailureEvent } from '../failures.js';
+import { FlowFailures } from './flow-failures.js';
 import type { FlowPaths } from '../routing/routing-policy.js';
 
 /** The topology as workloads (and the runner) read it in the flow model. */
@@ -56,10 +58,12 @@ export class FlowNetwork implements FabricModel, EventTarget {
   readonly metrics = new FabricMetrics();
   readonly topology: FlowTopology;
   readonly layout: FlowLayout;
-  readonly links: LinkGraph;
+  /** Replaced once by one of single cables if failures are scheduled under spraying (scheduleFailures). */
+  links: LinkGraph;
   /** One hashed path per flow, or an even split: what the routing module declares for the flow model. */
   private readonly flowPaths: FlowPaths;
-  readonly solver: MaxMinSolver;
+  solver: MaxMinSolver;
+  private failures: FlowFailures | null = null;
   private readonly portSalt: number;
   private flowCount = 0;
   private solvePending = false;
@@ -128,8 +132,25 @@ export class FlowNetwork implements FabricModel, EventTarget {
   openFlow(src: number, dst: number): FluidFlow {
     const id = this.flowCount++;
     const sport = 0xc000 | (mix32(id ^ this.portSalt) & 0x3fff);
-    const path = routeOf(this.links, this.flowPaths, src, dst, fiveTupleHash(src, dst, sport));
-    return new FluidFlow(id, src, dst, path, this.flowEvent);
+    const hash = fiveTupleHash(src, dst, sport);
+    const path = this.failures?.route(src, dst, hash) ?? routeOf(this.links, this.flowPaths, src, dst, hash);
+    const flow = new FluidFlow(id, src, dst, path, this.flowEvent);
+    this.failures?.track(flow, hash);
+    return flow;
+  }
+
+  /** Schedules link and switch failures (flow-failures.ts); call before any flow is opened. */
+  scheduleFailures(events: readonly FailureEvent[], seed: number): void {
+    if (this.failures !== null || this.flowCount > 0) throw new Error('flow model: schedule failures once, before opening flows');
+    this.metrics.failuresScheduled = true;
+    if (this.links.aggregated) {
+      // Failures break the even split's symmetry: every cable its own link, weighted paths.
+      this.links = new LinkGraph(this.layout, false);
+      this.solver = new MaxMinSolver(this.links.count, (link) => this.links.capacityGbps(link));
+    }
+    const routing = routingOf(this.config);
+    const reconvergePs = psFromUs(this.config.routingReconvergeUs ?? DEFAULT_ROUTING_RECONVERGE_US);
+    this.failures = new FlowFailures(this, events, reconvergePs, this.flowPaths, routing.seesDeadPortsAtOnce === true, seed);
   }
 
   send(flow: FluidFlow, bytes: number, onDelivered?: (atPs: number) => void): void {
@@ -164,7 +185,8 @@ export class FlowNetwork implements FabricModel, EventTarget {
     }
   }
 
-  private requestSolve(): void {
+  /** One solve at this instant, after every change of it. */
+  requestSolve(): void {
     if (this.solvePending) return;
     this.solvePending = true;
     this.sim.schedule(0, this, SOLVE);

@@ -25,8 +25,8 @@ export class FluidFlow implements SolverFlow, FabricFlow, EventTarget {
   mark = 0;
   frozen = 0;
   checked = 0;
-  readonly links: number[];
-  readonly weights: number[] | null;
+  links: number[];
+  weights: number[] | null;
   active = false;
   remainingBytes = 0;
   settledPs = 0;
@@ -40,9 +40,16 @@ export class FluidFlow implements SolverFlow, FabricFlow, EventTarget {
     readonly id: number,
     readonly src: number,
     readonly dst: number,
-    readonly path: FlowPath,
+    public path: FlowPath,
     private readonly onFlowEvent: (flow: FluidFlow, kind: FluidEvent, arg: number) => void,
   ) {
+    this.links = path.links;
+    this.weights = path.weights;
+  }
+
+  /** Moves the flow (failures reroute it; the solver must not hold it meanwhile). */
+  setPath(path: FlowPath): void {
+    this.path = path;
     this.links = path.links;
     this.weights = path.weights;
   }

@@ -4,3 +4,4 @@ export { flowLayoutOf, type FlowLayout } from './layout.js';
 export { LinkGraph } from './link-graph.js';
 export { MaxMinSolver, type SolverFlow, type SolverStats } from './max-min.js';
 export { routeOf, type FlowPath } from './paths.js';
+export { flowModelSimulatesFailures } from './flow-failures.js';

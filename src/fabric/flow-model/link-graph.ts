@@ -48,7 +48,11 @@ export class LinkGraph {
     this.podCoreCables = spinesPerPod * coresPerPlane;
   }
 
+  /** Each link's capacity while failures change some (flow-failures.ts); null: the nominal rates. */
+  rateGbps: Float64Array | null = null;
+
   capacityGbps(link: number): number {
+    if (this.rateGbps !== null) return this.rateGbps[link]!;
     if (link >= this.nvUp) return this.layout.nvlink!.gbps;
     const gbps = this.layout.linkGbps;
     if (!this.aggregated || link < this.leafUp) return gbps;

@@ -17,9 +17,22 @@ export interface SolverFlow {
   checked: number;
 }
 
+/** Each long weighted path's weight by link, built on first use (keyed by its links array: a new path, a new map). */
+const weightMaps = new WeakMap<readonly number[], Map<number, number>>();
+
 /** The load `g` puts on `link` per unit of its rate. */
 function weightOn(g: SolverFlow, link: number): number {
-  return g.weights === null ? 1 : g.weights[g.links.indexOf(link)]!;
+  const w = g.weights;
+  if (w === null) return 1;
+  // A sprayed path under failures crosses hundreds of cables: indexOf on each would be quadratic.
+  if (w.length <= 16) return w[g.links.indexOf(link)]!;
+  let map = weightMaps.get(g.links);
+  if (map === undefined) {
+    map = new Map();
+    for (let i = 0; i < w.length; i++) map.set(g.links[i]!, w[i]!);
+    weightMaps.set(g.links, map);
+  }
+  return map.get(link)!;
 }
 
 /** Relative tolerance of "saturated" and "as fast as": floating point, not physics. */
@@ -121,6 +134,11 @@ export class MaxMinSolver {
     if (this.seedStamp[link] === this.region + 1) return;
     this.seedStamp[link] = this.region + 1;
     this.seeds[this.seedCount++] = link;
+  }
+
+  /** A link's capacity changed (a failure): its flows are re-solved at the next solve. */
+  capacityChanged(link: number): void {
+    this.seed(link);
   }
 
   /** A flow starts (at rate 0 until the next solve). */

@@ -121,6 +121,7 @@ export interface AdaptiveGlobalParams {
 export const adaptiveGlobal = defineRouting<'adaptive-global', { adaptiveGlobal: AdaptiveGlobalParams }>({
   name: 'adaptive-global',
   flowModel: 'even-split',
+  seesDeadPortsAtOnce: true,
   overrides: (checked) => ({
     adaptiveGlobal: z
       .strictObject({ periodUs: checked.timerUs.optional(), delayUs: checked.intervalUs.optional(), mode: z.enum(['notify', 'least-sum']).optional(), thresholdBytes: checked.size.optional() })

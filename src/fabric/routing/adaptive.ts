@@ -45,6 +45,7 @@ export class AdaptiveRouting implements RoutingPolicy {
 export const adaptive = defineRouting({
   name: 'adaptive',
   flowModel: 'even-split',
+  seesDeadPortsAtOnce: true,
   overrides: () => ({}),
   defaults: {},
   create: ({ seed }) => new AdaptiveRouting(rngStream(seed, 'routing/adaptive')),

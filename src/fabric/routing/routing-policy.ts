@@ -35,6 +35,8 @@ export interface RoutingBuild<P extends object> {
  */
 export interface RoutingMechanism<N extends string, P extends object> extends Mechanism<N, P, RoutingBuild<P>, RoutingPolicy> {
   readonly flowModel: FlowPaths;
+  /** Skips a dead local port at once (reads port state: `routable(…, true)`); else only once routing reconverges. The flow model's failures read it. */
+  readonly seesDeadPortsAtOnce?: boolean;
 }
 
 /** How the flow model routes a flow under a routing module (see RoutingMechanism). */

@@ -18,6 +18,7 @@ export class SprayRouting implements RoutingPolicy {
 export const spray = defineRouting({
   name: 'spray',
   flowModel: 'even-split',
+  seesDeadPortsAtOnce: true,
   overrides: () => ({}),
   defaults: {},
   create: ({ seed }) => new SprayRouting(rngStream(seed, 'routing/spray')),

@@ -40,6 +40,8 @@ export interface LineChartOptions {
   yFormat?: string;
   width?: number;
   height?: number;
+  /** Vertical marks at x values with a label (failure events on a time axis); outside the x domain: left out. */
+  xMarks?: { x: number; label: string }[];
   /** Shown when there is more than one series, unless set. */
   showLegend?: boolean;
   attrs?: Attrs;
@@ -91,12 +93,26 @@ export function lineChart(o: LineChartOptions): string {
   const markers = (o.markers ?? []).map((m) =>
     el('circle', { class: 'marker', cx: px(x(m.x)), cy: px(y(m.y)), r: 3.5, fill: m.color, ...m.attrs }, el('title', {}, esc(m.label))),
   );
+  // Numbered on the chart (1, 2, …), the full label in the tooltip and the data attribute: labels would overlap.
+  const [x0, x1] = x.domain() as [number, number];
+  const xMarks = (o.xMarks ?? [])
+    .filter((m) => m.x >= x0 && m.x <= x1)
+    .map((m, i) =>
+      el(
+        'g',
+        { class: 'x-mark', 'data-x': m.x, 'data-label': m.label },
+        el('title', {}, esc(m.label)) +
+          el('line', { x1: px(x(m.x)), x2: px(x(m.x)), y1: f.top, y2: f.bottom, stroke: '#c00', 'stroke-dasharray': '3,2' }) +
+          el('text', { x: px(x(m.x) + 2), y: f.top + 9, class: 'x-mark-label' }, String(i + 1)),
+      ),
+    );
   const content =
     title(o.title) +
     key.markup +
     yAxis(y as Scale, f, yTicks, o.yLabel) +
     xAxis(x as Scale, f, xTicks, o.xLabel) +
     el('g', { class: 'lines' }, lines.join('')) +
-    el('g', { class: 'markers' }, markers.join(''));
+    el('g', { class: 'markers' }, markers.join('')) +
+    (xMarks.length > 0 ? el('g', { class: 'x-marks' }, xMarks.join('')) : '');
   return svg(width, height, { class: 'chart', 'data-chart': 'line', ...o.attrs }, content);
 }

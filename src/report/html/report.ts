@@ -1,6 +1,7 @@
 import type { ExperimentResult, FabricResult } from '../../experiment/index.js';
 import { barChart } from './bar-chart.js';
 import { cdfChart, MARKED_PERCENTILES } from './cdf-chart.js';
+import { failureMarks, type TimeMark } from './failure-marks.js';
 import { heatMap } from './heat-map.js';
 import { seriesColor } from './palette.js';
 import { esc } from './svg.js';
@@ -61,7 +62,7 @@ function percentileTable(rows: FabricResult[], pick: (r: FabricResult) => { frac
   return `<table class="percentiles">${head}${body.join('')}</table>`;
 }
 
-function workloadSection(label: string, index: number, rows: FabricResult[], color: (fabric: string) => string): string {
+function workloadSection(label: string, index: number, rows: FabricResult[], color: (fabric: string) => string, marks: readonly TimeMark[]): string {
   const id = { 'data-workload': index };
   const bars = [
     barChart({
@@ -102,8 +103,10 @@ function workloadSection(label: string, index: number, rows: FabricResult[], col
     timeSeriesGrid(
       detailed.map((r) => ({ fabric: r.fabric, color: color(r.fabric), series: r.detail!.timeSeries, flowModel: r.model === 'flow' })),
       id,
+      marks,
     ),
   );
+  if (marks.length > 0) parts.push(`<ol class="note x-marks">${marks.map((m) => `<li>${esc(m.label)} at ${esc(m.atUs)} µs</li>`).join('')}</ol>`);
   parts.push('<h3>Link utilization (busy time over the workload’s time)</h3>', linkGrid(detailed, index));
   return `<section class="workload" data-workload="${index}">${parts.join('')}</section>`;
 }
@@ -150,7 +153,8 @@ function describe(record: Record<string, unknown>): string {
 export function renderReport(result: ExperimentResult, source: ReportSource = {}): string {
   const fabrics = [...new Set(result.results.map((r) => r.fabric))];
   const color = (fabric: string) => seriesColor(fabrics.indexOf(fabric));
-  const sections = byWorkload(result.results).map(([label, rows], i) => workloadSection(label, i, rows, color));
+  const marks = failureMarks(result.failures);
+  const sections = byWorkload(result.results).map(([label, rows], i) => workloadSection(label, i, rows, color, marks));
   const partial = result.partial
     ? '<p class="partial"><strong>Partial results:</strong> the run was interrupted. Rows marked &gt; did not finish; runs after them did not start.</p>'
     : '';

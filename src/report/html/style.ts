@@ -29,4 +29,5 @@ svg.chart .domain { stroke: #999; }
 svg.chart .lines path { stroke-width: 1.6; stroke-linejoin: round; }
 svg.chart .marker { stroke: #fff; stroke-width: 1; }
 svg.chart .bar-value { fill: #222; }
+svg.chart .x-mark-label { fill: #c00; font-size: 9.5px; }
 `;

@@ -1,4 +1,5 @@
 import type { TimeSeries } from '../../experiment/index.js';
+import type { TimeMark } from './failure-marks.js';
 import { lineChart, type LineSeries } from './line-chart.js';
 import { el, esc, type Attrs } from './svg.js';
 
@@ -96,7 +97,8 @@ function sharedDomain(lines: LineSeries[][]): [number, number] {
  * The sampled time series, one column per fabric and one row per metric. Every chart of
  * a row shares its axes, so a glance across a row compares the fabrics.
  */
-export function timeSeriesGrid(fabrics: FabricSeries[], attrs: Attrs = {}): string {
+export function timeSeriesGrid(fabrics: FabricSeries[], attrs: Attrs = {}, marks: readonly TimeMark[] = []): string {
+  const xMarks = marks.map((m) => ({ x: m.atUs, label: m.label }));
   const tMax = Math.max(0, ...fabrics.map((f) => f.series.tUs[f.series.tUs.length - 1] ?? 0));
   const width = fabrics.length <= 3 ? 380 : 300;
   const header = fabrics.map((f) => el('div', { class: 'column-head' }, esc(f.fabric))).join('');
@@ -113,6 +115,7 @@ export function timeSeriesGrid(fabrics: FabricSeries[], attrs: Attrs = {}): stri
               yLabel: metric.yLabel,
               series: lines[i]!,
               xDomain: [0, tMax > 0 ? tMax : 1],
+              xMarks,
               yDomain,
               width,
               height: metric.id === 'queue' ? 210 : 180,

@@ -1,6 +1,6 @@
 import type { FabricModel } from '../../fabric/index.js';
 import type { Workload } from '../workload.js';
-import { resolveChannels, type Collective, type CollectiveParams } from './collective.js';
+import { plannedCollectiveBytes, resolveChannels, type Collective, type CollectiveParams } from './collective.js';
 import type { Protocol } from './protocol.js';
 import { defaultRingChannels, serversOf } from './rails.js';
 import { tunedChoice, type TunedAlgorithm, type TunedChoice, type TunedCollective } from './tuning.js';
@@ -57,6 +57,15 @@ export class AutoCollective implements Workload {
 
   get finishedPs(): number {
     return this.inner?.finishedPs ?? 0;
+  }
+
+  /** Known before the choice: the same for every algorithm of the kind (plannedCollectiveBytes). */
+  get plannedBytes(): number {
+    return plannedCollectiveBytes(this.coll === 'allreduce' ? 'allreduce' : 'other', this.ranks, this.params.bytes);
+  }
+
+  get deliveredBytes(): number {
+    return this.inner?.deliveredBytes ?? 0;
   }
 
   get totalBytes(): number {

@@ -39,6 +39,18 @@ export type MemberDone = (member: number, atPs: number) => void;
 
 const GPU_KEY = 1 << 20;
 
+/**
+ * Bytes N ranks send one another in a collective of S bytes, whatever the algorithm: an
+ * all-reduce 2(N−1)·S (ring: each of 2(N−1) steps moves every chunk but one; trees: every
+ * rank but the root sends each slice up and receives it down; halving-doubling: each chunk
+ * leaves n/2 + n/4 + … + 1 = N−1 ranks each way; hierarchical: node rings M(g−1)·S twice
+ * plus 2(M−1)·S across), the others (N−1)·S (reduce-scatter, all-gather, all-to-all,
+ * broadcast). A message relayed through another GPU (PXN) counts once.
+ */
+export function plannedCollectiveBytes(kind: 'allreduce' | 'other', ranks: number, bytes: number): number {
+  return (kind === 'allreduce' ? 2 : 1) * (ranks - 1) * bytes;
+}
+
 interface Connection {
   flows: FabricFlow[];
   next: number;
@@ -60,6 +72,8 @@ export abstract class Collective implements Workload, EventTarget {
   /** Bytes the collective posts to the fabric in total, relay legs (PXN) included (for conservation checks). */
   totalBytes = 0;
   finishedPs = 0;
+  /** Of plannedBytes, delivered so far (each message once, when all of it has arrived). */
+  deliveredBytes = 0;
   /** Called once, when the last rank holds its result (a job chains its next step on it). */
   onFinished: ((atPs: number) => void) | undefined;
   /** Observes every message posted (each relay leg apart): GPUs, bytes, channel. For tests and traces; unset costs nothing. */
@@ -78,6 +92,19 @@ export abstract class Collective implements Workload, EventTarget {
     this.pendingRanks = this.ranks;
     this.sentBytes = new Float64Array(this.ranks);
     this.receivedBytes = new Float64Array(this.ranks);
+  }
+
+  /** Bytes its ranks send one another in all, from its kind, ranks and size (plannedCollectiveBytes). */
+  get plannedBytes(): number {
+    return plannedCollectiveBytes(this.scaleOutBound === 'allreduce' ? 'allreduce' : 'other', this.ranks, this.params.bytes);
+  }
+
+  /** `onArrive`, counting the message's bytes as delivered first. */
+  private counted(bytes: number, onArrive: (atPs: number) => void): (atPs: number) => void {
+    return (atPs) => {
+      this.deliveredBytes += bytes;
+      onArrive(atPs);
+    };
   }
 
   /** Least bytes per NIC per byte of S over the scale-out fabric, in servers of `gpusPerNode` (0: one server). */
@@ -117,7 +144,7 @@ export abstract class Collective implements Workload, EventTarget {
     this.sentBytes[from]! += bytes;
     this.receivedBytes[to]! += bytes;
     const { gpus } = this.params;
-    this.post(gpus[from]!, gpus[to]!, bytes, channel, onArrive);
+    this.post(gpus[from]!, gpus[to]!, bytes, channel, this.counted(bytes, onArrive));
   }
 
   /**
@@ -132,7 +159,8 @@ export abstract class Collective implements Workload, EventTarget {
     }
     this.sentBytes[from]! += bytes;
     this.receivedBytes[to]! += bytes;
-    this.post(gpus[from]!, viaGpu, bytes, channel, () => this.post(viaGpu, gpus[to]!, bytes, channel, onArrive));
+    const arrive = this.counted(bytes, onArrive);
+    this.post(gpus[from]!, viaGpu, bytes, channel, () => this.post(viaGpu, gpus[to]!, bytes, channel, arrive));
   }
 
   /** One message between two GPUs on the connection of (channel, src, dst), opened on first use. */
