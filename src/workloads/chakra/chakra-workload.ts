@@ -1,5 +1,6 @@
 import { psFromUs, type EventTarget } from '../../engine/index.js';
 import type { FabricFlow, FabricModel } from '../../fabric/index.js';
+import { plannedCollectiveBytes } from '../collectives/collective.js';
 import type { JobReport } from '../job.js';
 import type { Workload } from '../workload.js';
 import { ncclBytes, type ChakraCollectiveKind } from './graph.js';
@@ -10,6 +11,7 @@ export type MakeCollective = (kind: ChakraCollectiveKind, bytes: number, gpus: n
   onFinished: ((atPs: number) => void) | undefined;
   start(net: FabricModel): void;
   readonly totalBytes: number;
+  readonly deliveredBytes: number;
 };
 
 /** Per rank: what runs, and the time it spent computing and in communication no compute hid. */
@@ -52,6 +54,11 @@ export class ChakraWorkload implements Workload, EventTarget {
   readonly busFactor = 0;
   totalBytes = 0;
   finishedPs = 0;
+  /** For progress: every collective's and send's bytes, from the traces before the run. */
+  readonly plannedBytes: number;
+  /** Of plannedBytes, delivered by sends and finished collectives (running ones add theirs in deliveredBytes). */
+  private settledBytes = 0;
+  private readonly running = new Set<{ readonly deliveredBytes: number }>();
   private pendingRanks: number;
   private net!: FabricModel;
   private readonly states: RankState[];
@@ -72,6 +79,7 @@ export class ChakraWorkload implements Workload, EventTarget {
     this.ranks = trace.graphs.length;
     this.pendingRanks = this.ranks;
     this.joined = new Int32Array(trace.instances.length);
+    this.plannedBytes = plannedTraceBytes(trace);
     this.states = trace.graphs.map((g) => ({
       left: Int32Array.from(g.depCounts),
       done: 0,
@@ -88,6 +96,12 @@ export class ChakraWorkload implements Workload, EventTarget {
 
   get finished(): boolean {
     return this.pendingRanks === 0;
+  }
+
+  get deliveredBytes(): number {
+    let bytes = this.settledBytes;
+    for (const c of this.running) bytes += c.deliveredBytes;
+    return bytes;
   }
 
   start(net: FabricModel): void {
@@ -139,6 +153,7 @@ export class ChakraWorkload implements Workload, EventTarget {
         s.communicating++;
         const key = `${rank}>${op.peer}#${op.tag}`;
         const arrived = () => {
+          this.settledBytes += op.bytes;
           this.finish(rank, node);
           this.deliver(key);
         };
@@ -197,7 +212,12 @@ export class ChakraWorkload implements Workload, EventTarget {
       ncclBytes(instance.collective, instance.bytes, instance.members.length),
       instance.members.map((r) => this.gpuOf[r]!),
     );
-    collective.onFinished = (atPs) => done(atPs, collective.totalBytes);
+    collective.onFinished = (atPs) => {
+      this.running.delete(collective);
+      this.settledBytes += collective.deliveredBytes;
+      done(atPs, collective.totalBytes);
+    };
+    this.running.add(collective);
     collective.start(this.net);
   }
 
@@ -267,4 +287,16 @@ export class ChakraWorkload implements Workload, EventTarget {
       ],
     };
   }
+}
+
+/** What a trace set moves in all: each collective instance once (over its members), plus every send. */
+function plannedTraceBytes(trace: ChakraTrace): number {
+  let bytes = 0;
+  for (const instance of trace.instances) {
+    const n = instance.members.length;
+    if (instance.bytes === 0 || n === 1) continue;
+    bytes += plannedCollectiveBytes(instance.collective === 'allreduce' ? 'allreduce' : 'other', n, ncclBytes(instance.collective, instance.bytes, n));
+  }
+  for (const graph of trace.graphs) for (const op of graph.ops) if (op.kind === 'send') bytes += op.bytes;
+  return bytes;
 }
