@@ -14,6 +14,7 @@ export interface RunTask {
   index: number;
   sampling: LiveRunOptions['sampling'];
   flows: boolean;
+  explain?: boolean;
 }
 
 export type RunWorkerMessage = { progress: Progress } | (LiveRun & { index: number });
@@ -22,12 +23,13 @@ let current: AbortController | undefined;
 
 parentPort!.on('message', (message: RunTask | { stop: true }) => {
   if ('stop' in message) return current?.abort();
-  const { spec, index, sampling, flows } = message;
+  const { spec, index, sampling, flows, explain } = message;
   const interrupt = new AbortController();
   current = interrupt;
   void runPlannedLive(spec, index, {
     sampling,
     flows,
+    explain,
     signal: interrupt.signal,
     onProgress: (progress) => parentPort!.postMessage({ progress } satisfies RunWorkerMessage),
   }).then((run) => {

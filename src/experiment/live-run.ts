@@ -39,6 +39,8 @@ export interface LiveRunOptions {
   onResult?: (result: FabricResult) => void;
   /** Add each message's FCT to the rows (`flows`) of workloads that record them. */
   flows?: boolean;
+  /** Split each completion time by cause along its critical path (`attribution`; `--explain`). */
+  explain?: boolean;
 }
 
 function progressOf(setup: FabricSetup<FabricModel>, run: number, runs: number): Progress {
@@ -114,7 +116,7 @@ export interface LiveRun {
 export async function runPlannedLive(spec: ExperimentSpec, index: number, options: LiveRunOptions = {}): Promise<LiveRun> {
   const runs = planRuns(spec);
   const { workload, config } = runs[index]!;
-  const setup = buildModel(spec, config, workload);
+  const setup = buildModel(spec, config, workload, undefined, { attribution: options.explain ?? false });
   const sampling = options.sampling ?? 'auto';
   const sampler = sampling === 'off' ? null : new Sampler(setup.net, sampling === 'auto' ? undefined : sampling);
   const stop = await simulateLive(spec, setup, sampler, options, () => options.onProgress?.(progressOf(setup, index + 1, runs.length)));

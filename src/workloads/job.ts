@@ -1,5 +1,5 @@
 import { psFromUs, Timer } from '../engine/index.js';
-import type { FabricModel } from '../fabric/index.js';
+import { attributeChain, newBreakdown, Part, type Breakdown, type FabricModel } from '../fabric/index.js';
 import type { Collective } from './collectives/index.js';
 
 /** What a job reports: its completion time and the spread of its iterations. */
@@ -31,6 +31,8 @@ export class Job {
   readonly collectivePs: number[] = [];
   private net!: FabricModel;
   private computeDone!: Timer;
+  /** Where its time went (when the run asks): each collective's critical path, and compute. */
+  attribution: Breakdown | null = null;
 
   constructor(
     readonly name: string,
@@ -38,7 +40,7 @@ export class Job {
     private readonly iterations: number,
     private readonly computeUs: number,
     /** A fresh instance of collective k of an iteration, on this job's GPUs. */
-    private readonly makeCollective: (k: number) => Pick<Collective, 'onFinished' | 'start'>,
+    private readonly makeCollective: (k: number) => Pick<Collective, 'onFinished' | 'start' | 'startedPs' | 'criticalTail'>,
     private readonly collectivesPerIteration: number,
     private readonly onDone: (atPs: number) => void,
     /** When the job starts: jobs of one fabric may start at different times. */
@@ -51,7 +53,11 @@ export class Job {
 
   start(net: FabricModel): void {
     this.net = net;
-    this.computeDone = new Timer(net.sim, () => this.runCollective());
+    if (net.attribution) this.attribution = newBreakdown();
+    this.computeDone = new Timer(net.sim, () => {
+      if (this.attribution) this.attribution.parts[Part.Compute]! += psFromUs(this.computeUs);
+      this.runCollective();
+    });
     if (this.startPs === 0) this.beginIteration();
     else new Timer(net.sim, () => this.beginIteration()).set(this.startPs);
   }
@@ -72,6 +78,7 @@ export class Job {
     const startedPs = this.net.sim.nowPs;
     collective.onFinished = (atPs) => {
       this.collectivePs.push(atPs - startedPs);
+      if (this.attribution) attributeChain(collective.criticalTail, startedPs, atPs, this.attribution);
       if (++this.step < this.collectivesPerIteration) return this.runCollective();
       this.iterationPs.push(atPs - this.iterationStartPs);
       this.iteration++;

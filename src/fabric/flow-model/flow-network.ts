@@ -13,6 +13,9 @@ import { MaxMinSolver } from './max-min.js';
 import { routeOf } from './paths.js';
 import { routingOf } from '../routing/index.js';
 import type { FlowPaths } from '../routing/routing-policy.js';
+import { CriticalPath } from '../attribution/critical-path.js';
+import { fluidMessageBreakdown } from '../attribution/fluid-breakdown.js';
+import type { RunNeeds } from '../needs.js';
 
 /** The topology as workloads (and the runner) read it in the flow model. */
 export interface FlowTopology {
@@ -75,7 +78,9 @@ export class FlowNetwork implements FabricModel, EventTarget {
     topologySpec: TopologySpec,
     readonly config: FabricConfig,
     seed: number,
+    run: RunNeeds = {},
   ) {
+    this.attribution = run.attribution ? new CriticalPath() : undefined;
     const layout = (this.layout = flowLayoutOf(topologySpec, seed));
     // An even split loads every link of an equal-cost group alike: the graph makes each group one link.
     this.flowPaths = routingOf(config).flowModel;
@@ -108,6 +113,8 @@ export class FlowNetwork implements FabricModel, EventTarget {
   }
 
   readonly maxQueueBytes = 0;
+  /** Where the time goes, when the run asks (fluid-breakdown.ts says what this model can tell). */
+  readonly attribution: CriticalPath | undefined;
   readonly probes: FabricProbes = NO_PROBES;
 
   get stats(): FlowModelStats {
@@ -136,6 +143,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
     const { mtuBytes, headerBytes } = this.config;
     const frames = Math.max(1, Math.ceil(bytes / mtuBytes));
     const pool = this.pool;
+    if (this.attribution) onDelivered = this.attribution.wrap(this.sim.nowPs, onDelivered);
     const slot = pool.alloc(bytes, bytes + frames * headerBytes, frames, this.sim.nowPs, onDelivered);
     if (flow.last >= 0) pool.next[flow.last] = slot;
     else flow.first = slot;
@@ -217,11 +225,19 @@ export class FlowNetwork implements FabricModel, EventTarget {
     this.requestSolve();
   }
 
+  private explain(f: FluidFlow, slot: number, totalPs: number): void {
+    const { path } = f;
+    const frames = this.pool.frames[slot]!;
+    const lastFrame = this.pool.bytes[slot]! - (frames - 1) * this.config.mtuBytes + this.config.headerBytes;
+    fluidMessageBreakdown(this.attribution!, totalPs, this.pool.wireBytes[slot]!, lastFrame, path.hops, path.gbps, path.delayPs, path.nvlink);
+  }
+
   private delivered(f: FluidFlow, slot: number): void {
     const now = this.sim.nowPs;
     const pool = this.pool;
     const bytes = pool.bytes[slot]!;
     const postedPs = pool.postedPs[slot]!;
+    if (this.attribution) this.explain(f, slot, now - postedPs);
     const onDelivered = pool.free(slot);
     const m = this.metrics;
     m.bytesDelivered += bytes;

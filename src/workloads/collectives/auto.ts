@@ -1,4 +1,4 @@
-import type { FabricModel } from '../../fabric/index.js';
+import type { FabricModel, PathNode } from '../../fabric/index.js';
 import type { Workload } from '../workload.js';
 import { resolveChannels, type Collective, type CollectiveParams } from './collective.js';
 import type { Protocol } from './protocol.js';
@@ -57,6 +57,15 @@ export class AutoCollective implements Workload {
 
   get finishedPs(): number {
     return this.inner?.finishedPs ?? 0;
+  }
+
+  /** As Collective's (attribution): its start, and the delivery that finished it. */
+  get startedPs(): number {
+    return this.inner?.startedPs ?? 0;
+  }
+
+  get criticalTail(): PathNode | null {
+    return this.inner?.criticalTail ?? null;
   }
 
   get totalBytes(): number {

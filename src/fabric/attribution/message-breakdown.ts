@@ -1,0 +1,79 @@
+import type { Flow, Message } from '../flow.js';
+import type { Packet } from '../packet.js';
+import type { CriticalPath } from './critical-path.js';
+import { HOP_FIELDS } from './packet-hops.js';
+import { Part, queueSlot } from './parts.js';
+import type { FlowSendLog } from './send-log.js';
+
+/**
+ * The packet model's breakdown of one message, from its post to its delivery now, written
+ * into `path.scratch`. `packet` is the data packet whose arrival completed it. Three
+ * intervals that join end to end:
+ *  1. post → first transmission of psn k: the gaps of the sender's log (send-log.ts), where
+ *     k is the first sequence number of the message that had to be resent before `packet`
+ *     left, else `packet`'s own;
+ *  2. k's first transmission → `packet` leaving (only when something was resent): the line-rate
+ *     serialization of the packets in between, the rest retransmission and timeout time;
+ *  3. `packet` leaving → arriving: per hop its wait (queueing by tier, or PFC-paused), its
+ *     serialization and propagation.
+ * The sender's time (1) is charged to the NIC's link, each hop's to its link.
+ */
+export function packetMessageBreakdown(path: CriticalPath, flow: Flow, log: FlowSendLog, m: Message, packet: Packet, nowPs: number): void {
+  const parts = path.resetScratch();
+  const nicPort = flow.src.ports[flow.nicPort]!;
+  if (flow.nicPort !== 0) {
+    parts[Part.Nvlink] = nowPs - m.postedPs;
+    return;
+  }
+  const own = packet.psn >= m.firstPsn && packet.psn < m.endPsn;
+  // Completed by an earlier message's packet (selective repeat filling a hole): this one's last packet waited for it.
+  const last = own ? packet.psn : m.endPsn - 1;
+  let k = last;
+  if (own) {
+    for (let psn = m.firstPsn; psn <= last; psn++) {
+      if (log.has(psn) && log.retxPs[log.at(psn)]! <= packet.sentPs) {
+        k = psn;
+        break;
+      }
+    }
+  }
+  let senderPs = 0;
+  for (let psn = m.firstPsn; psn <= k; psn++) {
+    if (!log.has(psn)) continue;
+    const i = log.at(psn);
+    parts[Part.Serialization]! += log.gapSerPs[i]!;
+    parts[Part.Throttled]! += log.gapThrottledPs[i]!;
+    parts[Part.WindowFull]! += log.gapWindowPs[i]!;
+    parts[Part.PfcPaused]! += log.gapPausedPs[i]!;
+    parts[Part.QueueNic]! += log.gapQueuedPs[i]!;
+    senderPs += log.gapSerPs[i]! + log.gapThrottledPs[i]! + log.gapWindowPs[i]! + log.gapPausedPs[i]! + log.gapQueuedPs[i]!;
+  }
+  path.addLink(nicPort, senderPs);
+  const firstOfK = log.has(k) ? log.sentPs[log.at(k)]! : m.postedPs;
+  if (!own) {
+    // The message's own packets were all there; it waited for another's hole to fill.
+    parts[Part.Retransmission]! += nowPs - firstOfK;
+    return;
+  }
+  if (packet.sentPs > firstOfK) {
+    let lineRatePs = 0;
+    for (let psn = k; psn < last; psn++) if (log.has(psn)) lineRatePs += log.serPs[log.at(psn)]!;
+    const span = packet.sentPs - firstOfK;
+    const ser = Math.min(span, lineRatePs);
+    parts[Part.Serialization]! += ser;
+    parts[Part.Retransmission]! += span - ser;
+  }
+  const hops = packet.hopPs!;
+  const ports = packet.hopPorts!;
+  for (let h = 0; h < ports.length; h++) {
+    const o = h * HOP_FIELDS;
+    const waitPs = hops[o]!;
+    const pausedPs = hops[o + 1]!;
+    const tier = hops[o + 4]!;
+    parts[Part.PfcPaused]! += pausedPs;
+    parts[tier < 0 ? Part.QueueNic : queueSlot(tier)]! += waitPs - pausedPs;
+    parts[Part.Serialization]! += hops[o + 2]!;
+    parts[Part.Propagation]! += hops[o + 3]!;
+    path.addLink(ports[h]!, waitPs + hops[o + 2]! + hops[o + 3]!);
+  }
+}
