@@ -95,6 +95,24 @@ describe('where the time goes, packet model', () => {
     expect(deep.row.partsPs.retransmission).toBe(0);
   });
 
+  it('a message whose every packet is lost on a failed link pays exactly one retransmission timeout, then goes again at line rate', () => {
+    // gpu0 → leaf → gpu1 with the leaf's link to gpu1 down for the first 10 µs: all 16 packets
+    // are lost; the timer armed by the first (t = 0) fires at RTO and go-back-N resends all.
+    const { result, row, finishedPs } = explain({
+      topology: oneLeaf(2),
+      fabrics: [{ preset: 'ethernet', rtoUs: 320, windowBytes: '4MiB' }],
+      failures: [
+        { atUs: 0, link: { tier: 'leaf', switch: 0, port: 1 }, state: 'down' },
+        { atUs: 10, link: { tier: 'leaf', switch: 0, port: 1 }, state: 'up' },
+      ],
+      workload: { kind: 'incast', senders: 1, bytes: 16 * 4096, target: 1 },
+    });
+    const ser = serializationPs(frame, 100);
+    expect([result.timeouts, result.retransmits]).toEqual([1, 16]);
+    expect(row.partsPs).toEqual({ ...zero, serialization: 17 * ser, propagation: 2 * psFromNs(200), retransmission: psFromUs(320), queueing: { nic: 0, leaf: 0 } });
+    expectExact(row, finishedPs);
+  });
+
   it('a flow paced at half line rate is throttled by exactly the gap beyond line rate of each packet after the first', () => {
     const sim = new Simulator();
     const net = new Network(sim, { kind: 'leaf-spine', gpus: 2, gpusPerLeaf: 2, oversubscription: 1, linkGbps: 100, linkDelayNs: 500 }, PRESETS.ethernet!, 1, { attribution: true });
@@ -175,4 +193,32 @@ describe('where the time goes over NVLink, on the flow model, and along a collec
     expect(off.attribution).toBeUndefined();
     expect([on.events, on.completionUs, on.fctUs]).toEqual([off.events, off.completionUs, off.fctUs]);
   });
+});
+
+describe('the parts add up on every collective, NVLink model and loss recovery', () => {
+  const topologies = [
+    { kind: 'leaf-spine', gpus: 16, gpusPerLeaf: 4, linkGbps: 100, linkDelayNs: 200 },
+    { kind: 'rail-optimized', radix: 16, gpus: 16, gpusPerNode: 8, nvlinkGbps: 3600, nvlinkDelayNs: 300, nvlinkModel: 'packet' },
+  ];
+  const workloads = [
+    { kind: 'allreduce', algorithm: 'tree', bytes: '128KiB' },
+    { kind: 'allreduce', algorithm: 'hierarchical', bytes: '128KiB', gpusPerNode: 8 },
+    { kind: 'allreduce', algorithm: 'ring', protocol: 'll128', bytes: '128KiB' },
+    { kind: 'alltoall', bytes: '128KiB' },
+  ];
+  // Go-back-N with drops (a 16 KiB buffer), PFC + DCQCN, out-of-order placement with adaptive routing.
+  const fabrics = [{ preset: 'ethernet', bufferBytesPerPort: '16KiB' }, 'roce', 'spectrum-x'];
+  for (const topology of topologies)
+    it(`on ${topology.kind}: each row is non-negative whole picoseconds that add up to the completion time`, () => {
+      let drops = 0;
+      for (const workload of workloads)
+        for (const fabric of fabrics) {
+          const { result, row, finishedPs } = explain({ topology, fabrics: [fabric], workload });
+          expectExact(row, finishedPs);
+          const { queueing, ...rest } = row.partsPs;
+          for (const v of [...Object.values(rest), ...Object.values(queueing)]) expect(Number.isInteger(v)).toBe(true);
+          drops += result.drops;
+        }
+      if (topology.kind === 'leaf-spine') expect(drops).toBeGreaterThan(0);
+    });
 });
