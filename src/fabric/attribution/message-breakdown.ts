@@ -16,7 +16,9 @@ import type { FlowSendLog } from './send-log.js';
  *     serialization of the packets in between, the rest retransmission and timeout time;
  *  3. `packet` leaving → arriving: per hop its wait (queueing by tier, or PFC-paused), its
  *     serialization and propagation.
- * The sender's time (1) is charged to the NIC's link, each hop's to its link.
+ * What happened at the NIC's port in (1) — serialization, PAUSEs, waiting behind other queue
+ * pairs — is charged to the NIC's link, each hop's time in (3) to its link; throttling,
+ * a full window and retransmission are the flow's, not a link's.
  */
 export function packetMessageBreakdown(path: CriticalPath, flow: Flow, log: FlowSendLog, m: Message, packet: Packet, nowPs: number): void {
   const parts = path.resetScratch();
@@ -46,7 +48,7 @@ export function packetMessageBreakdown(path: CriticalPath, flow: Flow, log: Flow
     parts[Part.WindowFull]! += log.gapWindowPs[i]!;
     parts[Part.PfcPaused]! += log.gapPausedPs[i]!;
     parts[Part.QueueNic]! += log.gapQueuedPs[i]!;
-    senderPs += log.gapSerPs[i]! + log.gapThrottledPs[i]! + log.gapWindowPs[i]! + log.gapPausedPs[i]! + log.gapQueuedPs[i]!;
+    senderPs += log.gapSerPs[i]! + log.gapPausedPs[i]! + log.gapQueuedPs[i]!;
   }
   path.addLink(nicPort, senderPs);
   const firstOfK = log.has(k) ? log.sentPs[log.at(k)]! : m.postedPs;
