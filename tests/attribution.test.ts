@@ -168,17 +168,21 @@ describe('where the time goes over NVLink, on the flow model, and along a collec
     expect(row.topLinks.length).toBe(5);
   });
 
-  it('a job: its compute and its collectives add up to its JCT', () => {
+  it('a job: its compute and its collectives add up to its JCT, and each collective of its iteration has its own row', () => {
     const s = spec({
       topology: { kind: 'leaf-spine', gpus: 8, gpusPerLeaf: 4, linkGbps: 100, linkDelayNs: 200 },
       workload: { kind: 'jobs', jobs: [{ name: 'a', ranks: 8, iterations: 3, computeUs: 5, collectives: [{ kind: 'allreduce', bytes: '64KiB' }] }] },
     });
     const setup = buildModel(s, resolveFabric(s.fabrics[0]!), s.workload[0]!, undefined, { attribution: true });
     const result = finishRun(setup, setup.sim.run());
-    const row = result.attribution![0]!;
-    expect(row.label).toBe('a');
-    expect(row.partsPs.compute).toBe(3 * psFromUs(5));
-    expectExact(row, Math.round(result.jobs![0]!.jctUs * 1e6));
+    const [row, collective] = result.attribution!;
+    expect(row!.label).toBe('a');
+    expect(row!.partsPs.compute).toBe(3 * psFromUs(5));
+    expectExact(row!, Math.round(result.jobs![0]!.jctUs * 1e6));
+    // Its one collective, over the three iterations: the JCT less the compute.
+    expect(collective!.label).toBe('a collective 1');
+    expectExact(collective!, row!.completionPs - 3 * psFromUs(5));
+    expect(collective!.partsPs.compute).toBe(0);
   });
 
   it('asking changes nothing in the run: same events, same completion; not asking adds no attribution', () => {

@@ -87,10 +87,12 @@ export class Nic implements NetworkNode, NicServices, CcServices {
   }
 
   wake(flow: Flow): void {
-    if (!flow.inReadyQueue && this.ctx.recovery.canSend(flow)) {
-      flow.sendLog?.unblock(this.ctx.sim.nowPs);
-      flow.inReadyQueue = true;
-      this.ready[flow.nicPort]!.flows.push(flow);
+    if (!flow.inReadyQueue) {
+      if (this.ctx.recovery.canSend(flow)) {
+        flow.sendLog?.unblock(this.ctx.sim.nowPs);
+        flow.inReadyQueue = true;
+        this.ready[flow.nicPort]!.flows.push(flow);
+      } else if (flow.sendLog !== null && flow.hasUnsent) flow.sendLog.block(this.ctx.sim.nowPs);
     }
     this.ports[flow.nicPort]!.kick();
   }

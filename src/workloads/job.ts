@@ -33,6 +33,8 @@ export class Job {
   private computeDone!: Timer;
   /** Where its time went (when the run asks): each collective's critical path, and compute. */
   attribution: Breakdown | null = null;
+  /** The same per collective of an iteration (k), summed over the iterations. */
+  readonly collectiveAttribution: Breakdown[] = [];
 
   constructor(
     readonly name: string,
@@ -78,7 +80,10 @@ export class Job {
     const startedPs = this.net.sim.nowPs;
     collective.onFinished = (atPs) => {
       this.collectivePs.push(atPs - startedPs);
-      if (this.attribution) attributeChain(collective.criticalTail, startedPs, atPs, this.attribution);
+      if (this.attribution) {
+        attributeChain(collective.criticalTail, startedPs, atPs, this.attribution);
+        attributeChain(collective.criticalTail, startedPs, atPs, (this.collectiveAttribution[this.step] ??= newBreakdown()));
+      }
       if (++this.step < this.collectivesPerIteration) return this.runCollective();
       this.iterationPs.push(atPs - this.iterationStartPs);
       this.iteration++;
