@@ -130,6 +130,26 @@ describe('where the time goes, packet model', () => {
     expect(parts[Part.Propagation]).toBe(2 * psFromNs(500));
     expect(sumParts(parts)).toBe(deliveredPs);
   });
+
+  it('a message posted behind the flow\'s earlier one takes on what held the earlier one: pacing, not waiting at the NIC', () => {
+    const sim = new Simulator();
+    const net = new Network(sim, { kind: 'leaf-spine', gpus: 2, gpusPerLeaf: 2, oversubscription: 1, linkGbps: 100, linkDelayNs: 500 }, PRESETS.ethernet!, 1, {
+      attribution: true,
+    });
+    const flow = net.openPacketFlow(0, 1);
+    flow.src.setRate(flow, 50);
+    const P = 4;
+    const delivered: number[] = [];
+    net.send(flow, P * 4096, (t) => delivered.push(t));
+    net.send(flow, P * 4096, (t) => delivered.push(t));
+    sim.run();
+    const parts = net.attribution!.last!.parts!;
+    const lineSer = serializationPs(frame, 100);
+    expect(parts[Part.Throttled]).toBe((2 * P - 1) * (serializationPs(frame, 50) - lineSer));
+    expect(parts[Part.QueueNic]).toBe(0);
+    expect(parts[Part.Serialization]).toBe((2 * P + 1) * lineSer);
+    expect(sumParts(parts)).toBe(delivered[1]);
+  });
 });
 
 describe('where the time goes over NVLink, on the flow model, and along a collective', () => {

@@ -130,6 +130,11 @@ export class Flow {
     return m;
   }
 
+  /** When the oldest message not yet delivered was posted (Infinity: none); attribution keeps the sends after it. */
+  get undeliveredSincePs(): number {
+    return this.messages[this.rxMessage]?.postedPs ?? Infinity;
+  }
+
   /**
    * A data packet arrived at the receiver: was it already seen (a duplicate, so one
    * transmission of it was not needed)? Records it as seen otherwise.

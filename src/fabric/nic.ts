@@ -217,7 +217,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
       const attribution = this.ctx.attribution;
       if (attribution !== undefined && flow.sendLog !== null) {
         packetMessageBreakdown(attribution, flow, flow.sendLog, m, this.arriving!, sim.nowPs);
-        flow.sendLog.forgetBelow(m.endPsn);
+        flow.sendLog.forgetSentBefore(flow.undeliveredSincePs);
       }
       m.onDelivered?.(sim.nowPs);
     }

@@ -9,9 +9,11 @@ import type { FlowSendLog } from './send-log.js';
  * The packet model's breakdown of one message, from its post to its delivery now, written
  * into `path.scratch`. `packet` is the data packet whose arrival completed it. Three
  * intervals that join end to end:
- *  1. post → first transmission of psn k: the gaps of the sender's log (send-log.ts), where
- *     k is the first sequence number of the message that had to be resent before `packet`
- *     left, else `packet`'s own;
+ *  1. post → first transmission of psn k: the gaps of the sender's log (send-log.ts) from
+ *     the first packet that went out after the post (an earlier message's, if the flow was
+ *     still sending it: its gap is cut at the post, from the front), where k is the first
+ *     sequence number of the message that had to be resent before `packet` left, else
+ *     `packet`'s own;
  *  2. k's first transmission → `packet` leaving (only when something was resent): the line-rate
  *     serialization of the packets in between, the rest retransmission and timeout time;
  *  3. `packet` leaving → arriving: per hop its wait (queueing by tier, or PFC-paused), its
@@ -39,17 +41,7 @@ export function packetMessageBreakdown(path: CriticalPath, flow: Flow, log: Flow
       }
     }
   }
-  let senderPs = 0;
-  for (let psn = m.firstPsn; psn <= k; psn++) {
-    if (!log.has(psn)) continue;
-    const i = log.at(psn);
-    parts[Part.Serialization]! += log.gapSerPs[i]!;
-    parts[Part.Throttled]! += log.gapThrottledPs[i]!;
-    parts[Part.WindowFull]! += log.gapWindowPs[i]!;
-    parts[Part.PfcPaused]! += log.gapPausedPs[i]!;
-    parts[Part.QueueNic]! += log.gapQueuedPs[i]!;
-    senderPs += log.gapSerPs[i]! + log.gapPausedPs[i]! + log.gapQueuedPs[i]!;
-  }
+  const senderPs = senderGaps(parts, log, Math.max(log.base, Math.min(k, log.firstSentAfter(m.postedPs))), k, m.postedPs);
   path.addLink(nicPort, senderPs);
   const firstOfK = log.has(k) ? log.sentPs[log.at(k)]! : m.postedPs;
   if (!own) {
@@ -78,4 +70,45 @@ export function packetMessageBreakdown(path: CriticalPath, flow: Flow, log: Flow
     parts[Part.Propagation]! += hops[o + 3]!;
     path.addLink(ports[h]!, waitPs + hops[o + 2]! + hops[o + 3]!);
   }
+}
+
+/**
+ * Adds the sender's gaps of first transmissions `from`..`k` to `parts`, from `fromPs` on: a
+ * gap that began before is cut from the front (serialization first — the previous packet
+ * left at its start — then waiting behind other queue pairs, pauses, a full window,
+ * pacing). Time from `fromPs` to a gap whose record is gone waited at the NIC. Returns the
+ * time spent at the NIC's port: serialization, pauses, waiting behind other queue pairs.
+ */
+function senderGaps(parts: Float64Array, log: FlowSendLog, from: number, k: number, fromPs: number): number {
+  let atPs = fromPs;
+  let portPs = 0;
+  for (let psn = from; psn <= k; psn++) {
+    if (!log.has(psn)) continue;
+    const i = log.at(psn);
+    const endPs = log.sentPs[i]!;
+    const startPs = endPs - log.gapPs(i);
+    if (startPs > atPs) {
+      parts[Part.QueueNic]! += startPs - atPs;
+      portPs += startPs - atPs;
+    }
+    let cut = Math.max(0, atPs - startPs);
+    const take = (ps: number): number => {
+      const c = Math.min(ps, cut);
+      cut -= c;
+      return ps - c;
+    };
+    const ser = take(log.gapSerPs[i]!);
+    const queued = take(log.gapQueuedPs[i]!);
+    const paused = take(log.gapPausedPs[i]!);
+    const window = take(log.gapWindowPs[i]!);
+    const paced = take(log.gapThrottledPs[i]!);
+    parts[Part.Serialization]! += ser;
+    parts[Part.QueueNic]! += queued;
+    parts[Part.PfcPaused]! += paused;
+    parts[Part.WindowFull]! += window;
+    parts[Part.Throttled]! += paced;
+    portPs += ser + queued + paused;
+    atPs = Math.max(atPs, endPs);
+  }
+  return portPs;
 }

@@ -1,9 +1,11 @@
 /**
  * What a flow's sender did with each sequence number, kept only when a run asks where the
  * time goes: when it first went out, when it was first resent, and how the gap before its
- * first transmission splits. The gap of a message's first packet runs from the post; of
- * any other, from the first transmission of the packet before it, so a message's gaps add
- * up to the time from its post to its last packet's first transmission.
+ * first transmission splits. The gap of a packet runs from the first transmission of the
+ * packet before it, or from its message's post if the flow was idle then (that packet had
+ * left), so the gaps from a message's post add up to the time to its packets' first
+ * transmissions; a message posted behind the flow's earlier one takes the earlier one's gaps
+ * after its post as its own (the causes that held those packets held it).
  *
  * A gap splits, in this order: the previous packet's serialization at the NIC (the port
  * was busy with this flow anyway); then the congestion-control pacer's gap beyond line
@@ -12,7 +14,7 @@
  */
 export class FlowSendLog {
   /** Sequence number of index 0 of the arrays. */
-  private base = 0;
+  base = 0;
   readonly sentPs: number[] = [];
   readonly retxPs: number[] = [];
   /** The NIC port's serialization of the first transmission. */
@@ -67,6 +69,7 @@ export class FlowSendLog {
    */
   firstSend(psn: number, nowPs: number, serPs: number, duePs: number, pausedPs: number): void {
     const start = this.starts.get(psn);
+    if (start !== undefined) this.starts.delete(psn);
     const i = psn - this.base;
     const hasPrev = i > 0 && i - 1 < this.sentPs.length;
     let gapStartPs: number;
@@ -74,8 +77,9 @@ export class FlowSendLog {
     let pausedBeforePs: number;
     let blockedBeforePs: number;
     let lineReadyPs: number;
-    if (start !== undefined || !hasPrev) {
-      this.starts.delete(psn);
+    // A message posted while the flow's previous packet was still leaving continues its gaps.
+    const idleAtPost = start !== undefined && (!hasPrev || this.sentPs[i - 1]! + this.serPs[i - 1]! <= start.postedPs);
+    if (idleAtPost || !hasPrev) {
       gapStartPs = start?.postedPs ?? nowPs;
       pausedBeforePs = start?.pausedPs ?? pausedPs;
       blockedBeforePs = start?.blockedPs ?? this.blockedPsAt(nowPs);
@@ -122,9 +126,26 @@ export class FlowSendLog {
     if (i >= 0 && i < this.retxPs.length && this.retxPs[i] === Infinity) this.retxPs[i] = nowPs;
   }
 
-  /** Every message below `psn` is delivered: its records are no longer needed. */
-  forgetBelow(psn: number): void {
-    const drop = Math.min(psn - this.base, this.sentPs.length - 1);
+  /** The gap of `psn` (its first transmission) in all, and when it started. */
+  gapPs(i: number): number {
+    return this.gapSerPs[i]! + this.gapThrottledPs[i]! + this.gapWindowPs[i]! + this.gapPausedPs[i]! + this.gapQueuedPs[i]!;
+  }
+
+  /** The first sequence number logged that went out after `ps` (or one past the last). */
+  firstSentAfter(ps: number): number {
+    let lo = 0;
+    let hi = this.sentPs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sentPs[mid]! > ps) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.base + lo;
+  }
+
+  /** No message posted before `ps` is waiting for delivery: records of what went out before are no longer needed (the last is kept). */
+  forgetSentBefore(ps: number): void {
+    const drop = Math.min(this.firstSentAfter(ps) - this.base, this.sentPs.length - 1);
     if (drop < 4096 || drop * 2 < this.sentPs.length) return;
     for (const a of [this.sentPs, this.retxPs, this.serPs, this.gapSerPs, this.gapThrottledPs, this.gapWindowPs, this.gapPausedPs, this.gapQueuedPs])
       a.splice(0, drop);
