@@ -76,6 +76,16 @@ describe('where the time goes, packet model', () => {
     const P = 64;
     const { queueing, pfcPaused } = lossless.row.partsPs;
     expect(queueing.nic! + queueing.leaf! + pfcPaused).toBe(lossless.finishedPs - (P + 1) * ser - 2 * psFromNs(200));
+    // A FIFO port that is never paused (the NIC absorbs everything) holds a packet at most
+    // as long as it takes to drain the whole shared buffer (16 ports × 64 KiB): the rest was pauses.
+    const drainPs = serializationPs(16 * 64 * 1024, 100);
+    expect(queueing.leaf).toBeLessThanOrEqual(drainPs);
+    // The bottleneck never idles (12 × 64 packets, as the closed form of the incast above), and
+    // a sender's one queue pair waits behind nothing at its NIC: most of the time was PAUSEd.
+    expect(lossless.finishedPs).toBe(2 * psFromNs(200) + (12 * P + 1) * ser);
+    expect(queueing.nic).toBe(0);
+    expect(pfcPaused).toBeGreaterThanOrEqual(lossless.finishedPs - (P + 1) * ser - 2 * psFromNs(200) - drainPs);
+    expect(pfcPaused).toBeGreaterThan(lossless.finishedPs / 2);
   });
 
   it('a lossy incast that drops: the completing message pays retransmission and timeout time; without drops none', () => {
