@@ -141,6 +141,22 @@ describe('where the time goes, packet model', () => {
     expect(sumParts(parts)).toBe(deliveredPs);
   });
 
+  it('DCQCN throttles an incast\'s senders (throttled time on its critical path); without congestion control there is none', () => {
+    const incast = (cc: string) =>
+      explain({
+        topology: oneLeaf(16),
+        fabrics: [{ preset: 'roce', cc, bufferBytesPerPort: '256KiB' }],
+        workload: { kind: 'incast', senders: 8, bytes: '256KiB', target: 0 },
+      });
+    const dcqcn = incast('dcqcn');
+    expect(dcqcn.result.cnps).toBeGreaterThan(0);
+    expectExact(dcqcn.row, dcqcn.finishedPs);
+    expect(dcqcn.row.partsPs.throttled).toBeGreaterThan(0);
+    const none = incast('none');
+    expectExact(none.row, none.finishedPs);
+    expect(none.row.partsPs.throttled).toBe(0);
+  });
+
   it('a message posted behind the flow\'s earlier one takes on what held the earlier one: pacing, not waiting at the NIC', () => {
     const sim = new Simulator();
     const net = new Network(sim, { kind: 'leaf-spine', gpus: 2, gpusPerLeaf: 2, oversubscription: 1, linkGbps: 100, linkDelayNs: 500 }, PRESETS.ethernet!, 1, {
