@@ -24,12 +24,13 @@ const OPTIONS = {
   format: { type: 'string' },
   'flows-format': { type: 'string' },
   jobs: { type: 'string' },
+  explain: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The options each command takes: any other is an error, never silently ignored. */
 const COMMAND_OPTIONS: Record<string, (keyof typeof OPTIONS)[]> = {
-  run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows', 'flows-format', 'format', 'jobs'],
+  run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows', 'flows-format', 'format', 'jobs', 'explain'],
   sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files', 'format'],
   merge: ['json', 'out'],
   'export-matrix': ['out', 'seed', 'allow-outside-files'],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel, loadSpec, resolveFabric } from '../src/experiment/index.js';
 import { progressOf } from '../src/experiment/live-run.js';
+import type { NodeToWrite } from '../src/workloads/index.js';
 import { everyRank, writeChakraSpec } from './chakra-helpers.js';
 
 const KiB = 1024;
@@ -8,11 +9,11 @@ const KiB = 1024;
 describe('progress of a Chakra trace', () => {
   it('its total is known before it starts (each collective by its law, each send once); progress rises below 100% and ends at exactly 100%', () => {
     // 4 ranks: compute, an all-reduce of 256 KiB, then rank r sends 64 KiB to rank r+1 (the last receives from the one before).
-    const perRank = everyRank(4, []).map((_, r) => [
-      { id: 1, type: 'COMP_NODE' as const, durationMicros: 5 },
-      { id: 2, type: 'COMM_COLL_NODE' as const, attrs: { comm_type: 0, comm_size: 256 * KiB }, dataDeps: [1] },
-      ...(r < 3 ? [{ id: 3, type: 'COMM_SEND_NODE' as const, attrs: { comm_dst: r + 1, comm_size: 64 * KiB, comm_tag: 0 }, dataDeps: [2] }] : []),
-      ...(r > 0 ? [{ id: 4, type: 'COMM_RECV_NODE' as const, attrs: { comm_src: r - 1, comm_size: 64 * KiB, comm_tag: 0 }, dataDeps: [2] }] : []),
+    const perRank = everyRank(4, []).map((_, r): NodeToWrite[] => [
+      { id: 1, type: 'COMP_NODE', durationMicros: 5 },
+      { id: 2, type: 'COMM_COLL_NODE', attrs: { comm_type: 0, comm_size: 256 * KiB }, dataDeps: [1] },
+      ...(r < 3 ? [<NodeToWrite>{ id: 3, type: 'COMM_SEND_NODE', attrs: { comm_dst: r + 1, comm_size: 64 * KiB, comm_tag: 0 }, dataDeps: [2] }] : []),
+      ...(r > 0 ? [<NodeToWrite>{ id: 4, type: 'COMM_RECV_NODE', attrs: { comm_src: r - 1, comm_size: 64 * KiB, comm_tag: 0 }, dataDeps: [2] }] : []),
     ]);
     const spec = loadSpec(writeChakraSpec(perRank, {}, undefined, '[ethernet]'));
     const setup = buildModel(spec, resolveFabric(spec.fabrics[0]!));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { loadSpec, modelOf, planRuns, runExperimentLive, SpecError, type ExperimentResult, type ExperimentSpec } from '../experiment/index.js';
 import { shapeOf } from '../fabric/index.js';
-import { formatFlowsCsv, formatJobsTable, formatJson, formatTable, writeResults } from '../report/index.js';
+import { formatAttributionTable, formatFlowsCsv, formatJobsTable, formatJson, formatTable, writeResults } from '../report/index.js';
 import { checkFlowsFile, checkOutDir, fail, parseSampleUs, parseSeed, writeFileWhole } from './fail.js';
 import { acknowledgeInterrupt } from './heap-limit.js';
 import { progressWriter } from './progress.js';
@@ -11,7 +11,7 @@ import { hpccFctFiles } from '../report/hpcc-fct.js';
 import { runExperimentOnWorkers } from './run-parallel.js';
 import { defaultJobs, parseJobs } from './run-jobs.js';
 
-export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T] [--flows FILE.csv] [--flows-format csv|hpcc] [--format F] [--jobs N]
+export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T] [--flows FILE.csv] [--flows-format csv|hpcc] [--format F] [--jobs N] [--explain]
 
   SPEC          experiment spec, YAML or JSON (see experiments/)
   --json        print one JSON document on stdout instead of the table
@@ -28,6 +28,10 @@ export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sam
   --jobs N      runs (fabric × workload) at once, each on its own worker thread
                 (default: one per core, fewer when the runs are large for the memory);
                 the output is the same as with --jobs 1 (one after another) but wallMs
+  --explain     split each completion time along its critical path into serialization,
+                propagation, queueing per tier, PFC pauses, retransmission, throttling,
+                NVLink and step latency, with the five costliest links: a table after the
+                results, "attribution" in the JSON rows, a bar per fabric in the report
 
   Progress goes to stderr. Ctrl-C stops the run and prints and writes the results so
   far, marked partial, then exits with code 130.`;
@@ -41,6 +45,7 @@ export interface RunOptions {
   'flows-format'?: string;
   format?: string;
   jobs?: string;
+  explain?: boolean;
 }
 
 /** Exit code of a run stopped by SIGINT, as shells report it (128 + 2). */
@@ -89,6 +94,7 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   const live = {
     sampling,
     flows: options.flows !== undefined,
+    explain: options.explain === true,
     signal: interrupt.signal,
     onResult: (r: ExperimentResult['results'][number]) =>
       progress.log(`fabsim: ${r.fabric} ${r.completed ? 'done' : 'stopped'} in ${(r.wallMs / 1000).toFixed(1)} s (${r.events} events)`),
@@ -111,6 +117,8 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   const jobsTable = formatJobsTable(result);
   if (format === 'nccl-tests') process.stdout.write(`${formatNcclTestsRun(result)}\n`);
   else process.stdout.write(options.json ? `${formatJson(result)}\n` : `${formatTable(result)}\n${jobsTable ? `${jobsTable}\n` : ''}`);
+  const explained = options.explain && !options.json && format !== 'nccl-tests' ? formatAttributionTable(result) : '';
+  if (explained) process.stdout.write(`${explained}\n`);
   process.off('SIGINT', onSigint);
   if (result.partial) process.exitCode = INTERRUPTED_EXIT_CODE;
 }

@@ -6,6 +6,7 @@ import { runOnWorkers } from './worker-pool.js';
 export interface ParallelRunOptions {
   sampling: LiveRunOptions['sampling'];
   flows: boolean;
+  explain?: boolean;
   /** Aborting stops the running runs (their rows partial) and starts no other. */
   signal: AbortSignal;
   /** The runs running now, in run order, after `finished` of `runs` are done. */
@@ -24,7 +25,7 @@ export interface ParallelRunOptions {
  */
 export async function runExperimentOnWorkers(spec: ExperimentSpec, jobs: number, options: ParallelRunOptions): Promise<ExperimentResult> {
   const count = planRuns(spec).length;
-  const tasks: RunTask[] = Array.from({ length: count }, (_, index) => ({ spec, index, sampling: options.sampling, flows: options.flows }));
+  const tasks: RunTask[] = Array.from({ length: count }, (_, index) => ({ spec, index, sampling: options.sampling, flows: options.flows, explain: options.explain }));
   const running = new Map<number, Progress>();
   let finished = 0;
   const replies = await runOnWorkers<RunTask, LiveRun & { index: number }>(new URL('./run-worker-boot.mjs', import.meta.url), tasks, jobs, {

@@ -14,6 +14,7 @@ export interface RunTask {
   index: number;
   sampling: LiveRunOptions['sampling'];
   flows: boolean;
+  explain?: boolean;
 }
 
 /** Progress, building (a stop cannot reach it until) built, or the run's reply. */
@@ -23,12 +24,13 @@ let current: AbortController | undefined;
 
 parentPort!.on('message', (message: RunTask | { stop: true }) => {
   if ('stop' in message) return current?.abort();
-  const { spec, index, sampling, flows } = message;
+  const { spec, index, sampling, flows, explain } = message;
   const interrupt = new AbortController();
   current = interrupt;
   void runPlannedLive(spec, index, {
     sampling,
     flows,
+    explain,
     signal: interrupt.signal,
     onBuilding: () => parentPort!.postMessage({ building: index } satisfies RunWorkerMessage),
     onBuilt: () => parentPort!.postMessage({ built: index } satisfies RunWorkerMessage),

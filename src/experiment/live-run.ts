@@ -42,6 +42,8 @@ export interface LiveRunOptions {
   onBuilt?: () => void;
   /** Add each message's FCT to the rows (`flows`) of workloads that record them. */
   flows?: boolean;
+  /** Split each completion time by cause along its critical path (`attribution`; `--explain`). */
+  explain?: boolean;
 }
 
 /** What a progress report says of a run now (exported for tests). */
@@ -128,7 +130,7 @@ export async function runPlannedLive(spec: ExperimentSpec, index: number, option
   const runs = planRuns(spec);
   const { workload, config } = runs[index]!;
   options.onBuilding?.();
-  const setup = buildModel(spec, config, workload);
+  const setup = buildModel(spec, config, workload, undefined, { attribution: options.explain ?? false });
   options.onBuilt?.();
   const sampling = options.sampling ?? 'auto';
   const sampler = sampling === 'off' ? null : new Sampler(setup.net, sampling === 'auto' ? undefined : sampling);

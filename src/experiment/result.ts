@@ -1,4 +1,4 @@
-import type { FabricModel, FailureEvent } from '../fabric/index.js';
+import type { AttributionRow, FabricModel, FailureEvent } from '../fabric/index.js';
 import { AutoCollective, Collective, type BackgroundReport, type JobReport, type Workload } from '../workloads/index.js';
 
 /**
@@ -74,6 +74,8 @@ export interface FabricResult {
   background?: BackgroundReport;
   /** Per message of permutation, incast and matrix workloads, when asked for (`--flows`): FCT = posted to last byte delivered; null if not delivered. */
   flows?: FlowRow[];
+  /** Where the completion time went along the critical path (`--explain`): the workload's, or each job's; parts in ps add up to completionPs. */
+  attribution?: AttributionRow[];
   /** What the HTML report draws; present when the run was sampled (the CLI always samples). */
   detail?: FabricDetail;
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { psFromUs, Simulator, TypedEventQueue, usFromPs, type EventQueue, type RunLimits, type StopReason } from '../engine/index.js';
-import { createFabricModel, shapeOf, type FabricConfig, type FabricModel, type Network } from '../fabric/index.js';
+import { createFabricModel, shapeOf, type FabricConfig, type FabricModel, type Network, type RunNeeds } from '../fabric/index.js';
+import { attributionRows } from './attribution-rows.js';
 import { createWorkload, workloadLabel } from './create-workload.js';
 import { fabricDetail } from './fabric-detail.js';
 import { modelOf, resolveFabrics, type FabricChoice } from './fabrics.js';
@@ -37,10 +38,11 @@ export function buildModel(
   config: FabricConfig,
   workloadSpec: WorkloadSpec = spec.workload[0]!,
   queue: EventQueue = new TypedEventQueue(),
+  run: RunNeeds = {},
 ): FabricSetup<FabricModel> {
   const startedMs = performance.now();
   const sim = new Simulator(queue);
-  const net = createFabricModel(modelOf(config), sim, spec.topology, config, spec.seed);
+  const net = createFabricModel(modelOf(config), sim, spec.topology, config, spec.seed, run);
   const workload = createWorkload(workloadSpec, net.gpus, spec.seed, shapeOf(spec.topology).gpusPerNode);
   if (spec.failures.length > 0) net.scheduleFailures!(spec.failures, spec.seed);
   workload.start(net);
@@ -143,6 +145,7 @@ export function summarize({ sim, net, workload, config, workloadSpec, wallMs }: 
     events: sim.events,
     wallMs: Math.round(wallMs),
     ...(workload instanceof Jobs || workload instanceof ChakraWorkload ? workload.reports() : {}),
+    ...(net.attribution ? { attribution: attributionRows(workload, net)! } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import type { FabricMetrics } from './metrics.js';
 import type { FabricNeeds } from './needs.js';
 import type { PacketPool, TelemetrySlab } from './packet.js';
 import type { LossRecovery } from './transport/loss-recovery.js';
+import type { CriticalPath } from './attribution/critical-path.js';
 
 /** What every NIC and switch of one simulated fabric shares. */
 export interface FabricContext {
@@ -20,4 +21,6 @@ export interface FabricContext {
   readonly needs: FabricNeeds;
   /** This fabric's telemetry records (a packet keeps its record across reuse from the pool). */
   readonly telemetrySlab: TelemetrySlab;
+  /** Set when the run asks where the time goes: NICs log sends, ports stamp hops, deliveries record their breakdown here. */
+  readonly attribution?: CriticalPath;
 }

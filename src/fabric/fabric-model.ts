@@ -2,6 +2,7 @@ import type { Simulator } from '../engine/index.js';
 import type { FailureEvent } from './failures.js';
 import type { FabricMetrics } from './metrics.js';
 import type { FabricProbes } from './probes.js';
+import type { CriticalPath } from './attribution/critical-path.js';
 import type { NvlinkDomain, TopologyShape } from './topology/index.js';
 
 /** Which model simulates a fabric: packets through queues (the ground truth), or max-min fair fluid flows. */
@@ -40,6 +41,8 @@ export interface FabricModel {
   /** Deepest egress queue the scale-out fabric's switches held (NVSwitch ports inside servers are not the fabric). */
   readonly maxQueueBytes: number;
   readonly probes: FabricProbes;
+  /** Set when the run asks where the time goes: the messages' critical-path records (attribution/). */
+  readonly attribution?: CriticalPath | undefined;
   /** A new queue pair from `src` to `dst`, with its own UDP source port (its own ECMP hash). */
   openFlow(src: number, dst: number): FabricFlow;
   /** Schedules link and switch failures; the packet model has it (the schema refuses failures on the flow model). */

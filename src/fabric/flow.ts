@@ -1,5 +1,6 @@
 import type { Timer } from '../engine/index.js';
 import type { Nic } from './nic.js';
+import type { FlowSendLog } from './attribution/send-log.js';
 
 /** One message on a flow: packets [firstPsn, endPsn). */
 export interface Message {
@@ -49,6 +50,8 @@ export class Flow {
   lastPacketBytes = 0;
   paceTimer!: Timer<Flow>;
   ccState: unknown = null;
+  /** The sender's log for attribution (attribution/send-log.ts); null unless the run asks where the time goes. */
+  sendLog: FlowSendLog | null = null;
   /** The base round trip T telemetry CC normalizes by: the longest fabric path's (HPCC's GLOBAL_T, as the window), or the NVLink path's. */
   baseRttPs = 0;
 
@@ -134,6 +137,11 @@ export class Flow {
     if (m === undefined || m.endPsn > rcvEnd) return undefined;
     this.rxMessage++;
     return m;
+  }
+
+  /** When the oldest message not yet delivered was posted (Infinity: none); attribution keeps the sends after it. */
+  get undeliveredSincePs(): number {
+    return this.messages[this.rxMessage]?.postedPs ?? Infinity;
   }
 
   /**

@@ -21,3 +21,5 @@ export { fabricNeeds, type FabricNeeds } from './needs.js';
 export { routingOf } from './routing/index.js';
 export { flowControlOf } from './flow-control/index.js';
 export { DEFAULT_ROUTING_RECONVERGE_US, type FailureEvent, type FailureState } from './failures.js';
+export * from './attribution/index.js';
+export type { RunNeeds } from './needs.js';

@@ -7,10 +7,18 @@ export interface FabricNeeds {
   readonly stampTelemetry: boolean;
   /** The telemetry header each fabric data packet and its ACK carry; 0 without stamping. */
   readonly telemetryHeaderBytes: number;
+  /** The run asks where the time goes: NICs log sends, ports stamp each data packet's hops (off: one test per packet). */
+  readonly attribution: boolean;
 }
 
-export function fabricNeeds(config: FabricConfig): FabricNeeds {
+/** What a run asks of a fabric beyond its mechanisms. */
+export interface RunNeeds {
+  /** Split completion times by cause (`fabsim run --explain`). */
+  attribution?: boolean;
+}
+
+export function fabricNeeds(config: FabricConfig, run: RunNeeds = {}): FabricNeeds {
   const cc = congestionControlOf(config);
   const telemetryHeaderBytes = cc.telemetryHeaderBytes?.(config);
-  return { stampTelemetry: telemetryHeaderBytes !== undefined, telemetryHeaderBytes: telemetryHeaderBytes ?? 0 };
+  return { stampTelemetry: telemetryHeaderBytes !== undefined, telemetryHeaderBytes: telemetryHeaderBytes ?? 0, attribution: run.attribution ?? false };
 }

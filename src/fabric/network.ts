@@ -7,7 +7,8 @@ import { fiveTupleHash, mix32 } from './hash.js';
 import type { FabricModel } from './fabric-model.js';
 import { FabricMetrics } from './metrics.js';
 import { NvlinkCrossbar, NvlinkFlow } from './nvlink-crossbar.js';
-import { fabricNeeds } from './needs.js';
+import { fabricNeeds, type RunNeeds } from './needs.js';
+import { CriticalPath } from './attribution/critical-path.js';
 import { DEFAULT_ROUTING_RECONVERGE_US, Failures, type FailureEvent } from './failures.js';
 import { PacketPool, TelemetrySlab } from './packet.js';
 import { packetProbes, type FabricProbes } from './probes.js';
@@ -29,6 +30,8 @@ export class Network implements FabricModel {
   private flowCount = 0;
   /** Sender window of every flow, in packets. */
   readonly windowPackets: number;
+  /** Where the time goes: set when the run asks (RunNeeds.attribution). */
+  readonly attribution: CriticalPath | undefined;
   /** Set when NVLink is modelled per message (`nvlinkModel: message`). */
   private readonly crossbar: NvlinkCrossbar | null;
 
@@ -38,8 +41,11 @@ export class Network implements FabricModel {
     topology: TopologySpec | TopologyShape,
     readonly config: FabricConfig,
     seed: number,
+    run: RunNeeds = {},
   ) {
     const metrics = this.metrics;
+    const needs = fabricNeeds(config, run);
+    this.attribution = needs.attribution ? new CriticalPath() : undefined;
     this.ctx = {
       sim,
       config,
@@ -48,8 +54,9 @@ export class Network implements FabricModel {
       recovery: createLossRecovery(config, metrics),
       cc: createCongestionControl(config, sim),
       ecnRng: rngStream(seed, 'ecn'),
-      needs: fabricNeeds(config),
+      needs,
       telemetrySlab: new TelemetrySlab(),
+      ...(this.attribution ? { attribution: this.attribution } : {}),
     };
     const routing = createRouting(config, sim, seed);
     const spec = 'kind' in topology ? topology : null;
@@ -77,7 +84,7 @@ export class Network implements FabricModel {
     // The NVSwitch port cabled to a GPU is the far end of that GPU's NVLink.
     const ingress = egress.map(({ link }) => (link.to as Switch).ports[link.toPort]!);
     const { mtuBytes, headerBytes } = this.config;
-    return new NvlinkCrossbar(this.sim, this.metrics, nvlink!.gbps, nvlink!.delayPs, mtuBytes, headerBytes, egress, ingress);
+    return new NvlinkCrossbar(this.sim, this.metrics, nvlink!.gbps, nvlink!.delayPs, mtuBytes, headerBytes, egress, ingress, this.attribution);
   }
 
   get gpus(): number {
@@ -174,6 +181,7 @@ export class Network implements FabricModel {
 
   /** Sends a message of `bytes` on `flow`; `onDelivered` fires when its last byte has arrived. */
   send(flow: Flow | NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void): void {
+    if (this.attribution) onDelivered = this.attribution.wrap(this.sim.nowPs, onDelivered);
     if (flow instanceof NvlinkFlow) this.crossbar!.send(flow, bytes, onDelivered);
     else flow.src.send(flow, bytes, onDelivered);
   }

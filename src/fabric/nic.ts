@@ -7,6 +7,9 @@ import type { NetworkNode, PacketSource } from './node.js';
 import { PacketKind, type Packet } from './packet.js';
 import { Port } from './port.js';
 import type { NicServices } from './transport/index.js';
+import { packetMessageBreakdown } from './attribution/message-breakdown.js';
+import { startHopLog } from './attribution/packet-hops.js';
+import { FlowSendLog } from './attribution/send-log.js';
 
 /** One port's data scheduler: the flows waiting to send on that port, served round-robin. */
 class ReadyQueue implements PacketSource {
@@ -41,6 +44,8 @@ export class Nic implements NetworkNode, NicServices, CcServices {
   private readonly ready: ReadyQueue[] = [];
   /** In-band telemetry header each fabric data packet and its ACK carry (HPCC's IntHeader), 0 without telemetry CC. */
   private readonly intBytes: number;
+  /** The data packet being received (read by deliverInOrder), kept only when the run asks where the time goes. */
+  private arriving: Packet | null = null;
 
   constructor(
     private readonly ctx: FabricContext,
@@ -55,6 +60,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
   /** Adds a port with its own ready queue; a topology builder cables it. */
   addPort(rateGbps: number): Port {
     const port = new Port(this.ctx.sim, this, this.ports.length, rateGbps);
+    port.stampHops = this.ctx.attribution !== undefined;
     const queue = new ReadyQueue(this);
     port.source = queue;
     this.ports.push(port);
@@ -72,19 +78,25 @@ export class Nic implements NetworkNode, NicServices, CcServices {
     flow.rto = new Timer(this.ctx.sim, this.onRto, flow);
     flow.paceTimer = new Timer(this.ctx.sim, this.onPaced, flow);
     this.ctx.cc.init(flow);
+    if (this.ctx.attribution) flow.sendLog = new FlowSendLog();
   }
 
   /** Queues a message on `flow` (this NIC must be its source). */
   send(flow: Flow, bytes: number, onDelivered?: (atPs: number) => void): void {
-    flow.post(bytes, this.ctx.sim.nowPs, onDelivered);
+    const message = flow.post(bytes, this.ctx.sim.nowPs, onDelivered);
+    const log = flow.sendLog;
+    if (log !== null) log.posted(message.firstPsn, this.ctx.sim.nowPs, this.ports[flow.nicPort]!.pausedPsAt(this.ctx.sim.nowPs));
     this.ctx.metrics.messagesPosted++;
     this.wake(flow);
   }
 
   wake(flow: Flow): void {
-    if (!flow.inReadyQueue && this.ctx.recovery.canSend(flow)) {
-      flow.inReadyQueue = true;
-      this.ready[flow.nicPort]!.flows.push(flow);
+    if (!flow.inReadyQueue) {
+      if (this.ctx.recovery.canSend(flow)) {
+        flow.sendLog?.unblock(this.ctx.sim.nowPs);
+        flow.inReadyQueue = true;
+        this.ready[flow.nicPort]!.flows.push(flow);
+      } else if (flow.sendLog !== null && flow.hasUnsent) flow.sendLog.block(this.ctx.sim.nowPs);
     }
     this.ports[flow.nicPort]!.kick();
   }
@@ -97,6 +109,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
       if (!flow) return null;
       if (!recovery.canSend(flow)) {
         flow.inReadyQueue = false;
+        if (flow.sendLog !== null && flow.hasUnsent) flow.sendLog.block(sim.nowPs);
         continue;
       }
       if (flow.nextSendPs > sim.nowPs) {
@@ -107,7 +120,10 @@ export class Nic implements NetworkNode, NicServices, CcServices {
       }
       const packet = this.dataPacket(flow, recovery.takeNextPsn(flow));
       if (recovery.canSend(flow)) ready.push(flow);
-      else flow.inReadyQueue = false;
+      else {
+        flow.inReadyQueue = false;
+        if (flow.sendLog !== null && flow.hasUnsent) flow.sendLog.block(sim.nowPs);
+      }
       return packet;
     }
   }
@@ -127,6 +143,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
     } else {
       flow.sentEndPsn = psn + 1;
     }
+    if (flow.sendLog !== null) this.logSend(flow, packet);
     metrics.dataPacketsSent++;
     metrics.dataBytesSent += payload;
     if (flow.nicPort !== 0) metrics.nvlinkBytesSent += payload;
@@ -136,6 +153,16 @@ export class Nic implements NetworkNode, NicServices, CcServices {
     cc.onSend(flow, packet);
     if (!flow.rto.armed) flow.rto.set(flow.rtoPs);
     return packet;
+  }
+
+  /** Attribution: the sender's log of `packet` (before the pacer moves on) and its hop log. */
+  private logSend(flow: Flow, packet: Packet): void {
+    const now = this.ctx.sim.nowPs;
+    const port = this.ports[flow.nicPort]!;
+    const pausedPs = port.pausedPsAt(now);
+    startHopLog(packet, now, pausedPs);
+    if (packet.isRetransmit) flow.sendLog!.resend(packet.psn, now);
+    else flow.sendLog!.firstSend(packet.psn, now, serializationPs(packet.sizeBytes, port.rateGbps), flow.nextSendPs, pausedPs);
   }
 
   /**
@@ -191,6 +218,11 @@ export class Nic implements NetworkNode, NicServices, CcServices {
       metrics.messagesDelivered++;
       metrics.bytesDelivered += m.bytes;
       metrics.messageFctNs.record((sim.nowPs - m.postedPs) / 1000);
+      const attribution = this.ctx.attribution;
+      if (attribution !== undefined && flow.sendLog !== null) {
+        packetMessageBreakdown(attribution, flow, flow.sendLog, m, this.arriving!, sim.nowPs);
+        flow.sendLog.forgetSentBefore(flow.undeliveredSincePs);
+      }
       m.onDelivered?.(sim.nowPs);
     }
     return completed;
@@ -208,6 +240,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
         if (flow.nicPort === 0) metrics.packetLatencyNs.record((sim.nowPs - packet.sentPs) / 1000);
         else metrics.nvlinkBytesArrived += packet.payloadBytes;
         cc.onData(flow, packet, this);
+        if (flow.sendLog !== null) this.arriving = packet;
         recovery.onData(flow, packet, this);
         break;
       }

@@ -2,6 +2,8 @@ import { serializationPs, type EventTarget, type Simulator } from '../engine/ind
 import type { FabricFlow } from './fabric-model.js';
 import type { FabricMetrics } from './metrics.js';
 import type { Port } from './port.js';
+import { Part } from './attribution/parts.js';
+import type { CriticalPath } from './attribution/critical-path.js';
 
 /** A queue pair between two GPUs of one server when NVLink is modelled per message. */
 export class NvlinkFlow implements FabricFlow {
@@ -57,6 +59,8 @@ export class NvlinkCrossbar implements EventTarget {
     /** Per GPU: its NIC's NVLink port, and the NVSwitch port down to it. */
     private readonly egressPorts: readonly Port[],
     private readonly ingressPorts: readonly Port[],
+    /** Set when the run asks where the time goes: a message here is NVLink time, whole. */
+    private readonly attribution?: CriticalPath,
   ) {
     this.egressFreePs = new Float64Array(egressPorts.length);
     this.ingressFreePs = new Float64Array(ingressPorts.length);
@@ -109,6 +113,7 @@ export class NvlinkCrossbar implements EventTarget {
     m.messagesDelivered++;
     m.bytesDelivered += t.bytes;
     m.messageFctNs.record((this.sim.nowPs - t.postedPs) / 1000);
+    if (this.attribution) this.attribution.resetScratch()[Part.Nvlink] = this.sim.nowPs - t.postedPs;
     t.onDelivered?.(this.sim.nowPs);
   }
 }

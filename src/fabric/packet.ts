@@ -1,4 +1,5 @@
 import type { Flow } from './flow.js';
+import type { Port } from './port.js';
 
 /** What a packet is; plain numbers so the hot path compares small integers. */
 export const PacketKind = {
@@ -81,6 +82,12 @@ export class Packet {
   int: Float64Array | null = null;
   /** The packet behind this one in the queue or wire holding it (see PacketQueue). */
   next: Packet | null = null;
+  /** Only when a run asks where the time goes (attribution/packet-hops.ts): the ports it left and, per hop, HOP_FIELDS numbers. */
+  hopPorts: Port[] | null = null;
+  hopPs: number[] | null = null;
+  /** When it joined the queue it is in, and that port's paused total then. */
+  enqueuedPs = 0;
+  pausedMarkPs = 0;
 
   /** Appends a telemetry record for the egress port the packet is leaving. */
   stampTelemetry(slab: TelemetrySlab, portId: number, queueBytes: number, txBytes: number, timePs: number, rateGbps: number, measuredGbps: number): void {

@@ -3,6 +3,7 @@ import type { Link } from './link.js';
 import type { NetworkNode, PacketSource } from './node.js';
 import { isPfcFrame, PacketKind, type Packet } from './packet.js';
 import { PacketQueue } from './packet-queue.js';
+import { stampDeparture, stampEnqueued } from './attribution/packet-hops.js';
 
 /** Window over which a port measures its egress rate for telemetry. */
 const RATE_WINDOW_PS = 2_000_000;
@@ -54,6 +55,10 @@ export class Port implements EventTarget {
 
   /** Unique within a network (set once it is built), so telemetry can tell ports apart. */
   id = -1;
+  /** Data packets log their wait and wire time here (a run asking where the time goes); off, it costs one test per packet. */
+  stampHops = false;
+  /** Tier of the switch it belongs to (TopologyShape.tierNames), −1 on a NIC. */
+  tier = -1;
 
   constructor(
     private readonly sim: Simulator,
@@ -93,6 +98,7 @@ export class Port implements EventTarget {
     this.waitingBytes += size;
     if (packet.kind === PacketKind.Data) {
       this.waitingDataBytes += size;
+      if (this.stampHops) stampEnqueued(packet, this, this.sim.nowPs);
       this.data.push(packet);
     } else if (isPfcFrame(packet.kind)) this.macControl.push(packet);
     else this.control.push(packet);
@@ -162,6 +168,7 @@ export class Port implements EventTarget {
     if (isData) {
       this.waitingDataBytes -= size;
       this.dataPacketsTx++;
+      if (this.stampHops) stampDeparture(packet, this, now, txPs);
     }
     this.busyPs += txPs;
     this.txBytes += size;

@@ -45,6 +45,8 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
 
   addPort(rateGbps: number): Port {
     const port = new Port(this.ctx.sim, this, this.ports.length, rateGbps);
+    port.tier = this.tier;
+    port.stampHops = this.ctx.attribution !== undefined;
     this.ports.push(port);
     return port;
   }

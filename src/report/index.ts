@@ -6,3 +6,4 @@ export * from './html/index.js';
 export * from './jobs-table.js';
 export * from './nccl-table.js';
 export * from './flows-csv.js';
+export * from './attribution-table.js';

@@ -1,5 +1,5 @@
 import { psFromUs, Timer } from '../engine/index.js';
-import type { FabricModel } from '../fabric/index.js';
+import { attributeChain, newBreakdown, Part, type Breakdown, type FabricModel } from '../fabric/index.js';
 import type { Collective } from './collectives/index.js';
 
 /** What a job reports: its completion time and the spread of its iterations. */
@@ -34,6 +34,10 @@ export class Job {
   readonly collectivePs: number[] = [];
   private net!: FabricModel;
   private computeDone!: Timer;
+  /** Where its time went (when the run asks): each collective's critical path, and compute. */
+  attribution: Breakdown | null = null;
+  /** The same per collective of an iteration (k), summed over the iterations. */
+  readonly collectiveAttribution: Breakdown[] = [];
 
   constructor(
     readonly name: string,
@@ -41,7 +45,7 @@ export class Job {
     private readonly iterations: number,
     private readonly computeUs: number,
     /** A fresh instance of collective k of an iteration, on this job's GPUs. */
-    private readonly makeCollective: (k: number) => Pick<Collective, 'onFinished' | 'start' | 'deliveredBytes'>,
+    private readonly makeCollective: (k: number) => Pick<Collective, 'onFinished' | 'start' | 'deliveredBytes' | 'startedPs' | 'criticalTail'>,
     private readonly collectivesPerIteration: number,
     private readonly onDone: (atPs: number) => void,
     /** When the job starts: jobs of one fabric may start at different times. */
@@ -67,7 +71,11 @@ export class Job {
 
   start(net: FabricModel): void {
     this.net = net;
-    this.computeDone = new Timer(net.sim, () => this.runCollective());
+    if (net.attribution) this.attribution = newBreakdown();
+    this.computeDone = new Timer(net.sim, () => {
+      if (this.attribution) this.attribution.parts[Part.Compute]! += psFromUs(this.computeUs);
+      this.runCollective();
+    });
     if (this.startPs === 0) this.beginIteration();
     else new Timer(net.sim, () => this.beginIteration()).set(this.startPs);
   }
@@ -91,6 +99,10 @@ export class Job {
       this.doneBytes += collective.deliveredBytes;
       this.current = undefined;
       this.collectivePs.push(atPs - startedPs);
+      if (this.attribution) {
+        attributeChain(collective.criticalTail, startedPs, atPs, this.attribution);
+        attributeChain(collective.criticalTail, startedPs, atPs, (this.collectiveAttribution[this.step] ??= newBreakdown()));
+      }
       if (++this.step < this.collectivesPerIteration) return this.runCollective();
       this.iterationPs.push(atPs - this.iterationStartPs);
       this.iteration++;

@@ -15,6 +15,9 @@ import { routingOf } from '../routing/index.js';
 import { DEFAULT_ROUTING_RECONVERGE_US, type FailureEvent } from '../failures.js';
 import { FlowFailures } from './flow-failures.js';
 import type { FlowPaths } from '../routing/routing-policy.js';
+import { CriticalPath } from '../attribution/critical-path.js';
+import { fluidMessageBreakdown } from '../attribution/fluid-breakdown.js';
+import type { RunNeeds } from '../needs.js';
 
 /** The topology as workloads (and the runner) read it in the flow model. */
 export interface FlowTopology {
@@ -79,7 +82,9 @@ export class FlowNetwork implements FabricModel, EventTarget {
     topologySpec: TopologySpec,
     readonly config: FabricConfig,
     seed: number,
+    run: RunNeeds = {},
   ) {
+    this.attribution = run.attribution ? new CriticalPath() : undefined;
     const layout = (this.layout = flowLayoutOf(topologySpec, seed));
     // An even split loads every link of an equal-cost group alike: the graph makes each group one link.
     this.flowPaths = routingOf(config).flowModel;
@@ -112,6 +117,8 @@ export class FlowNetwork implements FabricModel, EventTarget {
   }
 
   readonly maxQueueBytes = 0;
+  /** Where the time goes, when the run asks (fluid-breakdown.ts says what this model can tell). */
+  readonly attribution: CriticalPath | undefined;
   readonly probes: FabricProbes = NO_PROBES;
 
   get stats(): FlowModelStats {
@@ -157,6 +164,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
     const { mtuBytes, headerBytes } = this.config;
     const frames = Math.max(1, Math.ceil(bytes / mtuBytes));
     const pool = this.pool;
+    if (this.attribution) onDelivered = this.attribution.wrap(this.sim.nowPs, onDelivered);
     const slot = pool.alloc(bytes, bytes + frames * headerBytes, frames, this.sim.nowPs, onDelivered);
     if (flow.last >= 0) pool.next[flow.last] = slot;
     else flow.first = slot;
@@ -239,11 +247,19 @@ export class FlowNetwork implements FabricModel, EventTarget {
     this.requestSolve();
   }
 
+  private explain(f: FluidFlow, slot: number, totalPs: number): void {
+    const { path } = f;
+    const frames = this.pool.frames[slot]!;
+    const lastFrame = this.pool.bytes[slot]! - (frames - 1) * this.config.mtuBytes + this.config.headerBytes;
+    fluidMessageBreakdown(this.attribution!, totalPs, this.pool.wireBytes[slot]!, lastFrame, path.hops, path.gbps, path.delayPs, path.nvlink);
+  }
+
   private delivered(f: FluidFlow, slot: number): void {
     const now = this.sim.nowPs;
     const pool = this.pool;
     const bytes = pool.bytes[slot]!;
     const postedPs = pool.postedPs[slot]!;
+    if (this.attribution) this.explain(f, slot, now - postedPs);
     const onDelivered = pool.free(slot);
     const m = this.metrics;
     m.bytesDelivered += bytes;

@@ -1,4 +1,5 @@
 import type { ExperimentResult, FabricResult } from '../../experiment/index.js';
+import { attributionChart } from './attribution-chart.js';
 import { barChart } from './bar-chart.js';
 import { cdfChart, MARKED_PERCENTILES } from './cdf-chart.js';
 import { failureMarks, type TimeMark } from './failure-marks.js';
@@ -81,6 +82,8 @@ function workloadSection(label: string, index: number, rows: FabricResult[], col
   ];
   const detailed = rows.filter((r) => r.detail !== undefined);
   const parts = [`<h2>${esc(label)}</h2>`, summaryTable(rows, color), `<div class="row">${bars.map((b) => `<figure>${b}</figure>`).join('')}</div>`];
+  const explained = attributionChart(rows, { ...id, 'data-metric': 'attribution' });
+  if (explained !== null) parts.push('<h3>Where the time goes</h3>', `<figure>${explained}${topLinksList(rows)}</figure>`);
   if (detailed.length === 0) {
     parts.push('<p class="note">No distributions or time series: the run was not sampled.</p>');
     return `<section class="workload" data-workload="${index}">${parts.join('')}</section>`;
@@ -109,6 +112,17 @@ function workloadSection(label: string, index: number, rows: FabricResult[], col
   if (marks.length > 0) parts.push(`<ol class="note x-marks">${marks.map((m) => `<li>${esc(m.label)} at ${esc(m.atUs)} µs</li>`).join('')}</ol>`);
   parts.push('<h3>Link utilization (busy time over the workload’s time)</h3>', linkGrid(detailed, index));
   return `<section class="workload" data-workload="${index}">${parts.join('')}</section>`;
+}
+
+/** The five links that cost each explained row most. */
+function topLinksList(rows: FabricResult[]): string {
+  const items = rows.flatMap((r) =>
+    (r.attribution ?? []).map(
+      (a) =>
+        `<li>${esc(a.label === 'workload' ? r.fabric : `${r.fabric} · ${a.label}`)}: ${a.topLinks.map((l) => `${esc(l.link)} ${(l.ps / 1e6).toFixed(2)} µs`).join(', ')}</li>`,
+    ),
+  );
+  return `<ul class="note">${items.join('')}</ul>`;
 }
 
 /** Heat-maps, one column per fabric, one row per tier and direction. */

@@ -1,4 +1,4 @@
-import type { FabricModel } from '../../fabric/index.js';
+import type { FabricModel, PathNode } from '../../fabric/index.js';
 import type { Workload } from '../workload.js';
 import { plannedCollectiveBytes, resolveChannels, type Collective, type CollectiveParams } from './collective.js';
 import type { Protocol } from './protocol.js';
@@ -66,6 +66,15 @@ export class AutoCollective implements Workload {
 
   get deliveredBytes(): number {
     return this.inner?.deliveredBytes ?? 0;
+  }
+
+  /** As Collective's (attribution): its start, and the delivery that finished it. */
+  get startedPs(): number {
+    return this.inner?.startedPs ?? 0;
+  }
+
+  get criticalTail(): PathNode | null {
+    return this.inner?.criticalTail ?? null;
   }
 
   get totalBytes(): number {

@@ -1,5 +1,5 @@
 import { psFromUs, type EventTarget } from '../../engine/index.js';
-import type { FabricFlow, FabricModel } from '../../fabric/index.js';
+import type { FabricFlow, FabricModel, PathNode } from '../../fabric/index.js';
 import { BASE_LATENCY_US, stepLatencyUs, WIRE_FACTOR, type Protocol } from './protocol.js';
 import type { Workload } from '../workload.js';
 import { scaleOutFactor, type ScaleOutBound } from './scale-out.js';
@@ -74,6 +74,9 @@ export abstract class Collective implements Workload, EventTarget {
   finishedPs = 0;
   /** Of plannedBytes, delivered so far (each message once, when all of it has arrived). */
   deliveredBytes = 0;
+  /** When it started, and (when the run asks where the time goes) the delivery that finished it: its critical path's end. */
+  startedPs = 0;
+  criticalTail: PathNode | null = null;
   /** Called once, when the last rank holds its result (a job chains its next step on it). */
   onFinished: ((atPs: number) => void) | undefined;
   /** Observes every message posted (each relay leg apart): GPUs, bytes, channel. For tests and traces; unset costs nothing. */
@@ -121,6 +124,7 @@ export abstract class Collective implements Workload, EventTarget {
 
   start(net: FabricModel): void {
     this.net = net;
+    this.startedPs = net.sim.nowPs;
     const { protocol } = this.params;
     // With a protocol the collective first pays NCCL's base (launch) latency.
     if (protocol) net.sim.schedule(psFromUs(BASE_LATENCY_US[this.latencyRow][protocol]), this, 0, () => this.begin());
@@ -196,12 +200,15 @@ export abstract class Collective implements Workload, EventTarget {
     this.totalBytes += wireBytes;
     this.probe?.(src, dst, wireBytes, channel);
     const chosen = flow;
-    this.net.sim.schedule(delayPs, this, 0, () => this.net.send(chosen, wireBytes, onArrive));
+    const sendNow = () => this.net.send(chosen, wireBytes, onArrive);
+    // Attribution: the step's message was gated by the delivery running now, not by whatever runs when it leaves.
+    this.net.sim.schedule(delayPs, this, 0, this.net.attribution ? this.net.attribution.keepCause(sendNow) : sendNow);
   }
 
   protected rankDone(atPs: number): void {
     if (--this.pendingRanks > 0) return;
     this.finishedPs = atPs;
+    this.criticalTail = this.net.attribution?.cause ?? null;
     this.onFinished?.(atPs);
   }
 }
