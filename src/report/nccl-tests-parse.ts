@@ -56,11 +56,17 @@ function checkWrong(token: string, path: string, line: number): void {
   if (token !== 'N/A' && !NUMBER.test(token)) throw parseError(path, line, `#wrong: expected a number or N/A, got ${excerpt(token)}`);
 }
 
-function parseRow(tokens: string[], path: string, line: number): { row: NcclTestsRow; type: string; redop: string } {
-  // 13 columns (with root) or 12 (before nccl-tests 2.10); 9 or 8 when only one of out-of-place / in-place ran.
+/**
+ * One row. `rootColumn`: what the header line said (undefined without a header): 13 columns
+ * with root or 12 without (before nccl-tests 2.10); 9 or 8 when only one half ran.
+ */
+function parseRow(tokens: string[], rootColumn: boolean | undefined, path: string, line: number): { row: NcclTestsRow; type: string; redop: string } {
+  const counts = rootColumn === undefined ? [8, 9, 12, 13] : rootColumn ? [9, 13] : [8, 12];
+  if (!counts.includes(tokens.length)) {
+    const layout = rootColumn === false ? 'size count type redop' : rootColumn ? 'size count type redop root' : 'size count type redop [root]';
+    throw parseError(path, line, `expected an nccl-tests row (${layout} then time algbw busbw #wrong, out-of-place then in-place: ${counts.slice(-1)[0]} columns), got ${tokens.length} columns`);
+  }
   const withRoot = tokens.length === 13 || tokens.length === 9;
-  if (![8, 9, 12, 13].includes(tokens.length))
-    throw parseError(path, line, `expected an nccl-tests row (size count type redop [root] time algbw busbw #wrong, out-of-place then in-place), got ${tokens.length} columns`);
   const sizeBytes = integerAt(tokens[0]!, 'size', path, line);
   if (sizeBytes <= 0) throw parseError(path, line, 'size: expected bytes above 0, got 0');
   integerAt(tokens[1]!, 'count', path, line);
@@ -84,6 +90,8 @@ export function parseNcclTests(text: string, path = 'nccl-tests output'): NcclTe
   let type = '';
   let redop = '';
   let tableEnded = false;
+  /** Whether the column header names a root column; undefined until a header is seen. */
+  let rootColumn: boolean | undefined;
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = i + 1;
     const trimmed = raw.trim();
@@ -91,13 +99,14 @@ export function parseNcclTests(text: string, path = 'nccl-tests output'): NcclTe
     if (trimmed.startsWith('#')) {
       const rank = RANK_LINE.exec(trimmed);
       if (rank) ranks.add(Number(rank[1]));
+      if (/^#\s+size\s+count\s+type\s+redop\s/.test(trimmed)) rootColumn = /\sroot\s/.test(trimmed);
       // nccl-tests ends its table with the averages: rows after them are a second table.
       if (/^#\s*Avg bus bandwidth/.test(trimmed) && rows.length > 0) tableEnded = true;
       return;
     }
     if (NCCL_DEBUG_LINE.test(trimmed)) return;
     if (!/^\d/.test(trimmed)) throw parseError(path, line, `expected an nccl-tests row, a # comment or an NCCL debug line, got ${excerpt(trimmed)}`);
-    const parsed = parseRow(trimmed.split(/\s+/), path, line);
+    const parsed = parseRow(trimmed.split(/\s+/), rootColumn, path, line);
     if (tableEnded) throw parseError(path, line, 'a second table starts here (calibrate fits one curve: give a file with one table)');
     const previous = rows[rows.length - 1];
     if (previous && parsed.row.sizeBytes <= previous.sizeBytes)
