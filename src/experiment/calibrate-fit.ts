@@ -44,8 +44,12 @@ const toParams = (x: X): CalibrationParams => ({ linkDelayNs: x[0], nicOverheadN
 const LOWER: X = [0, 0, 1000 / 100_000];
 const UPPER: X = [1e9, 1e9, 1000];
 const clamp = (x: X): X => x.map((v, j) => Math.min(UPPER[j]!, Math.max(LOWER[j]!, v))) as X;
-/** Finite-difference steps: a few percent of the value, never below a few ps of effect. */
-const step = (x: X, j: number): number => Math.max(0.02 * Math.abs(x[j]!), [1, 5, 1e-3][j]!);
+/**
+ * Finite-difference steps: 2% of the value, and never below 20 ns of hop delay or 50 ns of
+ * overhead: smaller steps see the few-ns kinks of one frame queueing behind another (an
+ * 84 B ACK is 4 ns at 170 Gb/s) instead of the curve's trend.
+ */
+const step = (x: X, j: number): number => Math.max(0.02 * Math.abs(x[j]!), [20, 50, 1e-3][j]!);
 
 const NAMES: (keyof CalibrationParams)[] = ['linkDelayNs', 'nicOverheadNs', 'linkGbps'];
 /** |cos| between two parameters' effects on the curve above which they are one parameter to it. */
@@ -128,8 +132,7 @@ class Fitter {
    * relative residual changes of at most 1 on every size can cause in the linearized fit
    * (x_2 is 1/rate, whose relative change is the rate's to first order). Infinity when held.
    */
-  noiseGain(s: State, free: number[]): number[] {
-    const J = this.jacobian(s, free);
+  noiseGain(s: State, free: number[], J: number[][]): number[] {
     const JtJ = J.map((a) => J.map((b) => dot(a, b)));
     const gain = [Infinity, Infinity, Infinity];
     free.forEach((j, k) => {
@@ -140,6 +143,14 @@ class Fitter {
       gain[j] = sum / Math.max(Math.abs(s.x[j]!), step(s.x, j));
     });
     return gain;
+  }
+
+  /** Levenberg–Marquardt, a compass search over its kinks, and Levenberg–Marquardt again if that moved. */
+  refine(s: State, free: number[], maxIterations: number): State {
+    s = this.levenbergMarquardt(s, free, maxIterations);
+    const before = s.cost;
+    s = this.compass(s, free, 0.1, 1e-3);
+    return s.cost < before ? this.levenbergMarquardt(s, free, maxIterations) : s;
   }
 
   /** Levenberg–Marquardt until a step moves no coordinate by 1e-4 of itself or none lowers the cost. */
@@ -179,7 +190,7 @@ class Fitter {
       for (const j of free)
         for (const sign of [1, -1]) {
           const x = [...s.x] as X;
-          x[j] += sign * f * Math.max(Math.abs(x[j]!), 50 * step(x, j));
+          x[j] += sign * f * Math.max(Math.abs(x[j]!), 10 * step(x, j));
           const trial = this.at(clamp(x));
           if (trial.cost < s.cost) {
             [s, improved] = [trial, true];
@@ -225,27 +236,26 @@ export function fitCurve(setup: CurveSetup, measured: readonly MeasuredPoint[], 
   const base = fitter.at(clamp([reference.linkDelayNs, reference.nicOverheadNs, 1000 / (reference.linkGbps * rateScale)]));
   const start = toParams(base.x);
 
-  let free = [0, 1, 2];
-  const held: (keyof CalibrationParams)[] = [];
+  // The smallest size's missing latency (alpha) split three ways between hops and overhead;
+  // a few steps from each, then on from the best: kinks make the valley hard to enter from afar.
   const [jd, jo] = fitter.jacobian(base, [0, 1]) as [number[], number[]];
-  let s = base;
-  if (!(Math.abs(dot(jd, jo)) < COLLINEAR * Math.sqrt(dot(jd, jd) * dot(jo, jo)))) {
+  const split = (w: number): X => clamp([base.x[0] - (w * base.r[0]!) / jd[0]!, base.x[1] - ((1 - w) * base.r[0]!) / (jo[0]! || Infinity), base.x[2]]);
+  const all = [0, 1, 2];
+  const tries = [1, 0.5, 0].map((w) => fitter.levenbergMarquardt(fitter.at(split(w)), all, 3));
+  let s = fitter.refine(tries.reduce((x, y) => (y.cost < x.cost ? y : x)), all, maxIterations);
+  let free = all;
+  const held: (keyof CalibrationParams)[] = [];
+  let J = fitter.jacobian(s, free);
+  if (!(Math.abs(dot(J[0]!, J[1]!)) < COLLINEAR * Math.sqrt(dot(J[0]!, J[0]!) * dot(J[1]!, J[1]!)))) {
+    // Where the fit ended, overhead and per-hop latency shape the curve alike: hold the overhead at the spec's value.
     held.push('nicOverheadNs');
     free = [0, 2];
-    s = fitter.levenbergMarquardt(fitter.at(clamp([base.x[0] - base.r[0]! / jd[0]!, base.x[1], base.x[2]])), free, maxIterations);
-  } else {
-    // The smallest size's missing latency (alpha) split three ways between hops and overhead;
-    // a few steps from each, then on from the best: kinks make the valley hard to enter from afar.
-    const tries = [1, 0.5, 0].map((w) =>
-      fitter.levenbergMarquardt(fitter.at(clamp([base.x[0] - (w * base.r[0]!) / jd[0]!, base.x[1] - ((1 - w) * base.r[0]!) / jo[0]!, base.x[2]])), free, 3),
-    );
-    s = fitter.levenbergMarquardt(tries.reduce((a, b) => (b.cost < a.cost ? b : a)), free, maxIterations);
+    const hops = split(1);
+    s = fitter.refine(fitter.at([hops[0], reference.nicOverheadNs, hops[2]]), free, maxIterations);
+    J = fitter.jacobian(s, free);
   }
-  const before = s.cost;
-  s = fitter.compass(s, free, 0.1, 1e-3);
-  if (s.cost < before) s = fitter.levenbergMarquardt(s, free, maxIterations);
   const points = measured.map((m, i) => ({ ...m, simulatedUs: s.t[i]!, residual: s.r[i]! }));
-  const gain = fitter.noiseGain(s, free);
+  const gain = fitter.noiseGain(s, free, J);
   const noiseGain = { linkDelayNs: gain[0]!, nicOverheadNs: gain[1]!, linkGbps: gain[2]! };
   return { params: toParams(s.x), start, points, rmsResidual: Math.sqrt(s.cost / measured.length), held, noiseGain, iterations: fitter.iterations, curves: fitter.curves };
 }
