@@ -25,8 +25,8 @@ export interface CalibrateOptions {
 /** The largest nccl-tests output read (a full 8 B..16 GB sweep with NCCL_DEBUG=INFO lines is a few MB). */
 const MAX_TABLE_BYTES = 2 ** 26;
 
-const percent = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(2)}%`;
-const gain = (g: number): string => (Number.isFinite(g) ? `±${(g).toFixed(g < 10 ? 1 : 0)}% per 1% noise` : 'held');
+const percent = (x: number): string => `${x > -5e-5 ? '+' : '−'}${Math.abs(100 * x).toFixed(2)}%`;
+const gain = (g: number): string => (Number.isFinite(g) ? `±${g.toFixed(g < 10 ? 1 : 0)}% per 1% noise` : 'held');
 
 /** The values as a spec writes them: 0.1 ns, 0.01 Gb/s. */
 function rounded(p: CalibrationParams): CalibrationParams {
