@@ -15,7 +15,7 @@ export interface FittedPoint extends MeasuredPoint {
 
 export interface Calibration {
   params: CalibrationParams;
-  /** The alpha-beta start point the refinement began from. */
+  /** Where the search began: the spec's delay and overhead, the rate scaled by the alpha-beta slope ratio. */
   start: CalibrationParams;
   points: FittedPoint[];
   /** Root mean square of the relative residuals. */
@@ -38,7 +38,6 @@ export interface Calibration {
  * of hop delays, message overheads and bytes over rate): x = [linkDelayNs, nicOverheadNs, psPerBit].
  */
 type X = [number, number, number];
-const toX = (p: CalibrationParams): X => [p.linkDelayNs, p.nicOverheadNs, 1000 / p.linkGbps];
 const toParams = (x: X): CalibrationParams => ({ linkDelayNs: x[0], nicOverheadNs: x[1], linkGbps: 1000 / x[2] });
 /** Bounds the schema accepts: delays ≥ 0, a link rate from 1 to 100,000 Gb/s (psPerBit 0.01 to 1000). */
 const LOWER: X = [0, 0, 1000 / 100_000];
@@ -51,7 +50,6 @@ const clamp = (x: X): X => x.map((v, j) => Math.min(UPPER[j]!, Math.max(LOWER[j]
  */
 const step = (x: X, j: number): number => Math.max(0.02 * Math.abs(x[j]!), [20, 50, 1e-3][j]!);
 
-const NAMES: (keyof CalibrationParams)[] = ['linkDelayNs', 'nicOverheadNs', 'linkGbps'];
 /** |cos| between two parameters' effects on the curve above which they are one parameter to it. */
 const COLLINEAR = 0.999;
 
@@ -209,9 +207,10 @@ const dot = (a: number[], b: number[]): number => a.reduce((s, v, i) => s + v * 
  * Fits per-hop latency, per-message NIC overhead and link rate so that the spec's collective,
  * simulated at each measured size, matches the measured times in relative least squares.
  *
- * Start: the closed-form alpha-beta line of the measurement against the simulator's own at
- * the spec's values (two runs: the smallest and largest size): the rate scales with the slope
- * ratio, the per-hop latency with the intercept ratio. Refinement: Levenberg–Marquardt on the
+ * Start (closed-form alpha-beta): the rate scaled by the ratio of the bandwidth slopes (time
+ * per byte between the two largest sizes) measured and simulated at the spec's values; the
+ * smallest size's missing latency then split three ways between hops and overhead, a few
+ * steps from each, on from the best. Refinement: Levenberg–Marquardt on the
  * simulated curve with forward-difference Jacobians (in these coordinates a time is piecewise
  * linear, so within one piece it converges in a few steps), then a compass search that steps
  * over the pieces' kinks, then Levenberg–Marquardt again from where it stopped. Overhead and
@@ -239,7 +238,7 @@ export function fitCurve(setup: CurveSetup, measured: readonly MeasuredPoint[], 
   // The smallest size's missing latency (alpha) split three ways between hops and overhead;
   // a few steps from each, then on from the best: kinks make the valley hard to enter from afar.
   const [jd, jo] = fitter.jacobian(base, [0, 1]) as [number[], number[]];
-  const split = (w: number): X => clamp([base.x[0] - (w * base.r[0]!) / jd[0]!, base.x[1] - ((1 - w) * base.r[0]!) / (jo[0]! || Infinity), base.x[2]]);
+  const split = (w: number): X => clamp([base.x[0] - (w * base.r[0]!) / (jd[0]! || Infinity), base.x[1] - ((1 - w) * base.r[0]!) / (jo[0]! || Infinity), base.x[2]]);
   const all = [0, 1, 2];
   const tries = [1, 0.5, 0].map((w) => fitter.levenbergMarquardt(fitter.at(split(w)), all, 3));
   let s = fitter.refine(tries.reduce((x, y) => (y.cost < x.cost ? y : x)), all, maxIterations);
@@ -259,5 +258,3 @@ export function fitCurve(setup: CurveSetup, measured: readonly MeasuredPoint[], 
   const noiseGain = { linkDelayNs: gain[0]!, nicOverheadNs: gain[1]!, linkGbps: gain[2]! };
   return { params: toParams(s.x), start, points, rmsResidual: Math.sqrt(s.cost / measured.length), held, noiseGain, iterations: fitter.iterations, curves: fitter.curves };
 }
-
-export { NAMES as CALIBRATION_PARAMS };
