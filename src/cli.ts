@@ -25,6 +25,7 @@ const OPTIONS = {
   'flows-format': { type: 'string' },
   jobs: { type: 'string' },
   explain: { type: 'boolean' },
+  spec: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -32,9 +33,10 @@ const OPTIONS = {
 const COMMAND_OPTIONS: Record<string, (keyof typeof OPTIONS)[]> = {
   run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows', 'flows-format', 'format', 'jobs', 'explain'],
   sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files', 'format'],
-  merge: ['json', 'out'],
+  merge: ['json', 'out', 'format'],
   'export-matrix': ['out', 'seed', 'allow-outside-files'],
   schema: [],
+  calibrate: ['spec', 'out', 'json', 'allow-outside-files'],
 };
 
 /** "--seed -1" as "--seed=-1": parseArgs calls a value starting with "-" ambiguous; the option's own check then names it. */
@@ -60,17 +62,18 @@ async function main(argv: string[]): Promise<void> {
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    const [{ RUN_USAGE }, { SWEEP_USAGE }, { EXPORT_MATRIX_USAGE }] = await Promise.all([
+    const [{ RUN_USAGE }, { SWEEP_USAGE }, { EXPORT_MATRIX_USAGE }, { CALIBRATE_USAGE }] = await Promise.all([
       import('./cli/run-command.js'),
       import('./cli/sweep-command.js'),
       import('./cli/export-matrix-command.js'),
+      import('./cli/calibrate-command.js'),
     ]);
-    process.stdout.write(`usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}\n       ${EXPORT_MATRIX_USAGE}\n       ${SCHEMA_USAGE}\n\n${ALLOW_OUTSIDE_USAGE}\n`);
+    process.stdout.write(`usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}\n       ${EXPORT_MATRIX_USAGE}\n       ${SCHEMA_USAGE}\n       ${CALIBRATE_USAGE}\n\n${ALLOW_OUTSIDE_USAGE}\n`);
     return;
   }
   const [command, specPath, ...extra] = positionals;
-  if (command !== 'run' && command !== 'sweep' && command !== 'merge' && command !== 'export-matrix' && command !== 'schema')
-    fail(`command: expected "run", "sweep", "merge", "export-matrix" or "schema", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
+  if (command !== 'run' && command !== 'sweep' && command !== 'merge' && command !== 'export-matrix' && command !== 'schema' && command !== 'calibrate')
+    fail(`command: expected "run", "sweep", "merge", "export-matrix", "schema" or "calibrate", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
   const allowed = COMMAND_OPTIONS[command]!;
   const stray = Object.keys(values).find((k) => !allowed.includes(k as keyof typeof OPTIONS));
   if (stray !== undefined) fail(`--${stray}: not an option of "${command}" (it takes ${allowed.map((o) => `--${o}`).join(', ') || 'none'}; see --help)`);
@@ -87,6 +90,13 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1)); // `fabsim schema | head`
     const { specJsonSchema } = await import('./experiment/json-schema.js');
     process.stdout.write(`${JSON.stringify(specJsonSchema(), null, 2)}\n`);
+    return;
+  }
+  if (command === 'calibrate') {
+    if (specPath === undefined) fail('calibrate: give the nccl-tests output to fit (see --help)');
+    if (extra.length > 0) fail(`unexpected argument "${extra[0]}" (see --help)`);
+    handleSignalsAndErrors();
+    (await import('./cli/calibrate-command.js')).calibrateCommand(specPath, values);
     return;
   }
   if (specPath === undefined) fail('SPEC: missing the path of an experiment spec (see --help)');

@@ -3,8 +3,10 @@ import { readUserFile } from '../experiment/read-user-file.js';
 import { SpecError } from '../experiment/spec-error.js';
 import { mergeSweeps, type SweepResult } from '../experiment/sweep.js';
 import { formatNcclTable } from '../report/nccl-table.js';
+import { formatNcclTestsSweep, isNcclTestsWorkload } from '../report/nccl-tests.js';
 import { sweepFiles, writeFilesWhole } from '../report/write-results.js';
 import { checkOutDir, fail } from './fail.js';
+import { checkNcclTestsWorkloads, parseFormat } from './format-option.js';
 
 /** A sweep.json's shards can be large (a point per value, time series per fabric): up to 256 MiB. */
 const MAX_SHARD_BYTES = 2 ** 28;
@@ -46,12 +48,21 @@ function readShard(path: string): SweepResult {
   return sweep;
 }
 
+/** The workloads of the sweep's first point, as --format nccl-tests checks them (every point has the same kinds). */
+function workloadsOf(sweep: SweepResult): { kind: string }[] {
+  const w = sweep.points[0]?.result.workload as unknown;
+  return (Array.isArray(w) ? w : [w]).map((x) => ({ kind: String((x as { kind?: unknown } | undefined)?.kind) }));
+}
+
 /** `fabsim merge`: the shards' sweep.json files joined into one sweep; every file is made before any is written. */
-export function mergeCommand(paths: string[], options: { json?: boolean; out?: string }): void {
+export function mergeCommand(paths: string[], options: { json?: boolean; out?: string; format?: string }): void {
+  const format = parseFormat(options.format, options.json);
   try {
     const sweep = mergeSweeps(paths.map(readShard));
+    if (format === 'nccl-tests') checkNcclTestsWorkloads(format, workloadsOf(sweep), isNcclTestsWorkload);
     const files = options.out === undefined ? [] : sweepFiles(sweep);
-    const text = options.json ? `${JSON.stringify(sweep, null, 2)}\n` : `${formatNcclTable(sweep)}\n`;
+    const table = format === 'nccl-tests' ? formatNcclTestsSweep(sweep) : formatNcclTable(sweep);
+    const text = options.json ? `${JSON.stringify(sweep, null, 2)}\n` : `${table}\n`;
     checkOutDir(options.out);
     if (options.out !== undefined) writeFilesWhole(options.out, files);
     process.stdout.write(text);

@@ -10,14 +10,14 @@ import { checkNcclTestsWorkloads, parseFormat } from './format-option.js';
 import { formatNcclTestsSweep, isNcclTestsWorkload } from '../report/nccl-tests.js';
 
 export const SWEEP_USAGE = `fabsim sweep SPEC [--shard I/N] [--json] [--out DIR] [--seed N] [--format F]
-       fabsim merge SHARD.json... [--json] [--out DIR]
+       fabsim merge SHARD.json... [--json] [--out DIR] [--format F]
 
   sweep       runs the spec once per value of its sweep: { field, values } (e.g.
               field: workload.bytes, values: 8KiB..1GiB x2), points in parallel on
               worker threads; prints an nccl-tests style table
   --shard I/N runs only every N-th point from the I-th (0-based), for job arrays
   --format F  table (default) or nccl-tests: nccl-tests' own columns, a block per fabric
-  merge       joins the sweep.json of the shards into the whole sweep`;
+  merge       joins the sweep.json of the shards into the whole sweep (--format as sweep's)`;
 
 export interface SweepOptions {
   json?: boolean;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MECHANISM_NAMES, mechanismOverrides, PRESET_NAMES } from '../fabric/index.js';
-import { frameSize, intervalUs, mtuSize, positive, positiveFrameSize, positiveInt, positiveSize, retransmitTimeoutUs, size, timerUs } from './schema-primitives.js';
+import { delayNs, frameSize, intervalUs, mtuSize, positive, positiveFrameSize, positiveInt, positiveSize, retransmitTimeoutUs, size, timerUs } from './schema-primitives.js';
 
 const ecnOverrides = z.strictObject({
   enabled: z.boolean().optional(),
@@ -36,6 +36,8 @@ export const fabricOverrides = z.strictObject({
   ackEveryPackets: positiveInt.optional(),
   /** After a link or switch failure, ECMP-family routing excludes the dead next hop this much later (default 10 ms: failures.ts). */
   routingReconvergeUs: timerUs.optional(),
+  /** Per-message NIC/software overhead (fabric/config.ts), default 0; what `fabsim calibrate` fits. */
+  nicOverheadNs: delayNs.optional(),
 });
 /** A fabric: a preset name, or a preset with overrides. */
 export const fabricSchema = z.preprocess((v) => (typeof v === 'string' ? { preset: v } : v), fabricOverrides);

@@ -64,6 +64,8 @@ export interface FabricIssue {
 export function fabricIssues(topology: ExperimentSpec['topology'], fabrics: FabricSpec[]): FabricIssue[] {
   const issues: FabricIssue[] = [];
   resolveFabrics(fabrics).forEach((config, i) => {
+    if (config.nicOverheadNs > 0 && modelOf(config) === 'flow')
+      issues.push({ path: ['fabrics', i, 'nicOverheadNs'], message: 'the flow model does not model a per-message NIC overhead yet; use model: packet or nicOverheadNs: 0' });
     // Only lossless flow control keeps headroom; the flow model has no buffers at all.
     if (!flowControlOf(config).lossless || modelOf(config) === 'flow') return;
     const t = topology;

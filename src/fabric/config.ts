@@ -45,6 +45,13 @@ export interface BaseFabricConfig {
   routingReconvergeUs?: number;
   /** The receiver ACKs every this many in-order packets (and always a message's last). */
   ackEveryPackets: number;
+  /**
+   * NIC/software overhead per message sent over the fabric (LogP's o at the sender: WQE post,
+   * doorbell, descriptor fetch): the NIC starts one message at a time, each this long after the
+   * previous start or its post, whichever is later. 0 (default): a message starts when posted.
+   * NVLink messages inside a server do not pay it. What `fabsim calibrate` fits.
+   */
+  nicOverheadNs: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { psFromUs, serializationPs, Timer } from '../engine/index.js';
+import { psFromNs, psFromUs, serializationPs, Timer } from '../engine/index.js';
 import type { CcServices } from './cc/index.js';
 import type { FabricContext } from './context.js';
 import { Fifo } from './fifo.js';
@@ -10,6 +10,13 @@ import type { NicServices } from './transport/index.js';
 import { packetMessageBreakdown } from './attribution/message-breakdown.js';
 import { startHopLog } from './attribution/packet-hops.js';
 import { FlowSendLog } from './attribution/send-log.js';
+
+interface PendingStart {
+  flow: Flow;
+  bytes: number;
+  postedPs: number;
+  onDelivered?: (atPs: number) => void;
+}
 
 /** One port's data scheduler: the flows waiting to send on that port, served round-robin. */
 class ReadyQueue implements PacketSource {
@@ -46,6 +53,9 @@ export class Nic implements NetworkNode, NicServices, CcServices {
   private readonly intBytes: number;
   /** The data packet being received (read by deliverInOrder), kept only when the run asks where the time goes. */
   private arriving: Packet | null = null;
+  /** Per-message overhead on the fabric port (config.nicOverheadNs), and when the message engine is next free. */
+  private readonly overheadPs: number;
+  private engineFreePs = 0;
 
   constructor(
     private readonly ctx: FabricContext,
@@ -55,6 +65,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
     this.name = `gpu${host}`;
     this.port = this.addPort(rateGbps);
     this.intBytes = ctx.needs.telemetryHeaderBytes;
+    this.overheadPs = psFromNs(ctx.config.nicOverheadNs ?? 0);
   }
 
   /** Adds a port with its own ready queue; a topology builder cables it. */
@@ -81,11 +92,30 @@ export class Nic implements NetworkNode, NicServices, CcServices {
     if (this.ctx.attribution) flow.sendLog = new FlowSendLog();
   }
 
-  /** Queues a message on `flow` (this NIC must be its source). */
+  /**
+   * Queues a message on `flow` (this NIC must be its source). With a per-message overhead
+   * (config.nicOverheadNs) a fabric message starts once the NIC's one message engine has
+   * spent that long on it after the previous start (LogP's o, serial per NIC); its FCT still
+   * counts from the post.
+   */
   send(flow: Flow, bytes: number, onDelivered?: (atPs: number) => void): void {
-    const message = flow.post(bytes, this.ctx.sim.nowPs, onDelivered);
+    const { sim } = this.ctx;
+    if (this.overheadPs === 0 || flow.nicPort !== 0) return this.start(flow, bytes, sim.nowPs, onDelivered);
+    this.engineFreePs = Math.max(sim.nowPs, this.engineFreePs) + this.overheadPs;
+    sim.at(this.engineFreePs, this, 0, { flow, bytes, postedPs: sim.nowPs, onDelivered } satisfies PendingStart);
+  }
+
+  /** A message whose overhead has been paid (see send). */
+  onEvent(_kind: number, pending: unknown): void {
+    const { flow, bytes, postedPs, onDelivered } = pending as PendingStart;
+    this.start(flow, bytes, postedPs, onDelivered);
+  }
+
+  private start(flow: Flow, bytes: number, postedPs: number, onDelivered?: (atPs: number) => void): void {
+    const message = flow.post(bytes, postedPs, onDelivered);
+    // Attribution: from the post, so a per-message overhead waited counts as time at the NIC (queueing.nic).
     const log = flow.sendLog;
-    if (log !== null) log.posted(message.firstPsn, this.ctx.sim.nowPs, this.ports[flow.nicPort]!.pausedPsAt(this.ctx.sim.nowPs));
+    if (log !== null) log.posted(message.firstPsn, postedPs, this.ports[flow.nicPort]!.pausedPsAt(this.ctx.sim.nowPs));
     this.ctx.metrics.messagesPosted++;
     this.wake(flow);
   }

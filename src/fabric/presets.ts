@@ -15,6 +15,7 @@ const common = {
   bufferBytesPerPort: 1024 * 1024,
   rtoUs: 320,
   ackEveryPackets: 1,
+  nicOverheadNs: 0,
 };
 
 /** Presets are data: bundles of mechanism choices. Every field can be overridden in a spec. */
