@@ -39,6 +39,19 @@ describe('where the time goes, packet model', () => {
     expect(row.topLinks[0]!.ps).toBe(16 * ser + psFromNs(200)); // the sender's own link
   });
 
+  it('a per-message NIC overhead (nicOverheadNs) waited before the first packet counts as time at the NIC, and the parts still add up', () => {
+    const o = 700;
+    const { row, finishedPs } = explain({
+      topology: { kind: 'leaf-spine', gpus: 4, gpusPerLeaf: 2, linkGbps: 100, linkDelayNs: 200 },
+      fabrics: [{ preset: 'ethernet', nicOverheadNs: o }],
+      workload: { kind: 'incast', senders: 1, bytes: '64KiB', target: 0 },
+    });
+    const ser = serializationPs(frame, 100);
+    expect(finishedPs).toBe(psFromNs(o) + (16 + 3) * ser + 4 * psFromNs(200));
+    expect(row.partsPs).toEqual({ serialization: (16 + 3) * ser, propagation: 4 * psFromNs(200), queueing: { nic: psFromNs(o), leaf: 0, spine: 0 }, ...zero });
+    expectExact(row, finishedPs);
+  });
+
   it('an incast waits at the last hop: on one leaf, the last packet queues behind every other sender\'s message', () => {
     // N senders of P packets, all at once, window and buffer large enough: the leaf's port to
     // the target drains N·P packets back to back from the first arrival (ser + d), so the
