@@ -70,6 +70,7 @@ export function fabricIssues(topology: ExperimentSpec['topology'], fabrics: Fabr
     // NVSwitches run the fabric's flow control on NVLink-speed ports: their headroom counts too.
     const links: [number, number, string][] = [[t.linkGbps, t.linkDelayNs, 'hop']];
     if (t.kind === 'rail-optimized') links.push([t.nvlinkGbps, t.nvlinkDelayNs, 'NVLink hop']);
+    if (t.kind === 'dragonfly') links.push([t.localGbps, t.localDelayNs, 'local hop'], [t.globalGbps, t.globalDelayNs, 'global hop']);
     const frame = config.mtuBytes + config.headerBytes;
     for (const [linkGbps, linkDelayNs, hop] of links) {
       const needed = pfcHeadroomBytes(config, linkGbps, psFromNs(linkDelayNs)) + frame;

@@ -81,6 +81,8 @@ export class Packet {
   int: Float64Array | null = null;
   /** The packet behind this one in the queue or wire holding it (see PacketQueue). */
   next: Packet | null = null;
+  /** Dragonfly non-minimal routing: the group it detours through, chosen where it enters the fabric (−1: minimal). */
+  via = -1;
 
   /** Appends a telemetry record for the egress port the packet is leaving. */
   stampTelemetry(slab: TelemetrySlab, portId: number, queueBytes: number, txBytes: number, timePs: number, rateGbps: number, measuredGbps: number): void {
@@ -128,6 +130,7 @@ export class PacketPool {
     p.ecn = false;
     p.sackPsn = -1;
     p.intHops = 0;
+    p.via = -1;
     return p;
   }
 

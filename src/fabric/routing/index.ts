@@ -1,6 +1,7 @@
 import type { FabricConfig } from '../config.js';
 import { lookup } from '../mechanism.js';
 import type { Simulator } from '../../engine/index.js';
+import type { TopologyShape } from '../topology/shape.js';
 import { adaptive } from './adaptive.js';
 import { adaptiveGlobal } from './adaptive-global.js';
 import { ecmp } from './ecmp.js';
@@ -16,6 +17,6 @@ export const ROUTINGS = [ecmp, spray, adaptive, flowlet, adaptiveGlobal] as cons
 /** The routing module a config names. */
 export const routingOf = (config: Pick<FabricConfig, 'routing'>) => lookup<(typeof ROUTINGS)[number]>(ROUTINGS, config.routing, 'routing');
 
-export function createRouting(config: FabricConfig, sim: Simulator, seed: number): RoutingPolicy {
-  return routingOf(config).create({ config, sim, seed });
+export function createRouting(config: FabricConfig, sim: Simulator, seed: number, shape?: TopologyShape): RoutingPolicy {
+  return routingOf(config).create({ config, sim, seed, shape });
 }
