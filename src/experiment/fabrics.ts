@@ -1,5 +1,5 @@
 import { psFromNs } from '../engine/index.js';
-import { flowControlOf, pfcHeadroomBytes, PRESETS, type FabricConfig, type FabricModelName } from '../fabric/index.js';
+import { flowControlOf, pfcHeadroomBytes, PRESETS, routingOf, type FabricConfig, type FabricModelName } from '../fabric/index.js';
 import type { ExperimentSpec, FabricSpec } from './spec.js';
 
 const MECHANISMS = new Set(['routing', 'flowControl', 'lossRecovery', 'cc', 'model']);
@@ -64,6 +64,9 @@ export interface FabricIssue {
 export function fabricIssues(topology: ExperimentSpec['topology'], fabrics: FabricSpec[]): FabricIssue[] {
   const issues: FabricIssue[] = [];
   resolveFabrics(fabrics).forEach((config, i) => {
+    const kinds = routingOf(config).topologies;
+    if (kinds !== undefined && !kinds.includes(topology.kind))
+      issues.push({ path: ['fabrics', i, 'routing'], message: `${config.routing} routing needs a ${kinds.join(' or ')} topology, not ${topology.kind}` });
     // Only lossless flow control keeps headroom; the flow model has no buffers at all.
     if (!flowControlOf(config).lossless || modelOf(config) === 'flow') return;
     const t = topology;

@@ -8,11 +8,14 @@ import { ecmp } from './ecmp.js';
 import { flowlet } from './flowlet.js';
 import type { RoutingPolicy } from './routing-policy.js';
 import { spray } from './spray.js';
+import { minimal } from './minimal.js';
+import { ugal } from './ugal.js';
+import { valiant } from './valiant.js';
 
 export type { RoutingPolicy, RoutingSwitch } from './routing-policy.js';
 
 /** Every routing module; a spec names one. Its order is the order errors list the names in. */
-export const ROUTINGS = [ecmp, spray, adaptive, flowlet, adaptiveGlobal] as const;
+export const ROUTINGS = [ecmp, spray, adaptive, flowlet, adaptiveGlobal, minimal, valiant, ugal] as const;
 
 /** The routing module a config names. */
 export const routingOf = (config: Pick<FabricConfig, 'routing'>) => lookup<(typeof ROUTINGS)[number]>(ROUTINGS, config.routing, 'routing');

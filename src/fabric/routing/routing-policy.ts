@@ -43,6 +43,8 @@ export interface RoutingBuild<P extends object> {
  */
 export interface RoutingMechanism<N extends string, P extends object> extends Mechanism<N, P, RoutingBuild<P>, RoutingPolicy> {
   readonly flowModel: FlowPaths;
+  /** The topology kinds it makes sense on (absent: every kind); a spec naming it elsewhere is refused. */
+  readonly topologies?: readonly string[];
 }
 
 /** How the flow model routes a flow under a routing module (see RoutingMechanism). */
