@@ -8,11 +8,12 @@ import type { NvlinkDomain, TopologyShape, TopologySpec } from '../topology/inde
 import { FluidEvent, FluidFlow } from './fluid-flow.js';
 import { MessagePool } from './message-pool.js';
 import { flowLayoutOf, type FlowLayout } from './layout.js';
-import { LinkGraph } from './link-graph.js';
+import type { LinkGraph } from './link-graph.js';
 import { MaxMinSolver } from './max-min.js';
-import { routeOf } from './paths.js';
 import { routingOf } from '../routing/index.js';
-import type { FlowPaths } from '../routing/routing-policy.js';
+import { DragonflyShape, shapeOf } from '../topology/index.js';
+import { ClosRoutes, type FlowRoutes } from './flow-routes.js';
+import { DragonflyRoutes } from './dragonfly-routes.js';
 
 /** The topology as workloads (and the runner) read it in the flow model. */
 export interface FlowTopology {
@@ -55,10 +56,8 @@ export class FlowNetwork implements FabricModel, EventTarget {
   readonly model = 'flow' as const;
   readonly metrics = new FabricMetrics();
   readonly topology: FlowTopology;
-  readonly layout: FlowLayout;
-  readonly links: LinkGraph;
-  /** One hashed path per flow, or an even split: what the routing module declares for the flow model. */
-  private readonly flowPaths: FlowPaths;
+  /** Links and routes: a Clos's (ECMP's one path or an even split, as the routing module declares) or a dragonfly's. */
+  readonly routes: FlowRoutes;
   readonly solver: MaxMinSolver;
   private readonly portSalt: number;
   private flowCount = 0;
@@ -67,6 +66,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
   private sentStale = 0;
   /** Messages posted and not yet delivered. */
   private readonly pool = new MessagePool();
+  private readonly loadOf = (link: number): number => this.solver.flowsOnLink(link).length;
   private readonly flowEvent = (flow: FluidFlow, kind: FluidEvent, arg: number) =>
     kind === FluidEvent.Sent ? this.sent(flow, arg) : this.delivered(flow, arg);
 
@@ -76,30 +76,42 @@ export class FlowNetwork implements FabricModel, EventTarget {
     readonly config: FabricConfig,
     seed: number,
   ) {
-    const layout = (this.layout = flowLayoutOf(topologySpec, seed));
-    // An even split loads every link of an equal-cost group alike: the graph makes each group one link.
-    this.flowPaths = routingOf(config).flowModel;
-    this.links = new LinkGraph(layout, this.flowPaths === 'even-split');
-    this.solver = new MaxMinSolver(this.links.count, (link) => this.links.capacityGbps(link));
+    const shape = shapeOf(topologySpec);
+    const routing = routingOf(config);
+    this.routes = shape instanceof DragonflyShape ? new DragonflyRoutes(shape, routing.name, seed) : new ClosRoutes(flowLayoutOf(topologySpec, seed), routing.flowModel);
+    this.solver = new MaxMinSolver(this.routes.count, (link) => this.routes.capacityGbps(link));
     this.portSalt = seed32(seed, 'udp-source-ports');
-    const { shape } = layout;
     this.topology = {
       shape,
-      gpus: layout.gpus,
-      hostGbps: layout.linkGbps,
+      gpus: shape.gpus,
+      hostGbps: shape.linkGbps,
       maxHops: shape.maxHops,
-      linkDelayPs: layout.linkDelayPs,
-      nvlink: layout.nvlink,
+      linkDelayPs: shape.linkDelayPs,
+      nvlink: shape.nvlink,
       hops: (src, dst) => shape.hops(src, dst),
     };
   }
 
+  /** A Clos's layout and link graph (tests inspect them). */
+  get layout(): FlowLayout {
+    return this.closRoutes.layout;
+  }
+
+  get links(): LinkGraph {
+    return this.closRoutes.graph;
+  }
+
+  private get closRoutes(): ClosRoutes {
+    if (!(this.routes instanceof ClosRoutes)) throw new Error('flow model: not a Clos');
+    return this.routes;
+  }
+
   get gpus(): number {
-    return this.layout.gpus;
+    return this.topology.gpus;
   }
 
   get hostGbps(): number {
-    return this.layout.linkGbps;
+    return this.topology.hostGbps;
   }
 
   /** No PFC, no queues, no ports to sample. */
@@ -128,7 +140,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
   openFlow(src: number, dst: number): FluidFlow {
     const id = this.flowCount++;
     const sport = 0xc000 | (mix32(id ^ this.portSalt) & 0x3fff);
-    const path = routeOf(this.links, this.flowPaths, src, dst, fiveTupleHash(src, dst, sport));
+    const path = this.routes.route(src, dst, fiveTupleHash(src, dst, sport), this.loadOf);
     return new FluidFlow(id, src, dst, path, this.flowEvent);
   }
 
