@@ -173,6 +173,13 @@ export class DragonflyShape implements TopologyShape {
     return { hops: 2, router: this.peerRouter(G, this.links.portTo(G, T, 0)) };
   }
 
+  /** Cabled router ports: hosts, the full mesh of each group, the cabled global links. */
+  switchPorts(): number {
+    let globals = 0;
+    for (let r = 0; r < this.routersPerGroup; r++) globals += this.globalOn(r);
+    return this.gpus + this.routers * (this.routersPerGroup - 1) + this.groups * globals;
+  }
+
   sameNode(): boolean {
     return false;
   }

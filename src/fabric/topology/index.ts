@@ -9,3 +9,4 @@ export { GlobalLinks, type DragonflyArrangement } from './dragonfly-arrangement.
 export * from './shape.js';
 export { shapeOf, type TopologySpec } from './shape-of.js';
 export { buildShape, buildTopology } from './build.js';
+export { fabricSwitchPorts } from './port-count.js';
