@@ -78,6 +78,17 @@ describe('dragonfly global link arrangements', () => {
     expect(net.topology.switches.map((s) => s.ports.length)).toEqual([2 + 1 + 2, 2 + 1 + 1, 5, 4, 5, 4, 5, 4]);
   });
 
+  it('a partly filled dragonfly (fewer GPUs than router ports) still routes every pair through its host-less routers', () => {
+    const { sim, net } = build(small('consecutive', { gpus: 15 }));
+    expect(net.topology.switches.map((s) => s.downPorts.length)).toEqual([2, 2, 2, 2, 2, 2, 2, 1, 0, 0]);
+    const ports = allPorts(net);
+    for (const [src, dst] of allPairs(15)) {
+      const { tookPs, dataPorts } = probe(sim, net, ports, src, dst, 1000);
+      expect(tookPs, `${src}→${dst}`).toBeGreaterThan(0);
+      expect(dataPorts.length, `${src}→${dst}`).toBe(net.topology.hops(src, dst));
+    }
+  });
+
   it('refuses a dragonfly whose groups cannot all be joined, naming the field', () => {
     expect(() => validateSpec({ name: 't', fabrics: ['ethernet'], topology: small('consecutive', { groups: 6 }), workload: { kind: 'permutation', bytes: 4096 } })).toThrow(
       /topology.*globalLinksPerRouter/,
