@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { serializationPs, Simulator } from '../src/engine/index.js';
 import { createFabricModel, type FabricModelName } from '../src/fabric/index.js';
 import { resolveFabric, validateSpec } from '../src/experiment/index.js';
@@ -37,8 +37,10 @@ describe('dragonfly routing under the adversarial group shift (group i → group
   // (first hop out of sources, second hop out of intermediates): at most (g − 2)/(2·a·p) of line rate; 1/2 as g → a·p·2 + 2.
   const valiantLaw = (g - 2) / (2 * a * p);
   const measured: Record<string, Record<string, number>> = { packet: {}, flow: {} };
-  for (const model of ['packet', 'flow'] as const)
-    for (const routing of ['minimal', 'valiant', 'ugal']) measured[model]![routing] = fraction(balanced, routing, model, groupShift, 1 << 20);
+  beforeAll(() => {
+    for (const model of ['packet', 'flow'] as const)
+      for (const routing of ['minimal', 'valiant', 'ugal']) measured[model]![routing] = fraction(balanced, routing, model, groupShift, 1 << 20);
+  });
 
   it('minimal is limited to the one global link between two groups: 1/(a·p) of line rate', () => {
     expect(measured.flow!.minimal).toBeCloseTo(minimalLaw, 2);
@@ -63,8 +65,10 @@ describe('dragonfly routing under uniform traffic (all-to-all)', () => {
   const uniform = { kind: 'dragonfly', groups: 5, routersPerGroup: 4, hostsPerRouter: 1, globalLinksPerRouter: 1 };
   const allToAll = (n: number): [number, number][] => Array.from({ length: n * n }, (_, i): [number, number] => [Math.floor(i / n), i % n]).filter(([s, d]) => s !== d);
   const measured: Record<string, Record<string, number>> = { packet: {}, flow: {} };
-  for (const model of ['packet', 'flow'] as const)
-    for (const routing of ['minimal', 'valiant', 'ugal']) measured[model]![routing] = fraction(uniform, routing, model, allToAll, 1 << 16);
+  beforeAll(() => {
+    for (const model of ['packet', 'flow'] as const)
+      for (const routing of ['minimal', 'valiant', 'ugal']) measured[model]![routing] = fraction(uniform, routing, model, allToAll, 1 << 16);
+  });
 
   it('minimal runs near line rate', () => {
     expect(measured.flow!.minimal).toBeGreaterThan(0.9);
