@@ -1,5 +1,5 @@
 import { psFromNs } from '../engine/index.js';
-import { flowControlOf, pfcHeadroomBytes, PRESETS, type FabricConfig, type FabricModelName } from '../fabric/index.js';
+import { flowControlOf, pfcHeadroomBytes, PRESETS, routingOf, type FabricConfig, type FabricModelName } from '../fabric/index.js';
 import type { ExperimentSpec, FabricSpec } from './spec.js';
 
 const MECHANISMS = new Set(['routing', 'flowControl', 'lossRecovery', 'cc', 'model']);
@@ -66,12 +66,16 @@ export function fabricIssues(topology: ExperimentSpec['topology'], fabrics: Fabr
   resolveFabrics(fabrics).forEach((config, i) => {
     if (config.nicOverheadNs > 0 && modelOf(config) === 'flow')
       issues.push({ path: ['fabrics', i, 'nicOverheadNs'], message: 'the flow model does not model a per-message NIC overhead yet; use model: packet or nicOverheadNs: 0' });
+    const kinds = routingOf(config).topologies;
+    if (kinds !== undefined && !kinds.includes(topology.kind))
+      issues.push({ path: ['fabrics', i, 'routing'], message: `${config.routing} routing needs a ${kinds.join(' or ')} topology, not ${topology.kind}` });
     // Only lossless flow control keeps headroom; the flow model has no buffers at all.
     if (!flowControlOf(config).lossless || modelOf(config) === 'flow') return;
     const t = topology;
     // NVSwitches run the fabric's flow control on NVLink-speed ports: their headroom counts too.
     const links: [number, number, string][] = [[t.linkGbps, t.linkDelayNs, 'hop']];
     if (t.kind === 'rail-optimized') links.push([t.nvlinkGbps, t.nvlinkDelayNs, 'NVLink hop']);
+    if (t.kind === 'dragonfly') links.push([t.localGbps, t.localDelayNs, 'local hop'], [t.globalGbps, t.globalDelayNs, 'global hop']);
     const frame = config.mtuBytes + config.headerBytes;
     for (const [linkGbps, linkDelayNs, hop] of links) {
       const needed = pfcHeadroomBytes(config, linkGbps, psFromNs(linkDelayNs)) + frame;

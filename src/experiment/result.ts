@@ -143,6 +143,8 @@ export interface ExperimentResult {
   /** Set when the run was interrupted: rows are missing or stopped early (completed: false). */
   partial?: true;
   topology: Record<string, unknown>;
+  /** Cabled ports of the scale-out fabric's switches (the topology's cost, to compare topologies). */
+  switchPorts?: number;
   /** The workload as specified, or the list of them. */
   workload: Record<string, unknown> | Record<string, unknown>[];
   /** The spec's failures, when it has any (the report marks them on every time series). */

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { psFromUs, Simulator, TypedEventQueue, usFromPs, type EventQueue, type RunLimits, type StopReason } from '../engine/index.js';
-import { createFabricModel, shapeOf, type FabricConfig, type FabricModel, type Network, type RunNeeds } from '../fabric/index.js';
+import { createFabricModel, fabricSwitchPorts, shapeOf, type FabricConfig, type FabricModel, type Network, type RunNeeds } from '../fabric/index.js';
 import { attributionRows } from './attribution-rows.js';
 import { createWorkload, workloadLabel } from './create-workload.js';
 import { fabricDetail } from './fabric-detail.js';
@@ -192,6 +192,7 @@ export function experimentResult(spec: ExperimentSpec, results: FabricResult[], 
     seed: spec.seed,
     ...(partial ? { partial: true as const } : {}),
     topology: spec.topology,
+    switchPorts: fabricSwitchPorts(shapeOf(spec.topology)),
     workload: spec.workload.length === 1 ? spec.workload[0]! : spec.workload,
     ...(spec.failures.length > 0 ? { failures: spec.failures } : {}),
     results,

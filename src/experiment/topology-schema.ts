@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fatTreeMaxGpus, railLayout, shapeOf, type FatTreeSpec, type LeafSpineSpec, type RailOptimizedSpec } from '../fabric/index.js';
+import { fatTreeMaxGpus, railLayout, shapeOf, type DragonflySpec, type FatTreeSpec, type LeafSpineSpec, type RailOptimizedSpec } from '../fabric/index.js';
 import { scaleProblem } from './scale-limits.js';
 import { delayNs, linkRateGbps, positive, positiveInt } from './schema-primitives.js';
 
@@ -42,7 +42,26 @@ const railOptimized = z.strictObject({
   nvlinkModel: z.enum(['packet', 'message'], { error: 'expected "packet" or "message"' }).default('message'),
 });
 
-type Parsed = z.output<typeof leafSpine> | z.output<typeof fatTree> | z.output<typeof railOptimized>;
+/** A dragonfly (Slingshot's defaults: 200 Gb/s everywhere); delays per hop class. */
+const dragonfly = z.strictObject({
+  kind: z.literal('dragonfly'),
+  groups: z.number().int().min(1),
+  routersPerGroup: positiveInt,
+  hostsPerRouter: positiveInt,
+  globalLinksPerRouter: z.number().int().nonnegative(),
+  arrangement: z.enum(['consecutive', 'palmtree'], { error: 'expected "consecutive" or "palmtree"' }).default('consecutive'),
+  /** Default: groups × routersPerGroup × hostsPerRouter. */
+  gpus: z.number().int().min(2).optional(),
+  gpusPerNode: positiveInt.default(4),
+  linkGbps: linkRateGbps.default(200),
+  localGbps: linkRateGbps.default(200),
+  globalGbps: linkRateGbps.default(200),
+  linkDelayNs: delayNs.default(100),
+  localDelayNs: delayNs.default(300),
+  globalDelayNs: delayNs.default(1000),
+});
+
+type Parsed = z.output<typeof leafSpine> | z.output<typeof fatTree> | z.output<typeof railOptimized> | z.output<typeof dragonfly>;
 
 /** Fills the defaults that depend on other fields (the shape itself is checked by shapeOf). */
 function resolve(t: Parsed) {
@@ -53,6 +72,8 @@ function resolve(t: Parsed) {
       return { ...t, gpus: t.gpus ?? fatTreeMaxGpus(t) } satisfies FatTreeSpec;
     case 'rail-optimized':
       return { ...t, tiers: t.tiers ?? (t.gpus <= railLayout(t, 2).maxGpus ? 2 : 3) } satisfies RailOptimizedSpec;
+    case 'dragonfly':
+      return { ...t, gpus: t.gpus ?? t.groups * t.routersPerGroup * t.hostsPerRouter } satisfies DragonflySpec;
   }
 }
 
@@ -61,8 +82,8 @@ function resolve(t: Parsed) {
  * computing its shape, which shapeOf keeps for the builder and the flow model.
  */
 export const topologySchema = z
-  .discriminatedUnion('kind', [leafSpine, fatTree, railOptimized], {
-    error: 'expected one of "leaf-spine", "fat-tree", "rail-optimized"',
+  .discriminatedUnion('kind', [leafSpine, fatTree, railOptimized, dragonfly], {
+    error: 'expected one of "leaf-spine", "fat-tree", "rail-optimized", "dragonfly"',
   })
   .transform((t, ctx) => {
     try {

@@ -58,9 +58,10 @@ export class Network implements FabricModel {
       telemetrySlab: new TelemetrySlab(),
       ...(this.attribution ? { attribution: this.attribution } : {}),
     };
-    const routing = createRouting(config, sim, seed);
     const spec = 'kind' in topology ? topology : null;
-    this.topology = buildShape(spec ? shapeOf(spec) : (topology as TopologyShape), this.ctx, routing, seed);
+    const shape = spec ? shapeOf(spec) : (topology as TopologyShape);
+    const routing = createRouting(config, sim, seed, shape);
+    this.topology = buildShape(shape, this.ctx, routing, seed);
     let portId = 0;
     for (const sw of this.topology.switches) for (const port of sw.ports) port.id = portId++;
     routing.attach?.(this.topology.switches.filter((sw) => sw.tier < this.topology.fabricTiers));

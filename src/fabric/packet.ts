@@ -88,6 +88,8 @@ export class Packet {
   /** When it joined the queue it is in, and that port's paused total then. */
   enqueuedPs = 0;
   pausedMarkPs = 0;
+  /** Dragonfly non-minimal routing: the group it detours through, chosen where it enters the fabric (−1: minimal). */
+  via = -1;
 
   /** Appends a telemetry record for the egress port the packet is leaving. */
   stampTelemetry(slab: TelemetrySlab, portId: number, queueBytes: number, txBytes: number, timePs: number, rateGbps: number, measuredGbps: number): void {
@@ -135,6 +137,7 @@ export class PacketPool {
     p.ecn = false;
     p.sackPsn = -1;
     p.intHops = 0;
+    p.via = -1;
     return p;
   }
 

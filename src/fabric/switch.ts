@@ -36,7 +36,7 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
     readonly tier: number,
     readonly salt: number,
     private readonly routing: RoutingPolicy,
-    private readonly route: (dst: number) => PortRange,
+    private readonly route: (dst: number, via?: number) => PortRange,
     /** Ports numbered below this face hosts or the tier below; the rest face the tier above (reports group them so). */
     private readonly downPortCount: number,
     /** Candidate lists the shape's route names by portSet(id) (port numbers), when not side by side. */
@@ -57,19 +57,27 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
     this.upPorts = this.ports.slice(this.downPortCount);
     this.setCandidates = this.portSets.map((set) => set.map((p) => this.ports[p]!));
     this.releases = new ReleaseQueue(this.ports.length);
-    const first = this.ports[0]!;
-    this.buffer = createBufferPolicy(this.ctx.config, this.ports.length, first.rateGbps, first.link.delayPs, (port, pause) =>
-      this.sendPause(port, pause),
-    );
+    this.injectPorts = this.routing.inject ? this.downPortCount : 0;
+    // PFC headroom for the fastest port and the longest cable (a dragonfly's global links are longer than its host links).
+    let rateGbps = 0;
+    let delayPs = 0;
+    for (const port of this.ports) {
+      rateGbps = Math.max(rateGbps, port.rateGbps);
+      delayPs = Math.max(delayPs, port.link.delayPs);
+    }
+    this.buffer = createBufferPolicy(this.ctx.config, this.ports.length, rateGbps, delayPs, (port, pause) => this.sendPause(port, pause));
   }
+
+  /** Packets arriving on ports below this enter the fabric here: the routing policy may choose their path first (RoutingPolicy.inject). */
+  private injectPorts = 0;
 
   /** Ports towards hosts or the tier below, and towards the tier above (set by finishPorts). */
   downPorts: readonly Port[] = [];
   upPorts: readonly Port[] = [];
 
-  /** The equal-cost egress ports towards host `dst`, as the shape routes it. */
-  candidatesFor(dst: number): readonly Port[] {
-    const range = this.route(dst);
+  /** The equal-cost egress ports towards host `dst` (through group `via` on a dragonfly), as the shape routes it. */
+  candidatesFor(dst: number, via?: number): readonly Port[] {
+    const range = this.route(dst, via);
     return this.candidates(rangeFirst(range), rangeCount(range));
   }
 
@@ -105,7 +113,8 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
   }
 
   receive(packet: Packet, ingress: number): void {
-    const range = this.route(packet.dstHost);
+    if (ingress < this.injectPorts) this.routing.inject!(packet, this);
+    const range = this.route(packet.dstHost, packet.via);
     const count = rangeCount(range);
     let port: Port;
     if (count === 1) port = this.ports[rangeFirst(range)]!;

@@ -38,5 +38,6 @@ export function formatTable(result: ExperimentResult): string {
     : result.results.some((r) => !r.completed)
       ? ['> : stopped by a limit before the workload finished']
       : [];
+  if (result.switchPorts !== undefined) notes.push(`scale-out switch ports: ${result.switchPorts}`);
   return [title, line(columns.map((c) => c.header)), ...rows.map(line), ...notes].join('\n');
 }

@@ -8,9 +8,8 @@ import type { NvlinkDomain, TopologyShape, TopologySpec } from '../topology/inde
 import { FluidEvent, FluidFlow } from './fluid-flow.js';
 import { MessagePool } from './message-pool.js';
 import { flowLayoutOf, type FlowLayout } from './layout.js';
-import { LinkGraph } from './link-graph.js';
+import type { LinkGraph } from './link-graph.js';
 import { MaxMinSolver } from './max-min.js';
-import { routeOf } from './paths.js';
 import { routingOf } from '../routing/index.js';
 import { DEFAULT_ROUTING_RECONVERGE_US, type FailureEvent } from '../failures.js';
 import { FlowFailures } from './flow-failures.js';
@@ -18,6 +17,9 @@ import type { FlowPaths } from '../routing/routing-policy.js';
 import { CriticalPath } from '../attribution/critical-path.js';
 import { fluidMessageBreakdown } from '../attribution/fluid-breakdown.js';
 import type { RunNeeds } from '../needs.js';
+import { DragonflyShape, shapeOf } from '../topology/index.js';
+import { ClosRoutes, type FlowRoutes } from './flow-routes.js';
+import { DragonflyRoutes } from './dragonfly-routes.js';
 
 /** The topology as workloads (and the runner) read it in the flow model. */
 export interface FlowTopology {
@@ -60,10 +62,9 @@ export class FlowNetwork implements FabricModel, EventTarget {
   readonly model = 'flow' as const;
   readonly metrics = new FabricMetrics();
   readonly topology: FlowTopology;
-  readonly layout: FlowLayout;
-  /** Replaced once by one of single cables if failures are scheduled under spraying (scheduleFailures). */
-  links: LinkGraph;
-  /** One hashed path per flow, or an even split: what the routing module declares for the flow model. */
+  /** Links and routes: a Clos's (ECMP's one path or an even split, as the routing module declares) or a dragonfly's; failures under spraying replace a Clos's once by single cables (scheduleFailures). */
+  routes: FlowRoutes;
+  /** What the routing module declares for the flow model (failures re-route by it). */
   private readonly flowPaths: FlowPaths;
   solver: MaxMinSolver;
   private failures: FlowFailures | null = null;
@@ -74,6 +75,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
   private sentStale = 0;
   /** Messages posted and not yet delivered. */
   private readonly pool = new MessagePool();
+  private readonly loadOf = (link: number): number => this.solver.flowsOnLink(link).length;
   private readonly flowEvent = (flow: FluidFlow, kind: FluidEvent, arg: number) =>
     kind === FluidEvent.Sent ? this.sent(flow, arg) : this.delivered(flow, arg);
 
@@ -85,30 +87,43 @@ export class FlowNetwork implements FabricModel, EventTarget {
     run: RunNeeds = {},
   ) {
     this.attribution = run.attribution ? new CriticalPath() : undefined;
-    const layout = (this.layout = flowLayoutOf(topologySpec, seed));
-    // An even split loads every link of an equal-cost group alike: the graph makes each group one link.
-    this.flowPaths = routingOf(config).flowModel;
-    this.links = new LinkGraph(layout, this.flowPaths === 'even-split');
-    this.solver = new MaxMinSolver(this.links.count, (link) => this.links.capacityGbps(link));
+    const shape = shapeOf(topologySpec);
+    const routing = routingOf(config);
+    this.flowPaths = routing.flowModel;
+    this.routes = shape instanceof DragonflyShape ? new DragonflyRoutes(shape, routing.name, seed) : new ClosRoutes(flowLayoutOf(topologySpec, seed), routing.flowModel);
+    this.solver = new MaxMinSolver(this.routes.count, (link) => this.routes.capacityGbps(link));
     this.portSalt = seed32(seed, 'udp-source-ports');
-    const { shape } = layout;
     this.topology = {
       shape,
-      gpus: layout.gpus,
-      hostGbps: layout.linkGbps,
+      gpus: shape.gpus,
+      hostGbps: shape.linkGbps,
       maxHops: shape.maxHops,
-      linkDelayPs: layout.linkDelayPs,
-      nvlink: layout.nvlink,
+      linkDelayPs: shape.linkDelayPs,
+      nvlink: shape.nvlink,
       hops: (src, dst) => shape.hops(src, dst),
     };
   }
 
+  /** A Clos's layout and link graph (tests inspect them). */
+  get layout(): FlowLayout {
+    return this.closRoutes.layout;
+  }
+
+  get links(): LinkGraph {
+    return this.closRoutes.graph;
+  }
+
+  private get closRoutes(): ClosRoutes {
+    if (!(this.routes instanceof ClosRoutes)) throw new Error('flow model: not a Clos');
+    return this.routes;
+  }
+
   get gpus(): number {
-    return this.layout.gpus;
+    return this.topology.gpus;
   }
 
   get hostGbps(): number {
-    return this.layout.linkGbps;
+    return this.topology.hostGbps;
   }
 
   /** No PFC, no queues, no ports to sample. */
@@ -140,20 +155,20 @@ export class FlowNetwork implements FabricModel, EventTarget {
     const id = this.flowCount++;
     const sport = 0xc000 | (mix32(id ^ this.portSalt) & 0x3fff);
     const hash = fiveTupleHash(src, dst, sport);
-    const path = this.failures?.route(src, dst, hash) ?? routeOf(this.links, this.flowPaths, src, dst, hash);
+    const path = this.failures?.route(src, dst, hash) ?? this.routes.route(src, dst, hash, this.loadOf);
     const flow = new FluidFlow(id, src, dst, path, this.flowEvent);
     this.failures?.track(flow, hash);
     return flow;
   }
 
-  /** Schedules link and switch failures (flow-failures.ts); call before any flow is opened. */
+  /** Schedules link and switch failures (flow-failures.ts, a Clos only); call before any flow is opened. */
   scheduleFailures(events: readonly FailureEvent[], seed: number): void {
     if (this.failures !== null || this.flowCount > 0) throw new Error('flow model: schedule failures once, before opening flows');
     this.metrics.failuresScheduled = true;
     if (this.links.aggregated) {
       // Failures break the even split's symmetry: every cable its own link, weighted paths.
-      this.links = new LinkGraph(this.layout, false);
-      this.solver = new MaxMinSolver(this.links.count, (link) => this.links.capacityGbps(link));
+      this.routes = new ClosRoutes(this.layout, this.flowPaths, false);
+      this.solver = new MaxMinSolver(this.routes.count, (link) => this.routes.capacityGbps(link));
     }
     const routing = routingOf(this.config);
     const reconvergePs = psFromUs(this.config.routingReconvergeUs ?? DEFAULT_ROUTING_RECONVERGE_US);

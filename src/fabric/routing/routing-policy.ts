@@ -3,18 +3,24 @@ import type { BaseFabricConfig } from '../config.js';
 import type { Mechanism } from '../mechanism.js';
 import type { Packet } from '../packet.js';
 import type { Port } from '../port.js';
+import type { TopologyShape } from '../topology/shape.js';
 
 /** What a policy may know about the switch deciding (and about its neighbours). */
 export interface RoutingSwitch {
   /** Per-switch hash salt, derived from the experiment seed. */
   readonly salt: number;
-  /** The equal-cost egress ports towards host `dst`. */
-  candidatesFor(dst: number): readonly Port[];
+  /** The equal-cost egress ports towards host `dst` (through group `via` first, on a dragonfly). */
+  candidatesFor(dst: number, via?: number): readonly Port[];
 }
 
 /** Picks one egress port among equal-cost candidates (always ≥ 2 of them). */
 export interface RoutingPolicy {
   choose(candidates: readonly Port[], packet: Packet, sw: RoutingSwitch): Port;
+  /**
+   * Called where a packet enters the fabric (at its first switch, from a host port) before
+   * it is routed: a non-minimal policy picks its intermediate group (packet.via) here.
+   */
+  inject?(packet: Packet, sw: RoutingSwitch): void;
   /** Called once the fabric's switches are built and their ports numbered (a policy that reads other switches' state). */
   attach?(switches: readonly (RoutingSwitch & { readonly ports: readonly Port[] })[]): void;
 }
@@ -24,6 +30,8 @@ export interface RoutingBuild<P extends object> {
   readonly config: BaseFabricConfig & P;
   readonly sim: Simulator;
   readonly seed: number;
+  /** The topology routed over (non-minimal dragonfly routing reads its groups). */
+  readonly shape?: TopologyShape;
 }
 
 /**
@@ -37,6 +45,8 @@ export interface RoutingMechanism<N extends string, P extends object> extends Me
   readonly flowModel: FlowPaths;
   /** Skips a dead local port at once (reads port state: `routable(…, true)`); else only once routing reconverges. The flow model's failures read it. */
   readonly seesDeadPortsAtOnce?: boolean;
+  /** The topology kinds it makes sense on (absent: every kind); a spec naming it elsewhere is refused. */
+  readonly topologies?: readonly string[];
 }
 
 /** How the flow model routes a flow under a routing module (see RoutingMechanism). */

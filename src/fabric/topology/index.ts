@@ -4,6 +4,9 @@ export { fatTreeDims, fatTreeMaxGpus, fatTreeShape, type FatTreeSpec } from './f
 export { railLayout, railOptimizedDims, railOptimizedShape, type RailOptimizedSpec } from './rail-optimized.js';
 export { splitRadix } from './split-radix.js';
 export { ClosShape, type ClosDims } from './clos-shape.js';
+export { DragonflyShape, MINIMAL, type DragonflySpec } from './dragonfly-shape.js';
+export { GlobalLinks, type DragonflyArrangement } from './dragonfly-arrangement.js';
 export * from './shape.js';
 export { shapeOf, type TopologySpec } from './shape-of.js';
 export { buildShape, buildTopology } from './build.js';
+export { fabricSwitchPorts } from './port-count.js';

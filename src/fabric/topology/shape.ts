@@ -37,8 +37,12 @@ export interface SwitchLayout extends SwitchPlace {
   readonly downPorts: number;
   readonly upPorts: number;
   readonly gbps: number;
-  /** The equal-cost egress ports towards host `dst`; the routing policy picks among them. */
-  readonly route: (dst: number) => PortRange;
+  /**
+   * The equal-cost egress ports towards host `dst`; the routing policy picks among them.
+   * `via`: the packet's intermediate group on a dragonfly (non-minimal routing; −1 or
+   * absent: minimal); other shapes ignore it.
+   */
+  readonly route: (dst: number, via?: number) => PortRange;
   /** Port rates when they differ (index = port number); else every port runs at `gbps`. */
   readonly portGbps?: readonly number[];
   /** Candidate port lists that `route` names with portSet(id), for candidates not side by side. */
