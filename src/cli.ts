@@ -33,6 +33,7 @@ const COMMAND_OPTIONS: Record<string, (keyof typeof OPTIONS)[]> = {
   sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files', 'format'],
   merge: ['json', 'out'],
   'export-matrix': ['out', 'seed', 'allow-outside-files'],
+  'export-topology': ['out', 'allow-outside-files'],
   schema: [],
 };
 
@@ -59,17 +60,18 @@ async function main(argv: string[]): Promise<void> {
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    const [{ RUN_USAGE }, { SWEEP_USAGE }, { EXPORT_MATRIX_USAGE }] = await Promise.all([
+    const [{ RUN_USAGE }, { SWEEP_USAGE }, { EXPORT_MATRIX_USAGE }, { EXPORT_TOPOLOGY_USAGE }] = await Promise.all([
       import('./cli/run-command.js'),
       import('./cli/sweep-command.js'),
       import('./cli/export-matrix-command.js'),
+      import('./cli/export-topology-command.js'),
     ]);
-    process.stdout.write(`usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}\n       ${EXPORT_MATRIX_USAGE}\n       ${SCHEMA_USAGE}\n\n${ALLOW_OUTSIDE_USAGE}\n`);
+    process.stdout.write(`usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}\n       ${EXPORT_MATRIX_USAGE}\n       ${EXPORT_TOPOLOGY_USAGE}\n       ${SCHEMA_USAGE}\n\n${ALLOW_OUTSIDE_USAGE}\n`);
     return;
   }
   const [command, specPath, ...extra] = positionals;
-  if (command !== 'run' && command !== 'sweep' && command !== 'merge' && command !== 'export-matrix' && command !== 'schema')
-    fail(`command: expected "run", "sweep", "merge", "export-matrix" or "schema", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
+  if (command !== 'run' && command !== 'sweep' && command !== 'merge' && command !== 'export-matrix' && command !== 'export-topology' && command !== 'schema')
+    fail(`command: expected "run", "sweep", "merge", "export-matrix", "export-topology" or "schema", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
   const allowed = COMMAND_OPTIONS[command]!;
   const stray = Object.keys(values).find((k) => !allowed.includes(k as keyof typeof OPTIONS));
   if (stray !== undefined) fail(`--${stray}: not an option of "${command}" (it takes ${allowed.map((o) => `--${o}`).join(', ') || 'none'}; see --help)`);
@@ -90,6 +92,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (specPath === undefined) fail('SPEC: missing the path of an experiment spec (see --help)');
   if (extra.length > 0) fail(`unexpected argument "${extra[0]}" (see --help)`);
+  if (command === 'export-topology') return (await import('./cli/export-topology-command.js')).exportTopologyCommand(specPath, values);
   if (command === 'export-matrix') {
     handleSignalsAndErrors();
     (await import('./cli/export-matrix-command.js')).exportMatrixCommand(specPath, values);

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { inlineCdfFiles } from './cdf-file.js';
 import { resolveMatrixFiles } from './matrix-file.js';
 import { readUserFile } from './read-user-file.js';
+import { resolveTopologyFile } from './topology-file.js';
 import { showValue } from './schema-primitives.js';
 import { SpecError } from './spec-error.js';
 import { experimentSchema, type ExperimentSpec } from './spec.js';
@@ -66,5 +67,6 @@ export function readSpecDocument(path: string): Record<string, unknown> {
     throw new SpecError(`spec: ${path} must hold an object with name, topology, fabrics and workload`);
   inlineCdfFiles(document as Record<string, unknown>, path);
   resolveMatrixFiles(document as Record<string, unknown>, path);
+  resolveTopologyFile(document as Record<string, unknown>, path);
   return document as Record<string, unknown>;
 }

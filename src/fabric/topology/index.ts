@@ -5,5 +5,8 @@ export { railLayout, railOptimizedDims, railOptimizedShape, type RailOptimizedSp
 export { splitRadix } from './split-radix.js';
 export { ClosShape, type ClosDims } from './clos-shape.js';
 export * from './shape.js';
-export { shapeOf, type TopologySpec } from './shape-of.js';
+export { shapeOf, type AnyShape, type TopologySpec } from './shape-of.js';
+export { adjacencyOf, checkGraph, GraphError, type FileTopologySpec, type GraphLink, type TopologyGraph } from './graph.js';
+export { GraphShape } from './graph-shape.js';
+export { graphTierName } from './graph-ports.js';
 export { buildShape, buildTopology } from './build.js';

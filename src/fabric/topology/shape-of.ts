@@ -1,26 +1,39 @@
 import { ClosShape } from './clos-shape.js';
 import { fatTreeDims, type FatTreeSpec } from './fat-tree.js';
+import type { FileTopologySpec, TopologyGraph } from './graph.js';
+import { GraphShape } from './graph-shape.js';
 import { leafSpineDims, type LeafSpineSpec } from './leaf-spine.js';
 import { railOptimizedDims, type RailOptimizedSpec } from './rail-optimized.js';
 
 /** Every topology kind a spec can name (a discriminated union on `kind`). */
-export type TopologySpec = LeafSpineSpec | FatTreeSpec | RailOptimizedSpec;
+export type TopologySpec = LeafSpineSpec | FatTreeSpec | RailOptimizedSpec | FileTopologySpec;
+
+/** A shape of any kind: Clos kinds share ClosShape; a file is a GraphShape. */
+export type AnyShape = ClosShape | GraphShape;
 
 /** Specs are not changed once validated: a spec object's shape is computed once. */
-const shapes = new WeakMap<TopologySpec, ClosShape>();
+const shapes = new WeakMap<TopologySpec, AnyShape>();
 
 /**
  * The shape of a topology spec: validated (a field-named RangeError for an impossible one)
  * and computed once, then shared by the schema that checks it, the packet builder and the
- * flow model. Every kind so far is a Clos.
+ * flow model.
  */
-export function shapeOf(spec: TopologySpec): ClosShape {
+export function shapeOf(spec: TopologySpec): AnyShape {
   let shape = shapes.get(spec);
-  if (shape === undefined) shapes.set(spec, (shape = new ClosShape(dimsOf(spec))));
+  if (shape === undefined) shapes.set(spec, (shape = spec.kind === 'file' ? graphShapeOf(spec.graph) : new ClosShape(dimsOf(spec))));
   return shape;
 }
 
-function dimsOf(spec: TopologySpec) {
+/** A graph's routes are computed once however many specs (sweep points) share it. */
+const graphShapes = new WeakMap<TopologyGraph, GraphShape>();
+function graphShapeOf(graph: TopologyGraph): GraphShape {
+  let shape = graphShapes.get(graph);
+  if (shape === undefined) graphShapes.set(graph, (shape = new GraphShape(graph)));
+  return shape;
+}
+
+function dimsOf(spec: Exclude<TopologySpec, FileTopologySpec>) {
   switch (spec.kind) {
     case 'leaf-spine':
       return leafSpineDims(spec);
