@@ -1,16 +1,18 @@
-import { nsFromPs, seed32, serializationPs, type EventTarget, type Simulator } from '../../engine/index.js';
+import { nsFromPs, seed32, type EventTarget, type Simulator } from '../../engine/index.js';
 import type { FabricConfig } from '../config.js';
 import type { FabricModel } from '../fabric-model.js';
 import { fiveTupleHash, mix32 } from '../hash.js';
 import { FabricMetrics } from '../metrics.js';
 import { NO_PROBES, type FabricProbes } from '../probes.js';
-import type { NvlinkDomain, TopologyShape, TopologySpec } from '../topology/index.js';
+import { ClosShape, shapeOf, type NvlinkDomain, type TopologyShape, type TopologySpec } from '../topology/index.js';
 import { FluidEvent, FluidFlow } from './fluid-flow.js';
 import { MessagePool } from './message-pool.js';
 import { flowLayoutOf, type FlowLayout } from './layout.js';
 import { LinkGraph } from './link-graph.js';
 import { MaxMinSolver } from './max-min.js';
-import { routeOf } from './paths.js';
+import { routeOf, type FlowPath } from './paths.js';
+import { idleFramePs, lastFrameArrivalPs } from './path-latency.js';
+import { ShapeLinks } from './shape-links.js';
 import { routingOf } from '../routing/index.js';
 import type { FlowPaths } from '../routing/routing-policy.js';
 
@@ -55,8 +57,11 @@ export class FlowNetwork implements FabricModel, EventTarget {
   readonly model = 'flow' as const;
   readonly metrics = new FabricMetrics();
   readonly topology: FlowTopology;
-  readonly layout: FlowLayout;
-  readonly links: LinkGraph;
+  /** A Clos's layout and link arithmetic (other shapes route through ShapeLinks). */
+  readonly layout!: FlowLayout;
+  readonly links!: LinkGraph;
+  /** A flow's links and loads: the Clos arithmetic, or any shape's own routes. */
+  private readonly routeFlow: (src: number, dst: number, hash: number) => FlowPath;
   /** One hashed path per flow, or an even split: what the routing module declares for the flow model. */
   private readonly flowPaths: FlowPaths;
   readonly solver: MaxMinSolver;
@@ -76,30 +81,37 @@ export class FlowNetwork implements FabricModel, EventTarget {
     readonly config: FabricConfig,
     seed: number,
   ) {
-    const layout = (this.layout = flowLayoutOf(topologySpec, seed));
-    // An even split loads every link of an equal-cost group alike: the graph makes each group one link.
+    const shape = shapeOf(topologySpec);
     this.flowPaths = routingOf(config).flowModel;
-    this.links = new LinkGraph(layout, this.flowPaths === 'even-split');
-    this.solver = new MaxMinSolver(this.links.count, (link) => this.links.capacityGbps(link));
+    if (shape instanceof ClosShape) {
+      const layout = (this.layout = flowLayoutOf(topologySpec, seed));
+      // An even split loads every link of an equal-cost group alike: the graph makes each group one link.
+      const links = (this.links = new LinkGraph(layout, this.flowPaths === 'even-split'));
+      this.routeFlow = (src, dst, hash) => routeOf(links, this.flowPaths, src, dst, hash);
+      this.solver = new MaxMinSolver(links.count, (link) => links.capacityGbps(link));
+    } else {
+      const links = new ShapeLinks(shape, seed);
+      this.routeFlow = (src, dst, hash) => links.route(this.flowPaths, src, dst, hash);
+      this.solver = new MaxMinSolver(links.count, (link) => links.capacityGbps(link));
+    }
     this.portSalt = seed32(seed, 'udp-source-ports');
-    const { shape } = layout;
     this.topology = {
       shape,
-      gpus: layout.gpus,
-      hostGbps: layout.linkGbps,
+      gpus: shape.gpus,
+      hostGbps: shape.linkGbps,
       maxHops: shape.maxHops,
-      linkDelayPs: layout.linkDelayPs,
-      nvlink: layout.nvlink,
+      linkDelayPs: shape.linkDelayPs,
+      nvlink: shape.nvlink,
       hops: (src, dst) => shape.hops(src, dst),
     };
   }
 
   get gpus(): number {
-    return this.layout.gpus;
+    return this.topology.gpus;
   }
 
   get hostGbps(): number {
-    return this.layout.linkGbps;
+    return this.topology.hostGbps;
   }
 
   /** No PFC, no queues, no ports to sample. */
@@ -128,7 +140,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
   openFlow(src: number, dst: number): FluidFlow {
     const id = this.flowCount++;
     const sport = 0xc000 | (mix32(id ^ this.portSalt) & 0x3fff);
-    const path = routeOf(this.links, this.flowPaths, src, dst, fiveTupleHash(src, dst, sport));
+    const path = this.routeFlow(src, dst, fiveTupleHash(src, dst, sport));
     return new FluidFlow(id, src, dst, path, this.flowEvent);
   }
 
@@ -202,7 +214,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
       m.nvlinkBytesArrived += bytes;
     }
     const lastFrame = bytes - (frames - 1) * this.config.mtuBytes + this.config.headerBytes;
-    this.sim.schedule(path.hops * path.delayPs + (path.hops - 1) * serializationPs(lastFrame, path.gbps), f, FluidEvent.Delivered, slot);
+    this.sim.schedule(lastFrameArrivalPs(path, lastFrame), f, FluidEvent.Delivered, slot);
     const now = this.sim.nowPs;
     if (f.first >= 0) {
       f.remainingBytes = pool.wireBytes[f.first]!;
@@ -232,7 +244,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
     const { path } = f;
     if (!path.nvlink) {
       const frame = Math.min(bytes, this.config.mtuBytes) + this.config.headerBytes;
-      m.packetLatencyNs.record(nsFromPs(path.hops * (serializationPs(frame, path.gbps) + path.delayPs)));
+      m.packetLatencyNs.record(nsFromPs(idleFramePs(path, frame)));
     }
     onDelivered?.(now);
   }
