@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSpec, SpecError } from '../src/experiment/index.js';
+import { spec } from './helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fabsim-graph-bad-'));
+let n = 0;
+/** The one-line error a topology file gives, or '' if it loads. */
+function errorOf(text: string, ext = 'txt'): string {
+  const path = join(dir, `t${n++}.${ext}`);
+  writeFileSync(path, text);
+  try {
+    spec({ topology: { kind: 'file', path }, workload: { kind: 'permutation', bytes: 1000 } });
+    return '';
+  } catch (error) {
+    expect(error).toBeInstanceOf(SpecError);
+    const message = (error as Error).message;
+    expect(message).not.toContain('\n');
+    expect(message.startsWith(`topology.path: ${path}`)).toBe(true);
+    return message.slice(`topology.path: ${path}`.length).replace(/^:? /, '');
+  }
+}
+
+// HPCC's format: 4 hosts (0-3), switches 4 and 5.
+const HEAD = '6 2 5\n4 5\n';
+const OK_LINKS = ['0 4 100Gbps 1us 0', '1 4 100Gbps 1us 0', '2 5 100Gbps 1us 0', '3 5 100Gbps 1us 0', '4 5 400Gbps 1us 0'];
+const hpcc = (links: string[], head = `6 2 ${links.length}\n4 5\n`) => `${head}${links.join('\n')}\n`;
+
+describe("HPCC's topology.txt: a malformed file is one line naming the file and the line", () => {
+  it('reads a well-formed one', () => {
+    expect(errorOf(HEAD + OK_LINKS.join('\n'))).toBe('');
+  });
+
+  it.each([
+    ['dangling link (one end)', hpcc([...OK_LINKS.slice(0, 4), '4']), /^line 7: expected "src dst rate delay error_rate", got 1 field \(a dangling link\)$/],
+    ['link missing its fields', hpcc([...OK_LINKS.slice(0, 4), '4 5']), /^line 7: expected "src dst rate delay error_rate", got 2 fields$/],
+    ['duplicate link (either direction)', hpcc([...OK_LINKS, '5 4 400Gbps 1us 0']), /^line 8: duplicate link switch 4 – switch 5 \(first on line 7;/],
+    ['unknown node id', hpcc([...OK_LINKS.slice(0, 4), '4 9 400Gbps 1us 0']), /^line 7: dst: unknown node id 9 \(the header declares 6 nodes/],
+    ['disconnected host', hpcc(OK_LINKS.slice(0, 4)), /^line 5: host 2 is disconnected: no path to host 0$/],
+    ['host with two links', hpcc([...OK_LINKS, '0 5 100Gbps 1us 0']), /^line 8: host 0 has a second link \(first on line 3\): a host has exactly one$/],
+    ['host with no link', hpcc(['0 4 100Gbps 1us 0', '1 4 100Gbps 1us 0', '2 5 100Gbps 1us 0', '4 5 400Gbps 1us 0']), /^host 3 has no link: a host has exactly one$/],
+    ['link between two hosts', hpcc([...OK_LINKS, '0 1 100Gbps 1us 0']), /^line 8: link between two hosts/],
+    ['fewer link lines than the header', `6 2 6\n4 5\n${OK_LINKS.join('\n')}\n`, /declares 6 links, the file has 5$/],
+    ['more link lines than the header', `6 2 4\n4 5\n${OK_LINKS.join('\n')}\n`, /^line 7: more link lines than the 4 the header declares$/],
+    ['a rate without units', hpcc([...OK_LINKS.slice(0, 4), '4 5 400 1us 0']), /^line 7: rate: expected a rate such as 100Gbps/],
+    ['a delay without units', hpcc([...OK_LINKS.slice(0, 4), '4 5 400Gbps 1 0']), /^line 7: delay: expected a time such as 1us/],
+    ['a non-zero error rate (not modelled)', hpcc([...OK_LINKS.slice(0, 4), '4 5 400Gbps 1us 0.001']), /^line 7: error_rate "0.001": random link errors are not modelled, expected 0$/],
+    ['a switch id out of range', hpcc(OK_LINKS, '6 2 5\n4 7\n'), /^line 2: switch id: unknown node id 7/],
+  ])('%s', (_name, text, expected) => {
+    expect(errorOf(text)).toMatch(expected);
+  });
+});
+
+const yamlGraph = (links: string[], extra = '') => `hosts: [h0, h1, h2, h3]\nswitches: [s0, s1]\nlinkGbps: 100\nlinkDelayNs: 1000\n${extra}links:\n${links.map((l) => `  - ${l}`).join('\n')}\n`;
+const OK_YAML = ['{ a: h0, b: s0 }', '{ a: h1, b: s0 }', '{ a: h2, b: s1 }', '{ a: h3, b: s1 }', '{ a: s0, b: s1, gbps: 400 }'];
+
+describe('the YAML/JSON graph: a malformed file is one line naming the file and the line', () => {
+  it('reads a well-formed one, in YAML and in JSON', () => {
+    expect(errorOf(yamlGraph(OK_YAML), 'yaml')).toBe('');
+    const json = { hosts: ['h0', 'h1'], switches: ['s0'], links: [{ a: 'h0', b: 's0', gbps: 100, delayNs: 500 }, { a: 'h1', b: 's0', gbps: 100, delayNs: 500 }] };
+    expect(errorOf(JSON.stringify(json, null, 1), 'json')).toBe('');
+  });
+
+  // Links start on line 6 (hosts, switches, linkGbps, linkDelayNs, "links:").
+  it.each([
+    ['dangling link (no b end)', [...OK_YAML.slice(0, 4), '{ a: s0 }'], /^line 10: links: no b end \(a dangling link\)/],
+    ['duplicate link (either direction)', [...OK_YAML, '{ a: s1, b: s0 }'], /^line 11: duplicate link switch s0 – switch s1 \(first on line 10;/],
+    ['unknown node id', [...OK_YAML.slice(0, 4), '{ a: s0, b: s9 }'], /^line 10: links: b: unknown node id "s9" \(not among hosts or switches\)$/],
+    ['disconnected host', OK_YAML.slice(0, 4), /^line 8: host h2 is disconnected: no path to host h0$/],
+    ['host with two links', [...OK_YAML, '{ a: h0, b: s1 }'], /^line 11: host h0 has a second link \(first on line 6\)/],
+    ['unknown link field', [...OK_YAML.slice(0, 4), '{ a: s0, b: s1, speed: 400 }'], /^line 10: links: "speed": unknown field/],
+    ['a negative rate', [...OK_YAML.slice(0, 4), '{ a: s0, b: s1, gbps: -1 }'], /^line 10: links: gbps: expected a number/],
+  ])('%s', (_name, links, expected) => {
+    expect(errorOf(yamlGraph(links), 'yaml')).toMatch(expected);
+  });
+
+  it('a name given twice, an unknown top-level field, and gpusPerNode that does not divide the hosts', () => {
+    expect(errorOf('hosts: [a, b]\nswitches: [a]\nlinks: []\n', 'yaml')).toMatch(/^line 2: switches: "a" named twice$/);
+    expect(errorOf(yamlGraph(OK_YAML, 'nodes: 3\n'), 'yaml')).toMatch(/^line 5: "nodes": unknown field/);
+    expect(errorOf(yamlGraph(OK_YAML, 'gpusPerNode: 3\n'), 'yaml')).toMatch(/^line 5: gpusPerNode: 3 must divide the 4 hosts$/);
+  });
+});
+
+describe('the command line', () => {
+  it('a malformed topology file exits 2 with one line naming the file (as the spec names it) and the line', () => {
+    writeFileSync(join(dir, 'bad.txt'), hpcc([...OK_LINKS.slice(0, 4), '4 9 400Gbps 1us 0']));
+    const specPath = join(dir, 'bad-spec.yaml');
+    writeFileSync(specPath, 'name: bad\ntopology: { kind: file, path: bad.txt }\nfabrics: [ethernet]\nworkload: { kind: permutation, bytes: 1000 }\n');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', specPath], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual(['fabsim: topology.path: bad.txt line 7: dst: unknown node id 9 (the header declares 6 nodes, ids 0 … 5)']);
+  });
+
+  it("a spec may not read a topology file outside its own folder (read-user-file.ts's rule)", () => {
+    mkdirSync(join(dir, 'inner'), { recursive: true });
+    writeFileSync(join(dir, 'outside.txt'), HEAD + OK_LINKS.join('\n'));
+    const specPath = join(dir, 'inner', 'spec.yaml');
+    writeFileSync(specPath, 'name: out\ntopology: { kind: file, path: ../outside.txt }\nfabrics: [ethernet]\nworkload: { kind: permutation, bytes: 1000 }\n');
+    expect(() => loadSpec(specPath)).toThrow(/^topology\.path: \.\.\/outside\.txt is outside the spec's folder .* pass --allow-outside-files/);
+  });
+});
