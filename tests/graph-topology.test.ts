@@ -136,3 +136,43 @@ links:
     }
   });
 });
+
+describe('the flow model on a graph against the packet model', () => {
+  // A ring of 4 switches (no Clos) at 200 Gb/s, 2 hosts each at 100 Gb/s: h0 → h4 and h1 → h5 both
+  // cross s0 – s1 – s2 or s0 – s3 – s2 (two shortest paths); spraying splits each over both, so each
+  // runs at its NIC's 100 Gb/s.
+  const ring = `
+hosts: [h0, h1, h2, h3, h4, h5, h6, h7]
+switches: [s0, s1, s2, s3]
+linkGbps: 100
+linkDelayNs: 1000
+links:
+${[0, 1, 2, 3, 4, 5, 6, 7].map((h) => `  - { a: h${h}, b: s${Math.floor(h / 2)} }`).join('\n')}
+  - { a: s0, b: s1, gbps: 200 }
+  - { a: s1, b: s2, gbps: 200 }
+  - { a: s2, b: s3, gbps: 200 }
+  - { a: s3, b: s0, gbps: 200 }
+`;
+  it('two sprayed flows over a ring: flow model = NIC-rate closed form with per-hop rates, packet model within 1% of it', () => {
+    const path = write('ring.yaml', ring);
+    const bytes = 2_000_000;
+    const matrix = write('two.cm', `Nodes 8\nConnections 2\n0->4 id 1 start 0 size ${bytes}\n1->5 id 2 start 0 size ${bytes}\n`);
+    const finish = (model: 'packet' | 'flow') => {
+      const s = spec({ topology: { kind: 'file', path }, fabrics: [{ preset: 'roce', routing: 'spray', lossRecovery: 'ooo', cc: 'none', model }], workload: { kind: 'matrix', file: matrix } });
+      const config = resolveFabric(s.fabrics[0]!);
+      const run = simulateModel(s, config);
+      expect(run.workload.finished).toBe(true);
+      return { ps: run.workload.finishedPs, config };
+    };
+    const flow = finish('flow');
+    const { mtuBytes, headerBytes } = flow.config;
+    const frames = Math.ceil(bytes / mtuBytes);
+    const wire = bytes + frames * headerBytes;
+    const last = bytes - (frames - 1) * mtuBytes + headerBytes;
+    // 4 hops: the NIC's rate for all bytes, then the last frame store-and-forwarded at 200, 200 and 100 Gb/s, 4 delays.
+    expect(flow.ps).toBe(Math.ceil((wire * 8_000) / 100) + 2 * serializationPs(last, 200) + serializationPs(last, 100) + 4 * psFromNs(1000));
+    const packet = finish('packet');
+    expect(Math.abs(packet.ps - flow.ps) / flow.ps).toBeLessThan(0.01);
+  });
+});
+
