@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exportTopology } from '../src/experiment/export-topology.js';
 import { loadSpec, SpecError } from '../src/experiment/index.js';
+import { rawGraphFromLines, rawGraphFromYaml } from '../src/experiment/topology-graph-raw.js';
+import { shapeOf } from '../src/fabric/index.js';
 import { spec } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-graph-bad-'));
@@ -81,6 +84,22 @@ describe('the YAML/JSON graph: a malformed file is one line naming the file and 
     expect(errorOf('hosts: [a, b]\nswitches: [a]\nlinks: []\n', 'yaml')).toMatch(/^line 2: switches: "a" named twice$/);
     expect(errorOf(yamlGraph(OK_YAML, 'nodes: 3\n'), 'yaml')).toMatch(/^line 5: "nodes": unknown field/);
     expect(errorOf(yamlGraph(OK_YAML, 'gpusPerNode: 3\n'), 'yaml')).toMatch(/^line 5: gpusPerNode: 3 must divide the 4 hosts$/);
+  });
+});
+
+describe('the line-by-line reader of the graph format', () => {
+  it('gives what the YAML reader gives, on an exported fat-tree and on the hand-written HPCC fabric', () => {
+    const exported = exportTopology(shapeOf(spec({ topology: { kind: 'fat-tree', radix: 4 }, workload: { kind: 'permutation', bytes: 1000 } }).topology), 'x');
+    for (const text of [exported, readFileSync('experiments/topologies/hpcc-fat-tree.yaml', 'utf8'), yamlGraph(OK_YAML, 'gpusPerNode: 2\n')]) {
+      const fast = rawGraphFromLines(text);
+      expect(fast).toBeDefined();
+      expect(fast).toEqual(rawGraphFromYaml(text));
+    }
+  });
+
+  it('leaves anything else to the YAML reader: trailing comments, quotes with commas, YAML words, tabs, JSON', () => {
+    for (const text of ['hosts: [a, b] # two\n', 'hosts: ["a,b"]\n', 'hosts: [true]\n', 'links:\n\t- { a: x, b: y }\n', '{"hosts": []}\n', 'hosts: [1e3]\n'])
+      expect(rawGraphFromLines(text)).toBeUndefined();
   });
 });
 

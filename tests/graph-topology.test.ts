@@ -42,7 +42,7 @@ describe('topology from a file: the same fabric as the built-in one', () => {
       for (let s = 0; s < a.length; s++) for (let h = 0; h < built.gpus; h++) expect(b[s]!.route(h)).toBe(a[s]!.route(h));
       const cables = (shape: AnyShape) => {
         const out: number[][] = [];
-        shape.forEachCable((x, xp, y, yp, d) => out.push([x, xp, y, yp, d ?? shape.linkDelayPs]));
+        shape.forEachCable((x: number, xp: number, y: number, yp: number, d?: number) => out.push([x, xp, y, yp, d ?? shape.linkDelayPs]));
         return out;
       };
       expect(cables(read)).toEqual(cables(built));

@@ -34,7 +34,7 @@ export function graphRoutes(g: TopologyGraph, p: GraphPorts): GraphRoutes {
   const route = new Int32Array(S * L);
   const leafHops = new Uint16Array(L * L);
   const portSets: (readonly number[])[][] = Array.from({ length: S }, () => []);
-  const setIds: Map<string, number>[] = Array.from({ length: S }, () => new Map());
+  const setIds: Map<string | number, number>[] = Array.from({ length: S }, () => new Map());
   const dist = new Int32Array(S);
   const queue = new Int32Array(S);
   const candidates: number[] = [];
@@ -74,10 +74,13 @@ export function graphRoutes(g: TopologyGraph, p: GraphPorts): GraphRoutes {
 }
 
 /** Side-by-side candidates as a range; others as the id of their (deduplicated) port set. */
-function rangeOrSet(candidates: readonly number[], sets: (readonly number[])[], ids: Map<string, number>, name: string): PortRange {
+function rangeOrSet(candidates: readonly number[], sets: (readonly number[])[], ids: Map<string | number, number>, name: string): PortRange {
   const n = candidates.length;
   if (candidates[n - 1]! - candidates[0]! === n - 1) return portRange(candidates[0]!, n);
-  const key = candidates.join(',');
+  // The set as a bit mask while ports fit a double's 53 bits exactly (a string only for wider switches).
+  let key: string | number = 0;
+  if (candidates[n - 1]! < 53) for (const p of candidates) key += 2 ** p;
+  else key = candidates.join(',');
   let id = ids.get(key);
   if (id === undefined) {
     if (sets.length >= MAX_PORT_SETS) throw new RangeError(`switch ${name}: more than ${MAX_PORT_SETS} distinct equal-cost port sets`);
