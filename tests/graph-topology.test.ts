@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { psFromNs, serializationPs } from '../src/engine/index.js';
+import { psFromNs, serializationPs, Simulator } from '../src/engine/index.js';
 import { exportTopology } from '../src/experiment/export-topology.js';
-import { loadSpec, resolveFabric, runFabric, simulateModel, type ExperimentSpec, type FabricResult } from '../src/experiment/index.js';
-import { GraphShape, shapeOf, type AnyShape } from '../src/fabric/index.js';
+import { loadSpec, resolveFabric, runFabric, simulateFabric, simulateModel, type ExperimentSpec, type FabricResult } from '../src/experiment/index.js';
+import { FlowNetwork, GraphShape, shapeOf, type AnyShape } from '../src/fabric/index.js';
 import { spec } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-graph-'));
@@ -173,6 +173,44 @@ ${[0, 1, 2, 3, 4, 5, 6, 7].map((h) => `  - { a: h${h}, b: s${Math.floor(h / 2)} 
     expect(flow.ps).toBe(Math.ceil((wire * 8_000) / 100) + 2 * serializationPs(last, 200) + serializationPs(last, 100) + 4 * psFromNs(1000));
     const packet = finish('packet');
     expect(Math.abs(packet.ps - flow.ps) / flow.ps).toBeLessThan(0.01);
+  });
+});
+
+describe("the flow model's one-path route on a graph is the packet model's ECMP path", () => {
+  // A ring of 6 switches, 2 hosts each: a switch and the one opposite have two equal paths.
+  const ring6 = `hosts: [${Array.from({ length: 12 }, (_, h) => `h${h}`).join(', ')}]
+switches: [${Array.from({ length: 6 }, (_, s) => `s${s}`).join(', ')}]
+linkGbps: 100
+linkDelayNs: 500
+links:
+${Array.from({ length: 12 }, (_, h) => `  - { a: h${h}, b: s${Math.floor(h / 2)} }`).join('\n')}
+${Array.from({ length: 6 }, (_, s) => `  - { a: s${s}, b: s${(s + 1) % 6} }`).join('\n')}
+`;
+  it('every pair of opposite hosts, several seeds: the switch ports that carried the packets are the links the flow model routes on', () => {
+    const path = write('ring6.yaml', ring6);
+    let split = 0;
+    for (const seed of [1, 2, 3]) {
+      const topology = spec({ seed, topology: { kind: 'file', path }, workload: WORKLOAD }).topology;
+      // Link numbers of ShapeLinks: host up h, host down H + h, cable c: 2H + 2c (a → b) and 2H + 2c + 1.
+      const linkOf = new Map<string, number>();
+      let c = 0;
+      shapeOf(topology).forEachCable((a: number, aPort: number, b: number, bPort: number) => {
+        linkOf.set(`${a}/${aPort}`, 24 + 2 * c);
+        linkOf.set(`${b}/${bPort}`, 24 + 2 * c++ + 1);
+      });
+      for (let src = 0; src < 12; src++) {
+        const dst = (src + 6) % 12;
+        const s = spec({ seed, topology: { kind: 'file', path }, workload: { kind: 'matrix', file: write('pair.cm', `Nodes 12\nConnections 1\n${src}->${dst} id 1 start 0 size 1000\n`) } });
+        const run = simulateFabric(s, resolveFabric({ preset: 'ethernet' }));
+        // The data frame's cables (its ACK comes back the reverse way, on the other direction's links).
+        const used = run.net.topology.switches.flatMap((sw, i) => sw.ports.flatMap((p, q) => (p.txBytes > 100 && linkOf.has(`${i}/${q}`) ? [linkOf.get(`${i}/${q}`)!] : [])));
+        // The first flow of a fresh model, as in the packet run: the same UDP source port.
+        const flow = new FlowNetwork(new Simulator(), topology, resolveFabric({ preset: 'ethernet' }), seed).openFlow(src, dst).path.links.filter((l) => l >= 24);
+        expect(used.sort()).toEqual([...flow].sort());
+        if (flow.includes(24 + 2 * 0) || flow.includes(24 + 2 * 5 + 1)) split++;
+      }
+    }
+    expect(split).toBeGreaterThan(0); // both ways round the ring are taken by some flows
   });
 });
 
