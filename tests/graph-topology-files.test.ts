@@ -51,6 +51,7 @@ describe("HPCC's topology.txt: a malformed file is one line naming the file and 
     ['a rate without units', hpcc([...OK_LINKS.slice(0, 4), '4 5 400 1us 0']), /^line 7: rate: expected a rate such as 100Gbps/],
     ['a delay without units', hpcc([...OK_LINKS.slice(0, 4), '4 5 400Gbps 1 0']), /^line 7: delay: expected a time such as 1us/],
     ['a non-zero error rate (not modelled)', hpcc([...OK_LINKS.slice(0, 4), '4 5 400Gbps 1us 0.001']), /^line 7: error_rate "0.001": random link errors are not modelled, expected 0$/],
+    ['a rate out of range', hpcc([...OK_LINKS.slice(0, 4), '4 5 400Tbps 1us 0']), /^line 7: link rate: expected 1 to 100,000 Gb\/s, got 400000$/],
     ['a switch id out of range', hpcc(OK_LINKS, '6 2 5\n4 7\n'), /^line 2: switch id: unknown node id 7/],
   ])('%s', (_name, text, expected) => {
     expect(errorOf(text)).toMatch(expected);

@@ -74,8 +74,9 @@ export function checkGraph(g: TopologyGraph): void {
       if (l.parallel !== 1) throw new GraphError(l.line, `${name(lo)}: a host has one NIC link, got parallel ${l.parallel}`);
       hostLine[lo] = l.line;
     }
-    if (!(l.gbps > 0) || !Number.isFinite(l.gbps)) throw new GraphError(l.line, `link rate must be a positive number of Gb/s, got ${l.gbps}`);
-    if (!(l.delayPs >= 0) || !Number.isFinite(l.delayPs)) throw new GraphError(l.line, `link delay must be ≥ 0, got ${l.delayPs} ps`);
+    // The ranges a spec's linkGbps and linkDelayNs accept.
+    if (!(l.gbps >= 1 && l.gbps <= 100_000)) throw new GraphError(l.line, `link rate: expected 1 to 100,000 Gb/s, got ${l.gbps}`);
+    if (!(l.delayPs >= 0 && l.delayPs <= 1e12)) throw new GraphError(l.line, `link delay: expected 0 to 10^9 ns, got ${l.delayPs / 1000} ns`);
     degree[l.a]!++;
     degree[l.b]!++;
   }
