@@ -1,6 +1,6 @@
 /**
- * FCT slowdown by flow size, as HPCC's paper plots it (Figures 10-11: median, 95th and 99th
- * percentile per flow-size bin): reads a `run --flows … --json` result of
+ * FCT slowdown by flow size, as HPCC's paper plots it (median, 95th and 99th percentile per
+ * flow-size bin): reads a `run --flows … --json` result of
  * experiments/hpcc-fat-tree.yaml and prints one table per fabric and workload. Slowdown =
  * fctUs / idealFctUs (the same flow alone on the idle fabric, README "Metrics").
  *
@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { ExperimentResult } from '../../src/experiment/index.js';
 
-/** Bin edges in bytes: the web-search CDF's own points (HPCC's traffic_gen/WebSearch_distribution.txt). */
+/** Bin edges in bytes: the web-search CDF's own points (HPCC's traffic_gen web-search file). */
 const EDGES = [10e3, 30e3, 80e3, 200e3, 1e6, 2e6, 5e6, 10e6, Infinity];
 const label = (b: number) => (b === Infinity ? '∞' : b >= 1e6 ? `${b / 1e6}M` : `${b / 1e3}K`);
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
