@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { exportTopology } from '../src/experiment/export-topology.js';
 import { loadSpec, SpecError } from '../src/experiment/index.js';
 import { rawGraphFromLines, rawGraphFromYaml } from '../src/experiment/topology-graph-raw.js';
-import { shapeOf } from '../src/fabric/index.js';
+import { shapeOf, type FileTopologySpec } from '../src/fabric/index.js';
 import { spec } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-graph-bad-'));
@@ -104,7 +104,38 @@ describe('the line-by-line reader of the graph format', () => {
   });
 });
 
+describe("HPCC's fat-tree in the graph format", () => {
+  it("is the graph HPCC's fat.txt describes (rebuilt here in HPCC's format from the paper's description)", () => {
+    // 320 hosts (ids 0-319), ToRs 320-339, Aggs 340-359, cores 360-375: host h on ToR 320 + h/16 at
+    // 100 Gb/s; ToR t to the 4 Aggs of its pod; Agg a to cores 360 + 4(a mod 4) … +3; 400 Gb/s, 1000 ns.
+    const lines = ['376 56 480', Array.from({ length: 56 }, (_, i) => 320 + i).join(' ')];
+    for (let h = 0; h < 320; h++) lines.push(`${h} ${320 + Math.floor(h / 16)} 100Gbps 1000ns 0.000000`);
+    for (let t = 0; t < 20; t++) for (let j = 0; j < 4; j++) lines.push(`${320 + t} ${340 + 4 * Math.floor(t / 4) + j} 400Gbps 1000ns 0.000000`);
+    for (let a = 0; a < 20; a++) for (let c = 0; c < 4; c++) lines.push(`${340 + a} ${360 + 4 * (a % 4) + c} 400Gbps 1000ns 0.000000`);
+    const hpccFile = join(dir, 'fat.txt');
+    writeFileSync(hpccFile, `${lines.join('\n')}\n`);
+    const of = (path: string) => {
+      const t = spec({ topology: { kind: 'file', path }, workload: { kind: 'permutation', bytes: 1000 } }).topology as FileTopologySpec;
+      return { hosts: t.graph.hosts.length, switches: t.graph.switches.length, links: t.graph.links.map((l) => `${l.a}-${l.b} ${l.gbps} ${l.delayPs} ${l.parallel}`).sort() };
+    };
+    const ours = of('experiments/topologies/hpcc-fat-tree.yaml');
+    expect(ours).toEqual(of(hpccFile));
+    expect(ours.links.length).toBe(480);
+  });
+});
+
 describe('the command line', () => {
+  it('export-topology writes a built-in topology as a graph on stdout', () => {
+    const specPath = join(dir, 'ls-spec.yaml');
+    writeFileSync(specPath, 'name: ls\ntopology: { kind: leaf-spine, gpus: 8, gpusPerLeaf: 4 }\nfabrics: [ethernet]\nworkload: { kind: permutation, bytes: 1000 }\n');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'export-topology', specPath], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const out = join(dir, 'ls-out.yaml');
+    writeFileSync(out, r.stdout);
+    const shape = shapeOf(spec({ topology: { kind: 'file', path: out }, workload: { kind: 'permutation', bytes: 1000 } }).topology);
+    expect([shape.gpus, shape.tierNames, shape.switches().map((s) => s.name)]).toEqual([8, ['leaf', 'spine'], ['leaf0', 'leaf1', 'spine0', 'spine1', 'spine2', 'spine3']]);
+  });
+
   it('a malformed topology file exits 2 with one line naming the file (as the spec names it) and the line', () => {
     writeFileSync(join(dir, 'bad.txt'), hpcc([...OK_LINKS.slice(0, 4), '4 9 400Gbps 1us 0']));
     const specPath = join(dir, 'bad-spec.yaml');
