@@ -6,7 +6,7 @@
  * sizes from the web-search CDF, destinations uniform among the other hosts — over
  * `durationUs` of arrivals. Seeded: the same arguments write the same files.
  *
- *   npx tsx experiments/hpcc-fat-tree/generate-traffic.ts [durationUs=6000] [seed=1]
+ *   npx tsx experiments/hpcc-fat-tree/generate-traffic.ts [durationUs=12000] [seed=1]
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { cdfMeanBytes, formatConnectionMatrix, NAMED_CDFS, sampleSize, type Matr
 
 const HOSTS = 320;
 const HOST_GBPS = 100;
-const durationUs = Number(process.argv[2] ?? 6000);
+const durationUs = Number(process.argv[2] ?? 12000);
 const seed = Number(process.argv[3] ?? 1);
 const cdf = NAMED_CDFS.websearch!;
 
