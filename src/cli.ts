@@ -35,6 +35,7 @@ const COMMAND_OPTIONS: Record<string, (keyof typeof OPTIONS)[]> = {
   sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files', 'format'],
   merge: ['json', 'out', 'format'],
   'export-matrix': ['out', 'seed', 'allow-outside-files'],
+  'export-topology': ['out', 'allow-outside-files'],
   schema: [],
   calibrate: ['spec', 'out', 'json', 'allow-outside-files'],
 };
@@ -62,18 +63,22 @@ async function main(argv: string[]): Promise<void> {
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    const [{ RUN_USAGE }, { SWEEP_USAGE }, { EXPORT_MATRIX_USAGE }, { CALIBRATE_USAGE }] = await Promise.all([
+    const [{ RUN_USAGE }, { SWEEP_USAGE }, { EXPORT_MATRIX_USAGE }, { EXPORT_TOPOLOGY_USAGE }, { CALIBRATE_USAGE }] = await Promise.all([
       import('./cli/run-command.js'),
       import('./cli/sweep-command.js'),
       import('./cli/export-matrix-command.js'),
+      import('./cli/export-topology-command.js'),
       import('./cli/calibrate-command.js'),
     ]);
-    process.stdout.write(`usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}\n       ${EXPORT_MATRIX_USAGE}\n       ${SCHEMA_USAGE}\n       ${CALIBRATE_USAGE}\n\n${ALLOW_OUTSIDE_USAGE}\n`);
+    process.stdout.write(
+      `usage: ${RUN_USAGE}\n       ${SWEEP_USAGE}\n       ${EXPORT_MATRIX_USAGE}\n       ${EXPORT_TOPOLOGY_USAGE}\n       ${SCHEMA_USAGE}\n       ${CALIBRATE_USAGE}\n\n${ALLOW_OUTSIDE_USAGE}\n`,
+    );
     return;
   }
   const [command, specPath, ...extra] = positionals;
-  if (command !== 'run' && command !== 'sweep' && command !== 'merge' && command !== 'export-matrix' && command !== 'schema' && command !== 'calibrate')
-    fail(`command: expected "run", "sweep", "merge", "export-matrix", "schema" or "calibrate", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
+  const COMMANDS = ['run', 'sweep', 'merge', 'export-matrix', 'export-topology', 'schema', 'calibrate'];
+  if (command === undefined || !COMMANDS.includes(command))
+    fail(`command: expected "run", "sweep", "merge", "export-matrix", "export-topology", "schema" or "calibrate", got ${command === undefined ? 'nothing' : `"${command}"`} (see --help)`);
   const allowed = COMMAND_OPTIONS[command]!;
   const stray = Object.keys(values).find((k) => !allowed.includes(k as keyof typeof OPTIONS));
   if (stray !== undefined) fail(`--${stray}: not an option of "${command}" (it takes ${allowed.map((o) => `--${o}`).join(', ') || 'none'}; see --help)`);
@@ -101,6 +106,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (specPath === undefined) fail('SPEC: missing the path of an experiment spec (see --help)');
   if (extra.length > 0) fail(`unexpected argument "${extra[0]}" (see --help)`);
+  if (command === 'export-topology') return (await import('./cli/export-topology-command.js')).exportTopologyCommand(specPath, values);
   if (command === 'export-matrix') {
     handleSignalsAndErrors();
     (await import('./cli/export-matrix-command.js')).exportMatrixCommand(specPath, values);

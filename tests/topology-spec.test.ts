@@ -36,7 +36,7 @@ describe('topology specs', () => {
     [{ kind: 'rail-optimized', radix: 8, gpus: 64, tiers: 4 }, /^topology\.tiers: expected 2 or 3$/],
     [{ kind: 'rail-optimized', radix: 8, gpus: 64, nvlinkGbps: 0 }, /^topology\.nvlinkGbps: /],
     [{ kind: 'rail-optimized', radix: 8, gpus: 64, spines: 2 }, /^topology\.spines: unknown field$/],
-    [{ kind: 'torus', gpus: 64 }, /^topology\.kind: expected one of "leaf-spine", "fat-tree", "rail-optimized", "dragonfly"$/],
+    [{ kind: 'torus', gpus: 64 }, /^topology\.kind: expected one of "leaf-spine", "fat-tree", "rail-optimized", "dragonfly", "file"$/],
     [{ kind: 'dragonfly', gpus: 64 }, /^topology\.groups: required/],
   ])('%j is refused with one line naming the field', (t, message) => {
     const m = error(t);

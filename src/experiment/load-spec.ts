@@ -4,6 +4,7 @@ import { inlineCdfFiles } from './cdf-file.js';
 import { resolveChakraFiles } from './chakra-files.js';
 import { resolveMatrixFiles } from './matrix-file.js';
 import { readUserFile } from './read-user-file.js';
+import { resolveTopologyFile } from './topology-file.js';
 import { showValue } from './schema-primitives.js';
 import { SpecError } from './spec-error.js';
 import { experimentSchema, type ExperimentSpec } from './spec.js';
@@ -68,5 +69,6 @@ export function readSpecDocument(path: string): Record<string, unknown> {
   inlineCdfFiles(document as Record<string, unknown>, path);
   resolveMatrixFiles(document as Record<string, unknown>, path);
   resolveChakraFiles(document as Record<string, unknown>, path);
+  resolveTopologyFile(document as Record<string, unknown>, path);
   return document as Record<string, unknown>;
 }

@@ -7,6 +7,7 @@ import { fabricDetail } from './fabric-detail.js';
 import { modelOf, resolveFabrics, type FabricChoice } from './fabrics.js';
 import { AUTO_CHOICE_MARK, effectiveBandwidth, type ExperimentResult, type FabricResult } from './result.js';
 import type { Sampler } from './sampler.js';
+import { echoTopology } from './topology-file.js';
 import type { ExperimentSpec, WorkloadSpec } from './spec.js';
 import { AutoCollective, ChakraWorkload, Jobs, type Workload } from '../workloads/index.js';
 
@@ -191,7 +192,7 @@ export function experimentResult(spec: ExperimentSpec, results: FabricResult[], 
     experiment: spec.name,
     seed: spec.seed,
     ...(partial ? { partial: true as const } : {}),
-    topology: spec.topology,
+    topology: echoTopology(spec.topology),
     switchPorts: fabricSwitchPorts(shapeOf(spec.topology)),
     workload: spec.workload.length === 1 ? spec.workload[0]! : spec.workload,
     ...(spec.failures.length > 0 ? { failures: spec.failures } : {}),

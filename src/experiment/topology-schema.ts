@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fatTreeMaxGpus, railLayout, shapeOf, type DragonflySpec, type FatTreeSpec, type LeafSpineSpec, type RailOptimizedSpec } from '../fabric/index.js';
 import { scaleProblem } from './scale-limits.js';
 import { delayNs, linkRateGbps, positive, positiveInt } from './schema-primitives.js';
+import { readTopologyFile } from './topology-file.js';
 
 const links = {
   linkGbps: linkRateGbps.default(400),
@@ -61,6 +62,9 @@ const dragonfly = z.strictObject({
   globalDelayNs: delayNs.default(1000),
 });
 
+/** Any topology from a file (HPCC's topology.txt or fabsim's graph): a path relative to the spec's folder. */
+const file = z.strictObject({ kind: z.literal('file'), path: z.string().min(1) });
+
 type Parsed = z.output<typeof leafSpine> | z.output<typeof fatTree> | z.output<typeof railOptimized> | z.output<typeof dragonfly>;
 
 /** Fills the defaults that depend on other fields (the shape itself is checked by shapeOf). */
@@ -82,12 +86,12 @@ function resolve(t: Parsed) {
  * computing its shape, which shapeOf keeps for the builder and the flow model.
  */
 export const topologySchema = z
-  .discriminatedUnion('kind', [leafSpine, fatTree, railOptimized, dragonfly], {
-    error: 'expected one of "leaf-spine", "fat-tree", "rail-optimized", "dragonfly"',
+  .discriminatedUnion('kind', [leafSpine, fatTree, railOptimized, dragonfly, file], {
+    error: 'expected one of "leaf-spine", "fat-tree", "rail-optimized", "dragonfly", "file"',
   })
   .transform((t, ctx) => {
     try {
-      const resolved = resolve(t);
+      const resolved = t.kind === 'file' ? readTopologyFile(t.path) : resolve(t);
       // Before the shape: a shape of 10^11 GPUs would not finish being computed.
       const tooLarge = scaleProblem(resolved.gpus, false);
       if (tooLarge !== undefined) {

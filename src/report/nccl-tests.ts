@@ -87,7 +87,9 @@ function rowOf(workload: WorkloadDoc, r: FabricResult, gpus: number): Row | unde
   return { kind: String(workload.kind), bytes: Number(workload.bytes), ranks, r };
 }
 
-const gpusOf = (topology: Record<string, unknown>): number => shapeOf(topology as unknown as TopologySpec).gpus;
+// A file topology's result keeps its GPU count, not its graph (echoTopology).
+const gpusOf = (topology: Record<string, unknown>): number =>
+  topology.kind === 'file' ? (topology.gpus as number) : shapeOf(topology as unknown as TopologySpec).gpus;
 
 /** Groups rows by fabric (and, for a sweep with several workloads, by workload), in first-seen order. */
 function blocks(experiment: string, entries: { key: string; row: Row }[]): string {

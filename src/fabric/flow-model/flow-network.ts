@@ -1,15 +1,17 @@
-import { nsFromPs, psFromUs, seed32, serializationPs, type EventTarget, type Simulator } from '../../engine/index.js';
+import { nsFromPs, psFromUs, seed32, type EventTarget, type Simulator } from '../../engine/index.js';
 import type { FabricConfig } from '../config.js';
 import type { FabricModel } from '../fabric-model.js';
 import { fiveTupleHash, mix32 } from '../hash.js';
 import { FabricMetrics } from '../metrics.js';
 import { NO_PROBES, type FabricProbes } from '../probes.js';
-import type { NvlinkDomain, TopologyShape, TopologySpec } from '../topology/index.js';
+import { ClosShape, DragonflyShape, shapeOf, type NvlinkDomain, type TopologyShape, type TopologySpec } from '../topology/index.js';
 import { FluidEvent, FluidFlow } from './fluid-flow.js';
 import { MessagePool } from './message-pool.js';
 import { flowLayoutOf, type FlowLayout } from './layout.js';
 import type { LinkGraph } from './link-graph.js';
 import { MaxMinSolver } from './max-min.js';
+import { idleFramePs, lastFrameArrivalPs } from './path-latency.js';
+import { ShapeRoutes } from './shape-links.js';
 import { routingOf } from '../routing/index.js';
 import { DEFAULT_ROUTING_RECONVERGE_US, type FailureEvent } from '../failures.js';
 import { FlowFailures } from './flow-failures.js';
@@ -17,7 +19,6 @@ import type { FlowPaths } from '../routing/routing-policy.js';
 import { CriticalPath } from '../attribution/critical-path.js';
 import { fluidMessageBreakdown } from '../attribution/fluid-breakdown.js';
 import type { RunNeeds } from '../needs.js';
-import { DragonflyShape, shapeOf } from '../topology/index.js';
 import { ClosRoutes, type FlowRoutes } from './flow-routes.js';
 import { DragonflyRoutes } from './dragonfly-routes.js';
 
@@ -90,7 +91,12 @@ export class FlowNetwork implements FabricModel, EventTarget {
     const shape = shapeOf(topologySpec);
     const routing = routingOf(config);
     this.flowPaths = routing.flowModel;
-    this.routes = shape instanceof DragonflyShape ? new DragonflyRoutes(shape, routing.name, seed) : new ClosRoutes(flowLayoutOf(topologySpec, seed), routing.flowModel);
+    this.routes =
+      shape instanceof ClosShape
+        ? new ClosRoutes(flowLayoutOf(topologySpec, seed), routing.flowModel)
+        : shape instanceof DragonflyShape
+          ? new DragonflyRoutes(shape, routing.name, seed)
+          : new ShapeRoutes(shape, seed, routing.flowModel);
     this.solver = new MaxMinSolver(this.routes.count, (link) => this.routes.capacityGbps(link));
     this.portSalt = seed32(seed, 'udp-source-ports');
     this.topology = {
@@ -247,7 +253,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
       m.nvlinkBytesArrived += bytes;
     }
     const lastFrame = bytes - (frames - 1) * this.config.mtuBytes + this.config.headerBytes;
-    this.sim.schedule(path.hops * path.delayPs + (path.hops - 1) * serializationPs(lastFrame, path.gbps), f, FluidEvent.Delivered, slot);
+    this.sim.schedule(lastFrameArrivalPs(path, lastFrame), f, FluidEvent.Delivered, slot);
     const now = this.sim.nowPs;
     if (f.first >= 0) {
       f.remainingBytes = pool.wireBytes[f.first]!;
@@ -285,7 +291,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
     const { path } = f;
     if (!path.nvlink) {
       const frame = Math.min(bytes, this.config.mtuBytes) + this.config.headerBytes;
-      m.packetLatencyNs.record(nsFromPs(path.hops * (serializationPs(frame, path.gbps) + path.delayPs)));
+      m.packetLatencyNs.record(nsFromPs(idleFramePs(path, frame)));
     }
     onDelivered?.(now);
   }

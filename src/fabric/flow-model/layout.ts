@@ -41,7 +41,7 @@ function saltCache(seed: number, name: (i: number) => string): (i: number) => nu
 /** The flow model's view of a topology spec, with the packet model's ECMP salts for `seed`. */
 export function flowLayoutOf(spec: TopologySpec, seed: number): FlowLayout {
   const shape = shapeOf(spec);
-  if (!(shape instanceof ClosShape)) throw new Error(`flow layout: ${spec.kind} is not a Clos`);
+  if (!(shape instanceof ClosShape)) throw new Error(`flow layout: ${spec.kind} is not a Clos (shape-routes.ts routes it)`);
   const S = shape.spinesPerPod;
   const spine = saltCache(seed, (i) => shape.spineName(Math.floor(i / S), i % S));
   return {

@@ -16,6 +16,8 @@ export interface FlowPath {
   delayPs: number;
   /** GPUs of one server over their NVLink (sameNode): not the scale-out fabric. */
   nvlink: boolean;
+  /** Links of different rates and delays (a graph topology): each hop's rate and the delays' sum (path-latency.ts). */
+  perHop?: { readonly hopGbps: readonly number[]; readonly delaySumPs: number };
 }
 
 /** The packet model's ECMP choice: the 5-tuple hash salted per switch, modulo the equal-cost ports. */
