@@ -8,12 +8,13 @@ import { runOnWorkers, type PoolHooks } from '../src/cli/worker-pool.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-interrupt-build-'));
 
-// 32,768 GPUs on a leaf-spine: building the packet model takes ~3 s on a quiet 2-core machine
-// (one synchronous stretch, ~300 MB), and a run of one 4 KiB message is over in a moment, so
-// an interrupt 300 ms after the run starts lands in the build.
+// 65,536 GPUs on a leaf-spine: building the packet model takes ~2 s on a quiet 2-core machine
+// (one synchronous stretch, ~600 MB; slower when loaded), and the first line is printed just
+// before it, so an interrupt 100 ms after that line lands in the build on a fast machine too
+// (32,768 GPUs and 300 ms sometimes missed it: the build was over).
 const spec = (name: string, fabrics: string) => `name: ${name}
 seed: 1
-topology: { kind: leaf-spine, gpus: 32768, gpusPerLeaf: 64 }
+topology: { kind: leaf-spine, gpus: 65536, gpusPerLeaf: 64 }
 fabrics: ${fabrics}
 workload: { kind: permutation, bytes: 4KiB }
 `;
@@ -58,7 +59,7 @@ describe('Ctrl-C during a big topology build', () => {
     const specPath = join(dir, 'big.yaml');
     writeFileSync(specPath, spec('big', '[ethernet]'));
     const out = join(dir, 'out');
-    const r = await interrupted(['run', specPath, '--jobs', '1', '--out', out], 300);
+    const r = await interrupted(['run', specPath, '--jobs', '1', '--out', out], 100);
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/interrupted while building the topology/);
     // The grace the child has to acknowledge, plus time for the kill to land.

@@ -38,9 +38,10 @@ describe('mechanism registry', () => {
 
   it('fabric needs come from the chosen mechanisms, not their names', () => {
     const sx = PRESETS['spectrum-x']!;
-    expect(fabricNeeds(sx)).toEqual({ stampTelemetry: true, telemetryHeaderBytes: sx.telemetry.intHeaderBytes });
-    expect(fabricNeeds({ ...sx, telemetry: { ...sx.telemetry, intHeaderBytes: 0 } })).toEqual({ stampTelemetry: true, telemetryHeaderBytes: 0 });
-    expect(fabricNeeds(PRESETS.roce!)).toEqual({ stampTelemetry: false, telemetryHeaderBytes: 0 });
+    expect(fabricNeeds(sx)).toEqual({ stampTelemetry: true, telemetryHeaderBytes: sx.telemetry.intHeaderBytes, attribution: false });
+    expect(fabricNeeds({ ...sx, telemetry: { ...sx.telemetry, intHeaderBytes: 0 } })).toEqual({ stampTelemetry: true, telemetryHeaderBytes: 0, attribution: false });
+    expect(fabricNeeds(PRESETS.roce!)).toEqual({ stampTelemetry: false, telemetryHeaderBytes: 0, attribution: false });
+    expect(fabricNeeds(PRESETS.roce!, { attribution: true }).attribution).toBe(true);
     expect(routingOf({ routing: 'ecmp' }).flowModel).toBe('one-path');
     for (const r of ['spray', 'adaptive', 'flowlet', 'adaptive-global'] as const) expect(routingOf({ routing: r }).flowModel).toBe('even-split');
   });
