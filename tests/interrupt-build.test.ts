@@ -1,10 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INTERRUPT_GRACE_MS } from '../src/cli/heap-limit.js';
 import { runOnWorkers, type PoolHooks } from '../src/cli/worker-pool.js';
+import { interrupted } from './interrupt-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-interrupt-build-'));
 
@@ -19,35 +20,6 @@ fabrics: ${fabrics}
 workload: { kind: permutation, bytes: 4KiB }
 `;
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  afterSignalMs: number;
-}
-
-/** Runs the CLI and sends `signal` `afterMs` after its first line (printed just before the first build). */
-function interrupted(args: string[], afterMs: number, signal: NodeJS.Signals = 'SIGINT'): Promise<Exit> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let signalledAt = 0;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (signalledAt === 0 && stderr.includes('\n')) {
-        signalledAt = -1;
-        setTimeout(() => {
-          signalledAt = Date.now();
-          child.kill(signal);
-        }, afterMs);
-      }
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr, afterSignalMs: Date.now() - signalledAt }));
-  });
-}
-
 /** Processes still running this spec file (the relaunched child included). */
 const survivors = (specPath: string): string[] =>
   execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
@@ -59,7 +31,7 @@ describe('Ctrl-C during a big topology build', () => {
     const specPath = join(dir, 'big.yaml');
     writeFileSync(specPath, spec('big', '[ethernet]'));
     const out = join(dir, 'out');
-    const r = await interrupted(['run', specPath, '--jobs', '1', '--out', out], 100);
+    const r = await interrupted(['run', specPath, '--jobs', '1', '--out', out], 100, 'first-line');
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/interrupted while building the topology/);
     // The grace the child has to acknowledge, plus time for the kill to land.

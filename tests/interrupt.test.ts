@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { interrupted } from './interrupt-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-interrupt-'));
 
@@ -16,44 +16,12 @@ fabrics: [{ preset: ethernet, routing: spray }, ethernet]
 workload: { kind: permutation, bytes: 8MiB }
 `;
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  afterSignalMs: number;
-}
-
-/** Runs the CLI, sends SIGINT once it has started and `afterMs` have passed since the spawn. */
-function interrupted(args: string[], afterMs: number): Promise<Exit> {
-  return new Promise((resolve) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let signalledAt = 0;
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      // The first line comes once the SIGINT handler is in place (a loaded machine starts slowly).
-      if (signalledAt === 0 && stderr.includes('\n')) {
-        signalledAt = -1;
-        setTimeout(() => {
-          signalledAt = Date.now();
-          child.kill('SIGINT');
-        }, Math.max(0, afterMs - (Date.now() - started)));
-      }
-    });
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, afterSignalMs: Date.now() - signalledAt }));
-  });
-}
-
 describe('Ctrl-C', () => {
   it('stops the run, prints and writes the partial results marked partial, and exits 130', async () => {
     const spec = join(dir, 'long.yaml');
     writeFileSync(spec, SPEC);
     const out = join(dir, 'out');
-    const r = await interrupted(['run', spec, '--json', '--out', out, '--jobs', '1'], 1500);
+    const r = await interrupted(['run', spec, '--json', '--out', out, '--jobs', '1'], 1500, 'spawn');
 
     expect(r.signal).toBeNull();
     expect(r.code).toBe(130);
@@ -81,7 +49,7 @@ describe('Ctrl-C', () => {
   it('without --json, the table marks the row and says the results are partial', async () => {
     const spec = join(dir, 'long-table.yaml');
     writeFileSync(spec, SPEC);
-    const r = await interrupted(['run', spec, '--jobs', '1'], 1500);
+    const r = await interrupted(['run', spec, '--jobs', '1'], 1500, 'spawn');
     expect(r.code).toBe(130);
     expect(r.stdout).toMatch(/^ethernet\+spray +>/m);
     expect(r.stdout).toMatch(/partial results: interrupted/);
@@ -91,7 +59,7 @@ describe('Ctrl-C', () => {
     const spec = join(dir, 'long-parallel.yaml');
     writeFileSync(spec, SPEC);
     const out = join(dir, 'out-parallel');
-    const r = await interrupted(['run', spec, '--json', '--out', out, '--jobs', '2'], 2500);
+    const r = await interrupted(['run', spec, '--json', '--out', out, '--jobs', '2'], 2500, 'spawn');
     expect(r.code).toBe(130);
     expect(r.afterSignalMs).toBeLessThan(5000);
     const printed = JSON.parse(r.stdout);
