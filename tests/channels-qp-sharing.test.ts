@@ -54,3 +54,25 @@ describe('two QPs on one NIC, k slices each: packet round-robin vs fluid max-min
     expect(a[0]).toBe(2 * FRAMES * t + t + 2 * d);
   });
 });
+
+describe('fluid: channels forwarded at a busy rank stay in lockstep, each hop at the NIC share of all its backlogged QPs', () => {
+  it('2 channels relay one slice 0 → 1 → 2 while GPU 1 sends 2 long QPs to GPU 3: hop 1 at 1/2 of the NIC, hop 2 at 1/4, both channels together', () => {
+    const sim = new Simulator();
+    const net = new FlowNetwork(sim, topology, config, 1);
+    for (let q = 0; q < 2; q++) net.send(net.openFlow(1, 3), 64 * SLICE); // backlog, still running when the relays end
+    const arrived: number[][] = [[], []];
+    for (let c = 0; c < 2; c++) {
+      const forward = net.openFlow(1, 2);
+      net.send(net.openFlow(0, 1), SLICE, (at) => {
+        arrived[c]!.push(at);
+        net.send(forward, SLICE, (at2) => arrived[c]!.push(at2));
+      });
+    }
+    sim.run();
+    const wirePs = (gbps: number) => Math.ceil((FRAMES * frame * 8_000) / gbps);
+    const hop1 = wirePs(200) + t + 2 * d;
+    const hop2 = hop1 + wirePs(100) + t + 2 * d;
+    expect(arrived).toEqual([[hop1, hop2], [hop1, hop2]]);
+  });
+});
+
