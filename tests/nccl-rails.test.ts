@@ -80,7 +80,9 @@ describe('NCCL trees on rail-optimized servers', () => {
   it('tree all-reduce, 2 × 8 GPUs, 32 MiB: NVLink-bound pipeline of the chains, within 10%', () => {
     const S = 32 << 20;
     const slice = 16 << 10;
-    const { tookUs, net, interServer, spineDataPackets } = run({ kind: 'allreduce', algorithm: 'tree', bytes: S, chunkBytes: slice });
+    // Unlimited slots: the closed form below has every slice in flight; NCCL's 8 slots of 16 KiB
+    // each (128 KiB per connection) are below NVLink's bandwidth-delay product and would bind.
+    const { tookUs, net, interServer, spineDataPackets } = run({ kind: 'allreduce', algorithm: 'tree', bytes: S, chunkBytes: slice, slots: 'unlimited' });
     // Per channel a GPU in the middle of its server's chain sends S/C up and S/C down over
     // NVLink; at the head (its rail's 2 channels) only down, at the tail (2 channels) only up.
     const C = 2 * G;

@@ -131,6 +131,7 @@ function createCollective(spec: CollectiveSpec, gpus: number[], gpusPerNode: num
     maxChannels: spec.maxChannels,
     chunkBytes: spec.chunkBytes,
     qpsPerConnection: spec.qpsPerConnection,
+    slots: 'slots' in spec && spec.slots !== undefined ? (spec.slots === 'unlimited' ? Infinity : spec.slots) : undefined,
     protocol,
   };
   const autoAlgorithm = 'algorithm' in spec && spec.algorithm === 'auto';
@@ -197,6 +198,7 @@ export function workloadLabel(spec: WorkloadSpec): string {
         spec.ranks === undefined ? '' : ` ${spec.ranks} ranks`,
         spec.placement === 'random' ? ' random' : '',
         'interNode' in spec && spec.interNode === 'tree' ? ' tree across nodes' : '',
+        'slots' in spec && spec.slots !== undefined ? ` slots ${spec.slots}` : '',
         spec.pxn ? '' : ' no-pxn',
         spec.protocol === undefined ? '' : ` ${spec.protocol}`,
       ];

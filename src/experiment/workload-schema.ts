@@ -34,6 +34,8 @@ const allreduce = z.strictObject({
   gpusPerNode: positiveInt.optional(),
   /** Hierarchical: the all-reduce across nodes, per rail: ring (default) or NCCL's double binary tree. */
   interNode: z.enum(['ring', 'tree']).optional(),
+  /** Trees: slices a connection may hold sent but not consumed, NCCL_STEPS (default 8); 'unlimited': every ready slice at once (fabsim before this option). */
+  slots: z.union([positiveInt, z.literal('unlimited')], { error: (i) => `expected a positive integer or "unlimited" (slices in flight per tree connection, NCCL_STEPS = 8), got ${JSON.stringify(i.input)}` }).optional(),
   ...collectiveFields,
   ...tunedProtocol,
 });

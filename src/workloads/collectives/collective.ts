@@ -17,6 +17,8 @@ export interface CollectiveParams {
   maxChannels?: number;
   /** Pipelining slice: the most one step moves per message; undefined = no slicing. */
   chunkBytes?: number;
+  /** Trees: slices a connection holds sent but not yet consumed (NCCL_STEPS, see TreeRun). Undefined: NCCL's 8; Infinity: no limit. */
+  slots?: number;
   /** Queue pairs per connection (NCCL_IB_QPS_PER_CONNECTION): messages rotate over them, each its own ECMP hash. */
   qpsPerConnection: number;
   /** NCCL protocol: its wire bytes per data byte and per-step latency (protocol.ts). Undefined: neither (ideal transfers). */

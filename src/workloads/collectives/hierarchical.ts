@@ -1,7 +1,7 @@
 import { splitEvenly } from '../workload.js';
 import { Collective, type CollectiveParams } from './collective.js';
 import { RingRun } from './ring.js';
-import { TreeRun } from './tree-run.js';
+import { NCCL_STEPS, TreeRun } from './tree-run.js';
 
 /** How ranks of one rail talk across nodes: a ring (2(M−1) steps) or NCCL's double binary tree (2·log2 M). */
 export type InterNodeAlgorithm = 'ring' | 'tree';
@@ -51,7 +51,7 @@ export class HierarchicalAllReduce extends Collective {
       this.acrossNodes.push(
         interNode === 'ring'
           ? new RingRun('allreduce', rail, shard, channels, chunkBytes, send, (r, atPs) => this.startGather(r, atPs))
-          : new TreeRun(rail, shard, channels, chunkBytes, send, (r, atPs) => this.startGather(r, atPs)),
+          : new TreeRun(rail, shard, channels, chunkBytes, send, (r, atPs) => this.startGather(r, atPs), undefined, params.slots ?? NCCL_STEPS),
       );
     }
   }

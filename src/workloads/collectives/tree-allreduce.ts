@@ -1,6 +1,6 @@
 import { Collective, resolveChannels, type CollectiveParams } from './collective.js';
 import { defaultRingChannels, railTree, serversOf } from './rails.js';
-import { TreeRun } from './tree-run.js';
+import { NCCL_STEPS, TreeRun } from './tree-run.js';
 
 /**
  * Tree all-reduce as NCCL runs it, pipelined in slices. On servers of several GPUs (the
@@ -36,7 +36,7 @@ export class TreeAllReduce extends Collective {
     const channels = this.resolvedChannels;
     const shapes = rails ? Array.from({ length: channels }, (_, c) => railTree(servers, this.ranks, c, channels)) : undefined;
     const members = Array.from({ length: this.ranks }, (_, r) => r);
-    const run = new TreeRun(members, bytes, channels, chunkBytes, this.send.bind(this), (_r, atPs) => this.rankDone(atPs), shapes);
+    const run = new TreeRun(members, bytes, channels, chunkBytes, this.send.bind(this), (_r, atPs) => this.rankDone(atPs), shapes, this.params.slots ?? NCCL_STEPS);
     for (let r = 0; r < this.ranks; r++) run.startRank(r, 0);
   }
 }

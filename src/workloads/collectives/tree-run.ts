@@ -5,6 +5,9 @@ import { doubleBinaryTree } from './double-binary-tree.js';
 /** Default pipelining slice of a tree (NCCL's tree chunks are of this order). */
 export const DEFAULT_TREE_CHUNK_BYTES = 128 * 1024;
 
+/** NCCL_STEPS (NCCL's src/include/device.h): buffer slots per connection, each step of a tree one slot. */
+export const NCCL_STEPS = 8;
+
 /** A tree over member positions: each position's parent (−1: the root) and children. */
 export interface TreeShape {
   parent: Int32Array;
@@ -35,6 +38,13 @@ export function doubleBinaryTreeShapes(n: number): [TreeShape, TreeShape] {
  * i from each child; the root turns it around and every rank forwards it to its children. A
  * rank is done when it holds every slice. NCCL runs trees, not rings, across nodes at scale:
  * a ring over M nodes takes 2(M−1) steps, a tree 2·log2(M).
+ *
+ * `slots`: how many slices a connection (a part's edge) may hold sent but not yet consumed
+ * by its receiver, NCCL's NCCL_STEPS ring of buffer slots (src/include/device.h): a sender
+ * waits for a free slot (head − tail < NCCL_STEPS). A receiver consumes slice i when it
+ * forwards it (up to its parent, down to all its children at once, as NCCL's kernel does one
+ * step for every peer) or, at a leaf, when it arrives; the root consumes its children's slice
+ * when it sends it down. Infinity (the default): no limit, every ready slice is posted at once.
  */
 export class TreeRun {
   private readonly shapes: TreeShape[];
@@ -46,6 +56,12 @@ export class TreeRun {
   private readonly childrenIn: Uint8Array;
   private readonly started: Uint8Array;
   private readonly pendingSlices: Int32Array;
+  /** Per (part, position): next slice to send up; slices its parent consumed of them; slices it holds to send down; next to send down; slices it consumed of its parent's down connection. */
+  private readonly upNext: Int32Array;
+  private readonly upFreed: Int32Array;
+  private readonly downHeld: Int32Array;
+  private readonly downNext: Int32Array;
+  private readonly downFreed: Int32Array;
 
   constructor(
     private readonly members: number[],
@@ -55,6 +71,7 @@ export class TreeRun {
     private readonly send: PostMessage,
     private readonly onRankDone: MemberDone,
     channelShapes?: TreeShape[],
+    private readonly slots = Infinity,
   ) {
     const n = members.length;
     this.shapes = channelShapes ?? doubleBinaryTreeShapes(n);
@@ -71,10 +88,20 @@ export class TreeRun {
     this.childrenIn = new Uint8Array(slices * n);
     this.started = new Uint8Array(n);
     this.pendingSlices = new Int32Array(n).fill(slices);
+    const edges = partCount * n;
+    this.upNext = new Int32Array(edges);
+    this.upFreed = new Int32Array(edges);
+    this.downHeld = new Int32Array(edges);
+    this.downNext = new Int32Array(edges);
+    this.downFreed = new Int32Array(edges);
   }
 
-  private childCount(p: number, i: number): number {
-    return this.shapes[this.partShape[p]!]!.children[i]!.length;
+  private children(p: number, i: number): number[] {
+    return this.shapes[this.partShape[p]!]!.children[i]!;
+  }
+
+  private parentOf(p: number, i: number): number {
+    return this.shapes[this.partShape[p]!]!.parent[i]!;
   }
 
   /** Position `i` holds its input: it sends every slice its children have already delivered. */
@@ -85,32 +112,78 @@ export class TreeRun {
       this.onRankDone(this.members[i]!, atPs);
       return;
     }
-    this.parts.forEach((slices, p) => {
-      const kids = this.childCount(p, i);
-      for (let s = 0; s < slices.length; s++) if (this.childrenIn[(this.partOffset[p]! + s) * n + i] === kids) this.up(p, s, i, atPs);
-    });
+    for (let p = 0; p < this.parts.length; p++) this.pushUp(p, i, atPs);
   }
 
-  private up(p: number, s: number, i: number, atPs: number): void {
-    const parent = this.shapes[this.partShape[p]!]!.parent[i]!;
-    if (parent < 0) {
-      this.sliceDone(i, atPs);
-      this.down(p, s, i);
-      return;
+  /** Sends up (or, at the root, turns around) every slice of part p that i holds from all its children, in order, while slots allow. */
+  private pushUp(p: number, i: number, atPs: number): void {
+    if (this.started[i] === 0) return;
+    const n = this.members.length;
+    const e = p * n + i;
+    const kids = this.children(p, i);
+    const parent = this.parentOf(p, i);
+    const count = this.parts[p]!.length;
+    while (this.upNext[e]! < count) {
+      const s = this.upNext[e]!;
+      if (this.childrenIn[(this.partOffset[p]! + s) * n + i] !== kids.length) return;
+      if (parent < 0 ? !this.downSlotsFree(p, i, s) : s >= this.upFreed[e]! + this.slots) return;
+      this.upNext[e] = s + 1;
+      // Forwarding slice s consumes it from every child's connection.
+      for (const child of kids) this.upFreed[p * n + child]!++;
+      if (parent < 0) {
+        this.sliceDone(i, atPs);
+        this.downHeld[e]!++;
+        this.pushDown(p, i, atPs);
+      } else {
+        this.send(this.members[i]!, this.members[parent]!, this.parts[p]![s]!, this.partChannel[p]!, (at) => {
+          this.childrenIn[(this.partOffset[p]! + s) * n + parent]!++;
+          this.pushUp(p, parent, at);
+        });
+      }
+      for (const child of kids) this.pushUp(p, child, atPs);
     }
-    this.send(this.members[i]!, this.members[parent]!, this.parts[p]![s]!, this.partChannel[p]!, (at) => {
-      const slot = (this.partOffset[p]! + s) * this.members.length + parent;
-      if (++this.childrenIn[slot]! === this.childCount(p, parent) && this.started[parent] === 1) this.up(p, s, parent, at);
-    });
   }
 
-  private down(p: number, s: number, i: number): void {
-    for (const child of this.shapes[this.partShape[p]!]!.children[i]!) {
-      this.send(this.members[i]!, this.members[child]!, this.parts[p]![s]!, this.partChannel[p]!, (at) => {
-        this.sliceDone(child, at);
-        this.down(p, s, child);
-      });
+  /** Whether every child of i has a free slot for slice s of part p. */
+  private downSlotsFree(p: number, i: number, s: number): boolean {
+    const n = this.members.length;
+    for (const child of this.children(p, i)) if (s >= this.downFreed[p * n + child]! + this.slots) return false;
+    return true;
+  }
+
+  /** Sends down to all its children every slice of part p that i holds, in order, while every child has a free slot. */
+  private pushDown(p: number, i: number, atPs: number): void {
+    const n = this.members.length;
+    const e = p * n + i;
+    const kids = this.children(p, i);
+    while (this.downNext[e]! < this.downHeld[e]!) {
+      const s = this.downNext[e]!;
+      if (!this.downSlotsFree(p, i, s)) return;
+      this.downNext[e] = s + 1;
+      for (const child of kids) {
+        this.send(this.members[i]!, this.members[child]!, this.parts[p]![s]!, this.partChannel[p]!, (at) => {
+          this.sliceDone(child, at);
+          const c = p * n + child;
+          this.downHeld[c]!++;
+          if (this.children(p, child).length === 0) this.downFreed[c]!++;
+          this.pushDown(p, child, at);
+          this.freedDown(p, i, at);
+        });
+      }
     }
+    // Forwarding consumes the slices from the parent's connection.
+    const parent = this.parentOf(p, i);
+    if (parent >= 0 && kids.length > 0 && this.downFreed[e]! < this.downNext[e]!) {
+      this.downFreed[e] = this.downNext[e]!;
+      this.freedDown(p, parent, atPs);
+    }
+  }
+
+  /** A child of i freed a down slot: i (and, at the root, its turn-around) may go on. */
+  private freedDown(p: number, i: number, atPs: number): void {
+    if (this.slots === Infinity) return;
+    this.pushDown(p, i, atPs);
+    if (this.parentOf(p, i) < 0) this.pushUp(p, i, atPs);
   }
 
   private sliceDone(i: number, atPs: number): void {
