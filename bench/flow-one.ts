@@ -1,8 +1,10 @@
 /**
  * Runs one flow-model scenario in this process and prints one JSON line (run it in a fresh
  * process, so peak RSS is this scenario's alone):
- *   node --expose-gc --max-old-space-size=20000 --import tsx bench/flow-one.ts --scenario flow-hierarchical-100k [--gpus N]
- * Scenarios: bench/flow-scenarios.ts (flow-hierarchical-100k, flow-hierarchical-1m).
+ *   node --expose-gc --max-old-space-size=20000 --max-semi-space-size=64 --import tsx bench/flow-one.ts --scenario flow-hierarchical-100k [--gpus N]
+ * Scenarios: bench/flow-scenarios.ts (flow-hierarchical-100k, flow-hierarchical-100k-64m, flow-hierarchical-1m).
+ * --max-semi-space-size=64 (MiB of V8's young generation): the run allocates a callback per
+ * message that lives while it is in flight; a larger young generation promotes fewer of them.
  */
 import { parseArgs } from 'node:util';
 import { usFromPs } from '../src/engine/index.js';

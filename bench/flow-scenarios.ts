@@ -23,12 +23,12 @@ const MiB = 1024 * 1024;
  * million-GPU fabric is oversubscribed: rail leaves 2:1 (84 servers, 42 uplinks), spines
  * 3:1 (96 down, 32 up), which holds 1,032,192.
  */
-const hierarchical = (gpus: number, oversubscription: number, spineOversubscription: number, bytes: number): Record<string, unknown> => ({
+const hierarchical = (gpus: number, oversubscription: number, spineOversubscription: number, bytes: number, channels?: number): Record<string, unknown> => ({
   name: `flow-hierarchical-${gpus}`,
   seed: 1,
   topology: { kind: 'rail-optimized', gpus, radix: 128, tiers: 3, oversubscription, spineOversubscription, linkGbps: 400 },
   fabrics: [{ preset: 'ethernet', model: 'flow' }],
-  workload: { kind: 'allreduce', algorithm: 'hierarchical', interNode: 'tree', bytes },
+  workload: { kind: 'allreduce', algorithm: 'hierarchical', interNode: 'tree', bytes, ...(channels === undefined ? {} : { channels }) },
 });
 
 export const FLOW_SCENARIOS: FlowScenario[] = [
@@ -39,6 +39,14 @@ export const FLOW_SCENARIOS: FlowScenario[] = [
     maxWallS: 60,
     maxRssGiB: 20,
     note: 'rail-optimized radix 128, 3 tiers, 1:1, 400G; hierarchical all-reduce 16 MiB, tree across nodes; ethernet (ECMP), flow model',
+  },
+  {
+    name: 'flow-hierarchical-100k-64m',
+    gpus: 100_000,
+    document: hierarchical(100_000, 1, 1, 64 * MiB, 2),
+    maxWallS: 60,
+    maxRssGiB: 20,
+    note: 'as flow-hierarchical-100k at a realistic buffer: 64 MiB on 2 channels (issue #16: under 60 s per fabric)',
   },
   {
     name: 'flow-hierarchical-1m',

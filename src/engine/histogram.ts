@@ -39,11 +39,30 @@ export class LatencyHistogram {
     useWebAssembly: false,
   });
 
+  // Runs of one value are recorded once with their count (the same counts, min and max as
+  // one record per sample): the flow model records a sample per message, mostly equal ones.
+  private runValue = 0;
+  private runCount = 0;
+
   record(value: number): void {
-    this.histogram.recordValue(Math.max(1, Math.round(value)));
+    const v = Math.max(1, Math.round(value));
+    if (v === this.runValue) {
+      this.runCount++;
+      return;
+    }
+    this.flush();
+    this.runValue = v;
+    this.runCount = 1;
+  }
+
+  private flush(): void {
+    if (this.runCount > 0) this.histogram.recordValueWithCount(this.runValue, this.runCount);
+    this.runCount = 0;
+    this.runValue = 0;
   }
 
   get count(): number {
+    this.flush();
     return this.histogram.totalCount;
   }
 
@@ -56,7 +75,7 @@ export class LatencyHistogram {
    * `percentiles()`, so its p50/p99/p99.9 points are exactly those; level 100 is the max.
    */
   cdf(levels: readonly number[] = CDF_LEVELS): CdfPoints {
-    if (this.count === 0) return { fraction: [], value: [] };
+    if (this.count === 0) return { fraction: [], value: [] }; // (count flushes the pending run)
     return {
       fraction: levels.map((p) => Number((p / 100).toFixed(6))),
       value: levels.map((p) => (p >= 100 ? this.histogram.maxValue : this.histogram.getValueAtPercentile(p))),
