@@ -120,6 +120,24 @@ describe('progress against totals known before the run', () => {
     if (sent) expect(sent.reduce((a, b) => a + b, 0)).toBe(planned);
   });
 
+  it('PXN relays count each message once (its NVLink leg to the relay GPU is not progress): all-to-all on two 8-GPU servers ends at exactly its law', () => {
+    const s = validateSpec({
+      name: 'p',
+      seed: 1,
+      topology: { kind: 'rail-optimized', gpus: 16, gpusPerNode: 8, radix: 16 },
+      fabrics: ['ethernet'],
+      workload: { kind: 'alltoall', bytes: S, pxn: true },
+    });
+    const setup = buildModel(s, resolveFabric(s.fabrics[0]!));
+    const seen: number[] = [];
+    while (setup.sim.run({ maxEvents: setup.sim.events + 500 }) !== 'idle') seen.push(progressOf(setup, 1, 1).delivered);
+    seen.push(progressOf(setup, 1, 1).delivered);
+    expect(setup.workload.plannedBytes).toBe(gather(16, S));
+    expect(setup.workload.deliveredBytes).toBe(gather(16, S));
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+    expect(seen.at(-1)).toBe(1);
+  });
+
   it('jobs (background traffic aside): the sum of each job\'s iterations × its collectives\' laws, not "100%" from the start', () => {
     const jobs = [
       { ranks: 8, iterations: 2, computeUs: 5, collectives: [{ kind: 'allreduce', bytes: S }, { kind: 'alltoall', bytes: S / 2 }] },

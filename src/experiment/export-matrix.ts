@@ -35,7 +35,7 @@ export function exportMatrix(spec: ExperimentSpec, workloadIndex = 0): Connectio
     topology: { shape: shapeOf(spec.topology), hops: () => 0, linkDelayPs: 0, nvlink: null },
     openFlow(src, dst): FabricFlow {
       flows.push({ src, dst });
-      return { id: flows.length - 1 };
+      return { id: flows.length - 1, deliveredTo: null };
     },
     send(flow, bytes) {
       const { src, dst } = flows[flow.id]!;

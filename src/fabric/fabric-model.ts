@@ -11,6 +11,16 @@ export type FabricModelName = 'packet' | 'flow';
 /** A queue pair as a workload holds it: an opaque handle it sends messages on. */
 export interface FabricFlow {
   readonly id: number;
+  /**
+   * Counts the bytes of each message delivered on this queue pair, when its opener sets it
+   * (a collective's progress): one shared counter, no closure per message.
+   */
+  deliveredTo: DeliveredBytes | null;
+}
+
+/** What a queue pair's deliveries add to (see FabricFlow.deliveredTo). */
+export interface DeliveredBytes {
+  deliveredBytes: number;
 }
 
 /**

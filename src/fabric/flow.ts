@@ -1,4 +1,5 @@
 import type { Timer } from '../engine/index.js';
+import type { DeliveredBytes } from './fabric-model.js';
 import type { Nic } from './nic.js';
 import type { FlowSendLog } from './attribution/send-log.js';
 
@@ -54,6 +55,9 @@ export class Flow {
   sendLog: FlowSendLog | null = null;
   /** The base round trip T telemetry CC normalizes by: the longest fabric path's (HPCC's GLOBAL_T, as the window), or the NVLink path's. */
   baseRttPs = 0;
+
+  /** See FabricFlow.deliveredTo. */
+  deliveredTo: DeliveredBytes | null = null;
 
   // Receiver state.
   /** Next in-order sequence number the receiver expects. */

@@ -253,6 +253,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
         packetMessageBreakdown(attribution, flow, flow.sendLog, m, this.arriving!, sim.nowPs);
         flow.sendLog.forgetSentBefore(flow.undeliveredSincePs);
       }
+      if (flow.deliveredTo !== null) flow.deliveredTo.deliveredBytes += m.bytes;
       m.onDelivered?.(sim.nowPs);
     }
     return completed;

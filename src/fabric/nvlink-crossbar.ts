@@ -1,5 +1,5 @@
 import { serializationPs, type EventTarget, type Simulator } from '../engine/index.js';
-import type { FabricFlow } from './fabric-model.js';
+import type { DeliveredBytes, FabricFlow } from './fabric-model.js';
 import type { FabricMetrics } from './metrics.js';
 import type { Port } from './port.js';
 import { Part } from './attribution/parts.js';
@@ -7,6 +7,8 @@ import type { CriticalPath } from './attribution/critical-path.js';
 
 /** A queue pair between two GPUs of one server when NVLink is modelled per message. */
 export class NvlinkFlow implements FabricFlow {
+  deliveredTo: DeliveredBytes | null = null;
+
   constructor(
     readonly id: number,
     readonly src: number,
@@ -114,6 +116,7 @@ export class NvlinkCrossbar implements EventTarget {
     m.bytesDelivered += t.bytes;
     m.messageFctNs.record((this.sim.nowPs - t.postedPs) / 1000);
     if (this.attribution) this.attribution.resetScratch()[Part.Nvlink] = this.sim.nowPs - t.postedPs;
+    if (t.flow.deliveredTo !== null) t.flow.deliveredTo.deliveredBytes += t.bytes;
     t.onDelivered?.(this.sim.nowPs);
   }
 }

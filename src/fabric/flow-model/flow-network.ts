@@ -293,6 +293,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
       const frame = Math.min(bytes, this.config.mtuBytes) + this.config.headerBytes;
       m.packetLatencyNs.record(nsFromPs(idleFramePs(path, frame)));
     }
+    if (f.deliveredTo !== null) f.deliveredTo.deliveredBytes += bytes;
     onDelivered?.(now);
   }
 }

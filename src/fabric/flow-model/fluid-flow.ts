@@ -1,5 +1,5 @@
 import type { EventTarget } from '../../engine/index.js';
-import type { FabricFlow } from '../fabric-model.js';
+import type { DeliveredBytes, FabricFlow } from '../fabric-model.js';
 import type { SolverFlow } from './max-min.js';
 import type { FlowPath } from './paths.js';
 
@@ -32,6 +32,8 @@ export class FluidFlow implements SolverFlow, FabricFlow, EventTarget {
   settledPs = 0;
   /** Bumped whenever the pending Sent event is superseded (a rate change). */
   generation = 0;
+  /** See FabricFlow.deliveredTo. */
+  deliveredTo: DeliveredBytes | null = null;
   /** Pool slots of the messages not yet sent, oldest first. */
   first = -1;
   last = -1;

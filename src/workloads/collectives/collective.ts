@@ -74,8 +74,6 @@ export abstract class Collective implements Workload, EventTarget {
   /** Bytes the collective posts to the fabric in total, relay legs (PXN) included (for conservation checks). */
   totalBytes = 0;
   finishedPs = 0;
-  /** Of plannedBytes, delivered so far (each message once, when all of it has arrived). */
-  deliveredBytes = 0;
   /** When it started, and (when the run asks where the time goes) the delivery that finished it: its critical path's end. */
   startedPs = 0;
   criticalTail: PathNode | null = null;
@@ -109,12 +107,17 @@ export abstract class Collective implements Workload, EventTarget {
     return plannedCollectiveBytes(this.scaleOutBound === 'allreduce' ? 'allreduce' : 'other', this.ranks, this.params.bytes);
   }
 
-  /** `onArrive`, counting the message's bytes as delivered first. */
-  private counted(bytes: number, onArrive: (atPs: number) => void): (atPs: number) => void {
-    return (atPs) => {
-      this.deliveredBytes += bytes;
-      onArrive(atPs);
-    };
+  /**
+   * Every queue pair it opens adds its messages' bytes to `delivered` as the fabric delivers
+   * them (FabricFlow.deliveredTo: a counter per collective, not a closure per message); a PXN
+   * relay's first leg is taken off again when it lands, so each message counts once.
+   */
+  private readonly delivered = { deliveredBytes: 0 };
+  private relayedBytes = 0;
+
+  /** Of plannedBytes, delivered so far (each message once, when all of it has arrived). */
+  get deliveredBytes(): number {
+    return this.delivered.deliveredBytes - this.relayedBytes;
   }
 
   /** Least bytes per NIC per byte of S over the scale-out fabric, in servers of `gpusPerNode` (0: one server). */
@@ -155,7 +158,7 @@ export abstract class Collective implements Workload, EventTarget {
     this.sentBytes[from]! += bytes;
     this.receivedBytes[to]! += bytes;
     const { gpus } = this.params;
-    this.post(gpus[from]!, gpus[to]!, bytes, channel, this.counted(bytes, onArrive));
+    this.post(gpus[from]!, gpus[to]!, bytes, channel, onArrive);
   }
 
   /**
@@ -170,8 +173,17 @@ export abstract class Collective implements Workload, EventTarget {
     }
     this.sentBytes[from]! += bytes;
     this.receivedBytes[to]! += bytes;
-    const arrive = this.counted(bytes, onArrive);
-    this.post(gpus[from]!, viaGpu, bytes, channel, () => this.post(viaGpu, gpus[to]!, bytes, channel, arrive));
+    this.post(gpus[from]!, viaGpu, bytes, channel, () => {
+      this.relayedBytes += bytes;
+      this.post(viaGpu, gpus[to]!, bytes, channel, onArrive);
+    });
+  }
+
+  /** A queue pair whose deliveries count towards progress (without a protocol: with one, its sends count the payload). */
+  private openFlow(src: number, dst: number): FabricFlow {
+    const flow = this.net.openFlow(src, dst);
+    if (!this.params.protocol) flow.deliveredTo = this.delivered;
+    return flow;
   }
 
   /** One message between two GPUs on the connection of (channel, src, dst), opened on first use. */
@@ -184,12 +196,12 @@ export abstract class Collective implements Workload, EventTarget {
       let byDst = this.singleFlows.get(from);
       if (!byDst) this.singleFlows.set(from, (byDst = new Map()));
       flow = byDst.get(dst);
-      if (!flow) byDst.set(dst, (flow = this.net.openFlow(src, dst)));
+      if (!flow) byDst.set(dst, (flow = this.openFlow(src, dst)));
     } else {
       const key = (channel * GPU_KEY + src) * GPU_KEY + dst;
       let connection = this.connections.get(key);
       if (!connection) {
-        const flows = Array.from({ length: qpsPerConnection }, () => this.net.openFlow(src, dst));
+        const flows = Array.from({ length: qpsPerConnection }, () => this.openFlow(src, dst));
         this.connections.set(key, (connection = { flows, next: 0 }));
       }
       flow = connection.flows[connection.next]!;
@@ -210,7 +222,12 @@ export abstract class Collective implements Workload, EventTarget {
     this.totalBytes += wireBytes;
     this.probe?.(src, dst, wireBytes, channel);
     const chosen = flow;
-    const sendNow = () => this.net.send(chosen, wireBytes, onArrive);
+    // The fabric delivers wire bytes (flags included): count the payload here.
+    const sendNow = () =>
+      this.net.send(chosen, wireBytes, (atPs) => {
+        this.delivered.deliveredBytes += bytes;
+        onArrive(atPs);
+      });
     // Attribution: the step's message was gated by the delivery running now, not by whatever runs when it leaves.
     this.net.sim.schedule(delayPs, this, 0, this.net.attribution ? this.net.attribution.keepCause(sendNow) : sendNow);
   }
