@@ -115,6 +115,7 @@ describe('progress against totals known before the run', () => {
     expect(unfinishedShares.length).toBeGreaterThan(2);
     for (const share of unfinishedShares) expect(share).toBeLessThan(1);
     expect(seen.at(-1)).toBe(1);
+    expect(w.deliveredBytes).toBe(planned); // not clamped: every message counted once
     // What its ranks sent in all is the law: the total was not a guess.
     const sent = (w as { sentBytes?: Float64Array }).sentBytes;
     if (sent) expect(sent.reduce((a, b) => a + b, 0)).toBe(planned);
