@@ -1,5 +1,16 @@
 import { spawn } from 'node:child_process';
 
+/**
+ * A run long enough to signal mid-way: spraying under go-back-N retransmits most of 1 GiB,
+ * about 15 s of simulation on two fabrics, so a signal a second or two in lands mid-run.
+ */
+export const LONG_RUN_SPEC = `name: long
+seed: 1
+topology: { kind: leaf-spine, gpus: 128, gpusPerLeaf: 16, linkGbps: 400 }
+fabrics: [{ preset: ethernet, routing: spray }, ethernet]
+workload: { kind: permutation, bytes: 8MiB }
+`;
+
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;

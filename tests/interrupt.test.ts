@@ -2,24 +2,17 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { interrupted } from './interrupt-helpers.js';
+import { interrupted, LONG_RUN_SPEC } from './interrupt-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-interrupt-'));
 
-// Spraying under go-back-N retransmits most of 1 GiB: about 15 s of simulation, so an
-// interrupt after 1.5 s lands mid-run; one run at a time (--jobs 1), the second fabric must
-// then never start; two at a time, both stop mid-run.
-const SPEC = `name: long
-seed: 1
-topology: { kind: leaf-spine, gpus: 128, gpusPerLeaf: 16, linkGbps: 400 }
-fabrics: [{ preset: ethernet, routing: spray }, ethernet]
-workload: { kind: permutation, bytes: 8MiB }
-`;
+// LONG_RUN_SPEC: an interrupt after 1.5 s lands mid-run; one run at a time (--jobs 1), the
+// second fabric must then never start; two at a time, both stop mid-run.
 
 describe('Ctrl-C', () => {
   it('stops the run, prints and writes the partial results marked partial, and exits 130', async () => {
     const spec = join(dir, 'long.yaml');
-    writeFileSync(spec, SPEC);
+    writeFileSync(spec, LONG_RUN_SPEC);
     const out = join(dir, 'out');
     const r = await interrupted(['run', spec, '--json', '--out', out, '--jobs', '1'], 1500, 'spawn');
 
@@ -48,7 +41,7 @@ describe('Ctrl-C', () => {
 
   it('without --json, the table marks the row and says the results are partial', async () => {
     const spec = join(dir, 'long-table.yaml');
-    writeFileSync(spec, SPEC);
+    writeFileSync(spec, LONG_RUN_SPEC);
     const r = await interrupted(['run', spec, '--jobs', '1'], 1500, 'spawn');
     expect(r.code).toBe(130);
     expect(r.stdout).toMatch(/^ethernet\+spray +>/m);
@@ -57,7 +50,7 @@ describe('Ctrl-C', () => {
 
   it('with --jobs 2, stops both runs running: two partial rows in spec order, their time series up to where each stopped', async () => {
     const spec = join(dir, 'long-parallel.yaml');
-    writeFileSync(spec, SPEC);
+    writeFileSync(spec, LONG_RUN_SPEC);
     const out = join(dir, 'out-parallel');
     const r = await interrupted(['run', spec, '--json', '--out', out, '--jobs', '2'], 2500, 'spawn');
     expect(r.code).toBe(130);

@@ -4,17 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeStaleTempFiles, writeFilesWhole } from '../src/report/write-results.js';
+import { LONG_RUN_SPEC } from './interrupt-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-life-'));
-
-// Spraying under go-back-N retransmits most of the data: many seconds of simulation, so a
-// signal a moment after the start lands mid-run (as in interrupt.test.ts).
-const SPEC = `name: long
-seed: 1
-topology: { kind: leaf-spine, gpus: 128, gpusPerLeaf: 16, linkGbps: 400 }
-fabrics: [{ preset: ethernet, routing: spray }, ethernet]
-workload: { kind: permutation, bytes: 8MiB }
-`;
 
 /** A process that exists and is not a zombie (an exited child not yet reaped by init). */
 function running(pid: number): boolean {
@@ -52,7 +44,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Starts `fabsim run` and resolves once the simulating process has printed its first line. */
 function startRun(out: string): Promise<{ cli: ChildProcess; exit: Promise<number | null>; stdout: () => string }> {
   const spec = join(dir, 'long.yaml');
-  writeFileSync(spec, SPEC);
+  writeFileSync(spec, LONG_RUN_SPEC); // signalled a moment after the start, it lands mid-run
   const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', spec, '--json', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   cli.stdout!.on('data', (d) => (stdout += d));
