@@ -4,9 +4,11 @@
  * seeds per case and fabric, with the counters that say which mechanism costs bandwidth.
  * Effective bandwidth: see effectiveBandwidth below (hierarchical all-reduce: ideal/actual).
  *
- *   nice -n 10 node --max-old-space-size=14000 --import tsx experiments/colossus/run-study.ts [--seeds 1,2,3] [--only 1k] [--save FILE] [--load FILE]
+ *   nice -n 10 node --max-old-space-size=14000 --import tsx experiments/colossus/run-study.ts [--seeds 1,2,3] [--only 1k] [--fabrics roce] [--save FILE] [--load FILE]
  *
- * --only: run the specs whose file name contains this text; --save: also write the raw rows
+ * --only: run the specs whose file name contains this text; --fabrics A,B: only the fabrics of
+ * these names (as in the table, e.g. `roce,spectrum-x+adaptive-global`), so one long spec can
+ * run one fabric per process side by side; --save: also write the raw rows
  * (JSON) to FILE; --load FILE[,FILE…]: print the table from rows saved earlier, running nothing.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,8 +39,9 @@ interface Row {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { seeds: { type: 'string' }, only: { type: 'string' }, save: { type: 'string' }, load: { type: 'string' } } });
+const { values } = parseArgs({ options: { seeds: { type: 'string' }, only: { type: 'string' }, fabrics: { type: 'string' }, save: { type: 'string' }, load: { type: 'string' } } });
 const seeds = (values.seeds ?? '1,2,3').split(',').map(Number);
+const fabricNames = values.fabrics?.split(',');
 
 /** The scale-out lower bound each collective kind obeys (src/workloads/collectives/scale-out.ts). */
 const BOUND: Record<string, ScaleOutBound> = { allreduce: 'allreduce', allgather: 'gather', reducescatter: 'gather', alltoall: 'alltoall', broadcast: 'broadcast' };
@@ -69,7 +72,8 @@ function effectiveBandwidth(spec: ExperimentSpec, result: FabricResult, workload
 function runOne(file: string, seed: number): Row[] {
   const spec = { ...loadSpec(file), seed };
   const linkGbps = spec.topology.linkGbps;
-  return resolveFabrics(spec.fabrics).map((config) => {
+  const configs = resolveFabrics(spec.fabrics).filter((c) => fabricNames === undefined || fabricNames.includes(c.name));
+  return configs.map((config) => {
     const run = simulateModel(spec, config);
     const result = summarize(run);
     const row: Row = {
