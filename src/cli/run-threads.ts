@@ -1,0 +1,40 @@
+import type { ExperimentSpec } from '../experiment/index.js';
+import { runExperimentThreaded } from '../experiment/threads/threads-run.js';
+import { threadsProblem } from '../experiment/threads/threads-support.js';
+import { formatJson, formatTable } from '../report/index.js';
+import { fail } from './fail.js';
+import type { RunOptions } from './run-command.js';
+
+/** More threads than this is a typo, not a machine. */
+const MAX_THREADS = 256;
+
+/** --threads: how many worker threads one run is split over (the parallel packet engine). */
+export function parseThreads(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const threads = Number(text);
+  if (!/^\d+$/.test(text) || !(threads >= 1 && threads <= MAX_THREADS)) fail(`--threads: expected a whole number of threads from 1 to ${MAX_THREADS}, got "${text}"`);
+  return threads;
+}
+
+/** The options the parallel engine does not take yet: each is an error, never silently dropped. */
+const NOT_WITH_THREADS = ['out', 'flows', 'flows-format', 'sample-us', 'explain', 'jobs', 'format'] as const;
+
+/**
+ * `fabsim run SPEC --threads N`: every run split over N threads (README "--threads"); the
+ * table or JSON as without it, rows identical for every N (wallMs apart). Per-thread figures
+ * (events, windows, time at barriers) go to stderr.
+ */
+export async function runThreadsCommand(spec: ExperimentSpec, threads: number, options: RunOptions): Promise<void> {
+  for (const name of NOT_WITH_THREADS) if (options[name] !== undefined) fail(`--threads: --${name} is not supported with --threads yet`);
+  const problem = threadsProblem(spec);
+  if (problem !== null) fail(problem);
+  const result = await runExperimentThreaded(spec, threads, (row, stats) => {
+    const events = stats.map((s) => s.events);
+    const barrier = stats.map((s) => `${Math.round((100 * s.barrierMs) / Math.max(1, s.runMs))}%`);
+    process.stderr.write(
+      `fabsim: ${row.fabric} ${row.completed ? 'done' : 'stopped'} in ${(row.wallMs / 1000).toFixed(1)} s on ${threads} thread${threads === 1 ? '' : 's'}` +
+        ` (${row.events} events; per thread ${events.join('/')}; ${stats[0]!.windows} windows; at barriers ${barrier.join('/')})\n`,
+    );
+  });
+  process.stdout.write(options.json ? `${formatJson(result)}\n` : `${formatTable(result)}\n`);
+}
