@@ -30,10 +30,11 @@ export async function runThreadsCommand(spec: ExperimentSpec, threads: number, o
   if (problem !== null) fail(problem);
   const result = await runExperimentThreaded(spec, threads, (row, stats) => {
     const events = stats.map((s) => s.events);
+    const cpu = stats.map((s) => (s.cpuMs / 1000).toFixed(1));
     const barrier = stats.map((s) => `${Math.round((100 * s.barrierMs) / Math.max(1, s.runMs))}%`);
     process.stderr.write(
       `fabsim: ${row.fabric} ${row.completed ? 'done' : 'stopped'} in ${(row.wallMs / 1000).toFixed(1)} s on ${threads} thread${threads === 1 ? '' : 's'}` +
-        ` (${row.events} events; per thread ${events.join('/')}; ${stats[0]!.windows} windows; at barriers ${barrier.join('/')})\n`,
+        ` (${row.events} events; per thread ${events.join('/')} events, ${cpu.join('/')} s CPU; ${stats[0]!.windows} windows; at barriers ${barrier.join('/')})\n`,
     );
   });
   process.stdout.write(options.json ? `${formatJson(result)}\n` : `${formatTable(result)}\n`);

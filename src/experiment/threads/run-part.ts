@@ -6,6 +6,7 @@ import { PortExchange } from '../../engine/parallel/port-exchange.js';
 import { WindowBarrier } from '../../engine/parallel/window-barrier.js';
 import { runLockstep, runWindows, type WindowStats } from '../../engine/parallel/window-loop.js';
 import { MemoryExchange, type PeerExchange } from '../../engine/parallel/peer-exchange.js';
+import { threadCpuMs } from '../../engine/parallel/thread-cpu.js';
 import { createFabricModel, FabricMetrics, NetworkPartition, Ownership, shapeOf, type Network } from '../../fabric/index.js';
 import { createWorkload } from '../create-workload.js';
 import { planRuns } from '../runner.js';
@@ -39,7 +40,7 @@ export interface PartStats {
   buildMs: number;
   runMs: number;
   barrierMs: number;
-  /** Thread CPU time of the run, ms (process.cpuUsage is per thread in a worker). */
+  /** CPU time of this thread, build and run, ms (thread-cpu.ts; in one thread for every part, their sum). */
   cpuMs: number;
 }
 
@@ -67,7 +68,7 @@ export interface PartSetup {
   partition: NetworkPartition;
   startedMs: number;
   builtMs: number;
-  cpuStarted: NodeJS.CpuUsage;
+  cpuStartedMs: number;
 }
 
 /**
@@ -76,7 +77,7 @@ export interface PartSetup {
  */
 export function buildPart(spec: ExperimentSpec, runIndex: number, part: number, parts: number, exchange: PeerExchange | null): PartSetup {
   const startedMs = performance.now();
-  const cpuStarted = process.cpuUsage();
+  const cpuStartedMs = threadCpuMs().ms;
   const { workload: workloadSpec, config } = planRuns(spec)[runIndex]!;
   const queue = new KeyedEventQueue();
   const sim = new Simulator(queue);
@@ -85,7 +86,7 @@ export function buildPart(spec: ExperimentSpec, runIndex: number, part: number, 
   queue.configure(ownership.nodes, ownership.setupNode);
   const partition = new NetworkPartition(net, queue, ownership, part, exchange);
   createWorkload(workloadSpec, net.gpus, spec.seed, shapeOf(spec.topology).gpusPerNode).start(net);
-  return { part, sim, queue, net, ownership, partition, startedMs, builtMs: performance.now(), cpuStarted };
+  return { part, sim, queue, net, ownership, partition, startedMs, builtMs: performance.now(), cpuStartedMs };
 }
 
 /** Time of this part's last event (0: none ran); the run's end is the latest over parts. */
@@ -129,7 +130,6 @@ export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats
     }
   });
   const events = sim.events - (part === 0 ? 0 : queue.setupEvents);
-  const cpu = process.cpuUsage(setup.cpuStarted);
   return {
     metrics: encodeMetrics(net.metrics),
     messages: partition.messages,
@@ -151,7 +151,7 @@ export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats
       buildMs: setup.builtMs - setup.startedMs,
       runMs: windows.wallMs,
       barrierMs: windows.barrierMs,
-      cpuMs: (cpu.user + cpu.system) / 1000,
+      cpuMs: threadCpuMs().ms - setup.cpuStartedMs,
     },
   };
 }
