@@ -58,12 +58,17 @@ describe('keyed event queue: ties do not depend on who runs where', () => {
 });
 
 describe('a run split over parts: byte-identical rows for 1, 2 and 4 parts', () => {
-  it('ethernet, permutation on a fat-tree', () => {
+  it("ethernet, permutation on a fat-tree, with every message's FCT (--flows) from the thread that delivered it", () => {
     const s = spec('ethernet', { kind: 'permutation', bytes: '64KiB' });
-    const one = row(s, 1);
-    expect(row(s, 2)).toBe(one);
-    expect(row(s, 4)).toBe(one);
-    expect(JSON.parse(one).completed).toBe(true);
+    const one = row(s, 1, runPartsInOneThread(s, 0, 1, true));
+    expect(row(s, 2, runPartsInOneThread(s, 0, 2, true))).toBe(one);
+    expect(row(s, 4, runPartsInOneThread(s, 0, 4, true))).toBe(one);
+    const r = JSON.parse(one);
+    expect(r.completed).toBe(true);
+    expect(r.flows).toHaveLength(16);
+    expect(r.flows.every((f: { fctUs: number | null }) => f.fctUs !== null)).toBe(true);
+    // The slowest message is the workload's completion.
+    expect(Math.max(...r.flows.map((f: { fctUs: number }) => f.fctUs))).toBeCloseTo(r.completionUs, 3);
   });
 
   it('roce, incast that pauses (PFC-heavy, ECN marks and CNPs)', () => {

@@ -1,8 +1,9 @@
 import type { ExperimentSpec } from '../experiment/index.js';
 import { runExperimentThreaded } from '../experiment/threads/threads-run.js';
 import { threadsProblem } from '../experiment/threads/threads-support.js';
-import { formatJson, formatTable } from '../report/index.js';
-import { fail } from './fail.js';
+import { formatFlowsCsv, formatJson, formatTable } from '../report/index.js';
+import { hpccFctFiles } from '../report/hpcc-fct.js';
+import { checkFlowsFile, fail, writeFileWhole } from './fail.js';
 import type { RunOptions } from './run-command.js';
 
 /** More threads than this is a typo, not a machine. */
@@ -17,7 +18,7 @@ export function parseThreads(text: string | undefined): number | undefined {
 }
 
 /** The options the parallel engine does not take yet: each is an error, never silently dropped. */
-const NOT_WITH_THREADS = ['out', 'flows', 'flows-format', 'sample-us', 'explain', 'jobs', 'format'] as const;
+const NOT_WITH_THREADS = ['out', 'sample-us', 'explain', 'jobs', 'format'] as const;
 
 /**
  * `fabsim run SPEC --threads N`: every run split over N threads (README "--threads"); the
@@ -28,6 +29,10 @@ export async function runThreadsCommand(spec: ExperimentSpec, threads: number, o
   for (const name of NOT_WITH_THREADS) if (options[name] !== undefined) fail(`--threads: --${name} is not supported with --threads yet`);
   const problem = threadsProblem(spec);
   if (problem !== null) fail(problem);
+  checkFlowsFile(options.flows);
+  const flowsFormat = options['flows-format'] ?? 'csv';
+  if (flowsFormat !== 'csv' && flowsFormat !== 'hpcc') fail(`--flows-format: expected "csv" or "hpcc", got "${flowsFormat}"`);
+  if (options['flows-format'] !== undefined && options.flows === undefined) fail('--flows-format: give --flows FILE too');
   const result = await runExperimentThreaded(spec, threads, (row, stats) => {
     const events = stats.map((s) => s.events);
     const cpu = stats.map((s) => (s.cpuMs / 1000).toFixed(1));
@@ -36,6 +41,9 @@ export async function runThreadsCommand(spec: ExperimentSpec, threads: number, o
       `fabsim: ${row.fabric} ${row.completed ? 'done' : 'stopped'} in ${(row.wallMs / 1000).toFixed(1)} s on ${threads} thread${threads === 1 ? '' : 's'}` +
         ` (${row.events} events; per thread ${events.join('/')} events, ${cpu.join('/')} s CPU; ${stats[0]!.windows} windows; at barriers ${barrier.join('/')})\n`,
     );
-  });
+  }, options.flows !== undefined);
+  // As run-command writes them.
+  if (options.flows !== undefined && flowsFormat === 'hpcc') for (const [path, text] of hpccFctFiles(result.results, options.flows)) writeFileWhole(path, text);
+  else if (options.flows !== undefined) writeFileWhole(options.flows, formatFlowsCsv(result));
   process.stdout.write(options.json ? `${formatJson(result)}\n` : `${formatTable(result)}\n`);
 }

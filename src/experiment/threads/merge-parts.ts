@@ -45,5 +45,8 @@ export function mergeParts(spec: ExperimentSpec, runIndex: number, parts: readon
     pausedPsAt: () => pausedPs,
   } as unknown as FabricModel;
   const sim = { nowPs: parts[0]!.endPs, events: parts.reduce((sum, p) => sum + p.events, 0) } as Simulator;
-  return summarize({ sim, net, workload, config, workloadSpec, stop: 'idle', buildMs: 0, wallMs } as FabricRun<FabricModel>);
+  const row = summarize({ sim, net, workload, config, workloadSpec, stop: 'idle', buildMs: 0, wallMs } as FabricRun<FabricModel>);
+  // Each message's row from the thread that delivered it (the others have its FCT null).
+  if (parts[0]!.flows !== undefined) row.flows = parts[0]!.flows.map((first, i) => parts.find((p) => p.flows![i]!.fctUs !== null)?.flows![i] ?? first);
+  return row;
 }

@@ -9,6 +9,9 @@ import { MemoryExchange, type PeerExchange } from '../../engine/parallel/peer-ex
 import { threadCpuMs } from '../../engine/parallel/thread-cpu.js';
 import { createFabricModel, FabricMetrics, NetworkPartition, Ownership, shapeOf, type Network } from '../../fabric/index.js';
 import { createWorkload } from '../create-workload.js';
+import { flowRows } from '../flow-rows.js';
+import type { FlowRow } from '../result.js';
+import type { Workload } from '../../workloads/index.js';
 import { planRuns } from '../runner.js';
 import type { ExperimentSpec } from '../spec.js';
 
@@ -23,6 +26,8 @@ export interface PartTask {
   shared: SharedArrayBuffer;
   /** ports[peer]: a channel to each other thread (null at this thread's index). */
   ports: (MessagePort | null)[];
+  /** Report each message's FCT (`--flows`). */
+  flows?: boolean;
 }
 
 /** What the fabric's counters were on this thread's nodes: numbers summed over threads, flags or-ed, histograms encoded. */
@@ -55,6 +60,8 @@ export interface PartResult {
   pausedPs: number;
   maxQueueBytes: number;
   hostGbps: number;
+  /** Asked for: every message's row, its FCT null unless it was delivered on this thread's nodes. */
+  flows?: FlowRow[];
   stats: PartStats;
 }
 
@@ -66,6 +73,7 @@ export interface PartSetup {
   net: Network;
   ownership: Ownership;
   partition: NetworkPartition;
+  workload: Workload;
   startedMs: number;
   builtMs: number;
   cpuStartedMs: number;
@@ -85,8 +93,9 @@ export function buildPart(spec: ExperimentSpec, runIndex: number, part: number, 
   const ownership = new Ownership(net.topology, parts);
   queue.configure(ownership.nodes, ownership.setupNode);
   const partition = new NetworkPartition(net, queue, ownership, part, exchange);
-  createWorkload(workloadSpec, net.gpus, spec.seed, shapeOf(spec.topology).gpusPerNode).start(net);
-  return { part, sim, queue, net, ownership, partition, startedMs, builtMs: performance.now(), cpuStartedMs };
+  const workload = createWorkload(workloadSpec, net.gpus, spec.seed, shapeOf(spec.topology).gpusPerNode);
+  workload.start(net);
+  return { part, sim, queue, net, ownership, partition, workload, startedMs, builtMs: performance.now(), cpuStartedMs };
 }
 
 /** Time of this part's last event (0: none ran); the run's end is the latest over parts. */
@@ -98,11 +107,11 @@ export function runPart(task: PartTask): PartResult {
   const setup = buildPart(spec, runIndex, part, parts, parts > 1 ? new PortExchange(task.ports) : null);
   const barrier = new WindowBarrier(task.shared, parts, part);
   const windows = runWindows(setup.sim, setup.queue, barrier, setup.partition, setup.ownership.lookaheadPs);
-  return finishPart(setup, barrier.max(lastEventPs(setup)), windows);
+  return finishPart(setup, barrier.max(lastEventPs(setup)), windows, task.flows);
 }
 
 /** Every part of a run in this one thread, in lockstep windows (same windows, same result as threads). */
-export function runPartsInOneThread(spec: ExperimentSpec, runIndex: number, parts: number): PartResult[] {
+export function runPartsInOneThread(spec: ExperimentSpec, runIndex: number, parts: number, flows = false): PartResult[] {
   const boxes = MemoryExchange.boxes(parts);
   const setups = Array.from({ length: parts }, (_, p) => buildPart(spec, runIndex, p, parts, new MemoryExchange(boxes, p)));
   const started = performance.now();
@@ -112,11 +121,11 @@ export function runPartsInOneThread(spec: ExperimentSpec, runIndex: number, part
   );
   const endPs = Math.max(...setups.map(lastEventPs));
   const wallMs = performance.now() - started;
-  return setups.map((s) => finishPart(s, endPs, { windows, barrierMs: 0, wallMs }));
+  return setups.map((s) => finishPart(s, endPs, { windows, barrierMs: 0, wallMs }, flows));
 }
 
 /** This part's counters and state at the end of the run (`endPs`: the run's last event, over every part). */
-export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats): PartResult {
+export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats, flows = false): PartResult {
   const { net, partition, ownership, queue, sim, part } = setup;
   const { nics, switches, fabricTiers } = net.topology;
   let pausedPs = 0;
@@ -140,6 +149,7 @@ export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats
     pausedPs,
     maxQueueBytes,
     hostGbps: net.hostGbps,
+    ...(flows ? { flows: flowRows(setup.workload, net) } : {}),
     stats: {
       part,
       nodes: ownership.nodesPerPart()[part]!,

@@ -17,11 +17,12 @@ export async function runExperimentThreaded(
   spec: ExperimentSpec,
   threads: number,
   onResult?: (result: FabricResult, stats: PartStats[]) => void,
+  flows = false,
 ): Promise<ExperimentResult> {
   const results: FabricResult[] = [];
   for (let i = 0; i < planRuns(spec).length; i++) {
     const started = performance.now();
-    const parts = await runOnThreads(spec, i, threads);
+    const parts = await runOnThreads(spec, i, threads, flows);
     const result = mergeParts(spec, i, parts, performance.now() - started);
     onResult?.(result, parts.map((p) => p.stats));
     results.push(result);
@@ -30,7 +31,7 @@ export async function runExperimentThreaded(
 }
 
 /** Run `runIndex` of the spec on `threads` worker threads; their parts in thread order. */
-export async function runOnThreads(spec: ExperimentSpec, runIndex: number, threads: number): Promise<PartResult[]> {
+export async function runOnThreads(spec: ExperimentSpec, runIndex: number, threads: number, flows = false): Promise<PartResult[]> {
   const shared = new SharedArrayBuffer(WindowBarrier.sharedBytes(threads));
   const ports: (MessagePort | null)[][] = Array.from({ length: threads }, () => new Array<MessagePort | null>(threads).fill(null));
   for (let i = 0; i < threads; i++)
@@ -44,7 +45,7 @@ export async function runOnThreads(spec: ExperimentSpec, runIndex: number, threa
     ports.map(
       (mine, part) =>
         new Promise<PartResult>((resolve, reject) => {
-          const task: PartTask = { spec, runIndex, part, parts: threads, shared, ports: mine };
+          const task: PartTask = { spec, runIndex, part, parts: threads, shared, ports: mine, flows };
           const worker = new Worker(boot, { workerData: task, transferList: mine.filter((p): p is MessagePort => p !== null) });
           let done = false;
           worker.once('message', (result: PartResult) => {
