@@ -41,23 +41,30 @@ export async function runOnThreads(spec: ExperimentSpec, runIndex: number, threa
       ports[j]![i] = port2;
     }
   const boot = new URL('./threads-worker-boot.mjs', import.meta.url);
-  return Promise.all(
-    ports.map(
-      (mine, part) =>
-        new Promise<PartResult>((resolve, reject) => {
-          const task: PartTask = { spec, runIndex, part, parts: threads, shared, ports: mine, flows };
-          const worker = new Worker(boot, { workerData: task, transferList: mine.filter((p): p is MessagePort => p !== null) });
-          let done = false;
-          worker.once('message', (result: PartResult) => {
-            done = true;
-            resolve(result);
-            void worker.terminate();
-          });
-          worker.once('error', reject);
-          worker.once('exit', (code) => {
-            if (!done) reject(new Error(`--threads: worker ${part} exited with code ${code} before its result`));
-          });
-        }),
-    ),
-  );
+  const workers: Worker[] = [];
+  // One thread failing leaves the others waiting at a barrier forever: stop them all.
+  const stopAll = () => workers.forEach((w) => void w.terminate());
+  try {
+    return await Promise.all(
+      ports.map(
+        (mine, part) =>
+          new Promise<PartResult>((resolve, reject) => {
+            const task: PartTask = { spec, runIndex, part, parts: threads, shared, ports: mine, flows };
+            const worker = new Worker(boot, { workerData: task, transferList: mine.filter((p): p is MessagePort => p !== null) });
+            workers.push(worker);
+            let done = false;
+            worker.once('message', (result: PartResult) => {
+              done = true;
+              resolve(result);
+            });
+            worker.once('error', reject);
+            worker.once('exit', (code) => {
+              if (!done) reject(new Error(`--threads: worker ${part} exited with code ${code} before its result`));
+            });
+          }),
+      ),
+    );
+  } finally {
+    stopAll();
+  }
 }
