@@ -92,6 +92,21 @@ describe('a run split over parts: byte-identical rows for 1, 2 and 4 parts', () 
     expect(row(s, 4)).toBe(one);
   });
 
+  it('roce, a connection matrix with staggered starts (the workload events run in every thread, counted once)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fabsim-threads-cm-'));
+    const lines = ['0->15 id 1 start 0 size 60000', '0->9 id 2 start 2000000 size 40000', '5->15 id 3 start 1500000 size 50000', '12->3 id 4 start 2500000 size 30000', '9->0 id 5 start 0 size 20000'];
+    writeFileSync(join(dir, 'm.cm'), `Nodes 16\nConnections ${lines.length}\n${lines.join('\n')}\n`);
+    const s = spec('roce', { kind: 'matrix', file: join(dir, 'm.cm') });
+    const one = row(s, 1, runPartsInOneThread(s, 0, 1, true));
+    expect(row(s, 2, runPartsInOneThread(s, 0, 2, true))).toBe(one);
+    expect(row(s, 4, runPartsInOneThread(s, 0, 4, true))).toBe(one);
+    const r = JSON.parse(one);
+    expect(r.completed).toBe(true);
+    expect(r.flows.map((f: { startUs: number }) => f.startUs)).toEqual([0, 2, 1.5, 2.5, 0]);
+    writeFileSync(join(dir, 't.cm'), 'Nodes 16\nConnections 2\nTriggers 1\n0->1 id 1 start 0 size 1000 send_done_trigger 1\n2->3 id 2 trigger 1 size 1000\ntrigger id 1 oneshot\n');
+    expect(threadsProblem(spec('roce', { kind: 'matrix', file: join(dir, 't.cm') }))).toMatch(/triggers/);
+  });
+
   it('conservation across the cut: every data packet sent arrived or was dropped (lossy incast with drops, 4 parts)', () => {
     const s = spec({ preset: 'ethernet', bufferBytesPerPort: '32KiB' }, { kind: 'incast', target: 0, senders: 12, bytes: '64KiB' });
     const parts = runPartsInOneThread(s, 0, 4);
