@@ -92,6 +92,17 @@ describe('a run split over parts: byte-identical rows for 1, 2 and 4 parts', () 
     expect(row(s, 4)).toBe(one);
   });
 
+  it('spectrum-x on a rail-optimized fabric with NVLink frame by frame (4 parts cut NVLink links: lookahead 300 ns)', () => {
+    const rail = { kind: 'rail-optimized', gpus: 32, gpusPerNode: 4, radix: 8, nvlinkModel: 'packet' };
+    const s = spec('spectrum-x', { kind: 'permutation', bytes: '64KiB' }, rail);
+    const four = runPartsInOneThread(s, 0, 4);
+    expect(four[0]!.stats.lookaheadPs).toBe(300_000);
+    const one = row(s, 1);
+    expect(row(s, 2)).toBe(one);
+    expect(row(s, 4, four)).toBe(one);
+    expect(threadsProblem(spec('spectrum-x', { kind: 'permutation', bytes: '64KiB' }, { ...rail, nvlinkModel: 'message' }))).toMatch(/nvlinkModel: message/);
+  });
+
   it('roce, a connection matrix with staggered starts (the workload events run in every thread, counted once)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fabsim-threads-cm-'));
     const lines = ['0->15 id 1 start 0 size 60000', '0->9 id 2 start 2000000 size 40000', '5->15 id 3 start 1500000 size 50000', '12->3 id 4 start 2500000 size 30000', '9->0 id 5 start 0 size 20000'];

@@ -5,19 +5,21 @@ import type { ExperimentSpec } from '../spec.js';
 
 /** Routing policies that read only their own switch (per-node-routing.ts can give each switch its own). */
 const PER_NODE_ROUTINGS = new Set(['ecmp', 'spray', 'adaptive']);
-const TOPOLOGIES = new Set(['leaf-spine', 'fat-tree']);
+const TOPOLOGIES = new Set(['leaf-spine', 'fat-tree', 'rail-optimized']);
 
 /**
  * Why `--threads` cannot run this spec (one line for the user), or null. The parallel engine
- * runs a subset: the packet model on a Clos without NVLink domain, independent messages
+ * runs a subset: the packet model on a Clos (NVLink frame by frame if any), independent messages
  * known up front (permutation, incast, a connection matrix without triggers), no failures,
  * no limits, routing that reads only its own switch, and no mechanism whose receiver reads
  * state the sender changes.
  */
 export function threadsProblem(spec: ExperimentSpec, options: { explain?: boolean } = {}): string | null {
   const topology = spec.topology as { kind: string };
-  if (!TOPOLOGIES.has(topology.kind)) return `--threads: topology ${topology.kind} is not supported yet (leaf-spine, fat-tree)`;
-  if (shapeOf(spec.topology).nvlink !== null) return '--threads: a topology with an NVLink domain (gpusPerNode > 1) is not supported yet';
+  if (!TOPOLOGIES.has(topology.kind)) return `--threads: topology ${topology.kind} is not supported yet (leaf-spine, fat-tree, rail-optimized)`;
+  // NVLink per message is one crossbar object for every server: NVLink frame by frame has switches like the fabric's.
+  if (shapeOf(spec.topology).nvlink !== null && (spec.topology as { nvlinkModel?: string }).nvlinkModel !== 'packet')
+    return '--threads: NVLink per message (nvlinkModel: message, the default) is not supported yet; nvlinkModel: packet is';
   if (spec.failures.length > 0) return '--threads: failures are not supported yet';
   if (spec.limits.maxEvents !== undefined || spec.limits.maxTimeUs !== undefined) return '--threads: limits (maxEvents, maxTimeUs) are not supported yet';
   if (options.explain) return '--threads: --explain is not supported yet';

@@ -7,7 +7,7 @@ import type { Topology } from '../topology/index.js';
  * `setupNode`, keys what the workload schedules before the run (every thread runs those).
  * Leaves are split into `parts` contiguous blocks (a fat-tree's pods are contiguous, so with
  * `parts` dividing the pods a pod stays whole); a NIC goes with its leaf; a switch higher up
- * goes with the part most of its down-links lead to, ties spread round-robin. Only the links
+ * (an NVSwitch too) goes with the part most of its links lead to, ties spread round-robin. Only the links
  * between parts are cut; the shortest of them is the lookahead of the conservative windows.
  */
 export class Ownership {
@@ -47,6 +47,8 @@ export class Ownership {
     this.partOf = new Int32Array(this.nodes).fill(-1);
     const leaves = switches.map((sw, i) => ({ sw, id: nics.length + i })).filter(({ sw }) => sw.tier === 0);
     leaves.forEach(({ id }, j) => (this.partOf[id] = Math.floor((j * parts) / leaves.length)));
+    // A NIC goes with its leaf, before the tiers above vote (an NVSwitch, the top tier, votes by its GPUs).
+    nics.forEach((nic, h) => (this.partOf[h] = this.partOf[nodeOf.get(nic.port.link.to)!]!));
     const tiers = Math.max(0, ...switches.map((sw) => sw.tier));
     for (let tier = 1; tier <= tiers; tier++) {
       let k = 0;
@@ -62,7 +64,6 @@ export class Ownership {
         this.partOf[nics.length + i] = tied[k++ % tied.length]!;
       });
     }
-    nics.forEach((nic, h) => (this.partOf[h] = this.partOf[nodeOf.get(nic.port.link.to)!]!));
     for (let n = 0; n < this.setupNode; n++) if (this.partOf[n]! < 0) throw new Error(`partition: node ${n} has no owner`);
 
     let lookaheadPs = Infinity;
