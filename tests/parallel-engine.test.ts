@@ -9,7 +9,6 @@ import { validateSpec } from '../src/experiment/load-spec.js';
 import { createWorkload } from '../src/experiment/create-workload.js';
 import { mergeParts } from '../src/experiment/threads/merge-parts.js';
 import { runPartsInOneThread, type PartResult } from '../src/experiment/threads/run-part.js';
-import { runOnThreads } from '../src/experiment/threads/threads-run.js';
 import { threadsProblem } from '../src/experiment/threads/threads-support.js';
 import type { ExperimentSpec } from '../src/experiment/spec.js';
 import type { Transfers } from '../src/workloads/index.js';
@@ -147,13 +146,30 @@ describe('closed form: one message alone, across pods and threads', () => {
   });
 });
 
-describe('real worker threads', () => {
-  it('2 threads give the row the lockstep run in one thread gives', async () => {
-    const s = spec({ preset: 'roce', bufferBytesPerPort: '64KiB' }, { kind: 'incast', target: 0, senders: 8, bytes: '64KiB' });
-    const threaded = await runOnThreads(s, 0, 2);
-    expect(row(s, 2, threaded)).toBe(row(s, 1));
-    expect(threaded.map((p) => p.stats.windows)).toEqual([threaded[0]!.stats.windows, threaded[0]!.stats.windows]);
-  }, 30_000);
+function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('fabsim run --threads N', () => {
+  it('prints the same JSON on 1 and on 2 worker threads, wallMs apart (roce incast that pauses)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fabsim-threads-'));
+    const file = join(dir, 'p.yaml');
+    writeFileSync(file, 'name: p\nseed: 2\ntopology: { kind: fat-tree, radix: 4, linkGbps: 100 }\nfabrics: [{ preset: roce, bufferBytesPerPort: 64KiB }]\nworkload: { kind: incast, target: 0, senders: 8, bytes: 64KiB }\n');
+    const [one, two] = await Promise.all(['1', '2'].map((n) => cli('run', file, '--json', '--threads', n)));
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    const withoutWallMs = (json: string) => JSON.stringify(JSON.parse(json, (key, value) => (key === 'wallMs' ? 0 : value)));
+    expect(withoutWallMs(two.stdout)).toBe(withoutWallMs(one.stdout));
+    expect(JSON.parse(one.stdout).results[0].pfcPauses).toBeGreaterThan(0);
+    expect(two.stderr).toMatch(/on 2 threads \(\d+ events; per thread \d+\/\d+ events/);
+  }, 60_000);
 });
 
 describe('outside the subset: one line, never a wrong answer', () => {
@@ -168,12 +184,7 @@ describe('outside the subset: one line, never a wrong answer', () => {
     const dir = mkdtempSync(join(tmpdir(), 'fabsim-threads-'));
     const file = join(dir, 'ar.yaml');
     writeFileSync(file, 'name: ar\nseed: 1\ntopology: { kind: leaf-spine, gpus: 16, gpusPerLeaf: 4, linkGbps: 100 }\nfabrics: [ethernet]\nworkload: { kind: allreduce, bytes: 1MiB }\n');
-    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', file, '--threads', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let err = '';
-      child.stderr.on('data', (d) => (err += d));
-      child.on('close', (c) => resolve({ code: c, stderr: err }));
-    });
+    const { code, stderr } = await cli('run', file, '--threads', '2');
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toEqual(['fabsim: --threads: workload allreduce is not supported yet (permutation, incast, matrix)']);
   }, 30_000);
