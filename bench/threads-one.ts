@@ -14,7 +14,7 @@ const { values } = parseArgs({ options: { scenario: { type: 'string' }, threads:
 const scenario = findScenario(values.scenario ?? '');
 const threads = Number(values.threads ?? '1');
 const spec = specOf(scenario);
-const problem = threadsProblem(spec);
+const problem = threadsProblem(spec, { threads });
 if (problem !== null) throw new Error(`${scenario.name}: ${problem}`);
 const started = performance.now();
 const parts = await runOnThreads(spec, 0, threads);

@@ -178,6 +178,9 @@ describe('outside the subset: one line, never a wrong answer', () => {
     expect(threadsProblem(spec({ preset: 'ethernet', routing: 'flowlet' }, { kind: 'permutation', bytes: '1MiB' }))).toMatch(/routing flowlet/);
     expect(threadsProblem(spec({ preset: 'ethernet', model: 'flow' }, { kind: 'permutation', bytes: '1MiB' }))).toMatch(/packet model/);
     expect(threadsProblem(spec('ethernet', { kind: 'permutation', bytes: '1MiB' }))).toBeNull();
+    const noDelay = spec('ethernet', { kind: 'permutation', bytes: '1MiB' }, { ...FAT_TREE, linkDelayNs: 0 });
+    expect(threadsProblem(noDelay, { threads: 2 })).toMatch(/propagation delay/);
+    expect(threadsProblem(noDelay, { threads: 1 })).toBeNull();
   });
 
   it('fabsim run --threads on an unsupported spec exits 2 with one line', async () => {

@@ -27,7 +27,7 @@ const NOT_WITH_THREADS = ['out', 'sample-us', 'explain', 'jobs', 'format'] as co
  */
 export async function runThreadsCommand(spec: ExperimentSpec, threads: number, options: RunOptions): Promise<void> {
   for (const name of NOT_WITH_THREADS) if (options[name] !== undefined) fail(`--threads: --${name} is not supported with --threads yet`);
-  const problem = threadsProblem(spec);
+  const problem = threadsProblem(spec, { threads });
   if (problem !== null) fail(problem);
   checkFlowsFile(options.flows);
   const flowsFormat = options['flows-format'] ?? 'csv';

@@ -45,6 +45,7 @@ export interface LockstepPart {
  * parts this way without threads; the result must not change.)
  */
 export function runLockstep(parts: readonly LockstepPart[], lookaheadPs: number): number {
+  if (!(lookaheadPs > 0)) throw new Error(`parallel windows: lookahead ${lookaheadPs} ps, a window would never advance`);
   let windows = 0;
   for (;;) {
     let earliestPs = Infinity;
@@ -57,6 +58,7 @@ export function runLockstep(parts: readonly LockstepPart[], lookaheadPs: number)
 }
 
 export function runWindows(sim: Simulator, queue: KeyedEventQueue, barrier: WindowBarrier, exchange: WindowExchange, lookaheadPs: number): WindowStats {
+  if (!(lookaheadPs > 0)) throw new Error(`parallel windows: lookahead ${lookaheadPs} ps, a window would never advance`);
   const started = performance.now();
   let windows = 0;
   for (;;) {

@@ -14,11 +14,15 @@ const TOPOLOGIES = new Set(['leaf-spine', 'fat-tree', 'rail-optimized']);
  * no limits, routing that reads only its own switch, and no mechanism whose receiver reads
  * state the sender changes.
  */
-export function threadsProblem(spec: ExperimentSpec, options: { explain?: boolean } = {}): string | null {
+export function threadsProblem(spec: ExperimentSpec, options: { explain?: boolean; threads?: number } = {}): string | null {
   const topology = spec.topology as { kind: string };
+  const shape = shapeOf(spec.topology);
+  // Windows are as long as the shortest link between threads: a link without delay leaves none.
+  if ((options.threads ?? 1) > 1 && (shape.linkDelayPs <= 0 || (shape.nvlink !== null && shape.nvlink.delayPs <= 0)))
+    return '--threads: more than one thread needs links with a propagation delay (the lookahead between threads); this topology has 0';
   if (!TOPOLOGIES.has(topology.kind)) return `--threads: topology ${topology.kind} is not supported yet (leaf-spine, fat-tree, rail-optimized)`;
   // NVLink per message is one crossbar object for every server: NVLink frame by frame has switches like the fabric's.
-  if (shapeOf(spec.topology).nvlink !== null && (spec.topology as { nvlinkModel?: string }).nvlinkModel !== 'packet')
+  if (shape.nvlink !== null && (spec.topology as { nvlinkModel?: string }).nvlinkModel !== 'packet')
     return '--threads: NVLink per message (nvlinkModel: message, the default) is not supported yet; nvlinkModel: packet is';
   if (spec.failures.length > 0) return '--threads: failures are not supported yet';
   if (spec.limits.maxEvents !== undefined || spec.limits.maxTimeUs !== undefined) return '--threads: limits (maxEvents, maxTimeUs) are not supported yet';
