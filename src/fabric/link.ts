@@ -13,7 +13,7 @@ import type { Port } from './port.js';
 /** A link's `lose` until failures.ts sets one: shared, so a link costs no closure of its own. */
 const keepEverything = (_packet: Packet): void => {};
 
-/** Takes over a link's carrying when a run is split over threads (partition/link-cut.ts): one event per packet, keyed by its sender. */
+/** Takes over a link's carrying when a run is split over threads (partition/network-partition.ts): one event per packet, keyed by its sender. */
 export interface LinkCarrier {
   carry(packet: Packet, departPs: number): void;
 }
@@ -28,7 +28,7 @@ export class Link implements EventTarget {
   /** Packets in flight when the link went down: the next this many arrivals are lost. */
   lostInFlight = 0;
   lose: (packet: Packet) => void = keepEverything;
-  /** Set only under `--threads` (partition/link-cut.ts); null: the link carries packets itself. */
+  /** Set only under `--threads` (partition/network-partition.ts); null: the link carries packets itself. */
   cut: LinkCarrier | null = null;
 
   constructor(
