@@ -12,6 +12,7 @@ import { runQueueMicro } from './queue-micro.js';
 import { SCENARIOS, type Scenario } from './scenarios.js';
 import { algorithmLabel } from './alpha-beta-check.js';
 import { formatTable, si } from './table.js';
+import { runThreadsBench } from './threads-table.js';
 
 /** Runs shorter than this are repeated (median of 3); longer ones run once. */
 const REPEAT_BELOW_MS = 60_000;
@@ -62,6 +63,8 @@ const queueMicro = runQueueMicro();
 log(`${FULL_SIM_SCENARIO} on each queue`);
 const fullSim = { heap: runChild(FULL_SIM_SCENARIO, 'heap'), typed: runChild(FULL_SIM_SCENARIO, 'typed') };
 const fullSimRatio = fullSim.heap.wallMs / fullSim.typed.wallMs;
+const THREADS_SCENARIO = 'htsim-permutation-1024';
+const threads = runThreadsBench([THREADS_SCENARIO], log);
 const totalWallMs = performance.now() - benchStarted;
 
 const scenarioTable = formatTable(
@@ -135,6 +138,9 @@ const out = [
   `Full simulation, ${FULL_SIM_SCENARIO}, one run per queue: typed is ${fullSimRatio.toFixed(2)}× heap-js`,
   fullSimTable,
   '',
+  `Parallel engine (fabsim run --threads), ${THREADS_SCENARIO} at 1 and 2 threads: CPU per thread from /proc/thread-self; at barriers = share of each thread's run waiting for the others; imbalance = busiest thread's events / mean`,
+  threads.table,
+  '',
   `total bench wall: ${(totalWallMs / 1e3).toFixed(0)} s`,
 ].join('\n');
 process.stdout.write(`${out}\n`);
@@ -149,6 +155,7 @@ const results = {
   scenarios,
   queueMicro,
   fullSimQueue: { scenario: FULL_SIM_SCENARIO, ...fullSim, typedOverHeapRatio: fullSimRatio },
+  threads: threads.records,
 };
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
 log(`wrote ${resultsPath.pathname}`);

@@ -24,6 +24,7 @@ const OPTIONS = {
   format: { type: 'string' },
   'flows-format': { type: 'string' },
   jobs: { type: 'string' },
+  threads: { type: 'string' },
   explain: { type: 'boolean' },
   spec: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -31,7 +32,7 @@ const OPTIONS = {
 
 /** The options each command takes: any other is an error, never silently ignored. */
 const COMMAND_OPTIONS: Record<string, (keyof typeof OPTIONS)[]> = {
-  run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows', 'flows-format', 'format', 'jobs', 'explain'],
+  run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows', 'flows-format', 'format', 'jobs', 'threads', 'explain'],
   sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files', 'format'],
   merge: ['json', 'out', 'format'],
   'export-matrix': ['out', 'seed', 'allow-outside-files'],

@@ -10,8 +10,9 @@ import { formatNcclTestsRun, isNcclTestsWorkload } from '../report/nccl-tests.js
 import { hpccFctFiles } from '../report/hpcc-fct.js';
 import { runExperimentOnWorkers } from './run-parallel.js';
 import { defaultJobs, parseJobs } from './run-jobs.js';
+import { parseThreads, runThreadsCommand } from './run-threads.js';
 
-export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T] [--flows FILE.csv] [--flows-format csv|hpcc] [--format F] [--jobs N] [--explain]
+export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T] [--flows FILE.csv] [--flows-format csv|hpcc] [--format F] [--jobs N] [--threads N] [--explain]
 
   SPEC          experiment spec, YAML or JSON (see experiments/)
   --json        print one JSON document on stdout instead of the table
@@ -28,6 +29,9 @@ export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sam
   --jobs N      runs (fabric × workload) at once, each on its own worker thread
                 (default: one per core, fewer when the runs are large for the memory);
                 the output is the same as with --jobs 1 (one after another) but wallMs
+  --threads N   split each run over N worker threads (the parallel packet engine: a
+                subset of specs, see README "--threads"); rows are identical for every N
+                but may differ from a run without --threads in same-picosecond tie order
   --explain     split each completion time along its critical path into serialization,
                 propagation, queueing per tier, PFC pauses, retransmission, throttling,
                 NVLink and step latency, with the five costliest links: a table after the
@@ -45,6 +49,7 @@ export interface RunOptions {
   'flows-format'?: string;
   format?: string;
   jobs?: string;
+  threads?: string;
   explain?: boolean;
 }
 
@@ -72,6 +77,8 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     throw error;
   }
   checkNcclTestsWorkloads(format, spec.workload, isNcclTestsWorkload);
+  const threads = parseThreads(options.threads);
+  if (threads !== undefined) return runThreadsCommand(spec, threads, options);
   const specText = readFileSync(specPath, 'utf8');
 
   const progress = progressWriter();

@@ -66,6 +66,27 @@ export class LatencyHistogram {
     return this.histogram.totalCount;
   }
 
+  /** The recorded counts, compact, for another thread to add (`addEncoded`): merged, the counts are those of one histogram fed every sample. */
+  encode(): string {
+    this.flush();
+    return `${this.histogram.totalCount === 0 ? 0 : this.histogram.maxValue}:${hdr.encodeIntoCompressedBase64(this.histogram)}`;
+  }
+
+  /** Adds an `encode`d histogram; the max stays exact (decoded counts only know their bucket). */
+  addEncoded(encoded: string): void {
+    this.flush();
+    const colon = encoded.indexOf(':');
+    this.histogram.add(hdr.decodeFromCompressedBase64(encoded.slice(colon + 1), 64, false));
+    this.mergedMax = Math.max(this.mergedMax, Number(encoded.slice(0, colon)));
+  }
+
+  /** Exact max of the histograms added (−1: none), what `max` reports then: a histogram merged into records nothing itself. */
+  private mergedMax = -1;
+
+  private get maxValue(): number {
+    return this.mergedMax >= 0 ? this.mergedMax : this.histogram.maxValue;
+  }
+
   percentile(p: number): number {
     return this.count === 0 ? 0 : this.histogram.getValueAtPercentile(p);
   }
@@ -78,7 +99,7 @@ export class LatencyHistogram {
     if (this.count === 0) return { fraction: [], value: [] }; // (count flushes the pending run)
     return {
       fraction: levels.map((p) => Number((p / 100).toFixed(6))),
-      value: levels.map((p) => (p >= 100 ? this.histogram.maxValue : this.histogram.getValueAtPercentile(p))),
+      value: levels.map((p) => (p >= 100 ? this.maxValue : this.histogram.getValueAtPercentile(p))),
     };
   }
 
@@ -87,7 +108,7 @@ export class LatencyHistogram {
       p50: this.percentile(50),
       p99: this.percentile(99),
       p999: this.percentile(99.9),
-      max: this.count === 0 ? 0 : this.histogram.maxValue,
+      max: this.count === 0 ? 0 : this.maxValue,
       count: this.count,
     };
   }

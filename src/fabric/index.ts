@@ -23,3 +23,5 @@ export { flowControlOf } from './flow-control/index.js';
 export { DEFAULT_ROUTING_RECONVERGE_US, type FailureEvent, type FailureState } from './failures.js';
 export * from './attribution/index.js';
 export type { RunNeeds } from './needs.js';
+export { Ownership } from './partition/ownership.js';
+export { NetworkPartition } from './partition/network-partition.js';

@@ -13,6 +13,11 @@ import type { Port } from './port.js';
 /** A link's `lose` until failures.ts sets one: shared, so a link costs no closure of its own. */
 const keepEverything = (_packet: Packet): void => {};
 
+/** Takes over a link's carrying when a run is split over threads (partition/network-partition.ts): one event per packet, keyed by its sender. */
+export interface LinkCarrier {
+  carry(packet: Packet, departPs: number): void;
+}
+
 export class Link implements EventTarget {
   private readonly inFlight = new PacketQueue();
   readonly to: NetworkNode;
@@ -23,6 +28,8 @@ export class Link implements EventTarget {
   /** Packets in flight when the link went down: the next this many arrivals are lost. */
   lostInFlight = 0;
   lose: (packet: Packet) => void = keepEverything;
+  /** Set only under `--threads` (partition/network-partition.ts); null: the link carries packets itself. */
+  cut: LinkCarrier | null = null;
 
   constructor(
     private readonly sim: Simulator,
@@ -45,6 +52,7 @@ export class Link implements EventTarget {
   /** Takes a packet whose last bit leaves the sender at `departPs` (≥ now; in departure order). */
   carry(packet: Packet, departPs: number): void {
     if (this.down) return this.lose(packet);
+    if (this.cut !== null) return this.cut.carry(packet, departPs);
     packet.arrivalPs = departPs + this.delayPs;
     this.inFlight.push(packet);
     if (this.inFlight.length === 1) this.sim.at(packet.arrivalPs, this, 0);

@@ -15,6 +15,8 @@ export interface FabricNeeds {
 export interface RunNeeds {
   /** Split completion times by cause (`fabsim run --explain`). */
   attribution?: boolean;
+  /** Every switch draws from streams of its own (routing ties, ECN), so no random stream is shared between nodes (`--threads`). */
+  perNodeStreams?: boolean;
 }
 
 export function fabricNeeds(config: FabricConfig, run: RunNeeds = {}): FabricNeeds {

@@ -16,6 +16,13 @@ import type { Switch } from './switch.js';
 import { createRouting } from './routing/index.js';
 import { buildShape, NVLINK_PORT, sameNode, shapeOf, type Topology, type TopologyShape, type TopologySpec } from './topology/index.js';
 import { createLossRecovery } from './transport/index.js';
+import { perNodeRouting } from './partition/per-node-routing.js';
+
+/** What a run split over threads puts between the workload and the NICs (partition/network-partition.ts). */
+export interface NetworkPartitionHook {
+  opened(flow: Flow): void;
+  send(flow: Flow, bytes: number, onDelivered?: (atPs: number) => void): void;
+}
 
 /**
  * One simulated fabric: a topology built with one fabric's mechanisms, and the API
@@ -34,6 +41,8 @@ export class Network implements FabricModel {
   readonly attribution: CriticalPath | undefined;
   /** Set when NVLink is modelled per message (`nvlinkModel: message`). */
   private readonly crossbar: NvlinkCrossbar | null;
+  /** Set under `--threads` before the workload starts; null: every NIC is simulated here. */
+  partition: NetworkPartitionHook | null = null;
 
   /** `topology`: a spec, or a shape of one's own (a topology kind the specs do not name yet). */
   constructor(
@@ -60,8 +69,9 @@ export class Network implements FabricModel {
     };
     const spec = 'kind' in topology ? topology : null;
     const shape = spec ? shapeOf(spec) : (topology as TopologyShape);
-    const routing = createRouting(config, sim, seed, shape);
+    const routing = run.perNodeStreams ? perNodeRouting(config, sim, seed, shape) : createRouting(config, sim, seed, shape);
     this.topology = buildShape(shape, this.ctx, routing, seed);
+    if (run.perNodeStreams) for (const sw of this.topology.switches) sw.ecnRng = rngStream(seed, `ecn/${sw.name}`);
     let portId = 0;
     for (const sw of this.topology.switches) for (const port of sw.ports) port.id = portId++;
     routing.attach?.(this.topology.switches.filter((sw) => sw.tier < this.topology.fabricTiers));
@@ -86,6 +96,15 @@ export class Network implements FabricModel {
     const ingress = egress.map(({ link }) => (link.to as Switch).ports[link.toPort]!);
     const { mtuBytes, headerBytes } = this.config;
     return new NvlinkCrossbar(this.sim, this.metrics, nvlink!.gbps, nvlink!.delayPs, mtuBytes, headerBytes, egress, ingress, this.attribution);
+  }
+
+  /** The fabric's packet pool and telemetry slab, for packets a run split over threads rebuilds from another thread's. */
+  get packetPool(): PacketPool {
+    return this.ctx.pool;
+  }
+
+  get telemetrySlab(): TelemetrySlab {
+    return this.ctx.telemetrySlab;
   }
 
   get gpus(): number {
@@ -177,6 +196,7 @@ export class Network implements FabricModel {
       flow.baseRttPs = this.baseRttPs(hops, nvlink!.gbps, nvlink!.delayPs);
     } else flow.baseRttPs = this.baseRttPs(this.topology.maxHops); // HPCC's T: the longest path's, as the window (GLOBAL_T)
     nics[src]!.attach(flow);
+    this.partition?.opened(flow);
     return flow;
   }
 
@@ -184,6 +204,7 @@ export class Network implements FabricModel {
   send(flow: Flow | NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void): void {
     if (this.attribution) onDelivered = this.attribution.wrap(this.sim.nowPs, onDelivered);
     if (flow instanceof NvlinkFlow) this.crossbar!.send(flow, bytes, onDelivered);
+    else if (this.partition !== null) this.partition.send(flow, bytes, onDelivered);
     else flow.src.send(flow, bytes, onDelivered);
   }
 }

@@ -1,4 +1,4 @@
-import type { EventTarget } from '../engine/index.js';
+import type { EventTarget, Rng } from '../engine/index.js';
 import type { FabricContext } from './context.js';
 import { shouldMarkEcn } from './ecn.js';
 import { createBufferPolicy, type BufferPolicy } from './flow-control/index.js';
@@ -29,6 +29,8 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
   private bufferUsedBytes = 0;
   /** Data packets in transmission: each holds its buffer until its last bit has left. */
   private releases!: ReleaseQueue;
+  /** This switch's own ECN stream (a run split over threads: no stream shared between nodes); null: the fabric's. */
+  ecnRng: Rng | null = null;
 
   constructor(
     private readonly ctx: FabricContext,
@@ -139,9 +141,9 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
     if (packet.ingress < 0) return;
     this.releases.push(endPs, packet.ingress, packet.sizeBytes);
     if (this.buffer.releaseSignals(packet.ingress)) this.ctx.sim.at(endPs, this, 0);
-    const { config, metrics, ecnRng } = this.ctx;
+    const { config, metrics } = this.ctx;
     const port = this.ports[portIndex]!;
-    if (config.ecn.enabled && !packet.ecn && shouldMarkEcn(port.dataQueuedBytes, config.ecn, ecnRng)) {
+    if (config.ecn.enabled && !packet.ecn && shouldMarkEcn(port.dataQueuedBytes, config.ecn, this.ecnRng ?? this.ctx.ecnRng)) {
       packet.ecn = true;
       metrics.ecnMarks++;
     }

@@ -1,0 +1,73 @@
+import { performance } from 'node:perf_hooks';
+import type { Simulator } from '../simulator.js';
+import type { KeyedEventQueue } from './keyed-event-queue.js';
+import type { WindowBarrier } from './window-barrier.js';
+
+/** What one thread trades with the others between windows. */
+export interface WindowExchange {
+  /** Sends what this window produced for other threads; returns the earliest arrival time among it (Infinity: none). */
+  flush(): number;
+  /** Takes in what the other threads sent this round (every one has flushed: the barrier is behind). */
+  drain(): void;
+}
+
+export interface WindowStats {
+  windows: number;
+  /** Wall time at barriers (waiting for the slowest thread), and in all. */
+  barrierMs: number;
+  wallMs: number;
+}
+
+/**
+ * Conservative synchronization in windows. Every thread flushes what it sent, publishes the
+ * earliest time it knows of (its next event, or its earliest packet in flight to another
+ * thread), and at the barrier all agree on the global earliest t; then each runs its events
+ * before t + lookahead. Nothing another thread does in that window can reach it before then:
+ * a packet crossing threads spends at least `lookaheadPs` on the wire. The run ends when no
+ * thread has anything left. Every thread takes the same windows, whatever their number.
+ */
+/** One part's window: its events before `endPs` (Infinity: all of them). */
+export function runWindow(sim: Simulator, endPs: number): void {
+  if (endPs === Infinity) sim.run();
+  else sim.run({ maxTimePs: endPs - 1 });
+}
+
+/** A part as the lockstep driver sees it. */
+export interface LockstepPart {
+  sim: Simulator;
+  queue: KeyedEventQueue;
+  exchange: WindowExchange;
+}
+
+/**
+ * The same windows as runWindows, every part in this one thread, one after another: the
+ * barrier is the loop itself. Returns the number of windows. (Tests split a run into many
+ * parts this way without threads; the result must not change.)
+ */
+export function runLockstep(parts: readonly LockstepPart[], lookaheadPs: number): number {
+  if (!(lookaheadPs > 0)) throw new Error(`parallel windows: lookahead ${lookaheadPs} ps, a window would never advance`);
+  let windows = 0;
+  for (;;) {
+    let earliestPs = Infinity;
+    for (const p of parts) earliestPs = Math.min(earliestPs, p.exchange.flush(), p.queue.peekTimePs());
+    for (const p of parts) p.exchange.drain();
+    if (earliestPs === Infinity) return windows;
+    for (const p of parts) runWindow(p.sim, earliestPs + lookaheadPs);
+    windows++;
+  }
+}
+
+export function runWindows(sim: Simulator, queue: KeyedEventQueue, barrier: WindowBarrier, exchange: WindowExchange, lookaheadPs: number): WindowStats {
+  if (!(lookaheadPs > 0)) throw new Error(`parallel windows: lookahead ${lookaheadPs} ps, a window would never advance`);
+  const started = performance.now();
+  let windows = 0;
+  for (;;) {
+    const sentPs = exchange.flush();
+    const earliestPs = barrier.min(Math.min(queue.peekTimePs(), sentPs));
+    exchange.drain();
+    if (earliestPs === Infinity) break;
+    runWindow(sim, earliestPs + lookaheadPs);
+    windows++;
+  }
+  return { windows, barrierMs: barrier.waitedMs, wallMs: performance.now() - started };
+}

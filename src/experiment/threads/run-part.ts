@@ -1,0 +1,176 @@
+import { performance } from 'node:perf_hooks';
+import type { MessagePort } from 'node:worker_threads';
+import { Simulator } from '../../engine/index.js';
+import { KeyedEventQueue } from '../../engine/parallel/keyed-event-queue.js';
+import { PortExchange } from '../../engine/parallel/port-exchange.js';
+import { WindowBarrier } from '../../engine/parallel/window-barrier.js';
+import { runLockstep, runWindows, type WindowStats } from '../../engine/parallel/window-loop.js';
+import { MemoryExchange, type PeerExchange } from '../../engine/parallel/peer-exchange.js';
+import { threadCpuMs } from '../../engine/parallel/thread-cpu.js';
+import { createFabricModel, FabricMetrics, NetworkPartition, Ownership, shapeOf, type Network } from '../../fabric/index.js';
+import { createWorkload } from '../create-workload.js';
+import { flowRows } from '../flow-rows.js';
+import type { FlowRow } from '../result.js';
+import type { Workload } from '../../workloads/index.js';
+import { planRuns } from '../runner.js';
+import type { ExperimentSpec } from '../spec.js';
+
+/** One thread's share of one run of `fabsim run --threads N`. */
+export interface PartTask {
+  spec: ExperimentSpec;
+  /** The run, in planRuns order. */
+  runIndex: number;
+  part: number;
+  parts: number;
+  /** WindowBarrier.sharedBytes(parts), one for the run's threads. */
+  shared: SharedArrayBuffer;
+  /** ports[peer]: a channel to each other thread (null at this thread's index). */
+  ports: (MessagePort | null)[];
+  /** Report each message's FCT (`--flows`). */
+  flows?: boolean;
+}
+
+/** What the fabric's counters were on this thread's nodes: numbers summed over threads, flags or-ed, histograms encoded. */
+export type PartMetrics = Record<string, number | boolean | string>;
+
+export interface PartStats {
+  part: number;
+  /** NICs and switches this thread simulates. */
+  nodes: number;
+  events: number;
+  windows: number;
+  cutLinks: number;
+  lookaheadPs: number;
+  packetsIn: number;
+  buildMs: number;
+  runMs: number;
+  barrierMs: number;
+  /** CPU time of this thread, build and run, ms (thread-cpu.ts; in one thread for every part, their sum). */
+  cpuMs: number;
+}
+
+export interface PartResult {
+  metrics: PartMetrics;
+  messages: number;
+  delivered: number;
+  lastDeliveredPs: number;
+  /** Time of the last event run on any thread (the run's end, as the sequential simulator's clock). */
+  endPs: number;
+  events: number;
+  pausedPs: number;
+  maxQueueBytes: number;
+  hostGbps: number;
+  /** Asked for: every message's row, its FCT null unless it was delivered on this thread's nodes. */
+  flows?: FlowRow[];
+  stats: PartStats;
+}
+
+/** A part built, its workload started, nothing simulated yet. */
+export interface PartSetup {
+  part: number;
+  sim: Simulator;
+  queue: KeyedEventQueue;
+  net: Network;
+  ownership: Ownership;
+  partition: NetworkPartition;
+  workload: Workload;
+  startedMs: number;
+  builtMs: number;
+  cpuStartedMs: number;
+}
+
+/**
+ * Builds the whole network and workload (a replica: the build is deterministic) and keeps
+ * the events of the nodes part `part` of `parts` owns; `exchange` reaches the other parts.
+ */
+export function buildPart(spec: ExperimentSpec, runIndex: number, part: number, parts: number, exchange: PeerExchange | null): PartSetup {
+  const startedMs = performance.now();
+  const cpuStartedMs = threadCpuMs().ms;
+  const { workload: workloadSpec, config } = planRuns(spec)[runIndex]!;
+  const queue = new KeyedEventQueue();
+  const sim = new Simulator(queue);
+  const net = createFabricModel('packet', sim, spec.topology, config, spec.seed, { perNodeStreams: true }) as Network;
+  const ownership = new Ownership(net.topology, parts);
+  queue.configure(ownership.nodes, ownership.setupNode);
+  const partition = new NetworkPartition(net, queue, ownership, part, exchange);
+  const workload = createWorkload(workloadSpec, net.gpus, spec.seed, shapeOf(spec.topology).gpusPerNode);
+  workload.start(net);
+  return { part, sim, queue, net, ownership, partition, workload, startedMs, builtMs: performance.now(), cpuStartedMs };
+}
+
+/** Time of this part's last event (0: none ran); the run's end is the latest over parts. */
+export const lastEventPs = (setup: PartSetup): number => (setup.sim.events > 0 ? setup.queue.poppedTimePs : 0);
+
+/** One thread's part of a run: build, windows with the other threads, its share of the result. */
+export function runPart(task: PartTask): PartResult {
+  const { spec, runIndex, part, parts } = task;
+  const setup = buildPart(spec, runIndex, part, parts, parts > 1 ? new PortExchange(task.ports) : null);
+  const barrier = new WindowBarrier(task.shared, parts, part);
+  const windows = runWindows(setup.sim, setup.queue, barrier, setup.partition, setup.ownership.lookaheadPs);
+  return finishPart(setup, barrier.max(lastEventPs(setup)), windows, task.flows);
+}
+
+/** Every part of a run in this one thread, in lockstep windows (same windows, same result as threads). */
+export function runPartsInOneThread(spec: ExperimentSpec, runIndex: number, parts: number, flows = false): PartResult[] {
+  const boxes = MemoryExchange.boxes(parts);
+  const setups = Array.from({ length: parts }, (_, p) => buildPart(spec, runIndex, p, parts, new MemoryExchange(boxes, p)));
+  const started = performance.now();
+  const windows = runLockstep(
+    setups.map((s) => ({ sim: s.sim, queue: s.queue, exchange: s.partition })),
+    setups[0]!.ownership.lookaheadPs,
+  );
+  const endPs = Math.max(...setups.map(lastEventPs));
+  const wallMs = performance.now() - started;
+  return setups.map((s) => finishPart(s, endPs, { windows, barrierMs: 0, wallMs }, flows));
+}
+
+/** This part's counters and state at the end of the run (`endPs`: the run's last event, over every part). */
+export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats, flows = false): PartResult {
+  const { net, partition, ownership, queue, sim, part } = setup;
+  const { nics, switches, fabricTiers } = net.topology;
+  let pausedPs = 0;
+  let maxQueueBytes = 0;
+  nics.forEach((nic, h) => partition.owns(h) && nic.ports.forEach((port) => (pausedPs += port.pausedPsAt(endPs))));
+  switches.forEach((sw, i) => {
+    if (!partition.owns(nics.length + i)) return;
+    for (const port of sw.ports) {
+      pausedPs += port.pausedPsAt(endPs);
+      if (sw.tier < fabricTiers) maxQueueBytes = Math.max(maxQueueBytes, port.maxQueuedBytes);
+    }
+  });
+  const events = sim.events - (part === 0 ? 0 : queue.setupEvents);
+  return {
+    metrics: encodeMetrics(net.metrics),
+    messages: partition.messages,
+    delivered: partition.delivered,
+    lastDeliveredPs: partition.lastDeliveredPs,
+    endPs,
+    events,
+    pausedPs,
+    maxQueueBytes,
+    hostGbps: net.hostGbps,
+    ...(flows ? { flows: flowRows(setup.workload, net) } : {}),
+    stats: {
+      part,
+      nodes: ownership.nodesPerPart()[part]!,
+      events,
+      windows: windows.windows,
+      cutLinks: ownership.cutLinks,
+      lookaheadPs: ownership.lookaheadPs,
+      packetsIn: partition.packetsIn,
+      buildMs: setup.builtMs - setup.startedMs,
+      runMs: windows.wallMs,
+      barrierMs: windows.barrierMs,
+      cpuMs: threadCpuMs().ms - setup.cpuStartedMs,
+    },
+  };
+}
+
+function encodeMetrics(metrics: FabricMetrics): PartMetrics {
+  const out: PartMetrics = {};
+  for (const [key, value] of Object.entries(metrics)) {
+    if (typeof value === 'number' || typeof value === 'boolean') out[key] = value;
+    else if (typeof (value as { encode?: unknown }).encode === 'function') out[key] = (value as { encode(): string }).encode();
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+import { performance } from 'node:perf_hooks';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { WindowBarrier } from '../../engine/parallel/window-barrier.js';
+import type { ExperimentResult, FabricResult } from '../result.js';
+import { experimentResult, planRuns } from '../runner.js';
+import type { ExperimentSpec } from '../spec.js';
+import { mergeParts } from './merge-parts.js';
+import type { PartResult, PartStats, PartTask } from './run-part.js';
+
+/**
+ * `fabsim run --threads N`: each run of the spec split over N worker threads (one part of the
+ * network each, run in conservative windows), one run after another; every row merged from its
+ * parts. The rows are the same whatever N (wallMs apart): ties are broken by node keys, not by
+ * a thread's order (see README "--threads").
+ */
+export async function runExperimentThreaded(
+  spec: ExperimentSpec,
+  threads: number,
+  onResult?: (result: FabricResult, stats: PartStats[]) => void,
+  flows = false,
+): Promise<ExperimentResult> {
+  const results: FabricResult[] = [];
+  for (let i = 0; i < planRuns(spec).length; i++) {
+    const started = performance.now();
+    const parts = await runOnThreads(spec, i, threads, flows);
+    const result = mergeParts(spec, i, parts, performance.now() - started);
+    onResult?.(result, parts.map((p) => p.stats));
+    results.push(result);
+  }
+  return experimentResult(spec, results, false);
+}
+
+/** Run `runIndex` of the spec on `threads` worker threads; their parts in thread order. */
+export async function runOnThreads(spec: ExperimentSpec, runIndex: number, threads: number, flows = false): Promise<PartResult[]> {
+  const shared = new SharedArrayBuffer(WindowBarrier.sharedBytes(threads));
+  const ports: (MessagePort | null)[][] = Array.from({ length: threads }, () => new Array<MessagePort | null>(threads).fill(null));
+  for (let i = 0; i < threads; i++)
+    for (let j = i + 1; j < threads; j++) {
+      const { port1, port2 } = new MessageChannel();
+      ports[i]![j] = port1;
+      ports[j]![i] = port2;
+    }
+  const boot = new URL('./threads-worker-boot.mjs', import.meta.url);
+  const workers: Worker[] = [];
+  // One thread failing leaves the others waiting at a barrier forever: stop them all.
+  const stopAll = () => workers.forEach((w) => void w.terminate());
+  try {
+    return await Promise.all(
+      ports.map(
+        (mine, part) =>
+          new Promise<PartResult>((resolve, reject) => {
+            const task: PartTask = { spec, runIndex, part, parts: threads, shared, ports: mine, flows };
+            const worker = new Worker(boot, { workerData: task, transferList: mine.filter((p): p is MessagePort => p !== null) });
+            workers.push(worker);
+            let done = false;
+            worker.once('message', (result: PartResult) => {
+              done = true;
+              resolve(result);
+            });
+            worker.once('error', reject);
+            worker.once('exit', (code) => {
+              if (!done) reject(new Error(`--threads: worker ${part} exited with code ${code} before its result`));
+            });
+          }),
+      ),
+    );
+  } finally {
+    stopAll();
+  }
+}

@@ -1,0 +1,86 @@
+import type { Link } from '../link.js';
+import type { Port } from '../port.js';
+import type { Topology } from '../topology/index.js';
+
+/**
+ * Which thread simulates which node. Node ids: NIC h is h, switch i is nics + i; one more id,
+ * `setupNode`, keys what the workload schedules before the run (every thread runs those).
+ * Leaves are split into `parts` contiguous blocks (a fat-tree's pods are contiguous, so with
+ * `parts` dividing the pods a pod stays whole); a NIC goes with its leaf; a switch higher up
+ * (an NVSwitch too) goes with the part most of its links lead to, ties spread round-robin. Only the links
+ * between parts are cut; the shortest of them is the lookahead of the conservative windows.
+ */
+export class Ownership {
+  readonly nodes: number;
+  readonly setupNode: number;
+  /** partOf[node id]: the thread that owns it (setupNode: -1, everyone's). */
+  readonly partOf: Int32Array;
+  /** Every link in a fixed order (NIC ports, then switch ports): the index a packet sent between threads names. */
+  readonly links: Link[] = [];
+  /** Node id at the far end of links[i], and at its near end. */
+  readonly linkTo: Int32Array;
+  readonly linkFrom: Int32Array;
+  /** Smallest propagation delay of a link between parts (Infinity: none is cut). */
+  readonly lookaheadPs: number;
+  readonly cutLinks: number;
+
+  constructor(
+    readonly topology: Topology,
+    readonly parts: number,
+  ) {
+    const { nics, switches } = topology;
+    this.nodes = nics.length + switches.length + 1;
+    this.setupNode = this.nodes - 1;
+    const nodeOf = new Map<object, number>();
+    nics.forEach((nic, h) => nodeOf.set(nic, h));
+    switches.forEach((sw, i) => nodeOf.set(sw, nics.length + i));
+    const portsOf = (i: number): readonly Port[] => (i < nics.length ? nics[i]!.ports : switches[i - nics.length]!.ports);
+    const from: number[] = [];
+    for (let n = 0; n < this.nodes - 1; n++)
+      for (const port of portsOf(n)) {
+        this.links.push(port.link);
+        from.push(n);
+      }
+    this.linkFrom = Int32Array.from(from);
+    this.linkTo = Int32Array.from(this.links.map((l) => nodeOf.get(l.to)!));
+
+    this.partOf = new Int32Array(this.nodes).fill(-1);
+    const leaves = switches.map((sw, i) => ({ sw, id: nics.length + i })).filter(({ sw }) => sw.tier === 0);
+    leaves.forEach(({ id }, j) => (this.partOf[id] = Math.floor((j * parts) / leaves.length)));
+    // A NIC goes with its leaf, before the tiers above vote (an NVSwitch, the top tier, votes by its GPUs).
+    nics.forEach((nic, h) => (this.partOf[h] = this.partOf[nodeOf.get(nic.port.link.to)!]!));
+    const tiers = Math.max(0, ...switches.map((sw) => sw.tier));
+    for (let tier = 1; tier <= tiers; tier++) {
+      let k = 0;
+      switches.forEach((sw, i) => {
+        if (sw.tier !== tier) return;
+        const votes = new Array<number>(parts).fill(0);
+        for (const port of sw.ports) {
+          const peer = this.partOf[nodeOf.get(port.link.to)!]!;
+          if (peer >= 0) votes[peer]!++;
+        }
+        const best = Math.max(...votes);
+        const tied = votes.flatMap((v, p) => (v === best ? [p] : []));
+        this.partOf[nics.length + i] = tied[k++ % tied.length]!;
+      });
+    }
+    for (let n = 0; n < this.setupNode; n++) if (this.partOf[n]! < 0) throw new Error(`partition: node ${n} has no owner`);
+
+    let lookaheadPs = Infinity;
+    let cut = 0;
+    this.links.forEach((link, i) => {
+      if (this.partOf[this.linkTo[i]!] === this.partOf[this.linkFrom[i]!]) return;
+      cut++;
+      lookaheadPs = Math.min(lookaheadPs, link.delayPs);
+    });
+    this.lookaheadPs = lookaheadPs;
+    this.cutLinks = cut;
+  }
+
+  /** Nodes owned by each part (NICs and switches): the partition's balance. */
+  nodesPerPart(): number[] {
+    const counts = new Array<number>(this.parts).fill(0);
+    for (let n = 0; n < this.setupNode; n++) counts[this.partOf[n]!]!++;
+    return counts;
+  }
+}

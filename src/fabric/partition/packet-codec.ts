@@ -1,0 +1,78 @@
+import { INT_FIELDS, type Packet, type PacketKind, type PacketPool, type TelemetrySlab } from '../packet.js';
+import type { Flow } from '../flow.js';
+
+/** Numbers before a packet's telemetry records: link, arrival, key, then the packet's own fields. */
+export const RECORD_HEAD = 16;
+
+/**
+ * A growable list of packets leaving for one other thread in the current window, as plain
+ * numbers (a Flow is named by its id, which resolves in every replica: the build is the same).
+ */
+export class Outbox {
+  private data = new Float64Array(4096);
+  length = 0;
+  /** Earliest arrival among the packets in it (Infinity: empty). */
+  minArrivalPs = Infinity;
+
+  push(linkIndex: number, arrivalPs: number, key: number, p: Packet): void {
+    const n = RECORD_HEAD + p.intHops * INT_FIELDS;
+    if (this.length + n > this.data.length) {
+      const bigger = new Float64Array(Math.max(this.data.length * 2, this.length + n));
+      bigger.set(this.data.subarray(0, this.length));
+      this.data = bigger;
+    }
+    const d = this.data;
+    let o = this.length;
+    d[o++] = linkIndex;
+    d[o++] = arrivalPs;
+    d[o++] = key;
+    d[o++] = p.kind;
+    d[o++] = p.sizeBytes;
+    d[o++] = p.payloadBytes;
+    d[o++] = p.flow === null ? -1 : p.flow.id;
+    d[o++] = p.psn;
+    d[o++] = p.srcHost;
+    d[o++] = p.dstHost;
+    d[o++] = p.hash;
+    d[o++] = p.sentPs;
+    d[o++] = (p.isRetransmit ? 1 : 0) | (p.ecn ? 2 : 0);
+    d[o++] = p.sackPsn;
+    d[o++] = p.via;
+    d[o++] = p.intHops;
+    if (p.intHops > 0) d.set(p.int!.subarray(0, p.intHops * INT_FIELDS), o);
+    this.length += n;
+    if (arrivalPs < this.minArrivalPs) this.minArrivalPs = arrivalPs;
+  }
+
+  /** The window's records, copied out; the outbox starts the next window empty. */
+  take(): Float64Array {
+    const out = this.data.slice(0, this.length);
+    this.length = 0;
+    this.minArrivalPs = Infinity;
+    return out;
+  }
+}
+
+/** Rebuilds the packet of the record at `o` from this replica's pool; returns the record's length. */
+export function decodePacket(d: Float64Array, o: number, flows: readonly Flow[], pool: PacketPool, slab: TelemetrySlab, out: { packet: Packet }): number {
+  const flowId = d[o + 6]!;
+  const p = pool.take(d[o + 3]! as PacketKind, flowId < 0 ? null : flows[flowId]!, d[o + 4]!, d[o + 5]!, d[o + 7]!);
+  p.srcHost = d[o + 8]!;
+  p.dstHost = d[o + 9]!;
+  p.hash = d[o + 10]!;
+  p.sentPs = d[o + 11]!;
+  const flags = d[o + 12]!;
+  p.isRetransmit = (flags & 1) !== 0;
+  p.ecn = (flags & 2) !== 0;
+  p.sackPsn = d[o + 13]!;
+  p.via = d[o + 14]!;
+  const hops = d[o + 15]!;
+  p.intHops = hops;
+  if (hops > 0) {
+    p.int ??= slab.take();
+    p.int.set(d.subarray(o + RECORD_HEAD, o + RECORD_HEAD + hops * INT_FIELDS));
+  }
+  p.arrivalPs = d[o + 1]!;
+  out.packet = p;
+  return RECORD_HEAD + hops * INT_FIELDS;
+}

@@ -1,0 +1,26 @@
+import type { Simulator } from '../../engine/index.js';
+import type { FabricConfig } from '../config.js';
+import type { Packet } from '../packet.js';
+import type { Port } from '../port.js';
+import { createRouting, type RoutingPolicy, type RoutingSwitch } from '../routing/index.js';
+import type { TopologyShape } from '../topology/shape.js';
+
+/**
+ * The fabric's routing policy with one instance per switch, each seeded from the switch's own
+ * salt: a policy that draws random numbers (spray, adaptive's ties) then draws from a stream
+ * no other switch touches, so a switch's choices do not depend on which other switches ran
+ * before it, nor on which thread they ran in. Only policies that read no other switch's
+ * state and choose no path at injection can be split so (threads-support.ts refuses others).
+ */
+export function perNodeRouting(config: FabricConfig, sim: Simulator, seed: number, shape: TopologyShape): RoutingPolicy {
+  const policies = new Map<RoutingSwitch, RoutingPolicy>();
+  const probe = createRouting(config, sim, seed, shape);
+  if (probe.inject || probe.attach) throw new Error(`routing ${config.routing}: reads other switches' state or picks paths at injection; it cannot run per node`);
+  return {
+    choose(candidates: readonly Port[], packet: Packet, sw: RoutingSwitch): Port {
+      let policy = policies.get(sw);
+      if (policy === undefined) policies.set(sw, (policy = createRouting(config, sim, sw.salt, shape)));
+      return policy.choose(candidates, packet, sw);
+    },
+  };
+}
