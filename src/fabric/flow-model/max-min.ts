@@ -31,6 +31,9 @@ function weightOn(g: SolverFlow, link: number): number {
   return map.get(link)!;
 }
 
+/** Links a flow may have to be held in the solver's flat per-slot array (longer or weighted paths are read from the flow). */
+const FLAT_LINKS = 8;
+
 /** Relative tolerance of "saturated" and "as fast as": floating point, not physics. */
 const EPS = 1e-9;
 
@@ -57,8 +60,9 @@ export interface SolverStats {
  * Layout: each flow it holds has a slot; what the scans of a link's flows read (rate,
  * stamps, bottleneck) lives in typed arrays by slot, and each link lists its flows' slots.
  * A scan then reads a few dense arrays instead of one scattered object per flow, which at
- * 100,000 GPUs (a million flows) was mostly cache misses. The flows' own `rate` fields are
- * written when a solve ends. Every sum runs over the same values in the same order as
+ * 100,000 GPUs (a million flows) was mostly cache misses; a plain path (unit weights, at
+ * most FLAT_LINKS links: every Clos path) is copied into a flat array too. The flows' own
+ * `rate` and `prevRate` are written when a solve ends, for the flows whose rate changed. Every sum runs over the same values in the same order as
  * before, so the rates are the same to the last bit.
  */
 export class MaxMinSolver {
@@ -66,12 +70,15 @@ export class MaxMinSolver {
   private readonly flowsOn: (number[] | undefined)[];
   /** Each link's capacity (Gb/s), read from capacityOf once and again when capacityChanged says so. */
   private readonly capacityGbps: Float64Array;
-  // Per slot: the flow, its rate (Gb/s), its bottleneck link, whether it has weights, and
+  // Per slot: the flow, its rate and the rate before this solve (Gb/s), its bottleneck link,
+  // its links when plain (flatCount > 0: the first flatCount of FLAT_LINKS entries), and
   // the scratch stamps of a solve (region membership, frozen in a pass, checked).
   private flowAt: (SolverFlow | undefined)[] = [];
   private rateOf = new Float64Array(1024);
+  private prevRateOf = new Float64Array(1024);
   private bottleneckOf = new Int32Array(1024);
-  private weighted = new Uint8Array(1024);
+  private flatCount = new Uint8Array(1024);
+  private flatLinks = new Int32Array(1024 * FLAT_LINKS);
   private markOf = new Int32Array(1024);
   private frozenOf = new Int32Array(1024);
   private checkedOf = new Int32Array(1024);
@@ -140,7 +147,7 @@ export class MaxMinSolver {
 
   /** The load the flow in slot `s` puts on `link` per unit of its rate. */
   private weightOf(s: number, link: number): number {
-    return this.weighted[s] === 0 ? 1 : weightOn(this.flowAt[s]!, link);
+    return this.flatCount[s] !== 0 ? 1 : weightOn(this.flowAt[s]!, link);
   }
 
   /**
@@ -182,8 +189,10 @@ export class MaxMinSolver {
         return b;
       };
       this.rateOf = widen(this.rateOf, new Float64Array(n));
+      this.prevRateOf = widen(this.prevRateOf, new Float64Array(n));
       this.bottleneckOf = widen(this.bottleneckOf, new Int32Array(n));
-      this.weighted = widen(this.weighted, new Uint8Array(n));
+      this.flatCount = widen(this.flatCount, new Uint8Array(n));
+      this.flatLinks = widen(this.flatLinks, new Int32Array(n * FLAT_LINKS));
       this.markOf = widen(this.markOf, new Int32Array(n));
       this.frozenOf = widen(this.frozenOf, new Int32Array(n));
       this.checkedOf = widen(this.checkedOf, new Int32Array(n));
@@ -201,10 +210,12 @@ export class MaxMinSolver {
     f.prevRate = 0;
     this.rateOf[s] = 0;
     this.bottleneckOf[s] = -1;
-    this.weighted[s] = f.weights === null ? 0 : 1;
     const links = f.links;
+    const flat = f.weights === null && links.length <= FLAT_LINKS;
+    this.flatCount[s] = flat ? links.length : 0;
     for (let i = 0; i < links.length; i++) {
       const link = links[i]!;
+      if (flat) this.flatLinks[s * FLAT_LINKS + i] = link;
       let list = this.flowsOn[link];
       if (list === undefined) this.flowsOn[link] = list = [];
       list.push(s);
@@ -240,10 +251,10 @@ export class MaxMinSolver {
     return this.changed.slice(0, this.solveInPlace());
   }
 
-  /** Slot `s` joins the region: the flow remembers the rate it had. */
+  /** Slot `s` joins the region, remembering the rate it had. */
   private join(s: number): void {
     this.markOf[s] = this.region;
-    this.flowAt[s]!.prevRate = this.rateOf[s]!;
+    this.prevRateOf[s] = this.rateOf[s]!;
     this.members[this.memberCount++] = s;
   }
 
@@ -274,12 +285,15 @@ export class MaxMinSolver {
     }
     const count = this.memberCount;
     if (count > this.stats.maxRegion) this.stats.maxRegion = count;
-    const { members, changed, flowAt, rateOf } = this;
+    const { members, changed, flowAt, rateOf, prevRateOf } = this;
     let n = 0;
     for (let i = 0; i < count; i++) {
-      const f = flowAt[members[i]!]!;
-      f.rate = rateOf[members[i]!]!;
-      if (f.rate !== f.prevRate) changed[n++] = f;
+      const s = members[i]!;
+      if (rateOf[s] === prevRateOf[s]) continue;
+      const f = flowAt[s]!;
+      f.rate = rateOf[s]!;
+      f.prevRate = prevRateOf[s]!;
+      changed[n++] = f;
     }
     return (this.changedCount = n);
   }
@@ -295,18 +309,20 @@ export class MaxMinSolver {
    * Leaves the links the region's flows cross in regionLinks[0 … linkCount).
    */
   private fill(): void {
-    const { members, memberCount, flowAt, rateOf, markOf, frozenOf, bottleneckOf } = this;
+    const { members, memberCount, flowAt, rateOf, markOf, frozenOf, bottleneckOf, flatCount, flatLinks } = this;
     const pass = ++this.pass;
     const region = this.region;
     const { linkStamp, residual, frozenLoad, weightSum, unfrozen, heap, capacityGbps } = this;
     const { links, regionOn } = this;
     let linkCount = 0;
     for (let j = 0; j < memberCount; j++) {
-      const f = flowAt[members[j]!]!;
-      const w = f.weights;
-      for (let i = 0; i < f.links.length; i++) {
-        const link = f.links[i]!;
-        const weight = w === null ? 1 : w[i]!;
+      const s = members[j]!;
+      const flat = flatCount[s]!;
+      const f = flat !== 0 ? null : flowAt[s]!;
+      const n = f === null ? flat : f.links.length;
+      for (let i = 0; i < n; i++) {
+        const link = f === null ? flatLinks[s * FLAT_LINKS + i]! : f.links[i]!;
+        const weight = f === null || f.weights === null ? 1 : f.weights[i]!;
         if (linkStamp[link] !== pass) {
           linkStamp[link] = pass;
           frozenLoad[link] = 0;
@@ -355,11 +371,12 @@ export class MaxMinSolver {
         frozenOf[s] = pass;
         rateOf[s] = level;
         bottleneckOf[s] = link;
-        const g = flowAt[s]!;
-        const w = g.weights;
-        for (let i = 0; i < g.links.length; i++) {
-          const m = g.links[i]!;
-          const weight = w === null ? 1 : w[i]!;
+        const flat = flatCount[s]!;
+        const g = flat !== 0 ? null : flowAt[s]!;
+        const n = g === null ? flat : g.links.length;
+        for (let i = 0; i < n; i++) {
+          const m = g === null ? flatLinks[s * FLAT_LINKS + i]! : g.links[i]!;
+          const weight = g === null || g.weights === null ? 1 : g.weights[i]!;
           frozenLoad[m]! += weight * level;
           weightSum[m]! -= weight;
           unfrozen[m]!--;
@@ -422,9 +439,11 @@ export class MaxMinSolver {
         const b = bottleneckOf[s]!;
         if (b < 0 || this.linkStamp[b] !== pass || this.isBottleneck(s, b)) continue;
         let found = -1;
-        const g = this.flowAt[s]!;
-        for (let k = 0; k < g.links.length; k++) {
-          const m = g.links[k]!;
+        const flat = this.flatCount[s]!;
+        const g = flat !== 0 ? null : this.flowAt[s]!;
+        const count = g === null ? flat : g.links.length;
+        for (let k = 0; k < count; k++) {
+          const m = g === null ? this.flatLinks[s * FLAT_LINKS + k]! : g.links[k]!;
           if (m !== b && this.isBottleneck(s, m)) {
             found = m;
             break;
