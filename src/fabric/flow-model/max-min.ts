@@ -1,4 +1,5 @@
 import { LinkHeap } from './link-heap.js';
+import { LinkSlots } from './link-slots.js';
 
 /** What the solver reads and writes of a flow. */
 export interface SolverFlow {
@@ -58,16 +59,18 @@ export interface SolverStats {
  * the max-min fair one, usually after touching a few flows, at worst the whole component.
  *
  * Layout: each flow it holds has a slot; what the scans of a link's flows read (rate,
- * stamps, bottleneck) lives in typed arrays by slot, and each link lists its flows' slots.
- * A scan then reads a few dense arrays instead of one scattered object per flow, which at
+ * stamps, bottleneck) lives in typed arrays by slot, and each link lists its flows' slots
+ * (link-slots.ts: every list in one typed array). A scan then reads a few dense arrays
+ * instead of one scattered object per flow and one array object per link, which at
  * 100,000 GPUs (a million flows) was mostly cache misses; a plain path (unit weights, at
  * most FLAT_LINKS links: every Clos path) is copied into a flat array too. The flows' own
- * `rate` and `prevRate` are written when a solve ends, for the flows whose rate changed. Every sum runs over the same values in the same order as
- * before, so the rates are the same to the last bit.
+ * `rate` and `prevRate` are written when a solve ends, for the flows whose rate changed.
+ * Every sum runs over the same values in the same order as the object layout did, so the
+ * rates are the same to the last bit (tests/flow-solver-layout.test.ts).
  */
 export class MaxMinSolver {
   /** Slots of the flows on each link, in the order they were added (a removal moves the last into its place). */
-  private readonly flowsOn: (number[] | undefined)[];
+  private readonly flowsOn: LinkSlots;
   /** Each link's capacity (Gb/s), read from capacityOf once and again when capacityChanged says so. */
   private readonly capacityGbps: Float64Array;
   // Per slot: the flow, its rate and the rate before this solve (Gb/s), its bottleneck link,
@@ -119,7 +122,7 @@ export class MaxMinSolver {
     links: number,
     private readonly capacityOf: (link: number) => number,
   ) {
-    this.flowsOn = new Array(links);
+    this.flowsOn = new LinkSlots(links);
     this.capacityGbps = new Float64Array(links);
     for (let link = 0; link < links; link++) this.capacityGbps[link] = capacityOf(link);
     this.seedStamp = new Int32Array(links);
@@ -137,12 +140,13 @@ export class MaxMinSolver {
 
   /** Flows on `link` now (for inspection and tests). */
   flowsOnLink(link: number): readonly SolverFlow[] {
-    return (this.flowsOn[link] ?? []).map((s) => this.flowAt[s]!);
+    const { start, length, items } = this.flowsOn;
+    return Array.from(items.subarray(start[link]!, start[link]! + length[link]!), (s) => this.flowAt[s]!);
   }
 
   /** How many flows are on `link` now. */
   flowCountOn(link: number): number {
-    return this.flowsOn[link]?.length ?? 0;
+    return this.flowsOn.length[link]!;
   }
 
   /** The load the flow in slot `s` puts on `link` per unit of its rate. */
@@ -156,8 +160,8 @@ export class MaxMinSolver {
    */
   loadOf(link: number): number {
     let load = 0;
-    const list = this.flowsOn[link] ?? [];
-    for (let i = 0; i < list.length; i++) load += this.weightOf(list[i]!, link) * this.rateOf[list[i]!]!;
+    const { start, length, items } = this.flowsOn;
+    for (let i = start[link]!, end = i + length[link]!; i < end; i++) load += this.weightOf(items[i]!, link) * this.rateOf[items[i]!]!;
     return load;
   }
 
@@ -216,9 +220,7 @@ export class MaxMinSolver {
     for (let i = 0; i < links.length; i++) {
       const link = links[i]!;
       if (flat) this.flatLinks[s * FLAT_LINKS + i] = link;
-      let list = this.flowsOn[link];
-      if (list === undefined) this.flowsOn[link] = list = [];
-      list.push(s);
+      this.flowsOn.push(link, s);
       this.seed(link);
     }
   }
@@ -229,11 +231,7 @@ export class MaxMinSolver {
     const links = f.links;
     for (let i = 0; i < links.length; i++) {
       const link = links[i]!;
-      const list = this.flowsOn[link]!;
-      const at = list.indexOf(s);
-      list[at] = list[list.length - 1]!;
-      list.pop();
-      // An empty list stays: the link's next flow reuses it instead of allocating one.
+      this.flowsOn.remove(link, s);
       this.seed(link);
     }
     this.flowAt[s] = undefined;
@@ -266,10 +264,10 @@ export class MaxMinSolver {
     const region = ++this.region;
     const { markOf, seeds } = this;
     this.memberCount = 0;
+    const { start, length, items } = this.flowsOn;
     for (let i = 0; i < this.seedCount; i++) {
-      const list = this.flowsOn[seeds[i]!];
-      if (list === undefined) continue;
-      for (let j = 0; j < list.length; j++) if (markOf[list[j]!] !== region) this.join(list[j]!);
+      const link = seeds[i]!;
+      for (let j = start[link]!, end = j + length[link]!; j < end; j++) if (markOf[items[j]!] !== region) this.join(items[j]!);
     }
     this.seedCount = 0;
     this.changedCount = 0;
@@ -314,6 +312,8 @@ export class MaxMinSolver {
     const region = this.region;
     const { linkStamp, residual, frozenLoad, weightSum, unfrozen, heap, capacityGbps } = this;
     const { links, regionOn } = this;
+    // No flow is added during a solve, so the lists' array stays the same.
+    const { start, length, items } = this.flowsOn;
     let linkCount = 0;
     for (let j = 0; j < memberCount; j++) {
       const s = members[j]!;
@@ -339,12 +339,11 @@ export class MaxMinSolver {
     for (let j = 0; j < linkCount; j++) {
       const link = links[j]!;
       regionOn[link] = unfrozen[link]!;
-      const list = this.flowsOn[link]!;
       let outside = 0;
       // unfrozen[link] counts the region's flows on the link: if that is all of them, nothing is outside.
-      if (list.length !== unfrozen[link]) {
-        for (let i = 0; i < list.length; i++) {
-          const s = list[i]!;
+      if (length[link] !== unfrozen[link]) {
+        for (let i = start[link]!, end = i + length[link]!; i < end; i++) {
+          const s = items[i]!;
           if (markOf[s] !== region) outside += this.weightOf(s, link) * rateOf[s]!;
         }
       }
@@ -364,9 +363,8 @@ export class MaxMinSolver {
         continue;
       }
       if (key > level) level = key;
-      const list = this.flowsOn[link]!;
-      for (let j = 0; j < list.length; j++) {
-        const s = list[j]!;
+      for (let j = start[link]!, end = j + length[link]!; j < end; j++) {
+        const s = items[j]!;
         if (markOf[s] !== region || frozenOf[s] === pass) continue;
         frozenOf[s] = pass;
         rateOf[s] = level;
@@ -392,9 +390,9 @@ export class MaxMinSolver {
       this.summaryStamp[link] = this.check;
       let load = 0;
       let max = 0;
-      const list = this.flowsOn[link]!;
-      for (let i = 0; i < list.length; i++) {
-        const h = list[i]!;
+      const { start, length, items } = this.flowsOn;
+      for (let i = start[link]!, end = i + length[link]!; i < end; i++) {
+        const h = items[i]!;
         load += this.weightOf(h, link) * rateOf[h]!;
         if (rateOf[h]! > max) max = rateOf[h]!;
       }
@@ -412,6 +410,7 @@ export class MaxMinSolver {
     const pass = this.pass;
     const check = ++this.check;
     const stamp = this.checkedStamp;
+    const { start, length, items } = this.flowsOn;
     // A region flow's bottleneck must not carry a faster outside flow.
     const n = this.memberCount;
     for (let k = 0; k < n; k++) {
@@ -420,20 +419,18 @@ export class MaxMinSolver {
       stamp[b] = check;
       const rate = rateOf[members[k]!]!;
       const floor = rate * (1 + EPS) + this.capacityGbps[b]! * EPS * EPS;
-      const list = this.flowsOn[b]!;
-      for (let i = 0; i < list.length; i++) {
-        const s = list[i]!;
+      for (let i = start[b]!, end = i + length[b]!; i < end; i++) {
+        const s = items[i]!;
         if (markOf[s] !== region && rateOf[s]! > floor) this.join(s);
       }
     }
     // An outside flow whose bottleneck the region touched must still have one.
     for (let j = 0; j < linkCount; j++) {
       const link = links[j]!;
-      const list = this.flowsOn[link]!;
       // Every flow on the link in the region (as it was filled): none outside to check.
-      if (list.length === regionOn[link]) continue;
-      for (let i = 0; i < list.length; i++) {
-        const s = list[i]!;
+      if (length[link] === regionOn[link]) continue;
+      for (let i = start[link]!, end = i + length[link]!; i < end; i++) {
+        const s = items[i]!;
         if (markOf[s] === region || checkedOf[s] === check) continue;
         checkedOf[s] = check;
         const b = bottleneckOf[s]!;
