@@ -185,7 +185,7 @@ describe('flow model failures: the packet model\'s cables, exact max-min, conser
       onEvent: () => {
         const scratch = new MaxMinSolver(net.links.count, (l) => net.links.capacityGbps(l));
         const active = flows.filter((f) => f.active);
-        const copies = active.map((f) => ({ links: f.links, weights: f.weights, rate: 0, prevRate: 0, bottleneck: -1, mark: 0, frozen: 0, checked: 0 }));
+        const copies = active.map((f) => ({ links: f.links, weights: f.weights, rate: 0, prevRate: 0, slot: -1 }));
         copies.forEach((c) => scratch.add(c));
         scratch.solve();
         active.forEach((f, i) => expect(Math.abs(f.rate - copies[i]!.rate)).toBeLessThanOrEqual(1e-9 * 100));

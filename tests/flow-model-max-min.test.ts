@@ -7,10 +7,7 @@ const flow = (links: number[], weights: number[] | null = null): SolverFlow => (
   weights,
   rate: 0,
   prevRate: 0,
-  bottleneck: -1,
-  mark: 0,
-  frozen: 0,
-  checked: 0,
+  slot: -1,
 });
 
 function solver(capacities: number[]): MaxMinSolver {

@@ -76,7 +76,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
   private sentStale = 0;
   /** Messages posted and not yet delivered. */
   private readonly pool = new MessagePool();
-  private readonly loadOf = (link: number): number => this.solver.flowsOnLink(link).length;
+  private readonly loadOf = (link: number): number => this.solver.flowCountOn(link);
   private readonly flowEvent = (flow: FluidFlow, kind: FluidEvent, arg: number) =>
     kind === FluidEvent.Sent ? this.sent(flow, arg) : this.delivered(flow, arg);
 

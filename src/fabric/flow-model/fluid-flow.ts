@@ -21,10 +21,7 @@ export const enum FluidEvent {
 export class FluidFlow implements SolverFlow, FabricFlow, EventTarget {
   rate = 0;
   prevRate = 0;
-  bottleneck = -1;
-  mark = 0;
-  frozen = 0;
-  checked = 0;
+  slot = -1;
   links: number[];
   weights: number[] | null;
   active = false;

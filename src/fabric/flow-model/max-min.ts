@@ -1,4 +1,5 @@
 import { LinkHeap } from './link-heap.js';
+import { LinkSlots } from './link-slots.js';
 
 /** What the solver reads and writes of a flow. */
 export interface SolverFlow {
@@ -9,12 +10,8 @@ export interface SolverFlow {
   rate: number;
   /** The rate before the last solve that changed it (what the caller settles bytes at). */
   prevRate: number;
-  /** A link where the flow is bottlenecked: saturated, and no flow on it is faster. */
-  bottleneck: number;
-  /** Scratch stamps (region membership, frozen, checked), owned by the solver. */
-  mark: number;
-  frozen: number;
-  checked: number;
+  /** The flow's index in the solver's per-flow arrays while it holds the flow (−1: not held); owned by the solver. */
+  slot: number;
 }
 
 /** Each long weighted path's weight by link, built on first use (keyed by its links array: a new path, a new map). */
@@ -34,6 +31,9 @@ function weightOn(g: SolverFlow, link: number): number {
   }
   return map.get(link)!;
 }
+
+/** Links a flow may have to be held in the solver's flat per-slot array (longer or weighted paths are read from the flow). */
+const FLAT_LINKS = 8;
 
 /** Relative tolerance of "saturated" and "as fast as": floating point, not physics. */
 const EPS = 1e-9;
@@ -57,9 +57,36 @@ export interface SolverStats {
  * changed and that has no valid bottleneck left, joins the region, which is solved again.
  * When no flow is left to add, every flow has a bottleneck, so the allocation is exactly
  * the max-min fair one, usually after touching a few flows, at worst the whole component.
+ *
+ * Layout: each flow it holds has a slot; what the scans of a link's flows read (rate,
+ * stamps, bottleneck) lives in typed arrays by slot, and each link lists its flows' slots
+ * (link-slots.ts: every list in one typed array). A scan then reads a few dense arrays
+ * instead of one scattered object per flow and one array object per link, which at
+ * 100,000 GPUs (a million flows) was mostly cache misses; a plain path (unit weights, at
+ * most FLAT_LINKS links: every Clos path) is copied into a flat array too. The flows' own
+ * `rate` and `prevRate` are written when a solve ends, for the flows whose rate changed.
+ * Every sum runs over the same values in the same order as the object layout did, so the
+ * rates are the same to the last bit (tests/flow-solver-layout.test.ts).
  */
 export class MaxMinSolver {
-  private readonly flowsOn: (SolverFlow[] | undefined)[];
+  /** Slots of the flows on each link, in the order they were added (a removal moves the last into its place). */
+  private readonly flowsOn: LinkSlots;
+  /** Each link's capacity (Gb/s), read from capacityOf once and again when capacityChanged says so. */
+  private readonly capacityGbps: Float64Array;
+  // Per slot: the flow, its rate and the rate before this solve (Gb/s), its bottleneck link,
+  // its links when plain (flatCount > 0: the first flatCount of FLAT_LINKS entries), and
+  // the scratch stamps of a solve (region membership, frozen in a pass, checked).
+  private flowAt: (SolverFlow | undefined)[] = [];
+  private rateOf = new Float64Array(1024);
+  private prevRateOf = new Float64Array(1024);
+  private bottleneckOf = new Int32Array(1024);
+  private flatCount = new Uint8Array(1024);
+  private flatLinks = new Int32Array(1024 * FLAT_LINKS);
+  private markOf = new Int32Array(1024);
+  private frozenOf = new Int32Array(1024);
+  private checkedOf = new Int32Array(1024);
+  private readonly freeSlots: number[] = [];
+  private slotCount = 0;
   // Per-link scratch of one progressive-filling pass, valid where linkStamp = pass.
   private readonly linkStamp: Int32Array;
   private readonly residual: Float64Array;
@@ -79,7 +106,8 @@ export class MaxMinSolver {
   // Reused between solves (a million-GPU run solves millions of times), each with its own
   // count: setting an array's length to 0 drops its storage, and every solve grew it anew.
   private seedCount = 0;
-  private readonly members: SolverFlow[] = [];
+  /** Slots of the region's flows. */
+  private readonly members: number[] = [];
   private memberCount = 0;
   private readonly links: number[] = [];
   private linkCount = 0;
@@ -94,7 +122,9 @@ export class MaxMinSolver {
     links: number,
     private readonly capacityOf: (link: number) => number,
   ) {
-    this.flowsOn = new Array(links);
+    this.flowsOn = new LinkSlots(links);
+    this.capacityGbps = new Float64Array(links);
+    for (let link = 0; link < links; link++) this.capacityGbps[link] = capacityOf(link);
     this.seedStamp = new Int32Array(links);
     this.linkStamp = new Int32Array(links);
     this.residual = new Float64Array(links);
@@ -110,7 +140,18 @@ export class MaxMinSolver {
 
   /** Flows on `link` now (for inspection and tests). */
   flowsOnLink(link: number): readonly SolverFlow[] {
-    return this.flowsOn[link] ?? [];
+    const { start, length, items } = this.flowsOn;
+    return Array.from(items.subarray(start[link]!, start[link]! + length[link]!), (s) => this.flowAt[s]!);
+  }
+
+  /** How many flows are on `link` now. */
+  flowCountOn(link: number): number {
+    return this.flowsOn.length[link]!;
+  }
+
+  /** The load the flow in slot `s` puts on `link` per unit of its rate. */
+  private weightOf(s: number, link: number): number {
+    return this.flatCount[s] !== 0 ? 1 : weightOn(this.flowAt[s]!, link);
   }
 
   /**
@@ -119,8 +160,8 @@ export class MaxMinSolver {
    */
   loadOf(link: number): number {
     let load = 0;
-    const list = this.flowsOn[link] ?? [];
-    for (let i = 0; i < list.length; i++) load += weightOn(list[i]!, link) * list[i]!.rate;
+    const { start, length, items } = this.flowsOn;
+    for (let i = start[link]!, end = i + length[link]!; i < end; i++) load += this.weightOf(items[i]!, link) * this.rateOf[items[i]!]!;
     return load;
   }
 
@@ -138,36 +179,64 @@ export class MaxMinSolver {
 
   /** A link's capacity changed (a failure): its flows are re-solved at the next solve. */
   capacityChanged(link: number): void {
+    this.capacityGbps[link] = this.capacityOf(link);
     this.seed(link);
+  }
+
+  /** A slot for a new flow: a freed one, else the next (the per-slot arrays grow by doubling). */
+  private takeSlot(): number {
+    if (this.freeSlots.length > 0) return this.freeSlots.pop()!;
+    if (this.slotCount === this.rateOf.length) {
+      const n = 2 * this.rateOf.length;
+      const widen = <T extends Float64Array | Int32Array | Uint8Array>(a: T, b: T): T => {
+        b.set(a);
+        return b;
+      };
+      this.rateOf = widen(this.rateOf, new Float64Array(n));
+      this.prevRateOf = widen(this.prevRateOf, new Float64Array(n));
+      this.bottleneckOf = widen(this.bottleneckOf, new Int32Array(n));
+      this.flatCount = widen(this.flatCount, new Uint8Array(n));
+      this.flatLinks = widen(this.flatLinks, new Int32Array(n * FLAT_LINKS));
+      this.markOf = widen(this.markOf, new Int32Array(n));
+      this.frozenOf = widen(this.frozenOf, new Int32Array(n));
+      this.checkedOf = widen(this.checkedOf, new Int32Array(n));
+    }
+    return this.slotCount++;
   }
 
   /** A flow starts (at rate 0 until the next solve). */
   add(f: SolverFlow): void {
+    // Stamps left by an earlier holder of the slot are older than any solve to come.
+    const s = this.takeSlot();
+    f.slot = s;
+    this.flowAt[s] = f;
     f.rate = 0;
     f.prevRate = 0;
-    f.bottleneck = -1;
+    this.rateOf[s] = 0;
+    this.bottleneckOf[s] = -1;
     const links = f.links;
+    const flat = f.weights === null && links.length <= FLAT_LINKS;
+    this.flatCount[s] = flat ? links.length : 0;
     for (let i = 0; i < links.length; i++) {
       const link = links[i]!;
-      let list = this.flowsOn[link];
-      if (list === undefined) this.flowsOn[link] = list = [];
-      list.push(f);
+      if (flat) this.flatLinks[s * FLAT_LINKS + i] = link;
+      this.flowsOn.push(link, s);
       this.seed(link);
     }
   }
 
   /** A flow ends: its capacity is freed at the next solve. */
   remove(f: SolverFlow): void {
+    const s = f.slot;
     const links = f.links;
     for (let i = 0; i < links.length; i++) {
       const link = links[i]!;
-      const list = this.flowsOn[link]!;
-      const at = list.indexOf(f);
-      list[at] = list[list.length - 1]!;
-      list.pop();
-      if (list.length === 0) this.flowsOn[link] = undefined;
+      this.flowsOn.remove(link, s);
       this.seed(link);
     }
+    this.flowAt[s] = undefined;
+    this.freeSlots.push(s);
+    f.slot = -1;
     f.rate = 0;
     f.prevRate = 0;
   }
@@ -180,31 +249,29 @@ export class MaxMinSolver {
     return this.changed.slice(0, this.solveInPlace());
   }
 
+  /** Slot `s` joins the region, remembering the rate it had. */
+  private join(s: number): void {
+    this.markOf[s] = this.region;
+    this.prevRateOf[s] = this.rateOf[s]!;
+    this.members[this.memberCount++] = s;
+  }
+
   /**
    * `solve` without the copy: returns how many flows changed rate; they are
    * `changedFlows[0 … n)` until the next call.
    */
   solveInPlace(): number {
     const region = ++this.region;
-    const members = this.members;
-    const changed = this.changed;
-    let count = 0;
-    const seeds = this.seeds;
+    const { markOf, seeds } = this;
+    this.memberCount = 0;
+    const { start, length, items } = this.flowsOn;
     for (let i = 0; i < this.seedCount; i++) {
-      const list = this.flowsOn[seeds[i]!];
-      if (list === undefined) continue;
-      for (let j = 0; j < list.length; j++) {
-        const g = list[j]!;
-        if (g.mark === region) continue;
-        g.mark = region;
-        g.prevRate = g.rate;
-        members[count++] = g;
-      }
+      const link = seeds[i]!;
+      for (let j = start[link]!, end = j + length[link]!; j < end; j++) if (markOf[items[j]!] !== region) this.join(items[j]!);
     }
     this.seedCount = 0;
-    this.memberCount = count;
     this.changedCount = 0;
-    if (count === 0) return 0;
+    if (this.memberCount === 0) return 0;
     this.stats.solves++;
     for (;;) {
       this.fill();
@@ -214,10 +281,18 @@ export class MaxMinSolver {
       this.addViolators();
       if (this.memberCount === before) break;
     }
-    count = this.memberCount;
+    const count = this.memberCount;
     if (count > this.stats.maxRegion) this.stats.maxRegion = count;
+    const { members, changed, flowAt, rateOf, prevRateOf } = this;
     let n = 0;
-    for (let i = 0; i < count; i++) if (members[i]!.rate !== members[i]!.prevRate) changed[n++] = members[i]!;
+    for (let i = 0; i < count; i++) {
+      const s = members[i]!;
+      if (rateOf[s] === prevRateOf[s]) continue;
+      const f = flowAt[s]!;
+      f.rate = rateOf[s]!;
+      f.prevRate = prevRateOf[s]!;
+      changed[n++] = f;
+    }
     return (this.changedCount = n);
   }
 
@@ -232,19 +307,22 @@ export class MaxMinSolver {
    * Leaves the links the region's flows cross in regionLinks[0 … linkCount).
    */
   private fill(): void {
-    const members = this.members;
-    const memberCount = this.memberCount;
+    const { members, memberCount, flowAt, rateOf, markOf, frozenOf, bottleneckOf, flatCount, flatLinks } = this;
     const pass = ++this.pass;
     const region = this.region;
-    const { linkStamp, residual, frozenLoad, weightSum, unfrozen, heap } = this;
+    const { linkStamp, residual, frozenLoad, weightSum, unfrozen, heap, capacityGbps } = this;
     const { links, regionOn } = this;
+    // No flow is added during a solve, so the lists' array stays the same.
+    const { start, length, items } = this.flowsOn;
     let linkCount = 0;
     for (let j = 0; j < memberCount; j++) {
-      const f = members[j]!;
-      const w = f.weights;
-      for (let i = 0; i < f.links.length; i++) {
-        const link = f.links[i]!;
-        const weight = w === null ? 1 : w[i]!;
+      const s = members[j]!;
+      const flat = flatCount[s]!;
+      const f = flat !== 0 ? null : flowAt[s]!;
+      const n = f === null ? flat : f.links.length;
+      for (let i = 0; i < n; i++) {
+        const link = f === null ? flatLinks[s * FLAT_LINKS + i]! : f.links[i]!;
+        const weight = f === null || f.weights === null ? 1 : f.weights[i]!;
         if (linkStamp[link] !== pass) {
           linkStamp[link] = pass;
           frozenLoad[link] = 0;
@@ -261,16 +339,15 @@ export class MaxMinSolver {
     for (let j = 0; j < linkCount; j++) {
       const link = links[j]!;
       regionOn[link] = unfrozen[link]!;
-      const list = this.flowsOn[link]!;
       let outside = 0;
       // unfrozen[link] counts the region's flows on the link: if that is all of them, nothing is outside.
-      if (list.length !== unfrozen[link]) {
-        for (let i = 0; i < list.length; i++) {
-          const g = list[i]!;
-          if (g.mark !== region) outside += weightOn(g, link) * g.rate;
+      if (length[link] !== unfrozen[link]) {
+        for (let i = start[link]!, end = i + length[link]!; i < end; i++) {
+          const s = items[i]!;
+          if (markOf[s] !== region) outside += this.weightOf(s, link) * rateOf[s]!;
         }
       }
-      residual[link] = Math.max(0, this.capacityOf(link) - outside);
+      residual[link] = Math.max(0, capacityGbps[link]! - outside);
       heap.push(residual[link]! / weightSum[link]!, link, 0);
     }
     // A link's saturation level (residual − frozen) / unfrozen weight only rises as flows
@@ -286,17 +363,18 @@ export class MaxMinSolver {
         continue;
       }
       if (key > level) level = key;
-      const list = this.flowsOn[link]!;
-      for (let j = 0; j < list.length; j++) {
-        const g = list[j]!;
-        if (g.mark !== region || g.frozen === pass) continue;
-        g.frozen = pass;
-        g.rate = level;
-        g.bottleneck = link;
-        const w = g.weights;
-        for (let i = 0; i < g.links.length; i++) {
-          const m = g.links[i]!;
-          const weight = w === null ? 1 : w[i]!;
+      for (let j = start[link]!, end = j + length[link]!; j < end; j++) {
+        const s = items[j]!;
+        if (markOf[s] !== region || frozenOf[s] === pass) continue;
+        frozenOf[s] = pass;
+        rateOf[s] = level;
+        bottleneckOf[s] = link;
+        const flat = flatCount[s]!;
+        const g = flat !== 0 ? null : flowAt[s]!;
+        const n = g === null ? flat : g.links.length;
+        for (let i = 0; i < n; i++) {
+          const m = g === null ? flatLinks[s * FLAT_LINKS + i]! : g.links[i]!;
+          const weight = g === null || g.weights === null ? 1 : g.weights[i]!;
           frozenLoad[m]! += weight * level;
           weightSum[m]! -= weight;
           unfrozen[m]!--;
@@ -305,76 +383,71 @@ export class MaxMinSolver {
     }
   }
 
-  /** Is `link` a bottleneck of `g`: saturated, and no flow on it faster than g? */
-  private isBottleneck(g: SolverFlow, link: number): boolean {
+  /** Is `link` a bottleneck of the flow in slot `s`: saturated, and no flow on it faster? */
+  private isBottleneck(s: number, link: number): boolean {
+    const rateOf = this.rateOf;
     if (this.summaryStamp[link] !== this.check) {
       this.summaryStamp[link] = this.check;
       let load = 0;
       let max = 0;
-      const list = this.flowsOn[link]!;
-      for (let i = 0; i < list.length; i++) {
-        const h = list[i]!;
-        load += weightOn(h, link) * h.rate;
-        if (h.rate > max) max = h.rate;
+      const { start, length, items } = this.flowsOn;
+      for (let i = start[link]!, end = i + length[link]!; i < end; i++) {
+        const h = items[i]!;
+        load += this.weightOf(h, link) * rateOf[h]!;
+        if (rateOf[h]! > max) max = rateOf[h]!;
       }
       this.summaryLoad[link] = load;
       this.summaryMax[link] = max;
     }
-    const capacity = this.capacityOf(link);
-    return this.summaryMax[link]! <= g.rate * (1 + EPS) + capacity * EPS * EPS && this.summaryLoad[link]! >= capacity * (1 - EPS);
+    const capacity = this.capacityGbps[link]!;
+    return this.summaryMax[link]! <= rateOf[s]! * (1 + EPS) + capacity * EPS * EPS && this.summaryLoad[link]! >= capacity * (1 - EPS);
   }
 
   /** Outside flows the region's new rates leave without a bottleneck join it. */
   private addViolators(): void {
-    const { members, links, linkCount, regionOn } = this;
+    const { members, links, linkCount, regionOn, rateOf, markOf, checkedOf, bottleneckOf } = this;
     const region = this.region;
     const pass = this.pass;
     const check = ++this.check;
     const stamp = this.checkedStamp;
+    const { start, length, items } = this.flowsOn;
     // A region flow's bottleneck must not carry a faster outside flow.
     const n = this.memberCount;
     for (let k = 0; k < n; k++) {
-      const b = members[k]!.bottleneck;
+      const b = bottleneckOf[members[k]!]!;
       if (stamp[b] === check) continue;
       stamp[b] = check;
-      const rate = members[k]!.rate;
-      const floor = rate * (1 + EPS) + this.capacityOf(b) * EPS * EPS;
-      const list = this.flowsOn[b]!;
-      for (let i = 0; i < list.length; i++) {
-        const g = list[i]!;
-        if (g.mark !== region && g.rate > floor) {
-          g.mark = region;
-          g.prevRate = g.rate;
-          members[this.memberCount++] = g;
-        }
+      const rate = rateOf[members[k]!]!;
+      const floor = rate * (1 + EPS) + this.capacityGbps[b]! * EPS * EPS;
+      for (let i = start[b]!, end = i + length[b]!; i < end; i++) {
+        const s = items[i]!;
+        if (markOf[s] !== region && rateOf[s]! > floor) this.join(s);
       }
     }
     // An outside flow whose bottleneck the region touched must still have one.
     for (let j = 0; j < linkCount; j++) {
       const link = links[j]!;
-      const list = this.flowsOn[link]!;
       // Every flow on the link in the region (as it was filled): none outside to check.
-      if (list.length === regionOn[link]) continue;
-      for (let i = 0; i < list.length; i++) {
-        const g = list[i]!;
-        if (g.mark === region || g.checked === check) continue;
-        g.checked = check;
-        const b = g.bottleneck;
-        if (b < 0 || this.linkStamp[b] !== pass || this.isBottleneck(g, b)) continue;
+      if (length[link] === regionOn[link]) continue;
+      for (let i = start[link]!, end = i + length[link]!; i < end; i++) {
+        const s = items[i]!;
+        if (markOf[s] === region || checkedOf[s] === check) continue;
+        checkedOf[s] = check;
+        const b = bottleneckOf[s]!;
+        if (b < 0 || this.linkStamp[b] !== pass || this.isBottleneck(s, b)) continue;
         let found = -1;
-        for (let k = 0; k < g.links.length; k++) {
-          const m = g.links[k]!;
-          if (m !== b && this.isBottleneck(g, m)) {
+        const flat = this.flatCount[s]!;
+        const g = flat !== 0 ? null : this.flowAt[s]!;
+        const count = g === null ? flat : g.links.length;
+        for (let k = 0; k < count; k++) {
+          const m = g === null ? this.flatLinks[s * FLAT_LINKS + k]! : g.links[k]!;
+          if (m !== b && this.isBottleneck(s, m)) {
             found = m;
             break;
           }
         }
-        if (found >= 0) g.bottleneck = found;
-        else {
-          g.mark = region;
-          g.prevRate = g.rate;
-          members[this.memberCount++] = g;
-        }
+        if (found >= 0) bottleneckOf[s] = found;
+        else this.join(s);
       }
     }
   }
