@@ -13,9 +13,12 @@ const found = existsSync(CHROMIUM);
 if (!found) console.warn(`browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
 // The report of the main experiment (what `npm start -- --out DIR` writes): every kind of
-// chart, for two workloads and three fabrics, at 512 GPUs.
+// chart, for two workloads and three fabrics. On 128 of its 512 GPUs (4 leaves, the same
+// 64-rank ring): the same charts for a quarter of the permutation's packets, so the test
+// stays far from its timeout on a loaded machine.
 const MAIN = 'experiments/spectrum-x-vs-ethernet.yaml';
-const experiment = loadSpec(MAIN);
+const main = loadSpec(MAIN);
+const experiment = { ...main, topology: { ...main.topology, gpus: 128 } };
 
 describe('the report in a browser', () => {
   it.skipIf(!found)(
@@ -78,6 +81,6 @@ describe('the report in a browser', () => {
         else console.log(`screenshot kept in ${dir}`);
       }
     },
-    60_000,
+    180_000,
   );
 });
