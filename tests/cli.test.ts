@@ -1,15 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cliSync } from './cli-helpers.js';
 import { describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-cli-'));
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function specFile(name: string, text: string): string {
   const path = join(dir, name);
@@ -27,7 +23,7 @@ workload: { kind: allreduce, bytes: 256KiB, channels: 2 }
 describe('fabsim run', () => {
   it('--json prints one JSON document with a row per fabric; --out writes result.json and result.csv', () => {
     const out = join(dir, 'out');
-    const r = cli('run', specFile('good.yaml', good), '--json', '--out', out);
+    const r = cliSync('run', specFile('good.yaml', good), '--json', '--out', out);
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ experiment: 'tiny', seed: 3, topology: { kind: 'leaf-spine' }, workload: { kind: 'allreduce' } });
@@ -41,13 +37,13 @@ describe('fabsim run', () => {
   });
 
   it('--seed overrides the spec seed', () => {
-    const r = cli('run', specFile('seed.yaml', good), '--json', '--seed', '9');
+    const r = cliSync('run', specFile('seed.yaml', good), '--json', '--seed', '9');
     expect(JSON.parse(r.stdout).seed).toBe(9);
   });
 
   it('a list of workloads gives a row per workload and fabric, labelled', () => {
     const phases = good.replace(/workload:.*\n/, 'workload: [{ kind: allreduce, bytes: 64KiB }, { kind: permutation, bytes: 64KiB, }]\n');
-    const r = cli('run', specFile('phases.yaml', phases), '--json');
+    const r = cliSync('run', specFile('phases.yaml', phases), '--json');
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout).results.map((x: { workload: string; fabric: string }) => `${x.workload} | ${x.fabric}`);
     expect(rows).toEqual([
@@ -59,7 +55,7 @@ describe('fabsim run', () => {
   });
 
   it('prints a table by default', () => {
-    const r = cli('run', specFile('table.yaml', good));
+    const r = cliSync('run', specFile('table.yaml', good));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^fabric +time \(us\)/m);
     expect(r.stdout).toMatch(/^ethernet\+spray /m);
@@ -83,7 +79,7 @@ describe('bad input exits 2 with one line naming the field, and writes nothing',
   ])('%s', (_label, text, message) => {
     const out = join(dir, `out-${_label.replace(/\W+/g, '-')}`);
     const path = text === null ? join(dir, 'nope.yaml') : specFile(`${_label.replace(/\W+/g, '-')}.yaml`, text);
-    const r = cli('run', path, '--out', out);
+    const r = cliSync('run', path, '--out', out);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -93,7 +89,7 @@ describe('bad input exits 2 with one line naming the field, and writes nothing',
   });
 
   it('a bad --seed', () => {
-    const r = cli('run', specFile('s.yaml', good), '--seed', '-1');
+    const r = cliSync('run', specFile('s.yaml', good), '--seed', '-1');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--seed/);
   });

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cli } from './cli-helpers.js';
 import { describe, expect, it } from 'vitest';
 import { KeyedEventQueue } from '../src/engine/parallel/keyed-event-queue.js';
 import { Simulator, type EventTarget } from '../src/engine/index.js';
@@ -146,16 +146,6 @@ describe('closed form: one message alone, across pods and threads', () => {
   });
 });
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('fabsim run --threads N', () => {
   it('prints the same JSON on 1 and on 2 worker threads, wallMs apart (roce incast that pauses)', async () => {

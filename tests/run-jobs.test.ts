@@ -1,22 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cli } from './cli-helpers.js';
 import { describe, expect, it } from 'vitest';
 import { defaultJobs } from '../src/cli/run-jobs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-jobs-'));
 
-function cli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 // 2 fabrics × 2 workloads: runs of unequal length (the all-reduce takes ~4× the permutation's
 // events), so with 2 workers the runs end out of spec order.

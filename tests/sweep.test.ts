@@ -1,16 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cliSync } from './cli-helpers.js';
 import { describe, expect, it } from 'vitest';
 import { sweepValues, type SweepResult } from '../src/experiment/sweep.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-sweep-'));
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const spec = join(dir, 'sweep.yaml');
 writeFileSync(
@@ -38,7 +34,7 @@ describe('sweep values', () => {
 
 describe('fabsim sweep', () => {
   it('prints the nccl-tests layout: a row per size, time/algbw/busbw per fabric', () => {
-    const r = cli('sweep', spec);
+    const r = cliSync('sweep', spec);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^#\s+size\s+count\s+type\s+ethernet time\s+algbw\s+busbw\s+ethernet\+spray\+ooo time/m);
     expect(r.stdout.split('\n').filter((l) => /^\s+\d+\s+\d+\s+float/.test(l))).toHaveLength(5);
@@ -48,12 +44,12 @@ describe('fabsim sweep', () => {
   it('--shard 0/2 and 1/2, merged, equal the unsharded sweep', () => {
     const whole = join(dir, 'whole');
     const [a, b] = [join(dir, 'a'), join(dir, 'b')];
-    expect(cli('sweep', spec, '--out', whole).code).toBe(0);
-    expect(cli('sweep', spec, '--shard', '0/2', '--out', a).code).toBe(0);
-    expect(cli('sweep', spec, '--shard', '1/2', '--out', b).code).toBe(0);
+    expect(cliSync('sweep', spec, '--out', whole).code).toBe(0);
+    expect(cliSync('sweep', spec, '--shard', '0/2', '--out', a).code).toBe(0);
+    expect(cliSync('sweep', spec, '--shard', '1/2', '--out', b).code).toBe(0);
     const shardA = JSON.parse(readFileSync(join(a, 'sweep.json'), 'utf8')) as SweepResult;
     expect(shardA.points.map((p) => p.index)).toEqual([0, 2, 4]);
-    const merged = cli('merge', join(b, 'sweep.json'), join(a, 'sweep.json'), '--json');
+    const merged = cliSync('merge', join(b, 'sweep.json'), join(a, 'sweep.json'), '--json');
     expect(merged.code).toBe(0);
     const unsharded = JSON.parse(readFileSync(join(whole, 'sweep.json'), 'utf8')) as SweepResult;
     expect(withoutWall(JSON.parse(merged.stdout))).toBe(withoutWall(unsharded));
@@ -68,7 +64,7 @@ describe('fabsim sweep', () => {
   it('a bad value fails before anything runs: exit 2, one line naming the field', () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, readFileSync(spec, 'utf8').replace('16KiB..256KiB x2', '[16KiB, -3]'));
-    const r = cli('sweep', bad);
+    const r = cliSync('sweep', bad);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/workload\.bytes/);
@@ -82,7 +78,7 @@ describe('fabsim sweep', () => {
         .replace('{ preset: ethernet, routing: spray, lossRecovery: ooo }', '{ preset: roce }')
         .replace('sweep: { field: workload.bytes, values: 16KiB..256KiB x2 }', 'sweep: { field: fabrics.1.bufferBytesPerPort, values: [1MiB, 8KiB] }'),
     );
-    const r = cli('sweep', bad);
+    const r = cliSync('sweep', bad);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -94,8 +90,8 @@ describe('fabsim sweep', () => {
     const other = join(dir, 'other.yaml');
     writeFileSync(other, readFileSync(spec, 'utf8').replace('name: tiny-sweep', 'name: other'));
     const o = join(dir, 'o');
-    expect(cli('sweep', other, '--shard', '0/2', '--out', o).code).toBe(0);
-    const r = cli('merge', join(o, 'sweep.json'), join(dir, 'a', 'sweep.json'));
+    expect(cliSync('sweep', other, '--shard', '0/2', '--out', o).code).toBe(0);
+    const r = cliSync('merge', join(o, 'sweep.json'), join(dir, 'a', 'sweep.json'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not a shard of the same sweep/);
   });
