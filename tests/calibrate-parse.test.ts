@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runExperiment, validateSpec, type SweepResult } from '../src/experiment/index.js';
+import { bytesSweep } from './sweep-helpers.js';
 import { formatNcclTestsSweep } from '../src/report/nccl-tests.js';
 import { parseNcclTests } from '../src/report/nccl-tests-parse.js';
 
@@ -67,12 +67,7 @@ describe('reading nccl-tests output', () => {
       workload: { kind: 'allreduce', bytes: 4096 },
     };
     const sizes = [4096, 65536, 1048576];
-    const sweep: SweepResult = {
-      experiment: 'roundtrip',
-      field: 'workload.bytes',
-      values: sizes,
-      points: sizes.map((bytes, index) => ({ index, value: bytes, result: runExperiment(validateSpec({ ...doc, workload: { ...doc.workload, bytes } })) })),
-    };
+    const sweep = bytesSweep(doc, sizes);
     const t = parseNcclTests(formatNcclTestsSweep(sweep));
     expect(t.rows.map((r) => r.sizeBytes)).toEqual(sizes);
     // nccl-tests prints the time as %7.2f below 100 µs, %7.1f below 10 ms.

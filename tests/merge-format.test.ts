@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runExperiment, validateSpec, type SweepResult } from '../src/experiment/index.js';
+import { bytesSweep } from './sweep-helpers.js';
 import { formatNcclTable } from '../src/report/nccl-table.js';
 import { formatNcclTestsSweep } from '../src/report/nccl-tests.js';
 
@@ -15,8 +15,8 @@ const doc = {
   workload: { kind: 'allreduce', bytes: 4096 },
 };
 const sizes = [4096, 16384, 65536];
-const points = sizes.map((bytes, index) => ({ index, value: bytes, result: runExperiment(validateSpec({ ...doc, workload: { ...doc.workload, bytes } })) }));
-const whole: SweepResult = { experiment: 'merge-format', field: 'workload.bytes', values: sizes, points };
+const whole = bytesSweep(doc, sizes);
+const points = whole.points;
 // Two shards as `sweep --shard i/2 --out` writes them: every other point.
 const shards = [0, 1].map((i) => {
   const path = join(dir, `shard${i}.json`);
