@@ -69,7 +69,16 @@ export class NvlinkCrossbar implements EventTarget {
     this.fullFramePs = serializationPs(mtuBytes + headerBytes, gbps);
   }
 
+  /** Set under `--threads` (partition/network-partition.ts): it decides which replica sends, and calls sendHere. */
+  divert: ((flow: NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void) => void) | null = null;
+
   send(flow: NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void): void {
+    if (this.divert !== null) this.divert(flow, bytes, onDelivered);
+    else this.sendHere(flow, bytes, onDelivered);
+  }
+
+  /** The message enters the sending GPU's NVLink egress now. */
+  sendHere(flow: NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void): void {
     const now = this.sim.nowPs;
     const frames = Math.max(1, Math.ceil(bytes / this.mtuBytes));
     const lastPayload = bytes - (frames - 1) * this.mtuBytes;

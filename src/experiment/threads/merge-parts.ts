@@ -24,22 +24,20 @@ export function mergeParts(spec: ExperimentSpec, runIndex: number, parts: readon
     }
   const messages = parts[0]!.messages;
   const delivered = parts.reduce((sum, p) => sum + p.delivered, 0);
-  const whole = createWorkload(workloadSpec, shapeOf(spec.topology).gpus, spec.seed, shapeOf(spec.topology).gpusPerNode);
-  const workload = {
-    ranks: whole.ranks,
-    totalBytes: whole.totalBytes,
-    algBytes: whole.algBytes,
-    busFactor: whole.busFactor,
-    finished: delivered === messages,
-    finishedPs: Math.max(...parts.map((p) => p.lastDeliveredPs)),
-    start: () => {},
-  };
+  const shape = shapeOf(spec.topology);
+  const whole = createWorkload(workloadSpec, shape.gpus, spec.seed, shape.gpusPerNode);
+  // The workload as built (a collective stays one, for its effective bandwidth), finished at the latest delivery:
+  // a collective's last delivery is its last rank's (every other delivery posts a later message).
+  const workload = Object.create(whole, {
+    finished: { value: delivered === messages },
+    finishedPs: { value: Math.max(...parts.map((p) => p.lastDeliveredPs)) },
+  }) as typeof whole;
   const pausedPs = parts.reduce((sum, p) => sum + p.pausedPs, 0);
   const net = {
     model: 'packet',
     metrics,
     hostGbps: parts[0]!.hostGbps,
-    topology: { nvlink: null },
+    topology: { nvlink: shape.nvlink },
     attribution: undefined,
     maxQueueBytes: Math.max(...parts.map((p) => p.maxQueueBytes)),
     pausedPsAt: () => pausedPs,

@@ -1,7 +1,7 @@
 import { routingOf, shapeOf, type FabricConfig } from '../../fabric/index.js';
 import { modelOf, resolveFabrics } from '../fabrics.js';
 import { readMatrixFile } from '../matrix-file.js';
-import type { ExperimentSpec } from '../spec.js';
+import type { ExperimentSpec, WorkloadSpec } from '../spec.js';
 
 /** Routing policies that read only their own switch (per-node-routing.ts can give each switch its own). */
 const PER_NODE_ROUTINGS = new Set(['ecmp', 'spray', 'adaptive']);
@@ -9,8 +9,10 @@ const TOPOLOGIES = new Set(['leaf-spine', 'fat-tree', 'rail-optimized']);
 
 /**
  * Why `--threads` cannot run this spec (one line for the user), or null. The parallel engine
- * runs a subset: the packet model on a Clos (NVLink frame by frame if any), independent messages
- * known up front (permutation, incast, a connection matrix without triggers), no failures,
+ * runs a subset: the packet model on a Clos (NVLink frame by frame, or per message with whole
+ * servers per thread), independent messages known up front (permutation, incast, a connection
+ * matrix without triggers) or a collective whose every post comes from the rank that just
+ * received (network-partition.ts says why that is exact), no failures,
  * no limits, routing that reads only its own switch, and no mechanism whose receiver reads
  * state the sender changes.
  */
@@ -21,16 +23,19 @@ export function threadsProblem(spec: ExperimentSpec, options: { explain?: boolea
   if ((options.threads ?? 1) > 1 && (shape.linkDelayPs <= 0 || (shape.nvlink !== null && shape.nvlink.delayPs <= 0)))
     return '--threads: more than one thread needs links with a propagation delay (the lookahead between threads); this topology has 0';
   if (!TOPOLOGIES.has(topology.kind)) return `--threads: topology ${topology.kind} is not supported yet (leaf-spine, fat-tree, rail-optimized)`;
-  // NVLink per message is one crossbar object for every server: NVLink frame by frame has switches like the fabric's.
-  if (shape.nvlink !== null && (spec.topology as { nvlinkModel?: string }).nvlinkModel !== 'packet')
-    return '--threads: NVLink per message (nvlinkModel: message, the default) is not supported yet; nvlinkModel: packet is';
+  // NVLink per message: a server's crossbar state lives on the thread that owns its GPUs, so servers must be whole (blocks of server groups, ownership.ts).
+  const threads = options.threads ?? 1;
+  if (shape.nvlink !== null && (spec.topology as { nvlinkModel?: string }).nvlinkModel !== 'packet' && threads > 1) {
+    const groups = (shape as unknown as { leaves: number }).leaves / shape.nvlink.gpusPerNode;
+    if (groups < threads)
+      return `--threads: NVLink per message needs whole servers on each thread: ${threads} threads need at least ${threads} server groups (rail leaves' groups), this topology has ${groups}; use fewer threads or nvlinkModel: packet`;
+  }
   if (spec.failures.length > 0) return '--threads: failures are not supported yet';
   if (spec.limits.maxEvents !== undefined || spec.limits.maxTimeUs !== undefined) return '--threads: limits (maxEvents, maxTimeUs) are not supported yet';
   if (options.explain) return '--threads: --explain is not supported yet';
   for (const w of spec.workload) {
-    if (w.kind !== 'permutation' && w.kind !== 'incast' && w.kind !== 'matrix')
-      return `--threads: workload ${w.kind} is not supported yet (permutation, incast, matrix)`;
-    if (w.kind === 'matrix' && readMatrixFile(w.file).triggers.length > 0) return '--threads: a connection matrix with triggers is not supported yet';
+    const problem = workloadProblem(w);
+    if (problem !== null) return `--threads: ${problem}`;
   }
   for (const config of resolveFabrics(spec.fabrics)) {
     const problem = fabricProblem(config);
@@ -46,5 +51,19 @@ function fabricProblem(config: FabricConfig): string | null {
   const telemetry = (config as { telemetry?: { window?: string } }).telemetry;
   if (config.cc === 'telemetry' && telemetry?.window === 'variable' && config.lossRecovery === 'go-back-n')
     return 'telemetry CC with a variable window and go-back-N recovery is not supported';
+  return null;
+}
+
+const COLLECTIVES = new Set(['allreduce', 'allgather', 'reducescatter', 'alltoall', 'broadcast']);
+
+function workloadProblem(w: WorkloadSpec): string | null {
+  if (w.kind === 'permutation' || w.kind === 'incast') return null;
+  if (w.kind === 'matrix') return readMatrixFile(w.file).triggers.length > 0 ? 'a connection matrix with triggers is not supported yet' : null;
+  if (!COLLECTIVES.has(w.kind)) return `workload ${w.kind} is not supported yet (permutation, incast, matrix, allreduce, allgather, reducescatter, alltoall, broadcast)`;
+  const c = w as { algorithm?: string; interNode?: string; slots?: number | 'unlimited' };
+  if (c.algorithm === 'auto') return 'algorithm auto is not supported yet (name the algorithm)';
+  // A tree's sender waits for its receiver to free a slot: that credit comes back at once from another NIC, with no lookahead to cross threads on.
+  const tree = c.algorithm === 'tree' || (c.algorithm === 'hierarchical' && c.interNode === 'tree');
+  if (tree && c.slots !== 'unlimited') return 'a tree with slot limits (slots, NCCL_STEPS = 8 by default) is not supported: its slot credits cross NICs at once; slots: unlimited is';
   return null;
 }

@@ -3,6 +3,8 @@ import type { KeyedEventQueue, NodeTarget } from '../../engine/parallel/keyed-ev
 import type { PeerExchange } from '../../engine/parallel/peer-exchange.js';
 import type { WindowExchange } from '../../engine/parallel/window-loop.js';
 import type { Flow } from '../flow.js';
+import type { NvlinkCrossbar, NvlinkFlow } from '../nvlink-crossbar.js';
+import type { Replay } from './replay.js';
 import type { LinkCarrier } from '../link.js';
 import type { Network, NetworkPartitionHook } from '../network.js';
 import type { NetworkNode } from '../node.js';
@@ -55,22 +57,59 @@ class CutLink implements LinkCarrier, NodeTarget {
   }
 }
 
+/** Ids of queue pairs opened during the run (see NetworkPartition.openFlow): above any count of those opened at the setup. */
+const RUN_FLOW_BASE = 2 ** 31;
+const RUN_FLOWS_PER_NIC = 2 ** 16;
+
+/** A delivery note: (time, key of the event that delivered, flow id, message ordinal on its flow). */
+const NOTE = 4;
+
+type Delivered = (atPs: number) => void;
+
 /**
  * One thread's share of a replicated network: it simulates the nodes `ownership` gives part
  * `part`, and trades packets on cut links with the other threads. The workload runs whole in
  * every replica: a message whose sender is elsewhere is only posted on its queue pair (so the
  * receiver here knows where messages end); one sent from here runs as the sending NIC's.
+ *
+ * Workloads that post as messages arrive (collectives): every delivery callback runs live on
+ * the thread that owns the receiving NIC, and is replayed in every other replica after the
+ * window (a delivery note, in the outboxes), at its time, in (time, event key) order. Why that
+ * is correct: every collective here posts its next message from the rank whose NIC received
+ * (ring, halving-doubling, broadcast; a PXN relay forwards from the GPU it landed on; trees
+ * without slot limits), so the sender of a post is always owned where the callback runs live
+ * and no post crosses threads: what crosses is only the knowledge that the message exists,
+ * which the receiving replica needs before its first packet. That packet left the sender at
+ * or after the delivery that posted it (time t, in window [T, T + lookahead)) and crossed a cut
+ * link of at least the lookahead, so it arrives at or after T + lookahead, after the note is
+ * replayed at the window's end. Replays keep each queue pair's messages in the sender's order:
+ * one node posts on a queue pair, and its deliveries replay in its own (time, key) order. A
+ * replayed callback posts at its own time and schedules nothing (collective.ts asks replayOf),
+ * so no replica's node keys move. Anything else is refused loudly: a post from a NIC this
+ * thread does not own outside the setup (live), or from one it owns (replayed).
  */
-export class NetworkPartition implements NetworkPartitionHook, WindowExchange {
-  private readonly flows: Flow[] = [];
+export class NetworkPartition implements NetworkPartitionHook, WindowExchange, Replay {
+  private readonly flows = new Map<number, Flow>();
   private readonly outboxes: (Outbox | null)[];
   private readonly cuts: CutLink[];
+  /** Per queue pair (packet or NVLink, by id): messages posted, and each one's callback until it has run (live or replayed). */
+  private readonly posted = new Map<number, number>();
+  private readonly callbacks = new Map<number, (Delivered | undefined)[]>();
+  /** Queue pairs each NIC opened during the run (not at the setup): their ids (see openFlow). */
+  private readonly runOpens: Int32Array;
+  /** Delivery notes of this window, for every other thread. */
+  private notes = new Float64Array(256);
+  private notesLength = 0;
+  private readonly crossbar: NvlinkCrossbar | null;
   /** Messages the workload sent (in every replica alike), those delivered here, and when the last was. */
   messages = 0;
   delivered = 0;
   lastDeliveredPs = 0;
-  /** Packets that came in from other threads. */
+  /** Packets that came in from other threads; deliveries replayed from them. */
   packetsIn = 0;
+  replayed = 0;
+  replaying = false;
+  replayNowPs = 0;
 
   constructor(
     private readonly net: Network,
@@ -89,7 +128,41 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange {
       link.cut = cut;
       return cut;
     });
+    this.crossbar = (net as unknown as { crossbar: NvlinkCrossbar | null }).crossbar;
+    if (this.crossbar !== null) {
+      // NVLink per message: a server's crossbar state is read and written by its GPUs' events only, so each server must be whole on one thread.
+      const g = net.topology.nvlink!.gpusPerNode;
+      for (let h = 0; h < net.topology.nics.length; h++)
+        if (partOf[h] !== partOf[h - (h % g)]) throw new Error(`partition: server ${Math.floor(h / g)} is split between threads; NVLink per message needs whole servers`);
+      this.crossbar.divert = (flow, bytes, onDelivered) => this.sendNvlink(flow, bytes, onDelivered);
+    }
+    this.runOpens = new Int32Array(net.topology.nics.length);
+    const open = net.openFlow.bind(net);
+    net.openFlow = (src, dst) => this.openFlow(src, dst, open);
     net.partition = this;
+  }
+
+  /**
+   * Queue pairs opened during the run (a collective opens a connection on its first message)
+   * are opened in a different order in each replica (each runs its own deliveries live and the
+   * others' at window ends), so their ids (which name them between threads, and make their UDP
+   * source ports) cannot be the network's running count: the n-th queue pair NIC `src` opens
+   * during the run is RUN_FLOW_BASE + src × 2^16 + n in every replica, for any thread count
+   * (one NIC opens in its own event order, replayed in that order elsewhere). Those opened at
+   * the setup keep the network's count (every replica runs the setup alike).
+   */
+  private openFlow(src: number, dst: number, open: (src: number, dst: number) => Flow | NvlinkFlow): Flow | NvlinkFlow {
+    if (this.queue.currentNode === this.ownership.setupNode && !this.replaying) return open(src, dst);
+    const n = this.runOpens[src]!++;
+    if (n >= RUN_FLOWS_PER_NIC) throw new Error(`--threads: NIC ${src} opened more than ${RUN_FLOWS_PER_NIC} queue pairs during the run`);
+    const counter = this.net as unknown as { flowCount: number };
+    const saved = counter.flowCount;
+    counter.flowCount = RUN_FLOW_BASE + src * RUN_FLOWS_PER_NIC + n;
+    try {
+      return open(src, dst);
+    } finally {
+      counter.flowCount = saved;
+    }
   }
 
   owns(node: number): boolean {
@@ -97,19 +170,14 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange {
   }
 
   opened(flow: Flow): void {
-    this.flows[flow.id] = flow;
+    this.flows.set(flow.id, flow);
   }
 
-  send(flow: Flow, bytes: number, onDelivered?: (atPs: number) => void): void {
-    this.messages++;
-    const delivered = (atPs: number): void => {
-      this.delivered++;
-      if (atPs > this.lastDeliveredPs) this.lastDeliveredPs = atPs;
-      onDelivered?.(atPs);
-    };
+  send(flow: Flow, bytes: number, onDelivered?: Delivered): void {
     const host = flow.src.host;
-    if (!this.owns(host)) {
-      flow.post(bytes, this.net.sim.nowPs, delivered);
+    const delivered = this.posting(flow.id, host, onDelivered);
+    if (delivered === null) {
+      flow.post(bytes, this.replaying ? this.replayNowPs : this.net.sim.nowPs, this.live(flow.id, this.posted.get(flow.id)! - 1));
       return;
     }
     // What the NIC schedules is the NIC's: keyed by its node, as in every other replica count.
@@ -120,13 +188,79 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange {
     queue.currentNode = saved;
   }
 
+  /** A message on the NVLink crossbar (per message): the thread owning its server sends it, the others record it. */
+  private sendNvlink(flow: NvlinkFlow, bytes: number, onDelivered?: Delivered): void {
+    const delivered = this.posting(flow.id, flow.src, onDelivered);
+    if (delivered === null) return;
+    const queue = this.queue;
+    const saved = queue.currentNode;
+    queue.currentNode = flow.src;
+    this.crossbar!.sendHere(flow, bytes, delivered);
+    queue.currentNode = saved;
+  }
+
+  /**
+   * Records a message posted from NIC `host` on queue pair `flowId`: the live delivery
+   * callback when this thread sends it, null when another thread does (see the class comment).
+   */
+  private posting(flowId: number, host: number, onDelivered: Delivered | undefined): Delivered | null {
+    this.messages++;
+    const ordinal = this.posted.get(flowId) ?? 0;
+    this.posted.set(flowId, ordinal + 1);
+    let list = this.callbacks.get(flowId);
+    if (list === undefined) this.callbacks.set(flowId, (list = []));
+    list[ordinal] = onDelivered;
+    const mine = this.owns(host);
+    if (this.replaying && mine) throw new Error(`--threads: a delivery posted from NIC ${host} on another thread (a cross-thread post is not supported)`);
+    if (!this.replaying && !mine && this.queue.currentNode !== this.ownership.setupNode)
+      throw new Error(`--threads: NIC ${host}'s post was made by an event of node ${this.queue.currentNode} (a cross-thread post is not supported)`);
+    return mine ? this.live(flowId, ordinal) : null;
+  }
+
+  /** What runs where the message is delivered (the receiving NIC's owner): count it, note it for the other threads, run its callback. */
+  private live(flowId: number, ordinal: number): Delivered {
+    return (atPs) => {
+      this.delivered++;
+      if (atPs > this.lastDeliveredPs) this.lastDeliveredPs = atPs;
+      const callback = this.take(flowId, ordinal);
+      if (callback === undefined) return;
+      if (this.outboxes.length > 1) this.note(atPs, this.queue.poppedKey, flowId, ordinal);
+      callback(atPs);
+    };
+  }
+
+  private take(flowId: number, ordinal: number): Delivered | undefined {
+    const list = this.callbacks.get(flowId)!;
+    const callback = list[ordinal];
+    list[ordinal] = undefined;
+    if (ordinal === list.length - 1 && ordinal + 1 === this.posted.get(flowId)) list.length = 0;
+    return callback;
+  }
+
+  private note(atPs: number, key: number, flowId: number, ordinal: number): void {
+    if (this.notesLength + NOTE > this.notes.length) {
+      const bigger = new Float64Array(this.notes.length * 2);
+      bigger.set(this.notes);
+      this.notes = bigger;
+    }
+    const n = this.notes;
+    let o = this.notesLength;
+    n[o++] = atPs;
+    n[o++] = key;
+    n[o++] = flowId;
+    n[o++] = ordinal;
+    this.notesLength = o;
+  }
+
   flush(): number {
     let earliestPs = Infinity;
     this.outboxes.forEach((outbox, peer) => {
       if (outbox === null) return;
       earliestPs = Math.min(earliestPs, outbox.minArrivalPs);
       this.exchange!.post(peer, outbox.take());
+      this.exchange!.post(peer, this.notes.slice(0, this.notesLength));
     });
+    this.notesLength = 0;
     return earliestPs;
   }
 
@@ -134,6 +268,7 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange {
     const pool = this.net.packetPool;
     const slab = this.net.telemetrySlab;
     const out = { packet: null as unknown as Packet };
+    const notes: Float64Array[] = [];
     for (let peer = 0; peer < this.outboxes.length; peer++) {
       if (peer === this.part) continue;
       const d = this.exchange!.receive(peer);
@@ -145,6 +280,28 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange {
         this.queue.pushKeyed(arrivalPs, cut, 0, out.packet, key, cut.partitionNode);
         this.packetsIn++;
       }
+      const n = this.exchange!.receive(peer);
+      if (n.length > 0) notes.push(n);
+    }
+    if (notes.length > 0) this.replay(notes);
+  }
+
+  /** Runs the other threads' deliveries of the window in (time, event key) order; one event's deliveries keep their order. */
+  private replay(batches: Float64Array[]): void {
+    const order: { t: number; key: number; d: Float64Array; o: number }[] = [];
+    for (const d of batches) for (let o = 0; o < d.length; o += NOTE) order.push({ t: d[o]!, key: d[o + 1]!, d, o });
+    order.sort((a, b) => a.t - b.t || a.key - b.key);
+    this.replaying = true;
+    try {
+      for (const { t, d, o } of order) {
+        const callback = this.take(d[o + 2]!, d[o + 3]!);
+        if (callback === undefined) throw new Error(`--threads: delivery of message ${d[o + 3]} on queue pair ${d[o + 2]} replayed before it was posted here`);
+        this.replayNowPs = t;
+        this.replayed++;
+        callback(t);
+      }
+    } finally {
+      this.replaying = false;
     }
   }
 }

@@ -54,9 +54,9 @@ export class Outbox {
 }
 
 /** Rebuilds the packet of the record at `o` from this replica's pool; returns the record's length. */
-export function decodePacket(d: Float64Array, o: number, flows: readonly Flow[], pool: PacketPool, slab: TelemetrySlab, out: { packet: Packet }): number {
+export function decodePacket(d: Float64Array, o: number, flows: ReadonlyMap<number, Flow>, pool: PacketPool, slab: TelemetrySlab, out: { packet: Packet }): number {
   const flowId = d[o + 6]!;
-  const p = pool.take(d[o + 3]! as PacketKind, flowId < 0 ? null : flows[flowId]!, d[o + 4]!, d[o + 5]!, d[o + 7]!);
+  const p = pool.take(d[o + 3]! as PacketKind, flowId < 0 ? null : flows.get(flowId)!, d[o + 4]!, d[o + 5]!, d[o + 7]!);
   p.srcHost = d[o + 8]!;
   p.dstHost = d[o + 9]!;
   p.hash = d[o + 10]!;

@@ -1,5 +1,6 @@
 import { psFromUs, type EventTarget } from '../../engine/index.js';
 import type { FabricFlow, FabricModel, PathNode } from '../../fabric/index.js';
+import { replayOf } from '../../fabric/partition/replay.js';
 import { BASE_LATENCY_US, stepLatencyUs, WIRE_FACTOR, type Protocol } from './protocol.js';
 import type { Workload } from '../workload.js';
 import { scaleOutFactor, type ScaleOutBound } from './scale-out.js';
@@ -228,6 +229,15 @@ export abstract class Collective implements Workload, EventTarget {
         this.delivered.deliveredBytes += bytes;
         onArrive(atPs);
       });
+    // Under --threads a replica replaying another thread's delivery records the post at its time and schedules nothing.
+    const replay = replayOf(this.net);
+    if (replay !== null) {
+      const nowPs = replay.replayNowPs;
+      replay.replayNowPs = nowPs + delayPs;
+      sendNow();
+      replay.replayNowPs = nowPs;
+      return;
+    }
     // Attribution: the step's message was gated by the delivery running now, not by whatever runs when it leaves.
     this.net.sim.schedule(delayPs, this, 0, this.net.attribution ? this.net.attribution.keepCause(sendNow) : sendNow);
   }
