@@ -99,7 +99,10 @@ describe('a run split over parts: byte-identical rows for 1, 2 and 4 parts', () 
     const one = row(s, 1);
     expect(row(s, 2)).toBe(one);
     expect(row(s, 4, four)).toBe(one);
-    expect(threadsProblem(spec('spectrum-x', { kind: 'permutation', bytes: '64KiB' }, { ...rail, nvlinkModel: 'message' }))).toMatch(/nvlinkModel: message/);
+    // NVLink per message keeps servers whole: 2 server groups (of 4 servers) make at most 2 threads.
+    const perMessage = spec('spectrum-x', { kind: 'permutation', bytes: '64KiB' }, { ...rail, nvlinkModel: 'message' });
+    expect(threadsProblem(perMessage, { threads: 4 })).toMatch(/NVLink per message needs whole servers on each thread: 4 threads need at least 4 server groups .* has 2/);
+    expect(threadsProblem(perMessage, { threads: 2 })).toBeNull();
   });
 
   it('roce, a connection matrix with staggered starts (the workload events run in every thread, counted once)', () => {
@@ -164,7 +167,12 @@ describe('fabsim run --threads N', () => {
 
 describe('outside the subset: one line, never a wrong answer', () => {
   it('names what it does not support', () => {
-    expect(threadsProblem(spec('ethernet', { kind: 'allreduce', bytes: '1MiB' }))).toMatch(/^--threads: workload allreduce is not supported yet/);
+    const job = { name: 'j', ranks: 4, collectives: [{ kind: 'allreduce', bytes: '1MiB' }] };
+    expect(threadsProblem(spec('ethernet', { kind: 'jobs', jobs: [job] }))).toMatch(/^--threads: workload jobs is not supported yet/);
+    expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'tree', bytes: '1MiB' }))).toMatch(/tree with slot limits/);
+    expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'tree', slots: 'unlimited', bytes: '1MiB' }))).toBeNull();
+    expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'auto', bytes: '1MiB' }))).toMatch(/algorithm auto/);
+    expect(threadsProblem(spec('ethernet', { kind: 'allreduce', bytes: '1MiB' }))).toBeNull();
     expect(threadsProblem(spec({ preset: 'ethernet', routing: 'flowlet' }, { kind: 'permutation', bytes: '1MiB' }))).toMatch(/routing flowlet/);
     expect(threadsProblem(spec({ preset: 'ethernet', model: 'flow' }, { kind: 'permutation', bytes: '1MiB' }))).toMatch(/packet model/);
     expect(threadsProblem(spec('ethernet', { kind: 'permutation', bytes: '1MiB' }))).toBeNull();
@@ -176,9 +184,11 @@ describe('outside the subset: one line, never a wrong answer', () => {
   it('fabsim run --threads on an unsupported spec exits 2 with one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fabsim-threads-'));
     const file = join(dir, 'ar.yaml');
-    writeFileSync(file, 'name: ar\nseed: 1\ntopology: { kind: leaf-spine, gpus: 16, gpusPerLeaf: 4, linkGbps: 100 }\nfabrics: [ethernet]\nworkload: { kind: allreduce, bytes: 1MiB }\n');
+    writeFileSync(file, 'name: ar\nseed: 1\ntopology: { kind: leaf-spine, gpus: 16, gpusPerLeaf: 4, linkGbps: 100 }\nfabrics: [ethernet]\nworkload: { kind: allreduce, algorithm: tree, bytes: 1MiB }\n');
     const { code, stderr } = await cli('run', file, '--threads', '2');
     expect(code).toBe(2);
-    expect(stderr.trim().split('\n')).toEqual(['fabsim: --threads: workload allreduce is not supported yet (permutation, incast, matrix)']);
+    expect(stderr.trim().split('\n')).toEqual([
+      'fabsim: --threads: a tree with slot limits (slots, NCCL_STEPS = 8 by default) is not supported: its slot credits cross NICs at once; slots: unlimited is',
+    ]);
   }, 30_000);
 });

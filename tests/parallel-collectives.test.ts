@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { validateSpec } from '../src/experiment/load-spec.js';
+import { mergeParts } from '../src/experiment/threads/merge-parts.js';
+import { runPartsInOneThread, type PartResult } from '../src/experiment/threads/run-part.js';
+import { threadsProblem } from '../src/experiment/threads/threads-support.js';
+import type { ExperimentSpec } from '../src/experiment/spec.js';
+
+/**
+ * Collectives under --threads (issue #16): each delivery runs live on the thread owning the
+ * receiving NIC and is replayed in the other replicas (network-partition.ts). Rail-optimized,
+ * 3 tiers of radix-8 switches, servers of 4 GPUs on NVLink per message: 64 GPUs in 4 server
+ * groups (one per pod), so 4 threads each own whole servers and cut only core links.
+ */
+const RAIL = { kind: 'rail-optimized', gpus: 64, gpusPerNode: 4, radix: 8, tiers: 3, linkGbps: 400, linkDelayNs: 500 };
+
+const spec = (fabric: unknown, workload: unknown, topology: unknown = RAIL): ExperimentSpec =>
+  validateSpec({ name: 'parallel-collectives', seed: 3, topology, fabrics: [fabric], workload });
+
+const row = (s: ExperimentSpec, parts: number, results: PartResult[] = runPartsInOneThread(s, 0, parts)) =>
+  JSON.stringify({ ...mergeParts(s, 0, results, 0), wallMs: 0 });
+
+const WORKLOADS = [
+  // One channel (NCCL's default here is 2 per NIC): half the events, the same mechanism.
+  { kind: 'allreduce', algorithm: 'ring', channels: 1, bytes: '64KiB' },
+  { kind: 'allreduce', algorithm: 'hierarchical', bytes: '64KiB' },
+];
+
+describe('collectives split over parts: byte-identical rows for 1, 2 and 4 parts (NVLink per message)', () => {
+  it.each(['ethernet', 'roce', 'spectrum-x'])('%s: ring and hierarchical all-reduce', (fabric) => {
+    for (const workload of WORKLOADS) {
+      const s = spec(fabric, workload);
+      expect(threadsProblem(s, { threads: 4 })).toBeNull();
+      const four = runPartsInOneThread(s, 0, 4);
+      const one = row(s, 1);
+      expect(row(s, 2)).toBe(one);
+      expect(row(s, 4, four)).toBe(one);
+      const r = JSON.parse(one);
+      expect(r.completed).toBe(true);
+      // Every byte sent arrived once; hierarchical moves exactly 2(N−1)·S (its NVLink rings included), the ring
+      // more: its PXN relays put a message on NVLink before the rail NIC sends it.
+      expect(r.drops).toBe(0);
+      expect(r.bytesDelivered).toBe(r.bytesSent);
+      if (workload.algorithm === 'hierarchical') expect(r.bytesDelivered).toBe(2 * 63 * 64 * 1024);
+      else expect(r.bytesDelivered).toBeGreaterThan(2 * 63 * 64 * 1024);
+      // The cut is the core links (servers whole): 500 ns of lookahead; deliveries crossed it and were replayed.
+      expect(four[0]!.stats.lookaheadPs).toBe(500_000);
+      expect(four.every((p) => p.stats.packetsIn > 0)).toBe(true);
+    }
+  });
+});
+
+describe('closed form: a ring all-reduce alone on its links, split over 2 threads', () => {
+  it('completes after the longest chain of 2(N−1) ring steps, each hops × (frame + propagation)', () => {
+    // Fat-tree of radix 4, 16 hosts in rank order: ring edges r→r+1 take 2 hops on a leaf, 4 across leaves of a pod, 6 across pods:
+    // 2, 4, 2, 6 repeating. 64,000 B in 16 chunks of 4,000 B: one 4,064 B frame per step, every link carries one flow.
+    const s = spec(
+      { preset: 'ethernet', mtuBytes: 4000, headerBytes: 64 },
+      { kind: 'allreduce', algorithm: 'ring', placement: 'packed', bytes: 16 * 4000 },
+      { kind: 'fat-tree', radix: 4, linkGbps: 100, linkDelayNs: 1000 },
+    );
+    const edges = Array.from({ length: 16 }, (_, r) => [2, 4, 2, 6][r % 4]!);
+    // Step s of rank r waits for step s−1 of rank r−1: the slowest chain of 30 consecutive ring edges.
+    let hops = 0;
+    for (let start = 0; start < 16; start++) {
+      let sum = 0;
+      for (let k = 0; k < 30; k++) sum += edges[(start + k) % 16]!;
+      hops = Math.max(hops, sum);
+    }
+    expect(hops).toBe(106);
+    const hopPs = (4064 * 8 * 1000) / 100 + 1_000_000;
+    const parts = runPartsInOneThread(s, 0, 2);
+    const r = JSON.parse(row(s, 2, parts));
+    expect(r.completionUs).toBeCloseTo((hops * hopPs) / 1e6, 3);
+    // Conservation across the cut: 2(N−1)·S delivered, every byte sent arrived, and the pods' halves traded packets.
+    expect(r.bytesDelivered).toBe(2 * 15 * 64_000);
+    const sum = (key: string) => parts.reduce((total, p) => total + (p.metrics[key] as number), 0);
+    expect(sum('dataBytesSent')).toBe(sum('dataBytesArrived'));
+    expect(parts.every((p) => p.stats.packetsIn > 0)).toBe(true);
+    // Each thread delivered its own receivers' messages: 30 steps for each of 16 ranks in all.
+    expect(parts.reduce((n, p) => n + p.delivered, 0)).toBe(30 * 16);
+    expect(parts.every((p) => p.delivered > 0 && p.messages === 30 * 16)).toBe(true);
+  });
+});
