@@ -59,6 +59,8 @@ const COLLECTIVES = new Set(['allreduce', 'allgather', 'reducescatter', 'alltoal
 function workloadProblem(w: WorkloadSpec): string | null {
   if (w.kind === 'permutation' || w.kind === 'incast') return null;
   if (w.kind === 'matrix') return readMatrixFile(w.file).triggers.length > 0 ? 'a connection matrix with triggers is not supported yet' : null;
+  // A job's next collective starts on every rank when its last rank finishes: a barrier across NICs at once, with no lookahead to cross threads on.
+  if (w.kind === 'jobs') return 'workload jobs is not supported yet: its collectives are bulk-synchronous (the last rank to finish starts every rank\'s next step at once, across threads); run one collective per spec';
   if (!COLLECTIVES.has(w.kind)) return `workload ${w.kind} is not supported yet (permutation, incast, matrix, allreduce, allgather, reducescatter, alltoall, broadcast)`;
   const c = w as { algorithm?: string; interNode?: string; slots?: number | 'unlimited' };
   if (c.algorithm === 'auto') return 'algorithm auto is not supported yet (name the algorithm)';
