@@ -81,3 +81,13 @@ describe('closed form: a ring all-reduce alone on its links, split over 2 thread
     expect(parts.every((p) => p.delivered > 0 && p.messages === 30 * 16)).toBe(true);
   });
 });
+
+describe('a post across threads is refused, never simulated wrong', () => {
+  it('a tree whose slot credits cross the cut (slots: 1, forced past threadsProblem) throws naming the NIC', () => {
+    // The child's delivery frees a slot of its parent's connection and the parent posts at once, from another NIC.
+    const s = spec('ethernet', { kind: 'allreduce', algorithm: 'tree', slots: 1, chunkBytes: 4096, bytes: '256KiB' }, { kind: 'fat-tree', radix: 4, linkGbps: 100, linkDelayNs: 1000 });
+    expect(threadsProblem(s, { threads: 2 })).toMatch(/tree with slot limits/);
+    expect(JSON.parse(row(s, 1)).completed).toBe(true);
+    expect(() => runPartsInOneThread(s, 0, 2)).toThrow(/^--threads: NIC \d+'s post was made by an event of node \d+ \(a cross-thread post is not supported\)$/);
+  });
+});
