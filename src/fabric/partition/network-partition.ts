@@ -83,7 +83,9 @@ type Delivered = (atPs: number) => void;
  * or after the delivery that posted it (time t, in window [T, T + lookahead)) and crossed a cut
  * link of at least the lookahead, so it arrives at or after T + lookahead, after the note is
  * replayed at the window's end. Replays keep each queue pair's messages in the sender's order:
- * one node posts on a queue pair, and its deliveries replay in its own (time, key) order. A
+ * all posts from a NIC are made by events of the thread that owns it, and replays run in
+ * (time, key) order, that thread's own event order (a protocol's step latency delays every post
+ * of a queue pair alike, so recording it at the delivery keeps the order). A
  * replayed callback posts at its own time and schedules nothing (collective.ts asks replayOf),
  * so no replica's node keys move. Anything else is refused loudly: a post from a NIC this
  * thread does not own outside the setup (live), or from one it owns (replayed).
