@@ -151,16 +151,18 @@ describe('closed form: one message alone, across pods and threads', () => {
 
 
 describe('fabsim run --threads N', () => {
-  it('prints the same JSON on 1 and on 2 worker threads, wallMs apart (roce incast that pauses)', async () => {
+  it('prints the same JSON on 1 and on 2 worker threads, wallMs apart (roce incast that pauses; a ring all-reduce, its deliveries replayed across threads)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fabsim-threads-'));
     const file = join(dir, 'p.yaml');
-    writeFileSync(file, 'name: p\nseed: 2\ntopology: { kind: fat-tree, radix: 4, linkGbps: 100 }\nfabrics: [{ preset: roce, bufferBytesPerPort: 64KiB }]\nworkload: { kind: incast, target: 0, senders: 8, bytes: 64KiB }\n');
+    const workloads = '[{ kind: incast, target: 0, senders: 8, bytes: 64KiB }, { kind: allreduce, algorithm: ring, bytes: 64KiB }]';
+    writeFileSync(file, `name: p\nseed: 2\ntopology: { kind: fat-tree, radix: 4, linkGbps: 100 }\nfabrics: [{ preset: roce, bufferBytesPerPort: 64KiB }]\nworkload: ${workloads}\n`);
     const [one, two] = await Promise.all(['1', '2'].map((n) => cli('run', file, '--json', '--threads', n)));
     expect(one.code).toBe(0);
     expect(two.code).toBe(0);
     const withoutWallMs = (json: string) => JSON.stringify(JSON.parse(json, (key, value) => (key === 'wallMs' ? 0 : value)));
     expect(withoutWallMs(two.stdout)).toBe(withoutWallMs(one.stdout));
     expect(JSON.parse(one.stdout).results[0].pfcPauses).toBeGreaterThan(0);
+    expect(JSON.parse(one.stdout).results[1].completed).toBe(true);
     expect(two.stderr).toMatch(/on 2 threads \(\d+ events; per thread \d+\/\d+ events/);
   }, 60_000);
 });
