@@ -39,7 +39,8 @@ export async function runThreadsCommand(spec: ExperimentSpec, threads: number, o
     const barrier = stats.map((s) => `${Math.round((100 * s.barrierMs) / Math.max(1, s.runMs))}%`);
     process.stderr.write(
       `fabsim: ${row.fabric} ${row.completed ? 'done' : 'stopped'} in ${(row.wallMs / 1000).toFixed(1)} s on ${threads} thread${threads === 1 ? '' : 's'}` +
-        ` (${row.events} events; per thread ${events.join('/')} events, ${cpu.join('/')} s CPU; ${stats[0]!.windows} windows; at barriers ${barrier.join('/')})\n`,
+        ` (${row.events} events; per thread ${events.join('/')} events, ${cpu.join('/')} s CPU; ${stats[0]!.windows} windows; at barriers ${barrier.join('/')}` +
+        (stats.some((s) => s.replayed > 0) ? `; deliveries replayed ${stats.map((s) => s.replayed).join('/')})\n` : ')\n'),
     );
   }, options.flows !== undefined);
   // As run-command writes them.

@@ -42,6 +42,8 @@ export interface PartStats {
   cutLinks: number;
   lookaheadPs: number;
   packetsIn: number;
+  /** Other threads' deliveries this thread replayed (collectives: network-partition.ts). */
+  replayed: number;
   buildMs: number;
   runMs: number;
   barrierMs: number;
@@ -158,6 +160,7 @@ export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats
       cutLinks: ownership.cutLinks,
       lookaheadPs: ownership.lookaheadPs,
       packetsIn: partition.packetsIn,
+      replayed: partition.replayed,
       buildMs: setup.builtMs - setup.startedMs,
       runMs: windows.wallMs,
       barrierMs: windows.barrierMs,
