@@ -1,5 +1,6 @@
 import { psFromUs, Timer } from '../engine/index.js';
 import { attributeChain, newBreakdown, Part, type Breakdown, type FabricModel } from '../fabric/index.js';
+import { everyReplicaOf } from '../fabric/partition/replay.js';
 import type { Collective } from './collectives/index.js';
 
 /** What a job reports: its completion time and the spread of its iterations. */
@@ -72,23 +73,29 @@ export class Job {
   start(net: FabricModel): void {
     this.net = net;
     if (net.attribution) this.attribution = newBreakdown();
-    this.computeDone = new Timer(net.sim, () => {
-      if (this.attribution) this.attribution.parts[Part.Compute]! += psFromUs(this.computeUs);
-      this.runCollective();
-    });
+    this.computeDone = new Timer(net.sim, () => this.computed());
     if (this.startPs === 0) this.beginIteration();
     else new Timer(net.sim, () => this.beginIteration()).set(this.startPs);
   }
 
-  private beginIteration(): void {
+  private computed(): void {
+    if (this.attribution) this.attribution.parts[Part.Compute]! += psFromUs(this.computeUs);
+    this.runCollective();
+  }
+
+  /** `atPs`: now (the last collective's end; under --threads a replica may run this later, at that time). */
+  private beginIteration(atPs = this.net.sim.nowPs): void {
     if (this.iteration === this.iterations) {
-      this.finishedPs = this.net.sim.nowPs;
+      this.finishedPs = atPs;
       this.onDone(this.finishedPs);
       return;
     }
-    this.iterationStartPs = this.net.sim.nowPs;
+    this.iterationStartPs = atPs;
     this.step = 0;
-    this.computeDone.set(psFromUs(this.computeUs));
+    // Under --threads every replica starts the next iteration, at one key (see EveryReplica); its first goes with the setup.
+    const everywhere = this.iteration > 0 ? everyReplicaOf(this.net) : null;
+    if (everywhere !== null) everywhere.atEveryReplica(atPs + psFromUs(this.computeUs), this.gpus[0]! * 2048 + (this.iteration % 2048), () => this.computed());
+    else this.computeDone.set(psFromUs(this.computeUs));
   }
 
   private runCollective(): void {
@@ -106,7 +113,7 @@ export class Job {
       if (++this.step < this.collectivesPerIteration) return this.runCollective();
       this.iterationPs.push(atPs - this.iterationStartPs);
       this.iteration++;
-      this.beginIteration();
+      this.beginIteration(atPs);
     };
     collective.start(this.net);
   }

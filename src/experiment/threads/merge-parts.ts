@@ -31,6 +31,7 @@ export function mergeParts(spec: ExperimentSpec, runIndex: number, parts: readon
   const workload = Object.create(whole, {
     finished: { value: delivered === messages },
     finishedPs: { value: Math.max(...parts.map((p) => p.lastDeliveredPs)) },
+    ...(parts[0]!.reports ? { reports: { value: () => parts[0]!.reports } } : {}),
   }) as typeof whole;
   const pausedPs = parts.reduce((sum, p) => sum + p.pausedPs, 0);
   const net = {

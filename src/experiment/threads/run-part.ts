@@ -11,7 +11,7 @@ import { createFabricModel, FabricMetrics, NetworkPartition, Ownership, shapeOf,
 import { createWorkload } from '../create-workload.js';
 import { flowRows } from '../flow-rows.js';
 import type { FlowRow } from '../result.js';
-import type { Workload } from '../../workloads/index.js';
+import { Jobs, type Workload } from '../../workloads/index.js';
 import { planRuns } from '../runner.js';
 import type { ExperimentSpec } from '../spec.js';
 
@@ -62,6 +62,8 @@ export interface PartResult {
   pausedPs: number;
   maxQueueBytes: number;
   hostGbps: number;
+  /** Jobs: their reports (every replica keeps every job's state alike: deliveries are replayed). */
+  reports?: ReturnType<Jobs['reports']>;
   /** Asked for: every message's row, its FCT null unless it was delivered on this thread's nodes. */
   flows?: FlowRow[];
   stats: PartStats;
@@ -151,6 +153,7 @@ export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats
     pausedPs,
     maxQueueBytes,
     hostGbps: net.hostGbps,
+    ...(setup.workload instanceof Jobs ? { reports: setup.workload.reports() } : {}),
     ...(flows ? { flows: flowRows(setup.workload, net) } : {}),
     stats: {
       part,

@@ -34,7 +34,7 @@ export function threadsProblem(spec: ExperimentSpec, options: { explain?: boolea
   if (spec.limits.maxEvents !== undefined || spec.limits.maxTimeUs !== undefined) return '--threads: limits (maxEvents, maxTimeUs) are not supported yet';
   if (options.explain) return '--threads: --explain is not supported yet';
   for (const w of spec.workload) {
-    const problem = workloadProblem(w);
+    const problem = workloadProblem(w, Math.max(shape.linkDelayPs, shape.nvlink?.delayPs ?? 0));
     if (problem !== null) return `--threads: ${problem}`;
   }
   for (const config of resolveFabrics(spec.fabrics)) {
@@ -56,11 +56,30 @@ function fabricProblem(config: FabricConfig): string | null {
 
 const COLLECTIVES = new Set(['allreduce', 'allgather', 'reducescatter', 'alltoall', 'broadcast']);
 
-function workloadProblem(w: WorkloadSpec): string | null {
+/**
+ * A job is bulk-synchronous: its last rank to finish starts every rank's next step, across
+ * threads. Legal only with a compute phase of at least the lookahead in between (every replica
+ * starts the next iteration then, EveryReplica); collectives chained within an iteration start
+ * at once, so a job runs one collective per iteration.
+ */
+function jobsProblem(w: Extract<WorkloadSpec, { kind: 'jobs' }>, lookaheadBoundPs: number): string | null {
+  if (w.background !== undefined) return 'jobs with background traffic are not supported yet';
+  for (const job of w.jobs) {
+    const name = job.name ?? 'a job';
+    if (job.collectives.length !== 1)
+      return `${name}: jobs run one collective per iteration (chained collectives start on every rank at once, across threads, with no lookahead)`;
+    if (job.iterations > 1 && job.computeUs * 1e6 < lookaheadBoundPs)
+      return `${name}: computeUs ${job.computeUs} is shorter than the longest link delay (${lookaheadBoundPs / 1e6} µs): the next iteration would start on other threads within the lookahead`;
+    const problem = workloadProblem(job.collectives[0] as WorkloadSpec, lookaheadBoundPs);
+    if (problem !== null) return problem;
+  }
+  return null;
+}
+
+function workloadProblem(w: WorkloadSpec, lookaheadBoundPs: number): string | null {
   if (w.kind === 'permutation' || w.kind === 'incast') return null;
   if (w.kind === 'matrix') return readMatrixFile(w.file).triggers.length > 0 ? 'a connection matrix with triggers is not supported yet' : null;
-  // A job's next collective starts on every rank when its last rank finishes: a barrier across NICs at once, with no lookahead to cross threads on.
-  if (w.kind === 'jobs') return 'workload jobs is not supported yet: its collectives are bulk-synchronous (the last rank to finish starts every rank\'s next step at once, across threads); run one collective per spec';
+  if (w.kind === 'jobs') return jobsProblem(w, lookaheadBoundPs);
   if (!COLLECTIVES.has(w.kind)) return `workload ${w.kind} is not supported yet (permutation, incast, matrix, allreduce, allgather, reducescatter, alltoall, broadcast)`;
   const c = w as { algorithm?: string; interNode?: string; slots?: number | 'unlimited' };
   if (c.algorithm === 'auto') return 'algorithm auto is not supported yet (name the algorithm)';

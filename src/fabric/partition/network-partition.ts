@@ -4,7 +4,7 @@ import type { PeerExchange } from '../../engine/parallel/peer-exchange.js';
 import type { WindowExchange } from '../../engine/parallel/window-loop.js';
 import type { Flow } from '../flow.js';
 import type { NvlinkCrossbar, NvlinkFlow } from '../nvlink-crossbar.js';
-import type { Replay } from './replay.js';
+import type { EveryReplica, Replay } from './replay.js';
 import type { LinkCarrier } from '../link.js';
 import type { Network, NetworkPartitionHook } from '../network.js';
 import type { NetworkNode } from '../node.js';
@@ -61,6 +61,9 @@ class CutLink implements LinkCarrier, NodeTarget {
 const RUN_FLOW_BASE = 2 ** 31;
 const RUN_FLOWS_PER_NIC = 2 ** 16;
 
+/** Keys of events every replica runs (atEveryReplica): the upper half of the setup node's key range. */
+const EVERY_REPLICA_TAGS = 2 ** 31;
+
 /** A delivery note: (time, key of the event that delivered, flow id, message ordinal on its flow). */
 const NOTE = 4;
 
@@ -90,7 +93,7 @@ type Delivered = (atPs: number) => void;
  * so no replica's node keys move. Anything else is refused loudly: a post from a NIC this
  * thread does not own outside the setup (live), or from one it owns (replayed).
  */
-export class NetworkPartition implements NetworkPartitionHook, WindowExchange, Replay {
+export class NetworkPartition implements NetworkPartitionHook, WindowExchange, Replay, EveryReplica {
   private readonly flows = new Map<number, Flow>();
   private readonly outboxes: (Outbox | null)[];
   private readonly cuts: CutLink[];
@@ -188,6 +191,17 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
     queue.currentNode = host;
     flow.src.send(flow, bytes, delivered);
     queue.currentNode = saved;
+  }
+
+  atEveryReplica(timePs: number, tag: number, action: () => void): void {
+    const nowPs = this.replaying ? this.replayNowPs : this.net.sim.nowPs;
+    // One part has no cut (lookahead Infinity) and no replica to tell.
+    if (this.ownership.parts > 1 && timePs < nowPs + this.ownership.lookaheadPs)
+      throw new Error(`--threads: a workload step at ${timePs} ps decided at ${nowPs} ps, less than the lookahead (${this.ownership.lookaheadPs} ps) ahead`);
+    if (!(tag >= 0 && tag < EVERY_REPLICA_TAGS)) throw new Error(`--threads: every-replica tag ${tag} out of range`);
+    // Keyed by the setup node above its own counter's range: every replica runs it, in the same place among equal times.
+    const { setupNode } = this.ownership;
+    this.queue.pushKeyed(timePs, { onEvent: action }, 0, undefined, setupNode * 2 ** 32 + EVERY_REPLICA_TAGS + tag, setupNode);
   }
 
   /** A message on the NVLink crossbar (per message): the thread owning its server sends it, the others record it. */

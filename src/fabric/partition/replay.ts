@@ -15,3 +15,20 @@ export function replayOf(net: object): Replay | null {
   const partition = (net as { partition?: Partial<Replay> | null }).partition;
   return partition?.replaying === true ? (partition as Replay) : null;
 }
+
+/** Under `--threads`: what a workload-wide step (a job's next iteration) needs to run in every replica alike. */
+export interface EveryReplica {
+  /**
+   * Runs `action` at `timePs` in every replica, keyed by the setup node and `tag` (unique per
+   * such event, the same in every replica), whether called live or replayed. Legal only at
+   * least the lookahead ahead of the delivery that calls it (the replicas learn of it one
+   * window later); throws otherwise.
+   */
+  atEveryReplica(timePs: number, tag: number, action: () => void): void;
+}
+
+/** The network's partition when it runs split over threads, else null. */
+export function everyReplicaOf(net: object): EveryReplica | null {
+  const partition = (net as { partition?: Partial<EveryReplica> | null }).partition;
+  return typeof partition?.atEveryReplica === 'function' ? (partition as EveryReplica) : null;
+}

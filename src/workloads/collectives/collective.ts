@@ -242,8 +242,13 @@ export abstract class Collective implements Workload, EventTarget {
     this.net.sim.schedule(delayPs, this, 0, this.net.attribution ? this.net.attribution.keepCause(sendNow) : sendNow);
   }
 
+  /** The latest time a rank finished: under --threads a replica learns of other threads' ranks later (replayed), not in time order. */
+  private lastRankPs = 0;
+
   protected rankDone(atPs: number): void {
+    if (atPs > this.lastRankPs) this.lastRankPs = atPs;
     if (--this.pendingRanks > 0) return;
+    atPs = this.lastRankPs;
     this.finishedPs = atPs;
     this.criticalTail = this.net.attribution?.cause ?? null;
     this.onFinished?.(atPs);
