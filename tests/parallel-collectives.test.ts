@@ -91,3 +91,34 @@ describe('a post across threads is refused, never simulated wrong', () => {
     expect(() => runPartsInOneThread(s, 0, 2)).toThrow(/^--threads: NIC \d+'s post was made by an event of node \d+ \(a cross-thread post is not supported\)$/);
   });
 });
+
+describe('jobs split over parts: one collective per iteration, a compute phase of at least the lookahead', () => {
+  it('two jobs on random GPUs, 3 and 2 iterations, staggered: byte-identical rows and job reports for 1, 2 and 4 parts', () => {
+    const jobs = [
+      { name: 'a', ranks: 32, placement: 'random', iterations: 3, computeUs: 5, collectives: [{ kind: 'allreduce', algorithm: 'hierarchical', bytes: '64KiB' }] },
+      { name: 'b', ranks: 32, placement: 'random', iterations: 2, computeUs: 2, startUs: 3, collectives: [{ kind: 'allreduce', algorithm: 'ring', channels: 1, bytes: '64KiB' }] },
+    ];
+    const s = spec('spectrum-x', { kind: 'jobs', jobs });
+    expect(threadsProblem(s, { threads: 4 })).toBeNull();
+    const one = row(s, 1);
+    expect(row(s, 2)).toBe(one);
+    expect(row(s, 4)).toBe(one);
+    const r = JSON.parse(one);
+    expect(r.completed).toBe(true);
+    expect(r.jobs.map((j: { iterationUs: number[] }) => j.iterationUs.length)).toEqual([3, 2]);
+    // Each iteration is its compute plus its collective; the run ends with the later job.
+    for (const [k, j] of r.jobs.entries()) {
+      j.iterationUs.forEach((it: number, i: number) => expect(it).toBeCloseTo(jobs[k]!.computeUs + j.collectiveUs[i], 6));
+      expect(j.jctUs).toBeCloseTo(j.iterationUs.reduce((a: number, b: number) => a + b, 0), 6);
+    }
+    expect(r.completionUs).toBeCloseTo(Math.max(...r.jobs.map((j: { startUs: number; jctUs: number }) => j.startUs + j.jctUs)), 3);
+  });
+
+  it('refuses what would start a step on other threads within the lookahead', () => {
+    const job = (over: object) => ({ kind: 'jobs', jobs: [{ name: 'j', ranks: 16, iterations: 2, computeUs: 5, collectives: [{ kind: 'allreduce', bytes: '64KiB' }], ...over }] });
+    expect(threadsProblem(spec('ethernet', job({})), { threads: 2 })).toBeNull();
+    // Links of 500 ns: a compute phase of 0.2 µs is shorter than the lookahead.
+    expect(threadsProblem(spec('ethernet', job({ computeUs: 0.2 })), { threads: 2 })).toMatch(/^--threads: j: computeUs 0.2 is shorter than the longest link delay \(0.5 µs\)/);
+    expect(threadsProblem(spec('ethernet', job({ collectives: [{ kind: 'allreduce', bytes: '64KiB' }, { kind: 'allgather', bytes: '64KiB' }] })), { threads: 2 })).toMatch(/one collective per iteration/);
+  });
+});

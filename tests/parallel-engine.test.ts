@@ -169,8 +169,8 @@ describe('fabsim run --threads N', () => {
 
 describe('outside the subset: one line, never a wrong answer', () => {
   it('names what it does not support', () => {
-    const job = { name: 'j', ranks: 4, collectives: [{ kind: 'allreduce', bytes: '1MiB' }] };
-    expect(threadsProblem(spec('ethernet', { kind: 'jobs', jobs: [job] }))).toMatch(/^--threads: workload jobs is not supported yet/);
+    const job = { name: 'j', ranks: 4, collectives: [{ kind: 'allreduce', bytes: '1MiB' }, { kind: 'allgather', bytes: '1MiB' }] };
+    expect(threadsProblem(spec('ethernet', { kind: 'jobs', jobs: [job] }))).toMatch(/^--threads: j: jobs run one collective per iteration/);
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'tree', bytes: '1MiB' }))).toMatch(/tree with slot limits/);
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'tree', slots: 'unlimited', bytes: '1MiB' }))).toBeNull();
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'auto', bytes: '1MiB' }))).toMatch(/algorithm auto/);
