@@ -49,6 +49,18 @@ describe('collectives split over parts: byte-identical rows for 1, 2 and 4 parts
   });
 });
 
+describe("a protocol's step latency: posts recorded when made, sent after it", () => {
+  it('hierarchical all-reduce with the simple protocol on 32 random GPUs (node rings over NVLink and the fabric mixed): 1, 2 and 4 parts alike', () => {
+    // A replica that recorded a post only when it left could record another post of the same queue pair first:
+    // here a rank's first fabric message (at the launch + the fabric step latency) follows NVLink messages that arrived sooner.
+    const s = spec('ethernet', { kind: 'allreduce', algorithm: 'hierarchical', ranks: 32, placement: 'random', protocol: 'simple', bytes: '64KiB' });
+    const one = row(s, 1);
+    expect(row(s, 2)).toBe(one);
+    expect(row(s, 4)).toBe(one);
+    expect(JSON.parse(one).completed).toBe(true);
+  });
+});
+
 describe('closed form: a ring all-reduce alone on its links, split over 2 threads', () => {
   it('completes after the longest chain of 2(N−1) ring steps, each hops × (frame + propagation)', () => {
     // Fat-tree of radix 4, 16 hosts in rank order: ring edges r→r+1 take 2 hops on a leaf, 4 across leaves of a pod, 6 across pods:

@@ -3,8 +3,8 @@ import type { KeyedEventQueue, NodeTarget } from '../../engine/parallel/keyed-ev
 import type { PeerExchange } from '../../engine/parallel/peer-exchange.js';
 import type { WindowExchange } from '../../engine/parallel/window-loop.js';
 import type { Flow } from '../flow.js';
-import type { NvlinkCrossbar, NvlinkFlow } from '../nvlink-crossbar.js';
-import type { EveryReplica, Replay } from './replay.js';
+import { NvlinkFlow, type NvlinkCrossbar } from '../nvlink-crossbar.js';
+import type { EveryReplica, PostAfter, Replay } from './replay.js';
 import type { LinkCarrier } from '../link.js';
 import type { Network, NetworkPartitionHook } from '../network.js';
 import type { NetworkNode } from '../node.js';
@@ -93,7 +93,7 @@ type Delivered = (atPs: number) => void;
  * so no replica's node keys move. Anything else is refused loudly: a post from a NIC this
  * thread does not own outside the setup (live), or from one it owns (replayed).
  */
-export class NetworkPartition implements NetworkPartitionHook, WindowExchange, Replay, EveryReplica {
+export class NetworkPartition implements NetworkPartitionHook, WindowExchange, Replay, EveryReplica, PostAfter {
   private readonly flows = new Map<number, Flow>();
   private readonly outboxes: (Outbox | null)[];
   private readonly cuts: CutLink[];
@@ -202,6 +202,28 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
     // Keyed by the setup node above its own counter's range: every replica runs it, in the same place among equal times.
     const { setupNode } = this.ownership;
     this.queue.pushKeyed(timePs, { onEvent: action }, 0, undefined, setupNode * 2 ** 32 + EVERY_REPLICA_TAGS + tag, setupNode);
+  }
+
+  postAfter(f: object, bytes: number, onDelivered: Delivered, delayPs: number): void {
+    const flow = f as Flow | NvlinkFlow;
+    const nvlink = flow instanceof NvlinkFlow;
+    const host = nvlink ? flow.src : flow.src.host;
+    const atPs = (this.replaying ? this.replayNowPs : this.net.sim.nowPs) + delayPs;
+    const delivered = this.posting(flow.id, host, onDelivered);
+    const ordinal = this.posted.get(flow.id)! - 1;
+    if (delivered === null && !nvlink) (flow as Flow).post(bytes, atPs, this.live(flow.id, ordinal));
+    if (this.replaying) return;
+    // Scheduled where the post was made (at the setup node every replica does; elsewhere only the sender's thread gets here).
+    this.net.sim.schedule(delayPs, { onEvent: () => delivered !== null && this.sendNow(flow, host, bytes, delivered) }, 0);
+  }
+
+  private sendNow(flow: Flow | NvlinkFlow, host: number, bytes: number, delivered: Delivered): void {
+    const queue = this.queue;
+    const saved = queue.currentNode;
+    queue.currentNode = host;
+    if (flow instanceof NvlinkFlow) this.crossbar!.sendHere(flow, bytes, delivered);
+    else flow.src.send(flow, bytes, delivered);
+    queue.currentNode = saved;
   }
 
   /** A message on the NVLink crossbar (per message): the thread owning its server sends it, the others record it. */

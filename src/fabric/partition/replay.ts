@@ -32,3 +32,18 @@ export function everyReplicaOf(net: object): EveryReplica | null {
   const partition = (net as { partition?: Partial<EveryReplica> | null }).partition;
   return typeof partition?.atEveryReplica === 'function' ? (partition as EveryReplica) : null;
 }
+
+/** Under `--threads`: a message posted now that leaves `delayPs` later (a protocol's per-step latency). */
+export interface PostAfter {
+  /**
+   * Records the message on its queue pair now, in every replica alike (live or replayed), and
+   * has the thread owning its sender send it `delayPs` later: recording it only when it leaves
+   * would let a replica record another post on that queue pair in between, in another order.
+   */
+  postAfter(flow: object, bytes: number, onDelivered: (atPs: number) => void, delayPs: number): void;
+}
+
+export function postAfterOf(net: object): PostAfter | null {
+  const partition = (net as { partition?: Partial<PostAfter> | null }).partition;
+  return typeof partition?.postAfter === 'function' ? (partition as PostAfter) : null;
+}

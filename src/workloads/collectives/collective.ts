@@ -1,6 +1,6 @@
 import { psFromUs, type EventTarget } from '../../engine/index.js';
 import type { FabricFlow, FabricModel, PathNode } from '../../fabric/index.js';
-import { replayOf } from '../../fabric/partition/replay.js';
+import { postAfterOf } from '../../fabric/partition/replay.js';
 import { BASE_LATENCY_US, stepLatencyUs, WIRE_FACTOR, type Protocol } from './protocol.js';
 import type { Workload } from '../workload.js';
 import { scaleOutFactor, type ScaleOutBound } from './scale-out.js';
@@ -229,13 +229,13 @@ export abstract class Collective implements Workload, EventTarget {
         this.delivered.deliveredBytes += bytes;
         onArrive(atPs);
       });
-    // Under --threads a replica replaying another thread's delivery records the post at its time and schedules nothing.
-    const replay = replayOf(this.net);
-    if (replay !== null) {
-      const nowPs = replay.replayNowPs;
-      replay.replayNowPs = nowPs + delayPs;
-      sendNow();
-      replay.replayNowPs = nowPs;
+    // Under --threads the post is recorded now in every replica and sent by its sender's thread after the latency.
+    const later = postAfterOf(this.net);
+    if (later !== null) {
+      later.postAfter(chosen, wireBytes, (atPs) => {
+        this.delivered.deliveredBytes += bytes;
+        onArrive(atPs);
+      }, delayPs);
       return;
     }
     // Attribution: the step's message was gated by the delivery running now, not by whatever runs when it leaves.
