@@ -44,7 +44,7 @@ describe('fabsim run --jobs', () => {
     const flows = readFileSync(join(dir, 'flows1.csv'), 'utf8');
     expect(flows.trim().split('\n')).toHaveLength(1 + 2 * 32); // a header, then the permutation's 32 messages on each fabric
     expect(readFileSync(join(dir, 'flows2.csv'), 'utf8')).toBe(flows);
-  }, 30_000);
+  }, 120_000); // two CLI processes: tsx start-up alone takes seconds on a loaded machine
 
   it('refuses a --jobs that is not a whole number from 1: one line, exit 2', async () => {
     const spec = join(dir, 'jobs.yaml');
@@ -57,7 +57,7 @@ describe('fabsim run --jobs', () => {
       expect(r.stderr).toBe(`fabsim: --jobs: expected a whole number of runs at once from 1 to 1024, got "${bad[i]}"\n`);
     }
     expect((await cli('sweep', spec, '--jobs', '2')).stderr).toMatch(/--jobs: not an option of "sweep"/);
-  }, 30_000);
+  }, 120_000); // two CLI processes: tsx start-up alone takes seconds on a loaded machine
 
   it('by default one run per core, but no more runs at once than the heap holds at the estimated peak', () => {
     // Peak ~79 KiB a GPU with the packet model, ~12 KiB with the flow model.
