@@ -57,7 +57,7 @@ describe('fabsim run --jobs', () => {
       expect(r.stderr).toBe(`fabsim: --jobs: expected a whole number of runs at once from 1 to 1024, got "${bad[i]}"\n`);
     }
     expect((await cli('sweep', spec, '--jobs', '2')).stderr).toMatch(/--jobs: not an option of "sweep"/);
-  }, 120_000); // two CLI processes: tsx start-up alone takes seconds on a loaded machine
+  }, 120_000); // six CLI processes: tsx start-up alone takes seconds each on a loaded machine
 
   it('by default one run per core, but no more runs at once than the heap holds at the estimated peak', () => {
     // Peak ~79 KiB a GPU with the packet model, ~12 KiB with the flow model.
