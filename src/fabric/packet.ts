@@ -61,7 +61,7 @@ export class Packet {
   kind: PacketKind = PacketKind.Data;
   sizeBytes = 0;
   dstHost = 0;
-  /** 5-tuple hash the ECMP stage uses (as an int32: a small integer V8 keeps unboxed); ACKs carry the reverse tuple's hash. */
+  /** 5-tuple hash the ECMP stage uses; ACKs carry the reverse tuple's hash. */
   hash = 0;
   /** Dragonfly non-minimal routing: the group it detours through, chosen where it enters the fabric (−1: minimal). */
   via = -1;
