@@ -1,17 +1,25 @@
 import type { EventQueue, EventTarget } from './event-queue.js';
 
 /**
- * 4-ary min-heap over parallel arrays (half the depth of a binary heap, and the four
- * children of a node share a cache line): keys (time, sequence) in Float64Arrays, payloads in
- * plain arrays. No object per event, so pushing and popping allocate nothing once the
- * arrays have grown to the peak number of pending events.
+ * 4-ary min-heap (half the depth of a binary heap) whose entries are only keys and a slot
+ * number: (time, sequence) side by side in one Float64Array, so the four children of a node
+ * span at most two cache lines, and the slot in an Int32Array. What an event carries
+ * (target, kind, arg) stays in its slot from push to pop and never moves: sifting copies
+ * numbers only (no pointer stores, so no write barrier), and the slot freed by a pop is the
+ * next one a push takes (still in cache). No object per event, so pushing and popping
+ * allocate nothing once the arrays have grown to the peak number of pending events.
  */
 export class TypedEventQueue implements EventQueue {
-  private times: Float64Array;
-  private seqs: Float64Array;
+  /** Heap entry i: keys[2i] its time, keys[2i + 1] its sequence number, slotOf[i] its slot. */
+  private keys: Float64Array;
+  private slotOf: Int32Array;
+  /** By slot. */
   private kinds: Int32Array;
   private targets: (EventTarget | undefined)[];
   private args: unknown[];
+  /** A stack of the slots not in use. */
+  private freeSlots: Int32Array;
+  private freeCount: number;
   private count = 0;
   private nextSeq = 0;
   poppedTimePs = 0;
@@ -19,11 +27,15 @@ export class TypedEventQueue implements EventQueue {
   poppedArg: unknown = undefined;
 
   constructor(initialCapacity = 1024) {
-    this.times = new Float64Array(initialCapacity);
-    this.seqs = new Float64Array(initialCapacity);
-    this.kinds = new Int32Array(initialCapacity);
-    this.targets = new Array(initialCapacity);
-    this.args = new Array(initialCapacity);
+    const capacity = Math.max(1, initialCapacity);
+    this.keys = new Float64Array(2 * capacity);
+    this.slotOf = new Int32Array(capacity);
+    this.kinds = new Int32Array(capacity);
+    this.targets = new Array(capacity).fill(undefined);
+    this.args = new Array(capacity).fill(undefined);
+    this.freeSlots = new Int32Array(capacity);
+    for (let i = 0; i < capacity; i++) this.freeSlots[i] = capacity - 1 - i;
+    this.freeCount = capacity;
   }
 
   get size(): number {
@@ -31,100 +43,104 @@ export class TypedEventQueue implements EventQueue {
   }
 
   peekTimePs(): number {
-    return this.count === 0 ? Infinity : this.times[0]!;
+    return this.count === 0 ? Infinity : this.keys[0]!;
   }
 
   push(timePs: number, target: EventTarget, kind: number, arg: unknown): void {
-    if (this.count === this.times.length) this.grow();
+    if (this.count === this.slotOf.length) this.grow();
+    const slot = this.freeSlots[--this.freeCount]!;
+    this.kinds[slot] = kind;
+    this.targets[slot] = target;
+    this.args[slot] = arg;
     const seq = this.nextSeq++;
-    const times = this.times;
-    const seqs = this.seqs;
+    const keys = this.keys;
+    const slotOf = this.slotOf;
     let i = this.count++;
-    // Sift up: move parents down until the new event's slot is found.
+    // Sift up: move parents down until the new event's place is found.
     while (i > 0) {
       const parent = (i - 1) >> 2;
-      const pt = times[parent]!;
-      if (pt < timePs || (pt === timePs && seqs[parent]! < seq)) break;
-      this.move(parent, i);
+      const pt = keys[2 * parent]!;
+      if (pt < timePs || (pt === timePs && keys[2 * parent + 1]! < seq)) break;
+      keys[2 * i] = pt;
+      keys[2 * i + 1] = keys[2 * parent + 1]!;
+      slotOf[i] = slotOf[parent]!;
       i = parent;
     }
-    times[i] = timePs;
-    seqs[i] = seq;
-    this.kinds[i] = kind;
-    this.targets[i] = target;
-    this.args[i] = arg;
+    keys[2 * i] = timePs;
+    keys[2 * i + 1] = seq;
+    slotOf[i] = slot;
   }
 
   pop(): EventTarget | undefined {
     if (this.count === 0) return undefined;
-    const target = this.targets[0];
-    this.poppedTimePs = this.times[0]!;
-    this.poppedKind = this.kinds[0]!;
-    this.poppedArg = this.args[0];
+    const slot = this.slotOf[0]!;
+    const target = this.targets[slot];
+    this.poppedTimePs = this.keys[0]!;
+    this.poppedKind = this.kinds[slot]!;
+    this.poppedArg = this.args[slot];
+    this.targets[slot] = undefined;
+    this.args[slot] = undefined;
+    this.freeSlots[this.freeCount++] = slot;
     const last = --this.count;
     if (last > 0) this.siftDownLast(last);
-    this.targets[last] = undefined;
-    this.args[last] = undefined;
     return target;
   }
 
-  /** Re-inserts the event at index `last` from the root downwards. */
+  /** Re-inserts the entry at index `last` from the root downwards. */
   private siftDownLast(last: number): void {
-    const times = this.times;
-    const seqs = this.seqs;
-    const t = times[last]!;
-    const s = seqs[last]!;
-    const kind = this.kinds[last]!;
-    const target = this.targets[last];
-    const arg = this.args[last];
+    const keys = this.keys;
+    const slotOf = this.slotOf;
+    const t = keys[2 * last]!;
+    const s = keys[2 * last + 1]!;
+    const slot = slotOf[last]!;
     let i = 0;
     for (;;) {
       const first = 4 * i + 1;
       if (first >= last) break;
       // The earliest of up to four children.
       let child = first;
-      let ct = times[first]!;
-      let cs = seqs[first]!;
-      const end = Math.min(first + 4, last);
+      let ct = keys[2 * first]!;
+      let cs = keys[2 * first + 1]!;
+      const end = first + 4 < last ? first + 4 : last;
       for (let c = first + 1; c < end; c++) {
-        const tc = times[c]!;
-        if (tc < ct || (tc === ct && seqs[c]! < cs)) {
+        const tc = keys[2 * c]!;
+        if (tc < ct || (tc === ct && keys[2 * c + 1]! < cs)) {
           child = c;
           ct = tc;
-          cs = seqs[c]!;
+          cs = keys[2 * c + 1]!;
         }
       }
       if (t < ct || (t === ct && s < cs)) break;
-      this.move(child, i);
+      keys[2 * i] = ct;
+      keys[2 * i + 1] = cs;
+      slotOf[i] = slotOf[child]!;
       i = child;
     }
-    times[i] = t;
-    seqs[i] = s;
-    this.kinds[i] = kind;
-    this.targets[i] = target;
-    this.args[i] = arg;
-  }
-
-  private move(from: number, to: number): void {
-    this.times[to] = this.times[from]!;
-    this.seqs[to] = this.seqs[from]!;
-    this.kinds[to] = this.kinds[from]!;
-    this.targets[to] = this.targets[from];
-    this.args[to] = this.args[from];
+    keys[2 * i] = t;
+    keys[2 * i + 1] = s;
+    slotOf[i] = slot;
   }
 
   private grow(): void {
-    const capacity = this.times.length * 2;
-    const times = new Float64Array(capacity);
-    times.set(this.times);
-    const seqs = new Float64Array(capacity);
-    seqs.set(this.seqs);
+    const old = this.slotOf.length;
+    const capacity = old * 2;
+    const keys = new Float64Array(2 * capacity);
+    keys.set(this.keys);
+    const slotOf = new Int32Array(capacity);
+    slotOf.set(this.slotOf);
     const kinds = new Int32Array(capacity);
     kinds.set(this.kinds);
-    this.times = times;
-    this.seqs = seqs;
+    // Every slot is in use when the heap is full: the new ones are all free.
+    const freeSlots = new Int32Array(capacity);
+    for (let i = 0; i < old; i++) freeSlots[i] = capacity - 1 - i;
+    this.freeCount = old;
+    this.keys = keys;
+    this.slotOf = slotOf;
     this.kinds = kinds;
-    this.targets.length = capacity;
-    this.args.length = capacity;
+    this.freeSlots = freeSlots;
+    for (let i = old; i < capacity; i++) {
+      this.targets.push(undefined);
+      this.args.push(undefined);
+    }
   }
 }

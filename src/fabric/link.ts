@@ -1,7 +1,6 @@
 import type { EventTarget, Simulator } from '../engine/index.js';
 import type { NetworkNode } from './node.js';
 import { isPfcFrame, PacketKind, type Packet, type PacketPool } from './packet.js';
-import { PacketQueue } from './packet-queue.js';
 import type { Port } from './port.js';
 
 /**
@@ -12,6 +11,9 @@ import type { Port } from './port.js';
  */
 /** A link's `lose` until failures.ts sets one: shared, so a link costs no closure of its own. */
 const keepEverything = (_packet: Packet): void => {};
+/** Shared by every link that has never carried a packet. */
+const NO_SLOTS: (Packet | undefined)[] = [];
+const NO_TIMES = new Float64Array(0);
 
 /** Takes over a link's carrying when a run is split over threads (partition/network-partition.ts): one event per packet, keyed by its sender. */
 export interface LinkCarrier {
@@ -19,7 +21,14 @@ export interface LinkCarrier {
 }
 
 export class Link implements EventTarget {
-  private readonly inFlight = new PacketQueue();
+  /**
+   * Packets on the wire and their arrival times, in a ring kept in the link itself: the next
+   * arrival's time is read without touching the next packet (or another object).
+   */
+  private wireSlots: (Packet | undefined)[] = NO_SLOTS;
+  private wireTimesPs = NO_TIMES;
+  private wireHead = 0;
+  private wireLength = 0;
   readonly to: NetworkNode;
   /** The port number on `to` this link plugs into. */
   readonly toPort: number;
@@ -45,7 +54,7 @@ export class Link implements EventTarget {
 
   /** The link fails: what is on the wire now will not arrive. */
   fail(): void {
-    if (!this.down) this.lostInFlight = this.inFlight.length;
+    if (!this.down) this.lostInFlight = this.wireLength;
     this.down = true;
   }
 
@@ -53,15 +62,36 @@ export class Link implements EventTarget {
   carry(packet: Packet, departPs: number): void {
     if (this.down) return this.lose(packet);
     if (this.cut !== null) return this.cut.carry(packet, departPs);
-    packet.arrivalPs = departPs + this.delayPs;
-    this.inFlight.push(packet);
-    if (this.inFlight.length === 1) this.sim.at(packet.arrivalPs, this, 0);
+    const arrivalPs = departPs + this.delayPs;
+    if (this.wireSlots.length === this.wireLength) this.growWire();
+    const i = (this.wireHead + this.wireLength) & (this.wireSlots.length - 1);
+    this.wireSlots[i] = packet;
+    this.wireTimesPs[i] = arrivalPs;
+    if (++this.wireLength === 1) this.sim.at(arrivalPs, this, 0);
+  }
+
+  private growWire(): void {
+    const oldSlots = this.wireSlots;
+    const oldTimes = this.wireTimesPs;
+    const capacity = oldSlots.length === 0 ? 4 : oldSlots.length * 2;
+    const slots: (Packet | undefined)[] = new Array(capacity).fill(undefined);
+    const times = new Float64Array(capacity);
+    const mask = oldSlots.length - 1;
+    for (let i = 0; i < this.wireLength; i++) {
+      slots[i] = oldSlots[(this.wireHead + i) & mask];
+      times[i] = oldTimes[(this.wireHead + i) & mask]!;
+    }
+    this.wireSlots = slots;
+    this.wireTimesPs = times;
+    this.wireHead = 0;
   }
 
   onEvent(): void {
-    const packet = this.inFlight.shift()!;
-    const next = this.inFlight.peek();
-    if (next) this.sim.at(next.arrivalPs, this, 0);
+    const slots = this.wireSlots;
+    const packet = slots[this.wireHead]!;
+    slots[this.wireHead] = undefined;
+    this.wireHead = (this.wireHead + 1) & (slots.length - 1);
+    if (--this.wireLength > 0) this.sim.at(this.wireTimesPs[this.wireHead]!, this, 0);
     if (this.lostInFlight > 0) {
       this.lostInFlight--;
       return this.lose(packet);

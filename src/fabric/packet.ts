@@ -55,41 +55,44 @@ export class TelemetrySlab {
  * preamble and inter-frame gap.
  */
 export class Packet {
+  // Fields in the order the hot path reads them: what every switch hop reads first (kind,
+  // size, routing, buffer), then what the NICs read, then what only some runs use, so a hop
+  // touches as few of the object's cache lines as it can.
   kind: PacketKind = PacketKind.Data;
   sizeBytes = 0;
-  payloadBytes = 0;
+  dstHost = 0;
+  /** 5-tuple hash the ECMP stage uses; ACKs carry the reverse tuple's hash. */
+  hash = 0;
+  /** Dragonfly non-minimal routing: the group it detours through, chosen where it enters the fabric (−1: minimal). */
+  via = -1;
+  /** Ingress port at the switch currently holding it (for per-ingress buffer accounting). */
+  ingress = -1;
+  /** Congestion Experienced: set by an ECN-marking switch, echoed as a CNP. */
+  ecn = false;
   /** The queue pair this packet belongs to (data) or acknowledges (ACK/NACK). */
   flow: Flow | null = null;
   /** Data: packet sequence number. ACK/NACK: the next sequence number the receiver expects. */
   psn = 0;
-  srcHost = 0;
-  dstHost = 0;
-  /** 5-tuple hash the ECMP stage uses; ACKs carry the reverse tuple's hash. */
-  hash = 0;
+  payloadBytes = 0;
   /** When the sending NIC started to transmit it. */
   sentPs = 0;
-  /** Arrival time at the far end of the link it is on (set by the link). */
-  arrivalPs = 0;
-  /** Ingress port at the switch currently holding it (for per-ingress buffer accounting). */
-  ingress = -1;
-  isRetransmit = false;
-  /** Congestion Experienced: set by an ECN-marking switch, echoed as a CNP. */
-  ecn = false;
   /** ACK: the sequence number of the data packet that triggered it (a selective ACK). */
   sackPsn = -1;
+  isRetransmit = false;
+  srcHost = 0;
   /** In-band telemetry hops stamped so far, and their records (see INT_FIELDS); ACKs echo them. */
   intHops = 0;
   int: Float64Array | null = null;
-  /** The packet behind this one in the queue or wire holding it (see PacketQueue). */
-  next: Packet | null = null;
+  /** Arrival time at the far end of a cut link (set under `--threads`, partition/network-partition.ts; a Link keeps its own). */
+  arrivalPs = 0;
   /** Only when a run asks where the time goes (attribution/packet-hops.ts): the ports it left and, per hop, HOP_FIELDS numbers. */
   hopPorts: Port[] | null = null;
   hopPs: number[] | null = null;
   /** When it joined the queue it is in, and that port's paused total then. */
   enqueuedPs = 0;
   pausedMarkPs = 0;
-  /** Dragonfly non-minimal routing: the group it detours through, chosen where it enters the fabric (−1: minimal). */
-  via = -1;
+  /** The packet behind this one in the port queue holding it (see Port). */
+  next: Packet | null = null;
 
   /** Appends a telemetry record for the egress port the packet is leaving. */
   stampTelemetry(slab: TelemetrySlab, portId: number, queueBytes: number, txBytes: number, timePs: number, rateGbps: number, measuredGbps: number): void {
