@@ -15,7 +15,8 @@ export function parseJobs(text: string | undefined): number | undefined {
 
 /**
  * Peak heap of one run per GPU, from the largest runs measured (README, scale-limits.ts): a
- * 100,000-GPU packet run peaked at 7.5 GiB (~79 KiB a GPU), the flow model's 1,000,000 GPUs
+ * 100,000-GPU packet run peaked at 7.5 GiB (~79 KiB a GPU; 5.5 GiB after issue #12: the bound keeps
+ * the larger), the flow model's 1,000,000 GPUs
  * at 11.3 GiB (~12 KiB). A rough bound: packets in flight grow with the workload too.
  */
 const PEAK_KIB_PER_GPU = { packet: 79, flow: 12 } as const;

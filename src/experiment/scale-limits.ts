@@ -3,7 +3,7 @@
  * that cannot fit in memory fails at once with one line, instead of growing for minutes.
  */
 
-/** GPUs the packet model may build: 2^18 = 262,144 (a 100,000-GPU packet run peaks at 7.5 GiB). */
+/** GPUs the packet model may build: 2^18 = 262,144 (a 100,000-GPU packet run peaked at 5.5–7.5 GiB). */
 export const MAX_PACKET_GPUS = 2 ** 18;
 /** GPUs any model may build: 2^20 = 1,048,576 (the flow model ran 1,000,000 GPUs in 11.3 GiB). */
 export const MAX_GPUS = 2 ** 20;
