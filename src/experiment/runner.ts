@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { psFromUs, Simulator, TypedEventQueue, usFromPs, type EventQueue, type RunLimits, type StopReason } from '../engine/index.js';
-import { createFabricModel, fabricSwitchPorts, shapeOf, type FabricConfig, type FabricModel, type Network, type RunNeeds } from '../fabric/index.js';
+import { createFabricModel, fabricSwitchPorts, FlowEventQueue, shapeOf, type FabricConfig, type FabricModel, type Network, type RunNeeds } from '../fabric/index.js';
 import { attributionRows } from './attribution-rows.js';
 import { createWorkload, workloadLabel } from './create-workload.js';
 import { fabricDetail } from './fabric-detail.js';
@@ -38,11 +38,13 @@ export function buildModel(
   spec: ExperimentSpec,
   config: FabricConfig,
   workloadSpec: WorkloadSpec = spec.workload[0]!,
-  queue: EventQueue = new TypedEventQueue(),
+  // The flow model's own queue (same order; it cancels superseded events) unless the caller brings one.
+  queue: EventQueue = modelOf(config) === 'flow' ? new FlowEventQueue() : new TypedEventQueue(),
   run: RunNeeds = {},
 ): FabricSetup<FabricModel> {
   const startedMs = performance.now();
   const sim = new Simulator(queue);
+  if (queue instanceof FlowEventQueue) run = { ...run, flowEvents: queue };
   const net = createFabricModel(modelOf(config), sim, spec.topology, config, spec.seed, run);
   const workload = createWorkload(workloadSpec, net.gpus, spec.seed, shapeOf(spec.topology).gpusPerNode);
   if (spec.failures.length > 0) net.scheduleFailures!(spec.failures, spec.seed);
@@ -74,7 +76,7 @@ export function simulateModel(
   spec: ExperimentSpec,
   config: FabricConfig,
   workloadSpec: WorkloadSpec = spec.workload[0]!,
-  queue: EventQueue = new TypedEventQueue(),
+  queue?: EventQueue,
 ): FabricRun<FabricModel> {
   const { startedMs, ...setup } = buildModel(spec, config, workloadSpec, queue);
   const stop = setup.sim.run(runLimits(spec));

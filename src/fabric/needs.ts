@@ -1,5 +1,6 @@
 import { congestionControlOf } from './cc/index.js';
 import type { FabricConfig } from './config.js';
+import type { FlowEventQueue } from './flow-model/flow-event-queue.js';
 
 /** What a fabric's chosen mechanisms need from its switches and NICs: read once when it is built. */
 export interface FabricNeeds {
@@ -17,6 +18,8 @@ export interface RunNeeds {
   attribution?: boolean;
   /** Every switch draws from streams of its own (routing ties, ECN), so no random stream is shared between nodes (`--threads`). */
   perNodeStreams?: boolean;
+  /** The simulator's queue, when it is the flow model's (buildModel's for `model: flow`): the model cancels superseded events in it. */
+  flowEvents?: FlowEventQueue;
 }
 
 export function fabricNeeds(config: FabricConfig, run: RunNeeds = {}): FabricNeeds {

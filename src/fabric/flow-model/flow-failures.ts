@@ -17,6 +17,8 @@ export interface FailingFlowNetwork {
   readonly links: LinkGraph;
   readonly solver: MaxMinSolver;
   requestSolve(): void;
+  /** A flow's pending Sent event is at a rate no longer current. */
+  supersedeSent(f: FluidFlow): void;
 }
 
 /**
@@ -112,7 +114,7 @@ export class FlowFailures implements EventTarget {
       }
       f.remainingBytes -= (f.rate * (now - f.settledPs)) / 8_000;
       f.settledPs = now;
-      f.generation++; // its pending Sent event was at the old rate
+      this.net.supersedeSent(f); // its pending Sent event was at the old rate
       solver.remove(f);
       f.setPath(path);
       solver.add(f);

@@ -6,6 +6,7 @@ import { FabricMetrics } from '../metrics.js';
 import { NO_PROBES, type FabricProbes } from '../probes.js';
 import { ClosShape, DragonflyShape, shapeOf, type NvlinkDomain, type TopologyShape, type TopologySpec } from '../topology/index.js';
 import { FluidEvent, FluidFlow } from './fluid-flow.js';
+import { FlowEventQueue } from './flow-event-queue.js';
 import { MessagePool } from './message-pool.js';
 import { flowLayoutOf, type FlowLayout } from './layout.js';
 import type { LinkGraph } from './link-graph.js';
@@ -37,7 +38,7 @@ export interface FlowTopology {
 export interface FlowModelStats {
   flows: number;
   messages: number;
-  /** Sent events scheduled, and those a rate change made stale before they fired. */
+  /** Sent events scheduled, and those a rate change superseded before they fired (cancelled in a FlowEventQueue; otherwise run and ignored). */
   sentEventsScheduled: number;
   sentEventsStale: number;
   solves: number;
@@ -76,6 +77,8 @@ export class FlowNetwork implements FabricModel, EventTarget {
   private sentStale = 0;
   /** Messages posted and not yet delivered. */
   private readonly pool = new MessagePool();
+  /** The simulator's queue when it is a FlowEventQueue (the runner's for this model): superseded Sent events are cancelled in it rather than run. */
+  private readonly events: FlowEventQueue | null;
   private readonly loadOf = (link: number): number => this.solver.flowCountOn(link);
   private readonly flowEvent = (flow: FluidFlow, kind: FluidEvent, arg: number) =>
     kind === FluidEvent.Sent ? this.sent(flow, arg) : this.delivered(flow, arg);
@@ -88,6 +91,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
     run: RunNeeds = {},
   ) {
     this.attribution = run.attribution ? new CriticalPath() : undefined;
+    this.events = run.flowEvents ?? null;
     const shape = shapeOf(topologySpec);
     const routing = routingOf(config);
     this.flowPaths = routing.flowModel;
@@ -223,19 +227,39 @@ export class FlowNetwork implements FabricModel, EventTarget {
 
   /** (Re)schedules the moment the head message's last byte leaves, at the current rate. */
   private scheduleSent(f: FluidFlow): void {
-    f.generation++;
-    if (f.rate <= 0) return;
+    if (f.rate <= 0) {
+      this.supersedeSent(f);
+      return;
+    }
     const dt = Math.ceil((Math.max(0, f.remainingBytes) * 8_000) / f.rate);
     this.sentScheduled++;
+    const events = this.events;
+    if (events !== null) {
+      // Supersedes the pending one: the same order of the events that run, one fewer to pop.
+      if (f.sentPending) this.sentStale++;
+      f.sentPending = true;
+      events.pushKeyed(this.sim.nowPs + dt, f, FluidEvent.Sent, 0, f.id);
+      return;
+    }
+    if (f.sentPending) this.sentStale++;
+    f.sentPending = true;
+    f.generation++;
     this.sim.schedule(dt, f, FluidEvent.Sent, f.generation);
+  }
+
+  /** The pending Sent event (if any) is at a rate no longer current: cancelled, or left to fire and be ignored. */
+  supersedeSent(f: FluidFlow): void {
+    if (!f.sentPending) return;
+    f.sentPending = false;
+    this.sentStale++;
+    if (this.events !== null) this.events.cancel(f.id);
+    else f.generation++;
   }
 
   /** The head message has left the sender: it arrives one path latency later; the next one starts. */
   private sent(f: FluidFlow, generation: number): void {
-    if (generation !== f.generation) {
-      this.sentStale++;
-      return;
-    }
+    if (this.events === null && generation !== f.generation) return;
+    f.sentPending = false;
     const pool = this.pool;
     const slot = f.first;
     f.first = pool.next[slot]!;
@@ -263,7 +287,6 @@ export class FlowNetwork implements FabricModel, EventTarget {
       return;
     }
     f.active = false;
-    f.generation++;
     this.solver.remove(f);
     this.requestSolve();
   }

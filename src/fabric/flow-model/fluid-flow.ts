@@ -27,8 +27,10 @@ export class FluidFlow implements SolverFlow, FabricFlow, EventTarget {
   active = false;
   remainingBytes = 0;
   settledPs = 0;
-  /** Bumped whenever the pending Sent event is superseded (a rate change). */
+  /** Bumped whenever the pending Sent event is superseded (a rate change), when the queue cannot cancel it. */
   generation = 0;
+  /** A Sent event at the current rate is pending. */
+  sentPending = false;
   /** See FabricFlow.deliveredTo. */
   deliveredTo: DeliveredBytes | null = null;
   /** Pool slots of the messages not yet sent, oldest first. */

@@ -26,22 +26,39 @@ export class LinkSlots {
     this.capacity = new Int32Array(links);
   }
 
-  push(link: number, slot: number): void {
+  /** Appends `slot` to link's list; returns its offset there (runs move, offsets do not). */
+  push(link: number, slot: number): number {
     const n = this.length[link]!;
     if (n === this.capacity[link]) this.grow(link);
     this.items[this.start[link]! + n] = slot;
     this.length[link] = n + 1;
+    return n;
   }
 
   /** Removes `slot` (it must be on the list); the last entry takes its place. */
   remove(link: number, slot: number): void {
+    this.removeAt(link, this.offsetOf(link, slot));
+  }
+
+  /** The offset of `slot`'s first entry on link's list (it must be there). */
+  offsetOf(link: number, slot: number): number {
     const items = this.items;
     const first = this.start[link]!;
-    const last = first + this.length[link]! - 1;
     let i = first;
     while (items[i] !== slot) i++;
-    items[i] = items[last]!;
-    this.length[link] = last - first;
+    return i - first;
+  }
+
+  /** Removes the entry at `offset` of link's list, the last entry taking its place; returns the slot now there (−1: it was the last). */
+  removeAt(link: number, offset: number): number {
+    const items = this.items;
+    const first = this.start[link]!;
+    const last = this.length[link]! - 1;
+    this.length[link] = last;
+    if (offset === last) return -1;
+    const moved = items[first + last]!;
+    items[first + offset] = moved;
+    return moved;
   }
 
   /** Moves link's run to a new one of twice its capacity (at least 4) at the end. */

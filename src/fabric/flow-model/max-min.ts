@@ -32,6 +32,12 @@ function weightOn(g: SolverFlow, link: number): number {
   return map.get(link)!;
 }
 
+/** Does a path cross one link twice (then its removal searches the link's list, as for a weighted path)? */
+function repeatsLink(links: readonly number[]): boolean {
+  for (let i = 1; i < links.length; i++) for (let j = 0; j < i; j++) if (links[i] === links[j]) return true;
+  return false;
+}
+
 /** Links a flow may have to be held in the solver's flat per-slot array (longer or weighted paths are read from the flow). */
 const FLAT_LINKS = 8;
 
@@ -82,6 +88,8 @@ export class MaxMinSolver {
   private bottleneckOf = new Int32Array(1024);
   private flatCount = new Uint8Array(1024);
   private flatLinks = new Int32Array(1024 * FLAT_LINKS);
+  /** Where a plain path's flow sits on each of its links' lists (offsets, by path index), so removing it needs no search. */
+  private flatOffsets = new Int32Array(1024 * FLAT_LINKS);
   private markOf = new Int32Array(1024);
   private frozenOf = new Int32Array(1024);
   private checkedOf = new Int32Array(1024);
@@ -197,6 +205,7 @@ export class MaxMinSolver {
       this.bottleneckOf = widen(this.bottleneckOf, new Int32Array(n));
       this.flatCount = widen(this.flatCount, new Uint8Array(n));
       this.flatLinks = widen(this.flatLinks, new Int32Array(n * FLAT_LINKS));
+      this.flatOffsets = widen(this.flatOffsets, new Int32Array(n * FLAT_LINKS));
       this.markOf = widen(this.markOf, new Int32Array(n));
       this.frozenOf = widen(this.frozenOf, new Int32Array(n));
       this.checkedOf = widen(this.checkedOf, new Int32Array(n));
@@ -215,12 +224,15 @@ export class MaxMinSolver {
     this.rateOf[s] = 0;
     this.bottleneckOf[s] = -1;
     const links = f.links;
-    const flat = f.weights === null && links.length <= FLAT_LINKS;
+    const flat = f.weights === null && links.length <= FLAT_LINKS && !repeatsLink(links);
     this.flatCount[s] = flat ? links.length : 0;
     for (let i = 0; i < links.length; i++) {
       const link = links[i]!;
-      if (flat) this.flatLinks[s * FLAT_LINKS + i] = link;
-      this.flowsOn.push(link, s);
+      const offset = this.flowsOn.push(link, s);
+      if (flat) {
+        this.flatLinks[s * FLAT_LINKS + i] = link;
+        this.flatOffsets[s * FLAT_LINKS + i] = offset;
+      }
       this.seed(link);
     }
   }
@@ -229,9 +241,18 @@ export class MaxMinSolver {
   remove(f: SolverFlow): void {
     const s = f.slot;
     const links = f.links;
+    const flat = this.flatCount[s] !== 0;
     for (let i = 0; i < links.length; i++) {
       const link = links[i]!;
-      this.flowsOn.remove(link, s);
+      // The same entry a search finds (a plain path crosses each link once), the same one moved into its place.
+      const offset = flat ? this.flatOffsets[s * FLAT_LINKS + i]! : this.flowsOn.offsetOf(link, s);
+      const moved = this.flowsOn.removeAt(link, offset);
+      if (moved >= 0 && this.flatCount[moved] !== 0) {
+        const base = moved * FLAT_LINKS;
+        let k = 0;
+        while (this.flatLinks[base + k] !== link) k++;
+        this.flatOffsets[base + k] = offset;
+      }
       this.seed(link);
     }
     this.flowAt[s] = undefined;
