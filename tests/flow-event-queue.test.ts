@@ -88,12 +88,12 @@ function compare(seed: number, steps: number, maxDelayPs: number, slices: boolea
 
 /** The reference's next time that will run: superseded events at its front are popped (they would be ignored anyway). */
 function liveFront(ref: TypedEventQueue, generation: number[]): number {
-  // Its front's payload is in its private arrays (the root is index 0).
-  const q = ref as unknown as { targets: unknown[]; args: unknown[]; times: Float64Array };
+  // Its front's payload is in its private arrays: the root (heap entry 0) names its slot.
+  const q = ref as unknown as { slotOf: Int32Array; args: unknown[] };
   for (;;) {
     if (ref.size === 0) return Infinity;
-    const [key, gen] = q.args[0] as [number, number, number];
-    if (key < 0 || gen === generation[key]) return q.times[0]!;
+    const [key, gen] = q.args[q.slotOf[0]!] as [number, number, number];
+    if (key < 0 || gen === generation[key]) return ref.peekTimePs();
     ref.pop();
   }
 }
