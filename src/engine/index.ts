@@ -6,3 +6,4 @@ export * from './simulator.js';
 export * from './timer.js';
 export * from './rng.js';
 export * from './histogram.js';
+export * from './typed-arrays.js';

@@ -1,4 +1,5 @@
 import type { EventQueue, EventTarget } from './event-queue.js';
+import { grown } from './typed-arrays.js';
 
 /**
  * 4-ary min-heap (half the depth of a binary heap) whose entries are only keys and a slot
@@ -124,12 +125,9 @@ export class TypedEventQueue implements EventQueue {
   private grow(): void {
     const old = this.slotOf.length;
     const capacity = old * 2;
-    const keys = new Float64Array(2 * capacity);
-    keys.set(this.keys);
-    const slotOf = new Int32Array(capacity);
-    slotOf.set(this.slotOf);
-    const kinds = new Int32Array(capacity);
-    kinds.set(this.kinds);
+    const keys = grown(this.keys, 2 * capacity);
+    const slotOf = grown(this.slotOf, capacity);
+    const kinds = grown(this.kinds, capacity);
     // Every slot is in use when the heap is full: the new ones are all free.
     const freeSlots = new Int32Array(capacity);
     for (let i = 0; i < old; i++) freeSlots[i] = capacity - 1 - i;

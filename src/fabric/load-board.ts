@@ -1,5 +1,6 @@
 import type { EventTarget, Simulator } from '../engine/index.js';
 import type { Port } from './port.js';
+import { grown } from '../engine/index.js';
 
 /**
  * Queue depths that switches advertise to their upstream neighbours (adaptive-global
@@ -46,9 +47,7 @@ export class LoadBoard implements EventTarget {
     for (const port of ports) {
       if (port.id < 0) throw new Error(`LoadBoard: port ${port.index} of ${port.owner.name} has no id yet`);
       if (port.id >= this.indexOf.length) {
-        const grown = new Int32Array(Math.max(port.id + 1, 2 * this.indexOf.length)).fill(-1);
-        grown.set(this.indexOf);
-        this.indexOf = grown;
+        this.indexOf = grown(this.indexOf, Math.max(port.id + 1, 2 * this.indexOf.length), -1);
       }
       if (this.indexOf[port.id]! >= 0) continue;
       this.indexOf[port.id] = this.ports.length;

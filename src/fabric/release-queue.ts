@@ -1,3 +1,5 @@
+import { grown } from '../engine/index.js';
+
 /**
  * A switch's packets in transmission, by the time their last bit leaves: a packet holds
  * its buffer until then. A small binary min-heap (at most one entry per port) over typed
@@ -68,14 +70,8 @@ export class ReleaseQueue {
 
   private grow(): void {
     const n = this.endPs.length * 2;
-    const endPs = new Float64Array(n);
-    endPs.set(this.endPs);
-    const ingress = new Int32Array(n);
-    ingress.set(this.ingress);
-    const bytes = new Int32Array(n);
-    bytes.set(this.bytes);
-    this.endPs = endPs;
-    this.ingress = ingress;
-    this.bytes = bytes;
+    this.endPs = grown(this.endPs, n);
+    this.ingress = grown(this.ingress, n);
+    this.bytes = grown(this.bytes, n);
   }
 }

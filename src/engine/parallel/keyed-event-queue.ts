@@ -1,4 +1,5 @@
 import type { EventQueue, EventTarget } from '../event-queue.js';
+import { grown } from '../typed-arrays.js';
 
 /** A target that runs on a node of its own (a link's far end); any other target runs on the node that scheduled it. */
 export interface NodeTarget extends EventTarget {
@@ -161,20 +162,10 @@ export class KeyedEventQueue implements EventQueue {
 
   private grow(): void {
     const capacity = this.times.length * 2;
-    const grow64 = (a: Float64Array) => {
-      const b = new Float64Array(capacity);
-      b.set(a);
-      return b;
-    };
-    const grow32 = (a: Int32Array) => {
-      const b = new Int32Array(capacity);
-      b.set(a);
-      return b;
-    };
-    this.times = grow64(this.times);
-    this.keys = grow64(this.keys);
-    this.kinds = grow32(this.kinds);
-    this.nodes = grow32(this.nodes);
+    this.times = grown(this.times, capacity);
+    this.keys = grown(this.keys, capacity);
+    this.kinds = grown(this.kinds, capacity);
+    this.nodes = grown(this.nodes, capacity);
     this.targets.length = capacity;
     this.args.length = capacity;
   }

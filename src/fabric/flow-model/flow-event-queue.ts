@@ -1,4 +1,5 @@
 import type { EventQueue, EventTarget } from '../../engine/index.js';
+import { grown } from '../../engine/index.js';
 
 /** Buckets of the radix heap: bucket b > 0 holds times whose highest bit differing from `last` is bit b − 1 (times < 2^53). */
 const BUCKETS = 55;
@@ -208,35 +209,21 @@ export class FlowEventQueue implements EventQueue {
 
   private growBucket(b: number): void {
     const n = 2 * this.slots[b]!.length;
-    const times = new Float64Array(n);
-    times.set(this.times[b]!);
-    const slots = new Int32Array(n);
-    slots.set(this.slots[b]!);
-    this.times[b] = times;
-    this.slots[b] = slots;
+    this.times[b] = grown(this.times[b]!, n);
+    this.slots[b] = grown(this.slots[b]!, n);
   }
 
   private growSlots(): void {
     const n = 2 * this.seqOf.length;
-    const seqOf = new Float64Array(n);
-    seqOf.set(this.seqOf);
-    const kindOf = new Int32Array(n);
-    kindOf.set(this.kindOf);
-    const keyOf = new Int32Array(n);
-    keyOf.set(this.keyOf);
-    const freeSlots = new Int32Array(n);
-    freeSlots.set(this.freeSlots);
-    this.seqOf = seqOf;
-    this.kindOf = kindOf;
-    this.keyOf = keyOf;
-    this.freeSlots = freeSlots;
+    this.seqOf = grown(this.seqOf, n);
+    this.kindOf = grown(this.kindOf, n);
+    this.keyOf = grown(this.keyOf, n);
+    this.freeSlots = grown(this.freeSlots, n);
   }
 
   private growKeys(key: number): void {
     let n = this.liveSeq.length;
     while (n <= key) n *= 2;
-    const liveSeq = new Float64Array(n).fill(-1);
-    liveSeq.set(this.liveSeq);
-    this.liveSeq = liveSeq;
+    this.liveSeq = grown(this.liveSeq, n, -1);
   }
 }

@@ -1,3 +1,5 @@
+import { grown } from '../../engine/index.js';
+
 /**
  * A binary min-heap of (key, link) pairs on growable typed arrays, for progressive filling:
  * the next link to saturate. Entries are not updated in place; a link pushed again carries
@@ -63,14 +65,8 @@ export class LinkHeap {
 
   private grow(): void {
     const n = this.keys.length * 2;
-    const keys = new Float64Array(n);
-    const links = new Int32Array(n);
-    const versions = new Int32Array(n);
-    keys.set(this.keys);
-    links.set(this.links);
-    versions.set(this.versions);
-    this.keys = keys;
-    this.links = links;
-    this.versions = versions;
+    this.keys = grown(this.keys, n);
+    this.links = grown(this.links, n);
+    this.versions = grown(this.versions, n);
   }
 }

@@ -1,3 +1,5 @@
+import { grown } from '../../engine/index.js';
+
 /**
  * The flow model's messages in flight as slots of growable typed arrays (a free list links
  * unused slots, `next` also links each flow's FIFO): no object per message, which at a
@@ -43,17 +45,10 @@ export class MessagePool {
 
   private grow(): void {
     const n = this.bytes.length * 2;
-    const widen = (a: Float64Array) => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    this.bytes = widen(this.bytes);
-    this.wireBytes = widen(this.wireBytes);
-    this.frames = widen(this.frames);
-    this.postedPs = widen(this.postedPs);
-    const next = new Int32Array(n).fill(-1);
-    next.set(this.next);
-    this.next = next;
+    this.bytes = grown(this.bytes, n);
+    this.wireBytes = grown(this.wireBytes, n);
+    this.frames = grown(this.frames, n);
+    this.postedPs = grown(this.postedPs, n);
+    this.next = grown(this.next, n, -1);
   }
 }

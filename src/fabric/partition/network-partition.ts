@@ -12,6 +12,7 @@ import { isPfcFrame, PacketKind, type Packet, type PacketPool } from '../packet.
 import type { Port } from '../port.js';
 import { decodePacket, Outbox } from './packet-codec.js';
 import type { Ownership } from './ownership.js';
+import { grown } from '../../engine/index.js';
 
 /**
  * One link under `--threads`: each packet gets its own arrival event, keyed by the sending
@@ -277,9 +278,7 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
 
   private note(atPs: number, key: number, flowId: number, ordinal: number): void {
     if (this.notesLength + NOTE > this.notes.length) {
-      const bigger = new Float64Array(this.notes.length * 2);
-      bigger.set(this.notes);
-      this.notes = bigger;
+      this.notes = grown(this.notes, this.notes.length * 2);
     }
     const n = this.notes;
     let o = this.notesLength;

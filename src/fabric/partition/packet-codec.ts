@@ -1,5 +1,6 @@
 import { INT_FIELDS, type Packet, type PacketKind, type PacketPool, type TelemetrySlab } from '../packet.js';
 import type { Flow } from '../flow.js';
+import { grown } from '../../engine/index.js';
 
 /** Numbers before a packet's telemetry records: link, arrival, key, then the packet's own fields. */
 export const RECORD_HEAD = 16;
@@ -17,9 +18,7 @@ export class Outbox {
   push(linkIndex: number, arrivalPs: number, key: number, p: Packet): void {
     const n = RECORD_HEAD + p.intHops * INT_FIELDS;
     if (this.length + n > this.data.length) {
-      const bigger = new Float64Array(Math.max(this.data.length * 2, this.length + n));
-      bigger.set(this.data.subarray(0, this.length));
-      this.data = bigger;
+      this.data = grown(this.data, Math.max(this.data.length * 2, this.length + n));
     }
     const d = this.data;
     let o = this.length;
