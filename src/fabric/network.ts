@@ -20,6 +20,8 @@ import { perNodeRouting } from './partition/per-node-routing.js';
 
 /** What a run split over threads puts between the workload and the NICs (partition/network-partition.ts). */
 export interface NetworkPartitionHook {
+  /** The id of a queue pair `src` opens now, or −1 for the network's running count. */
+  flowIdFor(src: number): number;
   opened(flow: Flow): void;
   send(flow: Flow, bytes: number, onDelivered?: (atPs: number) => void): void;
 }
@@ -162,7 +164,7 @@ export class Network implements FabricModel {
    * same UDP ports either way); otherwise a packet queue pair (openPacketFlow).
    */
   openFlow(src: number, dst: number): Flow | NvlinkFlow {
-    if (this.crossbar && sameNode(this.topology, src, dst)) return new NvlinkFlow(this.flowCount++, src, dst);
+    if (this.crossbar && sameNode(this.topology, src, dst)) return new NvlinkFlow(this.nextFlowId(src), src, dst);
     return this.openPacketFlow(src, dst);
   }
 
@@ -172,8 +174,14 @@ export class Network implements FabricModel {
    * port, at NVLink rate, with a default window of one NVLink round trip if that is more
    * than the fabric's.
    */
+  /** The running count, unless a run split over threads names the queue pair (NetworkPartition.flowIdFor). */
+  private nextFlowId(src: number): number {
+    const id = this.partition === null ? -1 : this.partition.flowIdFor(src);
+    return id >= 0 ? id : this.flowCount++;
+  }
+
   openPacketFlow(src: number, dst: number): Flow {
-    const id = this.flowCount++;
+    const id = this.nextFlowId(src);
     const sport = 0xc000 | (mix32(id ^ this.portSalt) & 0x3fff);
     const { nics, nvlink } = this.topology;
     const overNvlink = sameNode(this.topology, src, dst);

@@ -58,7 +58,7 @@ class CutLink implements LinkCarrier, NodeTarget {
   }
 }
 
-/** Ids of queue pairs opened during the run (see NetworkPartition.openFlow): above any count of those opened at the setup. */
+/** Ids of queue pairs opened during the run (see NetworkPartition.flowIdFor): above any count of those opened at the setup. */
 const RUN_FLOW_BASE = 2 ** 31;
 const RUN_FLOWS_PER_NIC = 2 ** 16;
 
@@ -101,7 +101,7 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
   /** Per queue pair (packet or NVLink, by id): messages posted, and each one's callback until it has run (live or replayed). */
   private readonly posted = new Map<number, number>();
   private readonly callbacks = new Map<number, (Delivered | undefined)[]>();
-  /** Queue pairs each NIC opened during the run (not at the setup): their ids (see openFlow). */
+  /** Queue pairs each NIC opened during the run (not at the setup): their ids (see flowIdFor). */
   private readonly runOpens: Int32Array;
   /** Delivery notes of this window, for every other thread. */
   private notes = new Float64Array(256);
@@ -143,8 +143,6 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
       this.crossbar.divert = (flow, bytes, onDelivered) => this.sendNvlink(flow, bytes, onDelivered);
     }
     this.runOpens = new Int32Array(net.topology.nics.length);
-    const open = net.openFlow.bind(net);
-    net.openFlow = (src, dst) => this.openFlow(src, dst, open);
     net.partition = this;
   }
 
@@ -157,18 +155,11 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
    * (one NIC opens in its own event order, replayed in that order elsewhere). Those opened at
    * the setup keep the network's count (every replica runs the setup alike).
    */
-  private openFlow(src: number, dst: number, open: (src: number, dst: number) => Flow | NvlinkFlow): Flow | NvlinkFlow {
-    if (this.queue.currentNode === this.ownership.setupNode && !this.replaying) return open(src, dst);
+  flowIdFor(src: number): number {
+    if (this.queue.currentNode === this.ownership.setupNode && !this.replaying) return -1;
     const n = this.runOpens[src]!++;
     if (n >= RUN_FLOWS_PER_NIC) throw new Error(`--threads: NIC ${src} opened more than ${RUN_FLOWS_PER_NIC} queue pairs during the run`);
-    const counter = this.net as unknown as { flowCount: number };
-    const saved = counter.flowCount;
-    counter.flowCount = RUN_FLOW_BASE + src * RUN_FLOWS_PER_NIC + n;
-    try {
-      return open(src, dst);
-    } finally {
-      counter.flowCount = saved;
-    }
+    return RUN_FLOW_BASE + src * RUN_FLOWS_PER_NIC + n;
   }
 
   owns(node: number): boolean {
