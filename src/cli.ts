@@ -118,7 +118,9 @@ async function main(argv: string[]): Promise<void> {
   parseSampleUs(values['sample-us']);
   parseJobs(values.jobs);
   checkOutDir(values.out);
-  if (relaunchWithLargerHeap()) return;
+  // A sweep's points may grow the topology, and --threads holds one network per thread: those always get the larger heap.
+  const largeHeap = command === 'sweep' || values.threads !== undefined || (await import('./cli/run-heap-need.js')).runNeedsLargerHeap(specPath);
+  if (largeHeap && relaunchWithLargerHeap()) return;
   dieWithParent();
   handleSignalsAndErrors();
   if (command === 'sweep') await (await import('./cli/sweep-command.js')).sweepCommand(specPath, values);

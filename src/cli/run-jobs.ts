@@ -21,13 +21,15 @@ export function parseJobs(text: string | undefined): number | undefined {
  */
 const PEAK_KIB_PER_GPU = { packet: 79, flow: 12 } as const;
 
+/** The estimated peak heap of one run of `gpus` GPUs in `model`, MiB. */
+export const runPeakMiB = (gpus: number, model: 'packet' | 'flow'): number => (gpus * PEAK_KIB_PER_GPU[model]) / 1024;
+
 /**
  * Runs at once when --jobs is not given: one per core, no more than there are runs, and no
  * more than the heap (most of physical memory, heap-limit.ts) holds at the estimated peak of
  * the largest run: each worker's heap adds up, all in this one process.
  */
 export function defaultJobs(runs: number, gpus: number, model: 'packet' | 'flow', heapMiB = targetHeapMiB(), cores = availableParallelism()): number {
-  const runMiB = (gpus * PEAK_KIB_PER_GPU[model]) / 1024;
-  const fit = Math.floor(heapMiB / Math.max(1, runMiB));
+  const fit = Math.floor(heapMiB / Math.max(1, runPeakMiB(gpus, model)));
   return Math.max(1, Math.min(cores, runs, fit));
 }
