@@ -38,6 +38,7 @@ export class HierarchicalAllReduce extends Collective {
     const { bytes, chunkBytes } = params;
     const channels = this.channels;
     const send = this.send.bind(this);
+    const sendTagged = this.sendTagged.bind(this);
     // After the node's reduce-scatter, position j holds chunk j+1 (see RingRun.chunkOf).
     const shards = splitEvenly(bytes, g);
     for (let node = 0; node < nodes; node++) {
@@ -51,7 +52,7 @@ export class HierarchicalAllReduce extends Collective {
       this.acrossNodes.push(
         interNode === 'ring'
           ? new RingRun('allreduce', rail, shard, channels, chunkBytes, send, (r, atPs) => this.startGather(r, atPs))
-          : new TreeRun(rail, shard, channels, chunkBytes, send, (r, atPs) => this.startGather(r, atPs), undefined, params.slots ?? NCCL_STEPS),
+          : new TreeRun(rail, shard, channels, chunkBytes, sendTagged, (r, atPs) => this.startGather(r, atPs), undefined, params.slots ?? NCCL_STEPS, this),
       );
     }
   }
