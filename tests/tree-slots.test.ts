@@ -19,10 +19,10 @@ function twoRanks(slots: number): { done: number[]; postedAt0: number } {
   let postedAt0 = 0;
   const at = (t: number, run: () => void) => events.push({ at: t, seq: seq++, run });
   const done: number[] = [];
-  const tree = new TreeRun([0, 1], 4 << 20, 1, undefined, (_from, _to, _bytes, _channel, onArrive) => {
+  const tree = new TreeRun([0, 1], 4 << 20, 1, undefined, (_from, _to, _bytes, _channel, target, tag) => {
     if (now === 0) postedAt0++;
     const arrive = now + D;
-    at(arrive, () => onArrive(arrive));
+    at(arrive, () => target.delivered(tag, arrive));
   }, (member, atPs) => (done[member] = atPs), undefined, slots);
   at(0, () => tree.startRank(1, 0));
   at(T, () => tree.startRank(0, T));

@@ -7,7 +7,7 @@ import { NO_PROBES, type FabricProbes } from '../probes.js';
 import { ClosShape, DragonflyShape, shapeOf, type NvlinkDomain, type TopologyShape, type TopologySpec } from '../topology/index.js';
 import { FluidEvent, FluidFlow } from './fluid-flow.js';
 import { FlowEventQueue } from './flow-event-queue.js';
-import { MessagePool } from './message-pool.js';
+import { MessagePool, type DeliveryTarget } from './message-pool.js';
 import { flowLayoutOf, type FlowLayout } from './layout.js';
 import type { LinkGraph } from './link-graph.js';
 import { MaxMinSolver } from './max-min.js';
@@ -186,11 +186,33 @@ export class FlowNetwork implements FabricModel, EventTarget {
   }
 
   send(flow: FluidFlow, bytes: number, onDelivered?: (atPs: number) => void): void {
+    if (this.attribution) onDelivered = this.attribution.wrap(this.sim.nowPs, onDelivered);
+    this.enqueue(flow, this.allocMessage(bytes, onDelivered));
+  }
+
+  /**
+   * `send`, its delivery reported as `target.delivered(tag, atPs)` at the moment `send`'s
+   * callback would run: a workload passes one object for many messages, not a closure each.
+   */
+  sendTagged(flow: FluidFlow, bytes: number, target: DeliveryTarget, tag: number): void {
+    if (this.attribution) {
+      this.send(flow, bytes, (atPs) => target.delivered(tag, atPs));
+      return;
+    }
+    const slot = this.allocMessage(bytes, undefined);
+    this.pool.tag(slot, target, tag);
+    this.enqueue(flow, slot);
+  }
+
+  private allocMessage(bytes: number, onDelivered: ((atPs: number) => void) | undefined): number {
     const { mtuBytes, headerBytes } = this.config;
     const frames = Math.max(1, Math.ceil(bytes / mtuBytes));
+    return this.pool.alloc(bytes, bytes + frames * headerBytes, frames, this.sim.nowPs, onDelivered);
+  }
+
+  /** Appends a message to the flow's FIFO; an idle flow becomes active (a solve at this instant). */
+  private enqueue(flow: FluidFlow, slot: number): void {
     const pool = this.pool;
-    if (this.attribution) onDelivered = this.attribution.wrap(this.sim.nowPs, onDelivered);
-    const slot = pool.alloc(bytes, bytes + frames * headerBytes, frames, this.sim.nowPs, onDelivered);
     if (flow.last >= 0) pool.next[flow.last] = slot;
     else flow.first = slot;
     flow.last = slot;
@@ -304,6 +326,8 @@ export class FlowNetwork implements FabricModel, EventTarget {
     const bytes = pool.bytes[slot]!;
     const postedPs = pool.postedPs[slot]!;
     if (this.attribution) this.explain(f, slot, now - postedPs);
+    const target = pool.targetOf(slot);
+    const tag = pool.tags[slot]!;
     const onDelivered = pool.free(slot);
     const m = this.metrics;
     m.bytesDelivered += bytes;
@@ -317,6 +341,7 @@ export class FlowNetwork implements FabricModel, EventTarget {
       m.packetLatencyNs.record(nsFromPs(idleFramePs(path, frame)));
     }
     if (f.deliveredTo !== null) f.deliveredTo.deliveredBytes += bytes;
-    onDelivered?.(now);
+    if (target !== undefined) target.delivered(tag, now);
+    else onDelivered?.(now);
   }
 }

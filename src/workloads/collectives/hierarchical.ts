@@ -38,20 +38,21 @@ export class HierarchicalAllReduce extends Collective {
     const { bytes, chunkBytes } = params;
     const channels = this.channels;
     const send = this.send.bind(this);
+    const sendTagged = this.sendTagged.bind(this);
     // After the node's reduce-scatter, position j holds chunk j+1 (see RingRun.chunkOf).
     const shards = splitEvenly(bytes, g);
     for (let node = 0; node < nodes; node++) {
       const members = Array.from({ length: g }, (_, j) => node * g + j);
-      this.reduceScatter.push(new RingRun('reducescatter', members, bytes, channels, chunkBytes, send, (r, atPs) => this.startAcross(r, atPs)));
-      this.allGather.push(new RingRun('allgather', members, bytes, channels, chunkBytes, send, (_r, atPs) => this.rankDone(atPs)));
+      this.reduceScatter.push(new RingRun('reducescatter', members, bytes, channels, chunkBytes, send, (r, atPs) => this.startAcross(r, atPs), undefined, this));
+      this.allGather.push(new RingRun('allgather', members, bytes, channels, chunkBytes, send, (_r, atPs) => this.rankDone(atPs), undefined, this));
     }
     for (let j = 0; j < g; j++) {
       const rail = Array.from({ length: nodes }, (_, node) => node * g + j);
       const shard = shards[(j + 1) % g]!;
       this.acrossNodes.push(
         interNode === 'ring'
-          ? new RingRun('allreduce', rail, shard, channels, chunkBytes, send, (r, atPs) => this.startGather(r, atPs))
-          : new TreeRun(rail, shard, channels, chunkBytes, send, (r, atPs) => this.startGather(r, atPs), undefined, params.slots ?? NCCL_STEPS),
+          ? new RingRun('allreduce', rail, shard, channels, chunkBytes, send, (r, atPs) => this.startGather(r, atPs), undefined, this)
+          : new TreeRun(rail, shard, channels, chunkBytes, sendTagged, (r, atPs) => this.startGather(r, atPs), undefined, params.slots ?? NCCL_STEPS, this),
       );
     }
   }

@@ -1,7 +1,8 @@
 import { splitEvenly } from '../workload.js';
 import type { ScaleOutBound } from './scale-out.js';
 import { defaultRingChannels, railRing, serversOf } from './rails.js';
-import { Collective, resolveChannels, sliceCount, type CollectiveParams, type MemberDone, type PostMessage } from './collective.js';
+import type { DeliveryTarget, FabricFlow } from '../../fabric/index.js';
+import { Collective, resolveChannels, sliceCount, type CollectiveParams, type MemberDone, type PinnedPost, type PostMessage } from './collective.js';
 
 /** Which ring collective: all-reduce is reduce-scatter followed by all-gather. */
 export type RingKind = 'allreduce' | 'reducescatter' | 'allgather';
@@ -16,7 +17,7 @@ export type RingKind = 'allreduce' | 'reducescatter' | 'allgather';
  * Ranks can start at different times (`startRank`), which is how the hierarchical
  * all-reduce chains rings; `onRankDone` reports a rank that holds its result.
  */
-export class RingRun {
+export class RingRun implements DeliveryTarget {
   readonly steps: number;
   /** chunkBytes[part][i]: chunk i of part (channel × slice). */
   private readonly chunkBytes: number[][];
@@ -25,6 +26,8 @@ export class RingRun {
   /** slotOf[c][i]: ring slot of member i on channel c; memberAt[c][slot] the inverse (one shared ring without `channelOrders`). */
   private readonly memberAt: number[][];
   private readonly slotOf: number[][];
+  /** With `pin`: per (part, ring slot) the queue pair to the next slot (undefined: not resolved yet; null: per message, by `send`). */
+  private readonly pinned: (FabricFlow | null | undefined)[] = [];
 
   constructor(
     private readonly kind: RingKind,
@@ -38,6 +41,8 @@ export class RingRun {
     private readonly onRankDone: MemberDone,
     /** Per channel, the ring order as positions in `members` (NCCL's rings differ per channel on multi-NIC servers); default `members`' order. */
     channelOrders?: number[][],
+    /** Post on queue pairs resolved once per (part, slot), told by tag (no closure per message), where the collective can (see PinnedPost). */
+    private readonly pin?: PinnedPost,
   ) {
     const n = members.length;
     this.memberAt = channelOrders ?? [Array.from({ length: n }, (_, i) => i)];
@@ -52,6 +57,7 @@ export class RingRun {
     this.chunkBytes = perChannel.flatMap((b) => splitEvenly(b, slicesPerChannel).map((slice) => splitEvenly(slice, n)));
     this.parts = this.chunkBytes.length;
     this.pendingParts = new Int32Array(n).fill(this.parts);
+    if (pin) this.pinned = new Array<FabricFlow | null | undefined>(this.parts * n).fill(undefined);
   }
 
   /** Rank at ring position `i` starts at `atPs`: posts step 0 of every part (a ring of one is done at once). */
@@ -89,7 +95,29 @@ export class RingRun {
     const memberAt = this.memberAt[this.ringOf(part)]!;
     const bytes = this.chunkBytes[part]![this.chunkOf(i, s)]!;
     const to = memberAt[next]!;
-    this.send(this.members[memberAt[i]!]!, this.members[to]!, bytes, part % this.channels, (atPs) => this.received(part, next, to, s, atPs));
+    const from = this.members[memberAt[i]!]!;
+    const channel = part % this.channels;
+    const pin = this.pin;
+    if (pin !== undefined) {
+      const e = part * n + i;
+      let flow = this.pinned[e];
+      if (flow === undefined) this.pinned[e] = flow = pin.pinnedFlow(from, this.members[to]!, channel);
+      if (flow !== null) {
+        pin.postPinned(flow, from, this.members[to]!, bytes, channel, this, (s * this.parts + part) * n + next);
+        return;
+      }
+    }
+    this.send(from, this.members[to]!, bytes, channel, (atPs) => this.received(part, next, to, s, atPs));
+  }
+
+  /** A pinned message arrived: its tag is (step · parts + part) · n + the receiving slot. */
+  delivered(tag: number, atPs: number): void {
+    const n = this.members.length;
+    const next = tag % n;
+    const q = (tag - next) / n;
+    const part = q % this.parts;
+    const s = (q - part) / this.parts;
+    this.received(part, next, this.memberAt[this.ringOf(part)]![next]!, s, atPs);
   }
 
   private received(part: number, slot: number, member: number, s: number, atPs: number): void {

@@ -1,5 +1,6 @@
 import { splitEvenly } from '../workload.js';
-import { sliceCount, type MemberDone, type PostMessage } from './collective.js';
+import type { DeliveryTarget, FabricFlow } from '../../fabric/index.js';
+import { sliceCount, type MemberDone, type PinnedPost, type PostTagged } from './collective.js';
 import { doubleBinaryTree } from './double-binary-tree.js';
 
 /** Default pipelining slice of a tree (NCCL's tree chunks are of this order). */
@@ -46,13 +47,15 @@ export function doubleBinaryTreeShapes(n: number): [TreeShape, TreeShape] {
  * step for every peer) or, at a leaf, when it arrives; the root consumes its children's slice
  * when it sends it down. Infinity (the default): no limit, every ready slice is posted at once.
  */
-export class TreeRun {
+export class TreeRun implements DeliveryTarget {
   private readonly shapes: TreeShape[];
   /** Per part: its tree (index in shapes) and channel. */
   private readonly partShape: number[];
   private readonly partChannel: number[];
   private readonly parts: number[][];
   private readonly partOffset: number[] = [];
+  /** Per slice of all parts (partOffset[p] + s): its part. */
+  private readonly partOfSlice: Int32Array;
   private readonly childrenIn: Uint8Array;
   private readonly started: Uint8Array;
   private readonly pendingSlices: Int32Array;
@@ -62,16 +65,20 @@ export class TreeRun {
   private readonly downHeld: Int32Array;
   private readonly downNext: Int32Array;
   private readonly downFreed: Int32Array;
+  /** With `pin`: per (part, position) the queue pair of its edge up and of its parent's edge down to it (undefined: not resolved yet; null: per message). */
+  private readonly upFlows: (FabricFlow | null | undefined)[] = [];
+  private readonly downFlows: (FabricFlow | null | undefined)[] = [];
 
   constructor(
     private readonly members: number[],
     bytes: number,
     channels: number,
     chunkBytes: number | undefined,
-    private readonly send: PostMessage,
+    private readonly send: PostTagged,
     private readonly onRankDone: MemberDone,
     channelShapes?: TreeShape[],
     private readonly slots = Infinity,
+    private readonly pin?: PinnedPost,
   ) {
     const n = members.length;
     this.shapes = channelShapes ?? doubleBinaryTreeShapes(n);
@@ -85,6 +92,8 @@ export class TreeRun {
       this.partOffset.push(slices);
       slices += part.length;
     }
+    this.partOfSlice = new Int32Array(slices);
+    this.parts.forEach((part, p) => this.partOfSlice.fill(p, this.partOffset[p]!, this.partOffset[p]! + part.length));
     this.childrenIn = new Uint8Array(slices * n);
     this.started = new Uint8Array(n);
     this.pendingSlices = new Int32Array(n).fill(slices);
@@ -94,6 +103,10 @@ export class TreeRun {
     this.downHeld = new Int32Array(edges);
     this.downNext = new Int32Array(edges);
     this.downFreed = new Int32Array(edges);
+    if (pin) {
+      this.upFlows = new Array<FabricFlow | null | undefined>(edges).fill(undefined);
+      this.downFlows = new Array<FabricFlow | null | undefined>(edges).fill(undefined);
+    }
   }
 
   private children(p: number, i: number): number[] {
@@ -135,10 +148,7 @@ export class TreeRun {
         this.downHeld[e]!++;
         this.pushDown(p, i, atPs);
       } else {
-        this.send(this.members[i]!, this.members[parent]!, this.parts[p]![s]!, this.partChannel[p]!, (at) => {
-          this.childrenIn[(this.partOffset[p]! + s) * n + parent]!++;
-          this.pushUp(p, parent, at);
-        });
+        this.post(this.upFlows, e, i, parent, this.parts[p]![s]!, this.partChannel[p]!, this.upTag(this.partOffset[p]! + s, parent));
       }
       for (const child of kids) this.pushUp(p, child, atPs);
     }
@@ -160,16 +170,7 @@ export class TreeRun {
       const s = this.downNext[e]!;
       if (!this.downSlotsFree(p, i, s)) return;
       this.downNext[e] = s + 1;
-      for (const child of kids) {
-        this.send(this.members[i]!, this.members[child]!, this.parts[p]![s]!, this.partChannel[p]!, (at) => {
-          this.sliceDone(child, at);
-          const c = p * n + child;
-          this.downHeld[c]!++;
-          if (this.children(p, child).length === 0) this.downFreed[c]!++;
-          this.pushDown(p, child, at);
-          this.freedDown(p, i, at);
-        });
-      }
+      for (const child of kids) this.post(this.downFlows, p * n + child, i, child, this.parts[p]![s]!, this.partChannel[p]!, this.downTag(p, child, i));
     }
     // Forwarding consumes the slices from the parent's connection.
     const parent = this.parentOf(p, i);
@@ -177,6 +178,56 @@ export class TreeRun {
       this.downFreed[e] = this.downNext[e]!;
       this.freedDown(p, parent, atPs);
     }
+  }
+
+  /** Position `from` sends to `to` on the edge `e` of `flows` (its queue pair resolved on the first message, with `pin`). */
+  private post(flows: (FabricFlow | null | undefined)[], e: number, from: number, to: number, bytes: number, channel: number, tag: number): void {
+    const pin = this.pin;
+    if (pin !== undefined) {
+      let flow = flows[e];
+      if (flow === undefined) flows[e] = flow = pin.pinnedFlow(this.members[from]!, this.members[to]!, channel);
+      if (flow !== null) {
+        pin.postPinned(flow, this.members[from]!, this.members[to]!, bytes, channel, this, tag);
+        return;
+      }
+    }
+    this.send(this.members[from]!, this.members[to]!, bytes, channel, this, tag);
+  }
+
+  /**
+   * A message's tag (numbers below 2^53): up, slice g (of all parts) for position `to`:
+   * 2(g·n + to); down, part p from position `from` to `to`: 2((p·n + to)·n + from) + 1.
+   */
+  private upTag(g: number, to: number): number {
+    return 2 * (g * this.members.length + to);
+  }
+
+  private downTag(p: number, to: number, from: number): number {
+    const n = this.members.length;
+    return 2 * ((p * n + to) * n + from) + 1;
+  }
+
+  /** A message arrived (see upTag, downTag). */
+  delivered(tag: number, atPs: number): void {
+    const n = this.members.length;
+    const half = Math.floor(tag / 2);
+    if (tag % 2 === 0) {
+      // Slice g has arrived at `parent` from one more child.
+      this.childrenIn[half]!++;
+      const g = Math.floor(half / n);
+      this.pushUp(this.partOfSlice[g]!, half - g * n, atPs);
+      return;
+    }
+    const from = half % n;
+    const pc = (half - from) / n;
+    const child = pc % n;
+    const p = (pc - child) / n;
+    this.sliceDone(child, atPs);
+    const c = p * n + child;
+    this.downHeld[c]!++;
+    if (this.children(p, child).length === 0) this.downFreed[c]!++;
+    this.pushDown(p, child, atPs);
+    this.freedDown(p, from, atPs);
   }
 
   /** A child of i freed a down slot: i (and, at the root, its turn-around) may go on. */
