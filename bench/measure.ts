@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 /** What bench/one.ts prints for one run. */
 export interface RunRecord {
   scenario: string;
-  queue: 'default' | 'heap' | 'typed';
+  queue: 'default' | 'heap' | 'typed' | 'radix';
   gpus: number;
   bytes: number;
   events: number;
