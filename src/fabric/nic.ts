@@ -70,7 +70,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
 
   /** Adds a port with its own ready queue; a topology builder cables it. */
   addPort(rateGbps: number): Port {
-    const port = new Port(this.ctx.sim, this, this.ports.length, rateGbps);
+    const port = new Port(this.ctx.sim, this, this.ports.length, rateGbps, this.ctx.portClocks);
     port.stampHops = this.ctx.attribution !== undefined;
     const queue = new ReadyQueue(this);
     port.source = queue;
