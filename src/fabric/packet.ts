@@ -91,8 +91,6 @@ export class Packet {
   /** In-band telemetry hops stamped so far, and their records (see INT_FIELDS); ACKs echo them. */
   intHops = 0;
   int: Float64Array | null = null;
-  /** Arrival time at the far end of a cut link (set under `--threads`, partition/network-partition.ts; a Link keeps its own). */
-  arrivalPs = 0;
   /** Only when a run asks where the time goes (attribution/packet-hops.ts): the ports it left and, per hop, HOP_FIELDS numbers. */
   hopPorts: Port[] | null = null;
   hopPs: number[] | null = null;
@@ -168,7 +166,6 @@ export class PacketPool {
     p.payloadBytes = payloadBytes;
     p.psn = psn;
     p.sentPs = 0;
-    p.arrivalPs = 0;
     p.ingress = -1;
     p.isRetransmit = false;
     p.ecn = false;
