@@ -27,8 +27,7 @@ const INSERTION_SORT_MAX = 32;
  * out re-spreads every event relative to it (never in a run: it cannot schedule in the past).
  */
 export class RadixEventQueue implements EventQueue {
-  // Per event slot: key, kind, node (subclass), target, arg; free slots on a stack.
-  protected keyOf = new Float64Array(1024);
+  // Per event slot: kind, node (subclass), target, arg; free slots on a stack.
   private kindOf = new Int32Array(1024);
   protected nodeOf = new Int32Array(1024);
   private targetOf: (EventTarget | undefined)[] = [];
@@ -36,8 +35,10 @@ export class RadixEventQueue implements EventQueue {
   private freeSlots = new Int32Array(1024);
   private freeCount = 0;
   private slotCount = 0;
-  // Per bucket: times and slots of its events; bucket 0 from head0, in key order.
+  // Per bucket: times, keys and slots of its events (keys beside them, so ordering bucket 0
+  // reads no slot's record); bucket 0 from head0, in key order.
   private readonly times: Float64Array[] = [];
+  private readonly keys: Float64Array[] = [];
   private readonly slots: Int32Array[] = [];
   private readonly lengths = new Int32Array(BUCKETS);
   private readonly mins = new Float64Array(BUCKETS).fill(Infinity);
@@ -55,9 +56,14 @@ export class RadixEventQueue implements EventQueue {
   /** The slot of the event popped last (its node and key stay there until the next push). */
   protected poppedSlot = -1;
 
-  constructor() {
+  /**
+   * @param keysInPushOrder keys only grow from push to push (a sequence number): spreading a
+   * bucket keeps them in order, so bucket 0 never needs sorting.
+   */
+  constructor(private readonly keysInPushOrder = true) {
     for (let b = 0; b < BUCKETS; b++) {
       this.times.push(new Float64Array(b === 0 ? 1024 : 64));
+      this.keys.push(new Float64Array(b === 0 ? 1024 : 64));
       this.slots.push(new Int32Array(b === 0 ? 1024 : 64));
     }
   }
@@ -82,13 +88,14 @@ export class RadixEventQueue implements EventQueue {
   pop(): EventTarget | undefined {
     if (this.count === 0) return undefined;
     if (this.head0 === this.lengths[0]!) this.refill();
-    const slot = this.slots[0]![this.head0++]!;
+    const at = this.head0++;
+    const slot = this.slots[0]![at]!;
+    this.poppedKey = this.keys[0]![at]!;
     if (this.head0 === this.lengths[0]!) this.head0 = this.lengths[0] = 0;
     const target = this.targetOf[slot];
     this.poppedTimePs = this.last;
     this.poppedKind = this.kindOf[slot]!;
     this.poppedArg = this.argOf[slot];
-    this.poppedKey = this.keyOf[slot]!;
     this.poppedSlot = slot;
     this.targetOf[slot] = undefined;
     this.argOf[slot] = undefined;
@@ -104,17 +111,16 @@ export class RadixEventQueue implements EventQueue {
     let slot: number;
     if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount]!;
     else {
-      if (this.slotCount === this.keyOf.length) this.growSlots();
+      if (this.slotCount === this.kindOf.length) this.growSlots();
       slot = this.slotCount++;
     }
-    this.keyOf[slot] = key;
     this.kindOf[slot] = kind;
     this.targetOf[slot] = target;
     this.argOf[slot] = arg;
     this.count++;
     const b = this.bucketOf(timePs);
     if (b === 0) this.insertNow(slot, key);
-    else this.append(b, timePs, slot);
+    else this.append(b, timePs, key, slot);
     return slot;
   }
 
@@ -126,10 +132,11 @@ export class RadixEventQueue implements EventQueue {
     return 32 - Math.clz32((timePs >>> 0) ^ this.lastLo);
   }
 
-  private append(b: number, timePs: number, slot: number): void {
+  private append(b: number, timePs: number, key: number, slot: number): void {
     const n = this.lengths[b]!;
     if (n === this.slots[b]!.length) this.growBucket(b);
     this.times[b]![n] = timePs;
+    this.keys[b]![n] = key;
     this.slots[b]![n] = slot;
     this.lengths[b] = n + 1;
     if (timePs < this.mins[b]!) this.mins[b] = timePs;
@@ -140,13 +147,15 @@ export class RadixEventQueue implements EventQueue {
     let n = this.lengths[0]!;
     if (n === this.slots[0]!.length) this.growBucket(0);
     const front = this.slots[0]!;
-    const keyOf = this.keyOf;
+    const frontKeys = this.keys[0]!;
     let i = n++;
-    while (i > this.head0 && keyOf[front[i - 1]!]! > key) {
+    while (i > this.head0 && frontKeys[i - 1]! > key) {
       front[i] = front[i - 1]!;
+      frontKeys[i] = frontKeys[i - 1]!;
       i--;
     }
     front[i] = slot;
+    frontKeys[i] = key;
     this.lengths[0] = n;
   }
 
@@ -163,6 +172,7 @@ export class RadixEventQueue implements EventQueue {
     while (this.lengths[b] === 0) b++;
     const n = this.lengths[b]!;
     const times = this.times[b]!;
+    const keys = this.keys[b]!;
     const slots = this.slots[b]!;
     this.setLast(this.mins[b]!);
     this.lengths[b] = 0;
@@ -170,9 +180,9 @@ export class RadixEventQueue implements EventQueue {
     // Every event goes to a lower bucket (they agree with the new `last` above bit b − 1).
     for (let i = 0; i < n; i++) {
       const t = times[i]!;
-      this.append(this.bucketOf(t), t, slots[i]!);
+      this.append(this.bucketOf(t), t, keys[i]!, slots[i]!);
     }
-    this.sortNow();
+    if (!this.keysInPushOrder) this.sortNow();
   }
 
   /** Orders bucket 0 (all at `last`) by key: spreading kept the order of a bucket, not of keys. */
@@ -180,22 +190,29 @@ export class RadixEventQueue implements EventQueue {
     const n = this.lengths[0]!;
     if (n < 2) return;
     const front = this.slots[0]!;
-    const keyOf = this.keyOf;
+    const frontKeys = this.keys[0]!;
     if (n > INSERTION_SORT_MAX) {
       let sorted = true;
-      for (let i = 1; i < n && sorted; i++) sorted = keyOf[front[i - 1]!]! < keyOf[front[i]!]!;
-      if (!sorted) front.set(Array.from(front.subarray(0, n)).sort((a, b) => keyOf[a]! - keyOf[b]!));
+      for (let i = 1; i < n && sorted; i++) sorted = frontKeys[i - 1]! < frontKeys[i]!;
+      if (sorted) return;
+      const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => frontKeys[a]! - frontKeys[b]!);
+      const slots = order.map((i) => front[i]!);
+      const keys = order.map((i) => frontKeys[i]!);
+      front.set(slots);
+      frontKeys.set(keys);
       return;
     }
     for (let i = 1; i < n; i++) {
       const slot = front[i]!;
-      const key = keyOf[slot]!;
+      const key = frontKeys[i]!;
       let j = i;
-      while (j > 0 && keyOf[front[j - 1]!]! > key) {
+      while (j > 0 && frontKeys[j - 1]! > key) {
         front[j] = front[j - 1]!;
+        frontKeys[j] = frontKeys[j - 1]!;
         j--;
       }
       front[j] = slot;
+      frontKeys[j] = key;
     }
   }
 
@@ -203,25 +220,25 @@ export class RadixEventQueue implements EventQueue {
   private rebase(timePs: number): void {
     const all: number[] = [];
     for (let b = 0; b < BUCKETS; b++) {
-      for (let i = b === 0 ? this.head0 : 0; i < this.lengths[b]!; i++) all.push(b === 0 ? this.last : this.times[b]![i]!, this.slots[b]![i]!);
+      for (let i = b === 0 ? this.head0 : 0; i < this.lengths[b]!; i++) all.push(b === 0 ? this.last : this.times[b]![i]!, this.keys[b]![i]!, this.slots[b]![i]!);
       this.lengths[b] = 0;
       this.mins[b] = Infinity;
     }
     this.head0 = 0;
     this.setLast(timePs);
     // Nothing is at the new time yet, so bucket 0 stays empty and its order holds.
-    for (let i = 0; i < all.length; i += 2) this.append(this.bucketOf(all[i]!), all[i]!, all[i + 1]!);
+    for (let i = 0; i < all.length; i += 3) this.append(this.bucketOf(all[i]!), all[i]!, all[i + 1]!, all[i + 2]!);
   }
 
   private growBucket(b: number): void {
     const n = 2 * this.slots[b]!.length;
     this.times[b] = grown(this.times[b]!, n);
+    this.keys[b] = grown(this.keys[b]!, n);
     this.slots[b] = grown(this.slots[b]!, n);
   }
 
   private growSlots(): void {
-    const n = 2 * this.keyOf.length;
-    this.keyOf = grown(this.keyOf, n);
+    const n = 2 * this.kindOf.length;
     this.kindOf = grown(this.kindOf, n);
     this.nodeOf = grown(this.nodeOf, n);
     this.freeSlots = grown(this.freeSlots, n);

@@ -27,6 +27,11 @@ export class KeyedEventQueue extends RadixEventQueue {
   setupEvents = 0;
   private setupNode = -1;
 
+  constructor() {
+    // Keys come from many nodes' counters, not in push order: bucket 0 is sorted when spread to.
+    super(false);
+  }
+
   /**
    * Node ids 0..nodes-1 (known once the network is built, before anything is scheduled);
    * `setupNode` keys what is scheduled before the first event (the workload's start).
