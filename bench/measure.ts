@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 /** What bench/one.ts prints for one run. */
 export interface RunRecord {
   scenario: string;
-  queue: 'default' | 'heap' | 'typed';
+  queue: 'default' | 'heap' | 'typed' | 'radix';
   gpus: number;
   bytes: number;
   events: number;
@@ -37,7 +37,7 @@ export interface RunRecord {
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Runs bench/one.ts in a fresh Node process (so maxRSS is this run's alone). */
-export function runChild(scenario: string, queue?: 'heap' | 'typed'): RunRecord {
+export function runChild(scenario: string, queue?: 'heap' | 'typed' | 'radix'): RunRecord {
   const args = ['--expose-gc', '--import', 'tsx', 'bench/one.ts', '--scenario', scenario];
   if (queue) args.push('--queue', queue);
   const child = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });

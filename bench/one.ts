@@ -1,11 +1,11 @@
 /**
  * Runs one scenario in this (fresh) process and prints one JSON line: the parent spawns a
  * process per run so that peak RSS belongs to that scenario alone.
- *   node --import tsx bench/one.ts --scenario permutation-1024 [--queue heap|typed]
- * --queue picks the event queue (default: the typed one the CLI uses).
+ *   node --import tsx bench/one.ts --scenario permutation-1024 [--queue heap|typed|radix]
+ * --queue picks the event queue (default: the radix one the CLI uses).
  */
 import { parseArgs } from 'node:util';
-import { HeapEventQueue, TypedEventQueue, usFromPs } from '../src/engine/index.js';
+import { HeapEventQueue, RadixEventQueue, TypedEventQueue, usFromPs } from '../src/engine/index.js';
 import { resolveFabric, simulateFabric } from '../src/experiment/index.js';
 import { alphaBetaCheck } from './alpha-beta-check.js';
 import { findScenario, specOf } from './scenarios.js';
@@ -13,7 +13,7 @@ import type { RunRecord } from './measure.js';
 
 const { values } = parseArgs({ options: { scenario: { type: 'string' }, queue: { type: 'string' } } });
 const queue = values.queue;
-if (queue !== undefined && queue !== 'heap' && queue !== 'typed') throw new Error(`--queue: heap or typed, got ${queue}`);
+if (queue !== undefined && queue !== 'heap' && queue !== 'typed' && queue !== 'radix') throw new Error(`--queue: heap, typed or radix, got ${queue}`);
 const scenario = findScenario(values.scenario ?? '');
 const spec = specOf(scenario);
 const config = resolveFabric(spec.fabrics[0]!);
@@ -21,7 +21,7 @@ const config = resolveFabric(spec.fabrics[0]!);
 const baseRssKiB = process.resourceUsage().maxRSS;
 
 const cpuBefore = process.cpuUsage();
-const run = simulateFabric(spec, config, spec.workload[0], queue === 'heap' ? new HeapEventQueue() : new TypedEventQueue());
+const run = simulateFabric(spec, config, spec.workload[0], queue === 'heap' ? new HeapEventQueue() : queue === 'typed' ? new TypedEventQueue() : new RadixEventQueue());
 const cpu = process.cpuUsage(cpuBefore);
 const { net, workload } = run;
 const m = net.metrics;

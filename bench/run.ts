@@ -61,7 +61,7 @@ log('event-queue hold micro-benchmark (in-process)');
 const queueMicro = runQueueMicro();
 
 log(`${FULL_SIM_SCENARIO} on each queue`);
-const fullSim = { heap: runChild(FULL_SIM_SCENARIO, 'heap'), typed: runChild(FULL_SIM_SCENARIO, 'typed') };
+const fullSim = { heap: runChild(FULL_SIM_SCENARIO, 'heap'), typed: runChild(FULL_SIM_SCENARIO, 'typed'), radix: runChild(FULL_SIM_SCENARIO, 'radix') };
 const fullSimRatio = fullSim.heap.wallMs / fullSim.typed.wallMs;
 const THREADS_SCENARIO = 'htsim-permutation-1024';
 const threads = runThreadsBench([THREADS_SCENARIO], log);
@@ -95,7 +95,7 @@ const microTable = formatTable(
 );
 const fullSimTable = formatTable(
   ['queue', 'events', 'wall s', 'events/s', 'peak RSS MiB'],
-  (['typed', 'heap'] as const).map((k) => {
+  (['radix', 'typed', 'heap'] as const).map((k) => {
     const r = fullSim[k];
     return [k, si(r.events), (r.wallMs / 1e3).toFixed(2), si(r.events / (r.wallMs / 1e3)), (r.peakRssKiB / 1024).toFixed(0)];
   }),
@@ -135,7 +135,7 @@ const out = [
   `Event queue, hold model, ${si(queueMicro[0]!.ops)} pop+push per trial, median of 3`,
   microTable,
   '',
-  `Full simulation, ${FULL_SIM_SCENARIO}, one run per queue: typed is ${fullSimRatio.toFixed(2)}× heap-js`,
+  `Full simulation, ${FULL_SIM_SCENARIO}, one run per queue (radix: the default): typed is ${fullSimRatio.toFixed(2)}× heap-js`,
   fullSimTable,
   '',
   `Parallel engine (fabsim run --threads), ${THREADS_SCENARIO} at 1 and 2 threads: CPU per thread from /proc/thread-self; at barriers = share of each thread's run waiting for the others; imbalance = busiest thread's events / mean`,

@@ -4,6 +4,7 @@ import {
   LatencyHistogram,
   rngStream,
   serializationPs,
+  RadixEventQueue,
   Simulator,
   Timer,
   TypedEventQueue,
@@ -21,6 +22,7 @@ class Recorder implements EventTarget {
 
 describe.each([
   ['typed', () => new TypedEventQueue(2)],
+  ['radix', () => new RadixEventQueue()],
   ['heap-js', () => new HeapEventQueue()],
 ])('%s event queue', (_name, makeQueue: () => EventQueue) => {
   it('runs events in time order, and equal times in insertion order', () => {

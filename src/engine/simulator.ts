@@ -1,5 +1,5 @@
 import type { EventQueue, EventTarget } from './event-queue.js';
-import { TypedEventQueue } from './typed-event-queue.js';
+import { RadixEventQueue } from './radix-event-queue.js';
 
 export interface RunLimits {
   /** Stop before running any event later than this simulated time. */
@@ -36,7 +36,7 @@ export class Simulator {
   private eventsAtNow = 0;
 
   constructor(
-    private readonly queue: EventQueue = new TypedEventQueue(),
+    private readonly queue: EventQueue = new RadixEventQueue(),
     private readonly maxEventsAtOneTime = MAX_EVENTS_AT_ONE_TIME,
   ) {}
 
@@ -68,7 +68,7 @@ export class Simulator {
     for (;;) {
       if (queue.size === 0) return 'idle';
       if (this.events >= maxEvents) return 'max-events';
-      if (queue.peekTimePs() > maxTimePs) {
+      if (maxTimePs !== Infinity && queue.peekTimePs() > maxTimePs) {
         this.nowPs = maxTimePs;
         return 'max-time';
       }

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { psFromUs, Simulator, TypedEventQueue, usFromPs, type EventQueue, type RunLimits, type StopReason } from '../engine/index.js';
+import { psFromUs, RadixEventQueue, Simulator, usFromPs, type EventQueue, type RunLimits, type StopReason } from '../engine/index.js';
 import { createFabricModel, fabricSwitchPorts, FlowEventQueue, shapeOf, type FabricConfig, type FabricModel, type Network, type RunNeeds } from '../fabric/index.js';
 import { attributionRows } from './attribution-rows.js';
 import { createWorkload, workloadLabel } from './create-workload.js';
@@ -39,7 +39,7 @@ export function buildModel(
   config: FabricConfig,
   workloadSpec: WorkloadSpec = spec.workload[0]!,
   // The flow model's own queue (same order; it cancels superseded events) unless the caller brings one.
-  queue: EventQueue = modelOf(config) === 'flow' ? new FlowEventQueue() : new TypedEventQueue(),
+  queue: EventQueue = modelOf(config) === 'flow' ? new FlowEventQueue() : new RadixEventQueue(),
   run: RunNeeds = {},
 ): FabricSetup<FabricModel> {
   const startedMs = performance.now();
@@ -57,7 +57,7 @@ export function buildFabric(
   spec: ExperimentSpec,
   config: FabricConfig,
   workloadSpec: WorkloadSpec = spec.workload[0]!,
-  queue: EventQueue = new TypedEventQueue(),
+  queue: EventQueue = new RadixEventQueue(),
 ): FabricSetup {
   if (modelOf(config) !== 'packet') throw new Error(`buildFabric: ${config.name} asks for the ${modelOf(config)} model; use buildModel`);
   return buildModel(spec, config, workloadSpec, queue) as FabricSetup;
@@ -88,7 +88,7 @@ export function simulateFabric(
   spec: ExperimentSpec,
   config: FabricConfig,
   workloadSpec: WorkloadSpec = spec.workload[0]!,
-  queue: EventQueue = new TypedEventQueue(),
+  queue: EventQueue = new RadixEventQueue(),
 ): FabricRun {
   if (modelOf(config) !== 'packet') throw new Error(`simulateFabric: ${config.name} asks for the ${modelOf(config)} model; use simulateModel`);
   return simulateModel(spec, config, workloadSpec, queue) as FabricRun;

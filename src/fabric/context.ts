@@ -4,6 +4,7 @@ import type { FabricConfig } from './config.js';
 import type { FabricMetrics } from './metrics.js';
 import type { FabricNeeds } from './needs.js';
 import type { PacketPool, TelemetrySlab } from './packet.js';
+import type { PortClocks } from './port-clocks.js';
 import type { LossRecovery } from './transport/loss-recovery.js';
 import type { CriticalPath } from './attribution/critical-path.js';
 
@@ -21,6 +22,8 @@ export interface FabricContext {
   readonly needs: FabricNeeds;
   /** This fabric's telemetry records (a packet keeps its record across reuse from the pool). */
   readonly telemetrySlab: TelemetrySlab;
+  /** Every port's transmission times, in one array (see PortClocks). */
+  readonly portClocks: PortClocks;
   /** Set when the run asks where the time goes: NICs log sends, ports stamp hops, deliveries record their breakdown here. */
   readonly attribution?: CriticalPath;
 }

@@ -1,7 +1,15 @@
 import type { EventTarget, Simulator } from '../engine/index.js';
 import type { NetworkNode } from './node.js';
-import { isPfcFrame, PacketKind, type Packet, type PacketPool } from './packet.js';
+import { isPfcFrame, PacketKind, WireStore, type Packet, type PacketPool } from './packet.js';
 import type { Port } from './port.js';
+
+/** A link's `lose` until failures.ts sets one: shared, so a link costs no closure of its own. */
+const keepEverything = (_packet: Packet): void => {};
+
+/** Takes over a link's carrying when a run is split over threads (partition/network-partition.ts): one event per packet, keyed by its sender. */
+export interface LinkCarrier {
+  carry(packet: Packet, departPs: number): void;
+}
 
 /**
  * A wire: propagation only (the sending port did the serialization). Packets leave in the
@@ -9,24 +17,16 @@ import type { Port } from './port.js';
  * is enough however many packets are in flight. A PFC frame is MAC control: the port it
  * arrives at consumes it (pauses or resumes its own data class); the node never sees it.
  */
-/** A link's `lose` until failures.ts sets one: shared, so a link costs no closure of its own. */
-const keepEverything = (_packet: Packet): void => {};
-/** Shared by every link that has never carried a packet. */
-const NO_SLOTS: (Packet | undefined)[] = [];
-const NO_TIMES = new Float64Array(0);
-
-/** Takes over a link's carrying when a run is split over threads (partition/network-partition.ts): one event per packet, keyed by its sender. */
-export interface LinkCarrier {
-  carry(packet: Packet, departPs: number): void;
-}
-
 export class Link implements EventTarget {
   /**
-   * Packets on the wire and their arrival times, in a ring kept in the link itself: the next
-   * arrival's time is read without touching the next packet (or another object).
+   * Packets on the wire and their arrival times: a ring at `wireBase` in the fabric's
+   * WireStore (one per link without a pool), so the next arrival's time is read without
+   * touching the next packet, and no array of the link's own is touched.
    */
-  private wireSlots: (Packet | undefined)[] = NO_SLOTS;
-  private wireTimesPs = NO_TIMES;
+  private readonly wires: WireStore;
+  private wireBase = 0;
+  /** Ring capacity − 1 (a power of two; −1: no region yet). */
+  private wireMask = -1;
   private wireHead = 0;
   private wireLength = 0;
   readonly to: NetworkNode;
@@ -50,6 +50,7 @@ export class Link implements EventTarget {
   ) {
     this.to = peer.owner;
     this.toPort = peer.index;
+    this.wires = pool === null ? new WireStore() : pool.wires;
   }
 
   /** The link fails: what is on the wire now will not arrive. */
@@ -63,35 +64,41 @@ export class Link implements EventTarget {
     if (this.down) return this.lose(packet);
     if (this.cut !== null) return this.cut.carry(packet, departPs);
     const arrivalPs = departPs + this.delayPs;
-    if (this.wireSlots.length === this.wireLength) this.growWire();
-    const i = (this.wireHead + this.wireLength) & (this.wireSlots.length - 1);
-    this.wireSlots[i] = packet;
-    this.wireTimesPs[i] = arrivalPs;
+    if (this.wireLength > this.wireMask) this.growWire();
+    const i = this.wireBase + ((this.wireHead + this.wireLength) & this.wireMask);
+    const wires = this.wires;
+    wires.packets[i] = packet;
+    wires.timesPs[i] = arrivalPs;
     if (++this.wireLength === 1) this.sim.at(arrivalPs, this, 0);
   }
 
+  /** Moves the ring to a region twice its size. */
   private growWire(): void {
-    const oldSlots = this.wireSlots;
-    const oldTimes = this.wireTimesPs;
-    const capacity = oldSlots.length === 0 ? 4 : oldSlots.length * 2;
-    const slots: (Packet | undefined)[] = new Array(capacity).fill(undefined);
-    const times = new Float64Array(capacity);
-    const mask = oldSlots.length - 1;
+    const wires = this.wires;
+    const oldBase = this.wireBase;
+    const oldMask = this.wireMask;
+    const capacity = oldMask < 0 ? 4 : 2 * (oldMask + 1);
+    const base = wires.take(capacity);
+    const packets = wires.packets;
+    const times = wires.timesPs;
     for (let i = 0; i < this.wireLength; i++) {
-      slots[i] = oldSlots[(this.wireHead + i) & mask];
-      times[i] = oldTimes[(this.wireHead + i) & mask]!;
+      const from = oldBase + ((this.wireHead + i) & oldMask);
+      packets[base + i] = packets[from];
+      times[base + i] = times[from]!;
+      packets[from] = undefined;
     }
-    this.wireSlots = slots;
-    this.wireTimesPs = times;
+    this.wireBase = base;
+    this.wireMask = capacity - 1;
     this.wireHead = 0;
   }
 
   onEvent(): void {
-    const slots = this.wireSlots;
-    const packet = slots[this.wireHead]!;
-    slots[this.wireHead] = undefined;
-    this.wireHead = (this.wireHead + 1) & (slots.length - 1);
-    if (--this.wireLength > 0) this.sim.at(this.wireTimesPs[this.wireHead]!, this, 0);
+    const wires = this.wires;
+    const i = this.wireBase + this.wireHead;
+    const packet = wires.packets[i]!;
+    wires.packets[i] = undefined;
+    this.wireHead = (this.wireHead + 1) & this.wireMask;
+    if (--this.wireLength > 0) this.sim.at(wires.timesPs[this.wireBase + this.wireHead]!, this, 0);
     if (this.lostInFlight > 0) {
       this.lostInFlight--;
       return this.lose(packet);

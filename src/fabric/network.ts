@@ -11,6 +11,7 @@ import { fabricNeeds, type RunNeeds } from './needs.js';
 import { CriticalPath } from './attribution/critical-path.js';
 import { DEFAULT_ROUTING_RECONVERGE_US, Failures, type FailureEvent } from './failures.js';
 import { PacketPool, TelemetrySlab } from './packet.js';
+import { PortClocks } from './port-clocks.js';
 import { packetProbes, type FabricProbes } from './probes.js';
 import type { Switch } from './switch.js';
 import { createRouting } from './routing/index.js';
@@ -67,6 +68,7 @@ export class Network implements FabricModel {
       ecnRng: rngStream(seed, 'ecn'),
       needs,
       telemetrySlab: new TelemetrySlab(),
+      portClocks: new PortClocks(),
       ...(this.attribution ? { attribution: this.attribution } : {}),
     };
     const spec = 'kind' in topology ? topology : null;

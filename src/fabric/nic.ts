@@ -70,7 +70,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
 
   /** Adds a port with its own ready queue; a topology builder cables it. */
   addPort(rateGbps: number): Port {
-    const port = new Port(this.ctx.sim, this, this.ports.length, rateGbps);
+    const port = new Port(this.ctx.sim, this, this.ports.length, rateGbps, this.ctx.portClocks);
     port.stampHops = this.ctx.attribution !== undefined;
     const queue = new ReadyQueue(this);
     port.source = queue;
@@ -165,7 +165,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
     const packet = pool.take(PacketKind.Data, flow, payload + config.headerBytes + intBytes, payload, psn);
     packet.srcHost = this.host;
     packet.dstHost = flow.dstHost;
-    packet.hash = flow.hash;
+    packet.hash = flow.hash | 0;
     packet.sentPs = sim.nowPs;
     if (psn < flow.sentEndPsn) {
       packet.isRetransmit = true;
@@ -231,7 +231,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
     const packet = this.ctx.pool.take(kind, flow, this.ctx.config.controlBytes + intBytes, 0, psn);
     packet.srcHost = this.host;
     packet.dstHost = flow.srcHost;
-    packet.hash = flow.reverseHash;
+    packet.hash = flow.reverseHash | 0;
     packet.sentPs = this.ctx.sim.nowPs;
     if (trigger) {
       packet.sackPsn = trigger.psn;

@@ -1,3 +1,4 @@
+import { grown } from '../engine/index.js';
 import type { Flow } from './flow.js';
 import type { Port } from './port.js';
 
@@ -61,7 +62,12 @@ export class Packet {
   kind: PacketKind = PacketKind.Data;
   sizeBytes = 0;
   dstHost = 0;
-  /** 5-tuple hash the ECMP stage uses; ACKs carry the reverse tuple's hash. */
+  /**
+   * 5-tuple hash the ECMP stage uses; ACKs carry the reverse tuple's hash. Kept as its 32
+   * bits read as a signed integer (`| 0`): a small integer sits in the object itself, while
+   * an unsigned value above 2^31 is a double, boxed apart — one more cache miss per switch
+   * hop. Consumers use its bits (`^`, mix32) or equality only, so the results are unchanged.
+   */
   hash = 0;
   /** Dragonfly non-minimal routing: the group it detours through, chosen where it enters the fabric (−1: minimal). */
   via = -1;
@@ -69,6 +75,8 @@ export class Packet {
   ingress = -1;
   /** Congestion Experienced: set by an ECN-marking switch, echoed as a CNP. */
   ecn = false;
+  /** The packet behind this one in the port queue holding it (see Port): written and read at every hop, so among the fields above. */
+  next: Packet | null = null;
   /** The queue pair this packet belongs to (data) or acknowledges (ACK/NACK). */
   flow: Flow | null = null;
   /** Data: packet sequence number. ACK/NACK: the next sequence number the receiver expects. */
@@ -83,16 +91,12 @@ export class Packet {
   /** In-band telemetry hops stamped so far, and their records (see INT_FIELDS); ACKs echo them. */
   intHops = 0;
   int: Float64Array | null = null;
-  /** Arrival time at the far end of a cut link (set under `--threads`, partition/network-partition.ts; a Link keeps its own). */
-  arrivalPs = 0;
   /** Only when a run asks where the time goes (attribution/packet-hops.ts): the ports it left and, per hop, HOP_FIELDS numbers. */
   hopPorts: Port[] | null = null;
   hopPs: number[] | null = null;
   /** When it joined the queue it is in, and that port's paused total then. */
   enqueuedPs = 0;
   pausedMarkPs = 0;
-  /** The packet behind this one in the port queue holding it (see Port). */
-  next: Packet | null = null;
 
   /** Appends a telemetry record for the egress port the packet is leaving. */
   stampTelemetry(slab: TelemetrySlab, portId: number, queueBytes: number, txBytes: number, timePs: number, rateGbps: number, measuredGbps: number): void {
@@ -117,10 +121,38 @@ export class Packet {
   }
 }
 
+/**
+ * Where a fabric's links keep the packets on their wires and their arrival times: one region
+ * per link (a power-of-two ring) in two arrays every link shares. A link's ring of its own
+ * was three more objects (array, its elements, a Float64Array) to miss in cache at each end
+ * of every hop; here the arrays themselves stay in cache and a hop touches one line of each.
+ * A link that outgrows its region takes a new one twice its size at the top; the old one is
+ * left empty (at most as much again as the live regions).
+ */
+export class WireStore {
+  packets: (Packet | undefined)[] = [];
+  timesPs = new Float64Array(0);
+  private top = 0;
+
+  /** A new region of `capacity` slots; returns its first index (the arrays may be replaced: read them through the store). */
+  take(capacity: number): number {
+    const base = this.top;
+    this.top += capacity;
+    if (this.top > this.timesPs.length) {
+      const length = Math.max(2 * this.timesPs.length, this.top, 4096);
+      this.timesPs = grown(this.timesPs, length);
+      for (let i = this.packets.length; i < length; i++) this.packets.push(undefined);
+    }
+    return base;
+  }
+}
+
 /** A free list of packets: the simulator allocates only up to the peak number in flight. */
 export class PacketPool {
   private readonly free: Packet[] = [];
   allocated = 0;
+  /** The wires of the fabric's links (Link). */
+  readonly wires = new WireStore();
 
   take(kind: PacketKind, flow: Flow | null, sizeBytes: number, payloadBytes: number, psn: number): Packet {
     let p = this.free.pop();
@@ -134,7 +166,6 @@ export class PacketPool {
     p.payloadBytes = payloadBytes;
     p.psn = psn;
     p.sentPs = 0;
-    p.arrivalPs = 0;
     p.ingress = -1;
     p.isRetransmit = false;
     p.ecn = false;

@@ -1,5 +1,6 @@
 import { serializationPs, type EventTarget, type Simulator } from '../engine/index.js';
 import type { Link } from './link.js';
+import { BUSY_PS, END_PS, PortClocks, WINDOW_START_PS } from './port-clocks.js';
 import type { NetworkNode, PacketSource } from './node.js';
 import { isPfcFrame, PacketKind, type Packet } from './packet.js';
 import { stampDeparture, stampEnqueued } from './attribution/packet-hops.js';
@@ -20,6 +21,20 @@ const RATE_WINDOW_PS = 2_000_000;
  * idle ports costs one event per hop (its arrival), not two.
  */
 export class Port implements EventTarget {
+  // Fields in the order a hop reads them (the object spans several cache lines): what routing
+  // checks, the clock, then the queues.
+  /** What ECMP-family routing sees: `down`, routingReconvergeUs after it changed. */
+  routeDown = false;
+  /** A failure somewhere has been routed around: routing checks the next switch still reaches the destination. */
+  checkOnward = false;
+  /** The link is down (failures.ts): what adaptive routing sees at once. */
+  down = false;
+  /** Data packets log their wait and wire time here (a run asking where the time goes); off, it costs one test per packet. */
+  stampHops = false;
+  private readonly sim: Simulator;
+  /** This port's record in `clocks` (when its frame ends, busy time, rate window): see PortClocks. */
+  private readonly clocks: PortClocks;
+  private readonly clock: number;
   /**
    * Three FIFOs linked through `Packet.next`, head and tail kept in the port itself (a queue
    * object of its own would be one more cache line per enqueue and dequeue): PFC frames (MAC
@@ -35,7 +50,6 @@ export class Port implements EventTarget {
   /** The frame in transmission until `currentEndPs`, and whether it is data. */
   private currentBytes = 0;
   private currentIsData = false;
-  private currentEndPs = 0;
   /** An event is pending at `currentEndPs` to start the next frame. */
   private wakePending = false;
   link!: Link;
@@ -48,11 +62,8 @@ export class Port implements EventTarget {
   txBytes = 0;
   /** Data packets sent: summed over every port, the fabric's data packet-hops. */
   dataPacketsTx = 0;
-  /** Picoseconds this port spent serializing: utilization = busyPs / elapsed. */
-  busyPs = 0;
   /** Egress rate over the last completed measurement window (what telemetry reports). */
   private measuredRateGbps = 0;
-  private rateWindowStartPs = 0;
   private rateWindowBytes = 0;
   /** Data class stopped by a PFC PAUSE from the far end. */
   paused = false;
@@ -62,29 +73,40 @@ export class Port implements EventTarget {
 
   /** Unique within a network (set once it is built), so telemetry can tell ports apart. */
   id = -1;
-  /** Data packets log their wait and wire time here (a run asking where the time goes); off, it costs one test per packet. */
-  stampHops = false;
   /** Tier of the switch it belongs to (TopologyShape.tierNames), −1 on a NIC. */
   tier = -1;
 
   constructor(
-    private readonly sim: Simulator,
+    sim: Simulator,
     readonly owner: NetworkNode,
     readonly index: number,
     /** Serialization rate; a degraded link's ports get a lower one for a while (failures.ts). */
     public rateGbps: number,
+    /** The fabric's port records (a port of its own when none is given). */
+    clocks: PortClocks = new PortClocks(),
   ) {
+    this.sim = sim;
+    this.clocks = clocks;
+    this.clock = clocks.take();
     this.nominalRateGbps = rateGbps;
   }
 
   /** The rate the port was built with (what a failed link's `up` restores). */
   readonly nominalRateGbps: number;
-  /** The link is down (failures.ts): what adaptive routing sees at once. */
-  down = false;
-  /** What ECMP-family routing sees: `down`, routingReconvergeUs after it changed. */
-  routeDown = false;
-  /** A failure somewhere has been routed around: routing checks the next switch still reaches the destination. */
-  checkOnward = false;
+
+  /** When the frame in transmission ends (in the past: none). */
+  private get currentEndPs(): number {
+    return this.clocks.values[this.clock + END_PS]!;
+  }
+
+  /** Picoseconds this port spent serializing: utilization = busyPs / elapsed. */
+  get busyPs(): number {
+    return this.clocks.values[this.clock + BUSY_PS]!;
+  }
+
+  set busyPs(ps: number) {
+    this.clocks.values[this.clock + BUSY_PS] = ps;
+  }
 
   get busy(): boolean {
     return this.sim.nowPs < this.currentEndPs;
@@ -148,7 +170,7 @@ export class Port implements EventTarget {
    * RATE_WINDOW_PS; after an idle stretch the open window's lower average takes over.
    */
   txRateGbpsAt(nowPs: number): number {
-    const elapsedPs = nowPs - this.rateWindowStartPs;
+    const elapsedPs = nowPs - this.clocks.values[this.clock + WINDOW_START_PS]!;
     return elapsedPs > RATE_WINDOW_PS ? (this.rateWindowBytes * 8_000) / elapsedPs : this.measuredRateGbps;
   }
 
@@ -196,15 +218,18 @@ export class Port implements EventTarget {
       this.dataPacketsTx++;
       if (this.stampHops) stampDeparture(packet, this, now, txPs);
     }
-    this.busyPs += txPs;
+    const clocks = this.clocks.values;
+    const clock = this.clock;
+    clocks[clock + BUSY_PS] += txPs;
     this.txBytes += size;
-    this.measureRate(size);
+    this.measureRate(size, clocks, now);
     // The egress pipeline sees the queue behind this packet (ECN, telemetry), as at dequeue.
     this.owner.onDeparted(packet, this.index, now + txPs);
     this.currentBytes = size;
     this.currentIsData = isData;
-    this.currentEndPs = now + txPs;
-    this.link.carry(packet, this.currentEndPs);
+    const endPs = now + txPs;
+    clocks[clock + END_PS] = endPs;
+    this.link.carry(packet, endPs);
     if (this.hasWaiting()) this.wakeAtEnd();
   }
 
@@ -217,12 +242,11 @@ export class Port implements EventTarget {
     );
   }
 
-  private measureRate(bytes: number): void {
-    const now = this.sim.nowPs;
-    const elapsedPs = now - this.rateWindowStartPs;
+  private measureRate(bytes: number, clocks: Float64Array, now: number): void {
+    const elapsedPs = now - clocks[this.clock + WINDOW_START_PS]!;
     if (elapsedPs >= RATE_WINDOW_PS) {
       this.measuredRateGbps = (this.rateWindowBytes * 8_000) / elapsedPs;
-      this.rateWindowStartPs = now;
+      clocks[this.clock + WINDOW_START_PS] = now;
       this.rateWindowBytes = 0;
     }
     this.rateWindowBytes += bytes;

@@ -46,7 +46,7 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
   ) {}
 
   addPort(rateGbps: number): Port {
-    const port = new Port(this.ctx.sim, this, this.ports.length, rateGbps);
+    const port = new Port(this.ctx.sim, this, this.ports.length, rateGbps, this.ctx.portClocks);
     port.tier = this.tier;
     port.stampHops = this.ctx.attribution !== undefined;
     this.ports.push(port);

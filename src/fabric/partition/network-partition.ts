@@ -39,7 +39,6 @@ class CutLink implements LinkCarrier, NodeTarget {
   carry(packet: Packet, departPs: number): void {
     const arrivalPs = departPs + this.delayPs;
     if (this.outbox === null) {
-      packet.arrivalPs = arrivalPs;
       this.sim.at(arrivalPs, this, 0, packet);
       return;
     }

@@ -71,7 +71,6 @@ export function decodePacket(d: Float64Array, o: number, flows: ReadonlyMap<numb
     p.int ??= slab.take();
     p.int.set(d.subarray(o + RECORD_HEAD, o + RECORD_HEAD + hops * INT_FIELDS));
   }
-  p.arrivalPs = d[o + 1]!;
   out.packet = p;
   return RECORD_HEAD + hops * INT_FIELDS;
 }
