@@ -1,6 +1,6 @@
 import { grown } from '../engine/index.js';
 
-/** A port's record: when its frame in transmission ends, its busy time, and the start of its rate window; a fourth slot pads it to 32 bytes, so no record straddles a cache line. */
+/** A port's record: when its frame in transmission ends, its busy time, and the start of its rate window; a fourth, unused slot pads it to 32 bytes, two records per cache line when the buffer is aligned to one. */
 export const PORT_CLOCK_FIELDS = 4;
 export const END_PS = 0;
 export const BUSY_PS = 1;
