@@ -107,6 +107,26 @@ describe('FlowEventQueue', () => {
     for (let seed = 11; seed <= 14; seed++) expect(compare(seed, 10_000, seed % 2 === 0 ? 40 : 1e9, true)).toBeGreaterThan(1_500);
   });
 
+  it('keeps plain and keyed events apart past its first 1,024 slots (the slot arrays grow)', () => {
+    const rng = rngStream(3, 'flow-event-queue-growth');
+    const q = new FlowEventQueue();
+    const expected: [number, number][] = [];
+    // 3,000 events at once, every third keyed by its own key: none is superseded, all run.
+    for (let id = 0; id < 3_000; id++) {
+      const timePs = Math.floor(rng.next() * 1e6);
+      if (id % 3 === 0) q.pushKeyed(timePs, target, 7, id, id);
+      else q.push(timePs, target, 0, id);
+      expected.push([timePs, id]);
+    }
+    expected.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const got: [number, number][] = [];
+    while (q.size > 0) {
+      q.pop();
+      got.push([q.poppedTimePs, q.poppedArg as number]);
+    }
+    expect(got).toEqual(expected);
+  });
+
   it('keeps time in whole picoseconds up to 2^53', () => {
     const q = new FlowEventQueue();
     const big = 2 ** 52 + 12_345;

@@ -27,9 +27,10 @@ const INSERTION_SORT_MAX = 32;
  * out re-spreads every event relative to it (never in a run: it cannot schedule in the past).
  */
 export class RadixEventQueue implements EventQueue {
-  // Per event slot: kind, node (subclass), target, arg; free slots on a stack.
+  // Per event slot: kind, a subclass's own number (tagOf), target, arg; free slots on a stack.
   private kindOf = new Int32Array(1024);
-  protected nodeOf = new Int32Array(1024);
+  /** A number a subclass keeps per event (KeyedEventQueue: the node it runs on; FlowEventQueue: its flow's key). */
+  protected tagOf = new Int32Array(1024);
   private targetOf: (EventTarget | undefined)[] = [];
   private argOf: unknown[] = [];
   private freeSlots = new Int32Array(1024);
@@ -48,7 +49,7 @@ export class RadixEventQueue implements EventQueue {
   private lastHi = 0;
   private lastLo = 0;
   private count = 0;
-  private nextSeq = 0;
+  protected nextSeq = 0;
   poppedTimePs = 0;
   poppedKind = 0;
   poppedArg: unknown = undefined;
@@ -83,6 +84,20 @@ export class RadixEventQueue implements EventQueue {
     let b = 1;
     while (this.lengths[b] === 0) b++;
     return this.mins[b]!;
+  }
+
+  /**
+   * The slot and key of the earliest event, spreading a bucket into bucket 0 if it ran dry;
+   * for a subclass that drops events unrun (FlowEventQueue). The queue must not be empty.
+   */
+  protected frontSlot(): number {
+    if (this.head0 === this.lengths[0]!) this.refill();
+    return this.slots[0]![this.head0]!;
+  }
+
+  /** The key of the event frontSlot() returned. */
+  protected frontKey(): number {
+    return this.keys[0]![this.head0]!;
   }
 
   pop(): EventTarget | undefined {
@@ -240,7 +255,7 @@ export class RadixEventQueue implements EventQueue {
   private growSlots(): void {
     const n = 2 * this.kindOf.length;
     this.kindOf = grown(this.kindOf, n);
-    this.nodeOf = grown(this.nodeOf, n);
+    this.tagOf = grown(this.tagOf, n);
     this.freeSlots = grown(this.freeSlots, n);
   }
 }

@@ -62,13 +62,13 @@ export class KeyedEventQueue extends RadixEventQueue {
   /** Inserts an event with a key made elsewhere (by the same node in another thread's replica). */
   pushKeyed(timePs: number, target: EventTarget, kind: number, arg: unknown, key: number, node: number): void {
     const slot = this.insert(timePs, target, kind, arg, key);
-    this.nodeOf[slot] = node;
+    this.tagOf[slot] = node;
   }
 
   override pop(): EventTarget | undefined {
     const target = super.pop();
     if (target === undefined) return undefined;
-    const node = this.nodeOf[this.poppedSlot]!;
+    const node = this.tagOf[this.poppedSlot]!;
     this.currentNode = node;
     if (node === this.setupNode) this.setupEvents++;
     return target;
