@@ -40,6 +40,32 @@ describe('RadixEventQueue', () => {
     expect(radix.size).toBe(heap.size);
   });
 
+  it('keeps the order at every digit of a 53-bit time: gaps from 1 ps to 2^52 ps, ties among them', () => {
+    const rng = rngStream(12, 'radix-digits');
+    const radix = new RadixEventQueue();
+    const heap = new TypedEventQueue();
+    let now = 0;
+    let id = 0;
+    const push = (t: number): void => {
+      radix.push(t, target, id, undefined);
+      heap.push(t, target, id++, undefined);
+    };
+    // A gap of 2^k ps plus a few ps: every level of 4-bit digits, both 32-bit halves.
+    const gap = (): number => 2 ** rng.int(52) + rng.int(16);
+    for (let i = 0; i < 500; i++) push(now + gap());
+    for (let op = 0; op < 20_000 && heap.size > 0; op++) {
+      radix.pop();
+      heap.pop();
+      expect([radix.poppedTimePs, radix.poppedKind]).toEqual([heap.poppedTimePs, heap.poppedKind]);
+      now = heap.poppedTimePs;
+      for (let k = rng.int(3); k > 0; k--) {
+        const t = rng.int(3) === 0 ? now : now + gap();
+        if (t < 2 ** 53) push(t);
+      }
+    }
+    expect(radix.size).toBe(heap.size);
+  });
+
   it('accepts an event before a time it peeked at (a window that stopped short of it)', () => {
     const q = new RadixEventQueue();
     q.push(1000, target, 1, undefined);
