@@ -1,3 +1,4 @@
+import { runPlannedLive } from '../experiment/live-run.js';
 import { experimentResult, planRuns, type ExperimentResult, type ExperimentSpec, type FabricResult, type LiveRun, type LiveRunOptions, type Progress } from '../experiment/index.js';
 import type { RunTask, RunWorkerMessage } from './run-worker.js';
 import { INTERRUPT_GRACE_MS } from './heap-limit.js';
@@ -15,28 +16,32 @@ export interface ParallelRunOptions {
 }
 
 /**
- * `fabsim run --jobs N`: each run of the spec on a worker thread of its own, up to `jobs` at
- * once, started in spec order; each worker runs the same live runner as the sequential path
+ * `fabsim run --jobs N`: up to `jobs` runs of the spec at once, on this thread and `jobs` − 1
+ * worker threads, started in spec order; each runs the same live runner as the sequential path
  * (runPlannedLive) from a fresh simulator and the spec's seed, so every row is the one a
  * sequential run gives (wallMs apart), and the rows come in spec order, not completion order.
  * Interrupted, the rows are those of the runs done and running, in spec order; a run building
- * its fabric (synchronous, deaf to the stop) at the interrupt, or still a second later, is
- * dropped: its worker is terminated.
+ * its fabric (synchronous, deaf to the stop) on a worker at the interrupt, or still a second
+ * later, is dropped: its worker is terminated; one building on this thread ends its build and
+ * gives a partial row, as in a sequential run.
  */
 export async function runExperimentOnWorkers(spec: ExperimentSpec, jobs: number, options: ParallelRunOptions): Promise<ExperimentResult> {
   const count = planRuns(spec).length;
   const tasks: RunTask[] = Array.from({ length: count }, (_, index) => ({ spec, index, sampling: options.sampling, flows: options.flows, explain: options.explain }));
   const running = new Map<number, Progress>();
   let finished = 0;
+  const onProgress = (progress: Progress): void => {
+    running.set(progress.run, progress);
+    options.onProgress([...running.values()].sort((a, b) => a.run - b.run), finished, count);
+  };
   const replies = await runOnWorkers<RunTask, LiveRun & { index: number }>(new URL('./run-worker-boot.mjs', import.meta.url), tasks, jobs, {
+    // This thread runs runs too (its modules are loaded): one worker fewer to start.
+    local: async ({ index, sampling, flows, explain }) => ({ index, ...(await runPlannedLive(spec, index, { sampling, flows, explain, signal: options.signal, onProgress })) }),
     isNote: (message) => !('result' in (message as RunWorkerMessage)),
     phaseOf: (message) => ('building' in (message as RunWorkerMessage) ? 'deaf' : 'built' in (message as RunWorkerMessage) ? 'listening' : undefined),
     deafGraceMs: INTERRUPT_GRACE_MS,
     onNote: (message) => {
-      if (!('progress' in (message as RunWorkerMessage))) return;
-      const { progress } = message as { progress: Progress };
-      running.set(progress.run, progress);
-      options.onProgress([...running.values()].sort((a, b) => a.run - b.run), finished, count);
+      if ('progress' in (message as RunWorkerMessage)) onProgress((message as { progress: Progress }).progress);
     },
     onReply: ({ index, result }) => {
       running.delete(index + 1);

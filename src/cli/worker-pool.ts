@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 
 /** What `fabsim run` needs beyond the sweep's plain pool: notes while a task runs, and stopping. */
-export interface PoolHooks<R> {
+export interface PoolHooks<R, T = unknown> {
   /** A message that is not the task's reply (e.g. progress): handed here; the worker keeps its task. */
   isNote?: (message: unknown) => boolean;
   onNote?: (message: unknown, slot: number) => void;
@@ -21,19 +21,26 @@ export interface PoolHooks<R> {
    */
   phaseOf?: (message: unknown) => 'deaf' | 'listening' | undefined;
   deafGraceMs?: number;
+  /**
+   * Runs a task on this thread: this thread is then one of the `size` executors (one worker
+   * fewer to start and load). It must yield to the event loop as it goes (workers' messages
+   * wait for it) and stop by itself on the abort.
+   */
+  local?: (task: T, slot: number) => Promise<R>;
 }
 
 /**
- * Runs `tasks` on up to `size` worker threads (each loads `bootUrl`), one task per worker
- * at a time, started in task order; resolves with the replies in task order. A worker error rejects.
+ * Runs `tasks` on up to `size` worker threads (each loads `bootUrl`), or on this thread and
+ * `size` − 1 workers with `hooks.local`, one task per executor at a time, started in task order; resolves with the replies in task order. A worker error rejects.
  */
-export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number, hooks: PoolHooks<R> = {}): Promise<R[]> {
+export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number, hooks: PoolHooks<R, T> = {}): Promise<R[]> {
   const replies: R[] = new Array(tasks.length);
   let next = 0;
   let done = 0;
   return new Promise((resolve, reject) => {
     if (tasks.length === 0) return resolve(replies);
-    const workers = Array.from({ length: Math.max(1, Math.min(size, tasks.length)) }, () => new Worker(bootUrl));
+    const executors = Math.max(1, Math.min(size, tasks.length));
+    const workers = Array.from({ length: hooks.local ? executors - 1 : executors }, () => new Worker(bootUrl));
     const stopped = () => hooks.signal?.aborted === true;
     // Tasks whose worker was terminated on abort: they never reply (no row, not a hole).
     let dropped = 0;
@@ -64,6 +71,20 @@ export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number, hooks
       for (const [worker, slot] of running) if (slot >= 0) deaf.has(worker) ? drop(worker) : worker.postMessage(hooks.stopMessage);
       finish();
     });
+    const local = hooks.local;
+    const feedLocal = (): void => {
+      if (!local || next >= tasks.length || stopped()) return finish();
+      const slot = next++;
+      local(tasks[slot]!, slot).then((reply) => {
+        replies[slot] = reply;
+        done++;
+        hooks.onReply?.(reply, slot);
+        feedLocal();
+      }, (error: unknown) => {
+        for (const w of workers) void w.terminate();
+        reject(error);
+      });
+    };
     for (const worker of workers) {
       worker.on('message', (message: unknown) => {
         const slot = running.get(worker)!;
@@ -86,5 +107,6 @@ export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number, hooks
       });
       feed(worker);
     }
+    feedLocal();
   });
 }
