@@ -63,6 +63,9 @@ export function relaunchWithLargerHeap(): boolean {
   return true;
 }
 
+/** Is this the relaunched child, whose parent kills it if Ctrl-C goes unacknowledged for INTERRUPT_GRACE_MS? */
+export const isRelaunchedChild = (): boolean => process.env[RELAUNCHED] !== undefined;
+
 /** Exit code of a relaunched child whose parent vanished (no one reads it): 128 + SIGHUP's 1, as a terminal hang-up. */
 const ORPHANED_EXIT_CODE = 129;
 

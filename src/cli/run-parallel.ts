@@ -1,7 +1,7 @@
 import { runPlannedLive } from '../experiment/live-run.js';
 import { experimentResult, planRuns, type ExperimentResult, type ExperimentSpec, type FabricResult, type LiveRun, type LiveRunOptions, type Progress } from '../experiment/index.js';
 import type { RunTask, RunWorkerMessage } from './run-worker.js';
-import { INTERRUPT_GRACE_MS } from './heap-limit.js';
+import { INTERRUPT_GRACE_MS, isRelaunchedChild } from './heap-limit.js';
 import { runOnWorkers } from './worker-pool.js';
 
 export interface ParallelRunOptions {
@@ -17,8 +17,8 @@ export interface ParallelRunOptions {
 
 /**
  * `fabsim run --jobs N`: up to `jobs` runs of the spec at once, on this thread and `jobs` − 1
- * worker threads, started in spec order; each runs the same live runner as the sequential path
- * (runPlannedLive) from a fresh simulator and the spec's seed, so every row is the one a
+ * worker threads (all on workers in a relaunched child), started in spec order; each runs the
+ * same live runner as the sequential path (runPlannedLive) from a fresh simulator and the spec's seed, so every row is the one a
  * sequential run gives (wallMs apart), and the rows come in spec order, not completion order.
  * Interrupted, the rows are those of the runs done and running, in spec order; a run building
  * its fabric (synchronous, deaf to the stop) on a worker at the interrupt, or still a second
@@ -35,8 +35,12 @@ export async function runExperimentOnWorkers(spec: ExperimentSpec, jobs: number,
     options.onProgress([...running.values()].sort((a, b) => a.run - b.run), finished, count);
   };
   const replies = await runOnWorkers<RunTask, LiveRun & { index: number }>(new URL('./run-worker-boot.mjs', import.meta.url), tasks, jobs, {
-    // This thread runs runs too (its modules are loaded): one worker fewer to start.
-    local: async ({ index, sampling, flows, explain }) => ({ index, ...(await runPlannedLive(spec, index, { sampling, flows, explain, signal: options.signal, onProgress })) }),
+    // This thread runs runs too (its modules are loaded): one worker fewer to start. Not in a
+    // relaunched child (a large topology): building one here would leave Ctrl-C unacknowledged
+    // and the parent would kill the child, the other runs' partial rows with it.
+    local: isRelaunchedChild()
+      ? undefined
+      : async ({ index, sampling, flows, explain }) => ({ index, ...(await runPlannedLive(spec, index, { sampling, flows, explain, signal: options.signal, onProgress })) }),
     isNote: (message) => !('result' in (message as RunWorkerMessage)),
     phaseOf: (message) => ('building' in (message as RunWorkerMessage) ? 'deaf' : 'built' in (message as RunWorkerMessage) ? 'listening' : undefined),
     deafGraceMs: INTERRUPT_GRACE_MS,
