@@ -31,7 +31,8 @@ export interface PoolHooks<R, T = unknown> {
 
 /**
  * Runs `tasks` on up to `size` worker threads (each loads `bootUrl`), or on this thread and
- * `size` − 1 workers with `hooks.local`, one task per executor at a time, started in task order; resolves with the replies in task order. A worker error rejects.
+ * `size` − 1 workers with `hooks.local`, one task per executor at a time, started in task
+ * order; resolves with the replies in task order. A worker error (or the local task's) rejects.
  */
 export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number, hooks: PoolHooks<R, T> = {}): Promise<R[]> {
   const replies: R[] = new Array(tasks.length);
@@ -73,7 +74,8 @@ export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number, hooks
     });
     const local = hooks.local;
     const feedLocal = (): void => {
-      if (!local || next >= tasks.length || stopped()) return finish();
+      if (!local) return;
+      if (next >= tasks.length || stopped()) return finish();
       const slot = next++;
       local(tasks[slot]!, slot).then((reply) => {
         replies[slot] = reply;
