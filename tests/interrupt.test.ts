@@ -52,7 +52,8 @@ describe('Ctrl-C', () => {
     const spec = join(dir, 'long-parallel.yaml');
     writeFileSync(spec, LONG_RUN_SPEC);
     const out = join(dir, 'out-parallel');
-    const r = await interrupted(['run', spec, '--json', '--out', out, '--jobs', '2'], 2500, 'spawn');
+    // From the first line: the worker's run must have started (it boots while this thread runs the first).
+    const r = await interrupted(['run', spec, '--json', '--out', out, '--jobs', '2'], 3000, 'first-line');
     expect(r.code).toBe(130);
     expect(r.afterSignalMs).toBeLessThan(5000);
     const printed = JSON.parse(r.stdout);
