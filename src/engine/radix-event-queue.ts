@@ -37,7 +37,8 @@ const lowestBit = (mask: number): number => 31 - Math.clz32(mask & -mask);
 export class RadixEventQueue implements EventQueue {
   // Per event slot: kind, key, a subclass's own number (tagOf), target, arg; free slots on a stack.
   private kindOf = new Int32Array(1024);
-  private keyOf = new Float64Array(1024);
+  protected keyOf = new Float64Array(1024);
+  private readonly keepsKeys: boolean;
   /** A number a subclass keeps per event (KeyedEventQueue: the node it runs on; FlowEventQueue: its flow's key). */
   protected tagOf = new Int32Array(1024);
   private targetOf: (EventTarget | undefined)[] = [];
@@ -65,7 +66,6 @@ export class RadixEventQueue implements EventQueue {
   poppedTimePs = 0;
   poppedKind = 0;
   poppedArg: unknown = undefined;
-  poppedKey = 0;
   /** The slot of the event popped last (its tag and key stay there until the next push). */
   protected poppedSlot = -1;
 
@@ -74,6 +74,9 @@ export class RadixEventQueue implements EventQueue {
    * bucket keeps them in order, so `now` never needs sorting.
    */
   constructor(private readonly keysInPushOrder = true) {
+    // Only a subclass reads keys (poppedKey, frontKey); the engine's own queue skips storing
+    // them: at 8,192 hosts the write to a freed slot's key is a cache miss per push.
+    this.keepsKeys = !keysInPushOrder || new.target !== RadixEventQueue;
     for (let b = 0; b < LEVELS * DIGITS; b++) this.entries.push(new Float64Array(16));
   }
 
@@ -102,6 +105,14 @@ export class RadixEventQueue implements EventQueue {
     return this.now[this.head]!;
   }
 
+  /**
+   * The key of the event popped last, until the next push (which may reuse its slot); read
+   * on demand, and kept only for a subclass (NaN in the engine's own queue, which never needs it).
+   */
+  get poppedKey(): number {
+    return this.keepsKeys ? this.keyOf[this.poppedSlot]! : NaN;
+  }
+
   /** The key of the event frontSlot() returned. */
   protected frontKey(): number {
     return this.keyOf[this.now[this.head]!]!;
@@ -116,7 +127,6 @@ export class RadixEventQueue implements EventQueue {
     this.poppedTimePs = this.last;
     this.poppedKind = this.kindOf[slot]!;
     this.poppedArg = this.argOf[slot];
-    this.poppedKey = this.keyOf[slot]!;
     this.poppedSlot = slot;
     this.targetOf[slot] = undefined;
     this.argOf[slot] = undefined;
@@ -136,7 +146,7 @@ export class RadixEventQueue implements EventQueue {
       slot = this.slotCount++;
     }
     this.kindOf[slot] = kind;
-    this.keyOf[slot] = key;
+    if (this.keepsKeys) this.keyOf[slot] = key;
     this.targetOf[slot] = target;
     this.argOf[slot] = arg;
     this.count++;

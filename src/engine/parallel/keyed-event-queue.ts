@@ -26,6 +26,7 @@ export class KeyedEventQueue extends RadixEventQueue {
   /** Events popped that ran on the setup node (every thread runs those: count them once). */
   setupEvents = 0;
   private setupNode = -1;
+  private keyAtPop = 0;
 
   constructor() {
     // Keys come from many nodes' counters, not in push order: bucket 0 is sorted when spread to.
@@ -65,9 +66,15 @@ export class KeyedEventQueue extends RadixEventQueue {
     this.tagOf[slot] = node;
   }
 
+  /** The key of the event popped last, kept for the whole event (a push during it may reuse its slot). */
+  override get poppedKey(): number {
+    return this.keyAtPop;
+  }
+
   override pop(): EventTarget | undefined {
     const target = super.pop();
     if (target === undefined) return undefined;
+    this.keyAtPop = this.keyOf[this.poppedSlot]!;
     const node = this.tagOf[this.poppedSlot]!;
     this.currentNode = node;
     if (node === this.setupNode) this.setupEvents++;
