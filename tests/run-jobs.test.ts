@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { cli } from './cli-helpers.js';
 import { describe, expect, it } from 'vitest';
 import { defaultJobs } from '../src/cli/run-jobs.js';
+import { timesFileOf } from '../src/cli/run-durations.js';
+import { loadSpec } from '../src/experiment/load-spec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-jobs-'));
 
@@ -45,6 +47,18 @@ describe('fabsim run --jobs', () => {
     expect(flows.trim().split('\n')).toHaveLength(1 + 2 * 32); // a header, then the permutation's 32 messages on each fabric
     expect(readFileSync(join(dir, 'flows2.csv'), 'utf8')).toBe(flows);
   }, 120_000); // two CLI processes: tsx start-up alone takes seconds on a loaded machine
+
+  it('starts the runs longest first by the last complete run, and still prints them in spec order', async () => {
+    const spec = join(dir, 'jobs-order.yaml');
+    writeFileSync(spec, SPEC);
+    // Times that put the last run first and the first last.
+    writeFileSync(timesFileOf(loadSpec(spec)), JSON.stringify([1, 2, 3, 4]));
+    const [one, two] = await Promise.all(['1', '2'].map((jobs) => cli('run', spec, '--json', '--jobs', jobs)));
+    expect([one.code, two.code]).toEqual([0, 0]);
+    expect(withoutWallMs(two.stdout)).toEqual(withoutWallMs(one.stdout));
+    // Both ran to the end: the file now holds this machine's times, one per run.
+    expect(JSON.parse(readFileSync(timesFileOf(loadSpec(spec)), 'utf8'))).toHaveLength(4);
+  }, 120_000);
 
   it('refuses a --jobs that is not a whole number from 1: one line, exit 2', async () => {
     const spec = join(dir, 'jobs.yaml');

@@ -9,6 +9,7 @@ import { checkNcclTestsWorkloads, parseFormat } from './format-option.js';
 import { formatNcclTestsRun, isNcclTestsWorkload } from '../report/nccl-tests.js';
 import { hpccFctFiles } from '../report/hpcc-fct.js';
 import { runExperimentOnWorkers } from './run-parallel.js';
+import { recordRunDurations } from './run-durations.js';
 import { defaultJobs, parseJobs } from './run-jobs.js';
 import { parseThreads, runThreadsCommand } from './run-threads.js';
 
@@ -118,6 +119,7 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   } finally {
     progress.clear();
   }
+  if (!result.partial) recordRunDurations(spec, result.results.map((r) => r.wallMs));
   if (options.out !== undefined) writeResults(options.out, result, { specText, specPath });
   if (options.flows !== undefined && flowsFormat === 'hpcc') for (const [path, text] of hpccFctFiles(result.results, options.flows)) writeFileWhole(path, text);
   else if (options.flows !== undefined) writeFileWhole(options.flows, formatFlowsCsv(result));

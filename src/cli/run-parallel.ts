@@ -3,6 +3,7 @@ import { experimentResult, planRuns, type ExperimentResult, type ExperimentSpec,
 import type { RunTask, RunWorkerMessage } from './run-worker.js';
 import { INTERRUPT_GRACE_MS, isRelaunchedChild } from './heap-limit.js';
 import { runOnWorkers } from './worker-pool.js';
+import { lastRunDurations, longestFirst } from './run-durations.js';
 
 export interface ParallelRunOptions {
   sampling: LiveRunOptions['sampling'];
@@ -17,9 +18,11 @@ export interface ParallelRunOptions {
 
 /**
  * `fabsim run --jobs N`: up to `jobs` runs of the spec at once, on this thread and `jobs` − 1
- * worker threads (all on workers in a relaunched child), started in spec order; each runs the
- * same live runner as the sequential path (runPlannedLive) from a fresh simulator and the spec's seed, so every row is the one a
- * sequential run gives (wallMs apart), and the rows come in spec order, not completion order.
+ * worker threads (all on workers in a relaunched child), started longest first by the spec's
+ * last complete run (run-durations.ts; spec order the first time); each runs the same live
+ * runner as the sequential path (runPlannedLive) from a fresh simulator and the spec's seed,
+ * so every row is the one a sequential run gives (wallMs apart), and the rows come in spec
+ * order, not in the order they started or ended.
  * Interrupted, the rows are those of the runs done and running, in spec order; a run building
  * its fabric (synchronous, deaf to the stop) on a worker at the interrupt, or still a second
  * later, is dropped: its worker is terminated; one building on this thread ends its build and
@@ -27,7 +30,8 @@ export interface ParallelRunOptions {
  */
 export async function runExperimentOnWorkers(spec: ExperimentSpec, jobs: number, options: ParallelRunOptions): Promise<ExperimentResult> {
   const count = planRuns(spec).length;
-  const tasks: RunTask[] = Array.from({ length: count }, (_, index) => ({ spec, index, sampling: options.sampling, flows: options.flows, explain: options.explain }));
+  // Longest first, by the spec's last complete run (spec order the first time): the rows are the same either way.
+  const tasks: RunTask[] = longestFirst(count, lastRunDurations(spec, count)).map((index) => ({ spec, index, sampling: options.sampling, flows: options.flows, explain: options.explain }));
   const running = new Map<number, Progress>();
   let finished = 0;
   const onProgress = (progress: Progress): void => {
@@ -56,5 +60,5 @@ export async function runExperimentOnWorkers(spec: ExperimentSpec, jobs: number,
     stopMessage: { stop: true },
   });
   const interrupted = replies.length < count || replies.some((r) => r.stopped);
-  return experimentResult(spec, replies.map((r) => r.result), interrupted);
+  return experimentResult(spec, [...replies].sort((a, b) => a.index - b.index).map((r) => r.result), interrupted);
 }
