@@ -1,4 +1,5 @@
 import type { EventTarget, Simulator } from '../engine/index.js';
+import type { KeyedEventQueue } from '../engine/parallel/keyed-event-queue.js';
 import type { NetworkNode } from './node.js';
 import { isPfcFrame, PacketKind, WireStore, type Packet, type PacketPool } from './packet.js';
 import type { Port } from './port.js';
@@ -6,7 +7,7 @@ import type { Port } from './port.js';
 /** A link's `lose` until failures.ts sets one: shared, so a link costs no closure of its own. */
 const keepEverything = (_packet: Packet): void => {};
 
-/** Takes over a link's carrying when a run is split over threads (partition/network-partition.ts): one event per packet, keyed by its sender. */
+/** Takes over a link's carrying when its far end is on another thread (partition/network-partition.ts). */
 export interface LinkCarrier {
   carry(packet: Packet, departPs: number): void;
 }
@@ -37,8 +38,18 @@ export class Link implements EventTarget {
   /** Packets in flight when the link went down: the next this many arrivals are lost. */
   lostInFlight = 0;
   lose: (packet: Packet) => void = keepEverything;
-  /** Set only under `--threads` (partition/network-partition.ts); null: the link carries packets itself. */
+  /** Set only under `--threads` for a link to another thread's node (partition/network-partition.ts); null: the link carries packets itself. */
   cut: LinkCarrier | null = null;
+  /**
+   * Under `--threads` (keyBy): the keyed queue its arrivals go to, each with the key its sender
+   * took when it put the packet on the wire, kept in the ring beside its time, and run on the
+   * far end's node `toNode`. The head's event is then the very event a packet would get of its
+   * own: the next one, scheduled when the head arrives, has a later (time, key) — a later time,
+   * or the same sender's later key — so the order of events is unchanged, with one pending
+   * event per link instead of one per packet. null: the simulator's own order.
+   */
+  private keyed: KeyedEventQueue | null = null;
+  private toNode = -1;
 
   constructor(
     private readonly sim: Simulator,
@@ -59,17 +70,41 @@ export class Link implements EventTarget {
     this.down = true;
   }
 
+  /** Arrival events from now on go to `queue` keyed by their senders, run on node `toNode` (a run split over threads). */
+  keyBy(queue: KeyedEventQueue, toNode: number): void {
+    if (this.wireLength > 0) throw new Error('link: keyed with packets on the wire');
+    this.keyed = queue;
+    this.toNode = toNode;
+    this.wires.keepKeys();
+  }
+
   /** Takes a packet whose last bit leaves the sender at `departPs` (≥ now; in departure order). */
   carry(packet: Packet, departPs: number): void {
     if (this.down) return this.lose(packet);
     if (this.cut !== null) return this.cut.carry(packet, departPs);
     const arrivalPs = departPs + this.delayPs;
+    if (this.keyed !== null) return this.arrive(packet, arrivalPs, this.keyed.takeKey());
     if (this.wireLength > this.wireMask) this.growWire();
     const i = this.wireBase + ((this.wireHead + this.wireLength) & this.wireMask);
     const wires = this.wires;
     wires.packets[i] = packet;
     wires.timesPs[i] = arrivalPs;
     if (++this.wireLength === 1) this.sim.at(arrivalPs, this, 0);
+  }
+
+  /**
+   * Under `--threads` (keyBy): a packet arriving at `arrivalPs` with event key `key`, put on
+   * the wire here or, for a link from another thread's node, by that thread (in the order it
+   * sent them, so still in arrival order).
+   */
+  arrive(packet: Packet, arrivalPs: number, key: number): void {
+    if (this.wireLength > this.wireMask) this.growWire();
+    const i = this.wireBase + ((this.wireHead + this.wireLength) & this.wireMask);
+    const wires = this.wires;
+    wires.packets[i] = packet;
+    wires.timesPs[i] = arrivalPs;
+    wires.keys[i] = key;
+    if (++this.wireLength === 1) this.keyed!.pushKeyed(arrivalPs, this, 0, undefined, key, this.toNode);
   }
 
   /** Moves the ring to a region twice its size. */
@@ -81,10 +116,13 @@ export class Link implements EventTarget {
     const base = wires.take(capacity);
     const packets = wires.packets;
     const times = wires.timesPs;
+    const keys = wires.keys;
+    const keyed = this.keyed !== null;
     for (let i = 0; i < this.wireLength; i++) {
       const from = oldBase + ((this.wireHead + i) & oldMask);
       packets[base + i] = packets[from];
       times[base + i] = times[from]!;
+      if (keyed) keys[base + i] = keys[from]!;
       packets[from] = undefined;
     }
     this.wireBase = base;
@@ -98,7 +136,11 @@ export class Link implements EventTarget {
     const packet = wires.packets[i]!;
     wires.packets[i] = undefined;
     this.wireHead = (this.wireHead + 1) & this.wireMask;
-    if (--this.wireLength > 0) this.sim.at(wires.timesPs[this.wireBase + this.wireHead]!, this, 0);
+    if (--this.wireLength > 0) {
+      const next = this.wireBase + this.wireHead;
+      if (this.keyed === null) this.sim.at(wires.timesPs[next]!, this, 0);
+      else this.keyed.pushKeyed(wires.timesPs[next]!, this, 0, undefined, wires.keys[next]!, this.toNode);
+    }
     if (this.lostInFlight > 0) {
       this.lostInFlight--;
       return this.lose(packet);

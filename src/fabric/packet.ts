@@ -132,7 +132,16 @@ export class Packet {
 export class WireStore {
   packets: (Packet | undefined)[] = [];
   timesPs = new Float64Array(0);
+  /** Under `--threads` (Link.keyBy): each packet's event key, taken when it was put on the wire. */
+  keys = new Float64Array(0);
+  private keyed = false;
   private top = 0;
+
+  /** Keeps a key per slot from now on (before any region is taken). */
+  keepKeys(): void {
+    this.keyed = true;
+    if (this.keys.length < this.timesPs.length) this.keys = grown(this.keys, this.timesPs.length);
+  }
 
   /** A new region of `capacity` slots; returns its first index (the arrays may be replaced: read them through the store). */
   take(capacity: number): number {
@@ -141,6 +150,7 @@ export class WireStore {
     if (this.top > this.timesPs.length) {
       const length = Math.max(2 * this.timesPs.length, this.top, 4096);
       this.timesPs = grown(this.timesPs, length);
+      if (this.keyed) this.keys = grown(this.keys, length);
       for (let i = this.packets.length; i < length; i++) this.packets.push(undefined);
     }
     return base;

@@ -29,6 +29,8 @@ export class Switch implements NetworkNode, RoutingSwitch, EventTarget {
   private bufferUsedBytes = 0;
   /** Data packets in transmission: each holds its buffer until its last bit has left. */
   private releases!: ReleaseQueue;
+  /** Its own routing policy under `--threads` (partition/per-node-routing.ts): a field, not a map lookup per packet. */
+  ownRouting: RoutingPolicy | undefined = undefined;
   /** This switch's own ECN stream (a run split over threads: no stream shared between nodes); null: the fabric's. */
   ecnRng: Rng | null = null;
 

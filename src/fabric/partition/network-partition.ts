@@ -1,59 +1,33 @@
-import type { Simulator } from '../../engine/index.js';
-import type { KeyedEventQueue, NodeTarget } from '../../engine/parallel/keyed-event-queue.js';
+import type { KeyedEventQueue } from '../../engine/parallel/keyed-event-queue.js';
 import type { PeerExchange } from '../../engine/parallel/peer-exchange.js';
 import type { WindowExchange } from '../../engine/parallel/window-loop.js';
 import type { Flow } from '../flow.js';
 import { NvlinkFlow, type NvlinkCrossbar } from '../nvlink-crossbar.js';
 import type { EveryReplica, PostAfter, Replay } from './replay.js';
-import type { LinkCarrier } from '../link.js';
+import type { Link, LinkCarrier } from '../link.js';
 import type { Network, NetworkPartitionHook } from '../network.js';
-import type { NetworkNode } from '../node.js';
-import { isPfcFrame, PacketKind, type Packet, type PacketPool } from '../packet.js';
-import type { Port } from '../port.js';
+import type { Packet, PacketPool } from '../packet.js';
 import { decodePacket, Outbox } from './packet-codec.js';
 import type { Ownership } from './ownership.js';
 import { grown } from '../../engine/index.js';
 
 /**
- * One link under `--threads`: each packet gets its own arrival event, keyed by the sending
- * node at the moment it is put on the wire (a Link keeps one event for its head, keyed by
- * whichever node ran last: that would depend on the partitioning). A packet for a node of
- * another thread goes to that thread's outbox with its key; that thread schedules the same
- * arrival on its replica of this link.
+ * A link whose far end another thread simulates: each packet goes to that thread's outbox with
+ * the event key its sender takes now (as a Link keyed by its senders would keep it, Link.keyBy);
+ * that thread puts it on its replica of the link (Link.arrive).
  */
-class CutLink implements LinkCarrier, NodeTarget {
+class CutLink implements LinkCarrier {
   constructor(
-    readonly partitionNode: number,
     private readonly index: number,
     private readonly delayPs: number,
-    private readonly to: NetworkNode,
-    private readonly toPort: number,
-    private readonly peer: Port,
-    private readonly sim: Simulator,
     private readonly queue: KeyedEventQueue,
     private readonly pool: PacketPool,
-    /** null: the far end is simulated by this thread. */
-    private readonly outbox: Outbox | null,
+    private readonly outbox: Outbox,
   ) {}
 
   carry(packet: Packet, departPs: number): void {
-    const arrivalPs = departPs + this.delayPs;
-    if (this.outbox === null) {
-      this.sim.at(arrivalPs, this, 0, packet);
-      return;
-    }
-    this.outbox.push(this.index, arrivalPs, this.queue.takeKey(), packet);
+    this.outbox.push(this.index, departPs + this.delayPs, this.queue.takeKey(), packet);
     this.pool.release(packet);
-  }
-
-  onEvent(_kind: number, arg: unknown): void {
-    const packet = arg as Packet;
-    if (isPfcFrame(packet.kind)) {
-      this.peer.setPaused(packet.kind === PacketKind.Pause);
-      this.pool.release(packet);
-      return;
-    }
-    this.to.receive(packet, this.toPort);
   }
 }
 
@@ -96,7 +70,8 @@ type Delivered = (atPs: number) => void;
 export class NetworkPartition implements NetworkPartitionHook, WindowExchange, Replay, EveryReplica, PostAfter {
   private readonly flows = new Map<number, Flow>();
   private readonly outboxes: (Outbox | null)[];
-  private readonly cuts: CutLink[];
+  /** The links in Ownership's order (a packet from another thread names its link by index). */
+  private readonly links: readonly Link[];
   /** Per queue pair (packet or NVLink, by id): messages posted, and each one's callback until it has run (live or replayed). */
   private readonly posted = new Map<number, number>();
   private readonly callbacks = new Map<number, (Delivered | undefined)[]>();
@@ -126,12 +101,12 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
     const { parts, partOf, links, linkTo } = ownership;
     this.outboxes = Array.from({ length: parts }, (_, p) => (p === part ? null : new Outbox()));
     const pool = net.packetPool;
-    this.cuts = links.map((link, i) => {
+    this.links = links;
+    links.forEach((link, i) => {
       const to = linkTo[i]!;
-      const peer = (link.to as unknown as { ports: Port[] }).ports[link.toPort]!;
-      const cut = new CutLink(to, i, link.delayPs, link.to, link.toPort, peer, net.sim, queue, pool, this.outboxes[partOf[to]!]!);
-      link.cut = cut;
-      return cut;
+      // Arrivals here run on the far end's node, keyed by their senders; a packet for another thread's node goes to its outbox.
+      if (partOf[to] === part) link.keyBy(queue, to);
+      else link.cut = new CutLink(i, link.delayPs, queue, pool, this.outboxes[partOf[to]!]!);
     });
     this.crossbar = (net as unknown as { crossbar: NvlinkCrossbar | null }).crossbar;
     if (this.crossbar !== null) {
@@ -300,11 +275,11 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
       if (peer === this.part) continue;
       const d = this.exchange!.receive(peer);
       for (let o = 0; o < d.length; ) {
-        const cut = this.cuts[d[o]!]!;
+        const link = this.links[d[o]!]!;
         const arrivalPs = d[o + 1]!;
         const key = d[o + 2]!;
         o += decodePacket(d, o, this.flows, pool, slab, out);
-        this.queue.pushKeyed(arrivalPs, cut, 0, out.packet, key, cut.partitionNode);
+        link.arrive(out.packet, arrivalPs, key);
         this.packetsIn++;
       }
       const n = this.exchange!.receive(peer);

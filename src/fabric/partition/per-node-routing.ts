@@ -13,13 +13,12 @@ import type { TopologyShape } from '../topology/shape.js';
  * state and choose no path at injection can be split so (threads-support.ts refuses others).
  */
 export function perNodeRouting(config: FabricConfig, sim: Simulator, seed: number, shape: TopologyShape): RoutingPolicy {
-  const policies = new Map<RoutingSwitch, RoutingPolicy>();
   const probe = createRouting(config, sim, seed, shape);
   if (probe.inject || probe.attach) throw new Error(`routing ${config.routing}: reads other switches' state or picks paths at injection; it cannot run per node`);
   return {
     choose(candidates: readonly Port[], packet: Packet, sw: RoutingSwitch): Port {
-      let policy = policies.get(sw);
-      if (policy === undefined) policies.set(sw, (policy = createRouting(config, sim, sw.salt, shape)));
+      let policy = sw.ownRouting;
+      if (policy === undefined) sw.ownRouting = policy = createRouting(config, sim, sw.salt, shape);
       return policy.choose(candidates, packet, sw);
     },
   };

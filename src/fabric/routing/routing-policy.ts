@@ -11,6 +11,8 @@ export interface RoutingSwitch {
   readonly salt: number;
   /** The equal-cost egress ports towards host `dst` (through group `via` first, on a dragonfly). */
   candidatesFor(dst: number, via?: number): readonly Port[];
+  /** The switch's own instance of a per-node policy (partition/per-node-routing.ts), made on first use. */
+  ownRouting?: RoutingPolicy;
 }
 
 /** Picks one egress port among equal-cost candidates (always ≥ 2 of them). */
