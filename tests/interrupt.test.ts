@@ -50,7 +50,8 @@ describe('Ctrl-C', () => {
 
   it('with --jobs 2, stops both runs running: two partial rows in spec order, their time series up to where each stopped', async () => {
     const spec = join(dir, 'long-parallel.yaml');
-    writeFileSync(spec, LONG_RUN_SPEC);
+    // Two long runs (~10 s each alone): LONG_RUN_SPEC's second, plain ECMP, ends within a second.
+    writeFileSync(spec, LONG_RUN_SPEC.replace('fabrics: [{ preset: ethernet, routing: spray }, ethernet]', 'fabrics: [{ preset: ethernet, routing: spray }, { preset: roce, routing: spray }]'));
     const out = join(dir, 'out-parallel');
     // From the first line: the worker's run must have started (it boots while this thread runs the first).
     const r = await interrupted(['run', spec, '--json', '--out', out, '--jobs', '2'], 3000, 'first-line');
@@ -59,7 +60,7 @@ describe('Ctrl-C', () => {
     const printed = JSON.parse(r.stdout);
     expect(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))).toEqual(printed);
     expect(printed.partial).toBe(true);
-    expect(printed.results.map((row: { fabric: string }) => row.fabric)).toEqual(['ethernet+spray', 'ethernet']);
+    expect(printed.results.map((row: { fabric: string }) => row.fabric)).toEqual(['ethernet+spray', 'roce+spray']);
     for (const row of printed.results) {
       expect(row.completed).toBe(false);
       expect(row.bytesSent).toBeGreaterThan(0);
