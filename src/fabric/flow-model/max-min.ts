@@ -233,11 +233,14 @@ export class MaxMinSolver {
   /** A flow ends: its capacity is freed at the next solve. */
   remove(f: SolverFlow): void {
     const s = f.slot;
-    const links = f.links;
-    const flat = this.flatCount[s] !== 0;
+    const flatCount = this.flatCount[s]!;
+    const flat = flatCount !== 0;
     const fl = this.flat;
-    for (let i = 0; i < links.length; i++) {
-      const link = links[i]!;
+    // A plain path is read from the slot's own copy (the flow's array is one more cache miss).
+    const links = flat ? null : f.links;
+    const n = flat ? flatCount : links!.length;
+    for (let i = 0; i < n; i++) {
+      const link = links === null ? fl[s * FLAT + i]! : links[i]!;
       // The same entry a search finds (a plain path crosses each link once), the same one moved into its place.
       const offset = flat ? fl[s * FLAT + FLAT_LINKS + i]! : this.flowsOn.offsetOf(link, s);
       const moved = this.flowsOn.removeAt(link, offset);
