@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { rngStream, type Rng } from '../src/engine/index.js';
 import { resolveFabric, simulateModel, validateSpec } from '../src/experiment/index.js';
 import { MaxMinSolver, type SolverFlow } from '../src/fabric/index.js';
-import { LinkSlots } from '../src/fabric/flow-model/link-slots.js';
+import { LENGTH, LinkSlots, META, START } from '../src/fabric/flow-model/link-slots.js';
 import { ObjectMaxMinSolver, type ObjectSolverFlow } from './fixtures/max-min-objects.js';
 
 /** A path of `n` distinct links out of `links`. */
@@ -118,8 +118,9 @@ describe('link slot lists (one typed array for every link)', () => {
     }
     let longest = 0;
     for (let link = 0; link < LINKS; link++) {
-      const { start, length, items } = lists;
-      expect(Array.from(items.subarray(start[link]!, start[link]! + length[link]!))).toEqual(arrays[link]);
+      const { meta, items } = lists;
+      const first = meta[link * META + START]!;
+      expect(Array.from(items.subarray(first, first + meta[link * META + LENGTH]!))).toEqual(arrays[link]);
       longest = Math.max(longest, arrays[link]!.length);
     }
     expect(longest).toBeGreaterThan(100);

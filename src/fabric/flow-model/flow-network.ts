@@ -1,11 +1,11 @@
-import { nsFromPs, psFromUs, seed32, type EventTarget, type Simulator } from '../../engine/index.js';
+import { grown, nsFromPs, psFromUs, seed32, type EventTarget, type Simulator } from '../../engine/index.js';
 import type { FabricConfig } from '../config.js';
 import type { FabricModel } from '../fabric-model.js';
 import { fiveTupleHash, mix32 } from '../hash.js';
 import { FabricMetrics } from '../metrics.js';
 import { NO_PROBES, type FabricProbes } from '../probes.js';
 import { ClosShape, DragonflyShape, shapeOf, type NvlinkDomain, type TopologyShape, type TopologySpec } from '../topology/index.js';
-import { FluidEvent, FluidFlow } from './fluid-flow.js';
+import { FLOW_STATE, FluidEvent, FluidFlow, type FluidFlowOwner } from './fluid-flow.js';
 import { FlowEventQueue } from './flow-event-queue.js';
 import { MessagePool, type DeliveryTarget } from './message-pool.js';
 import { flowLayoutOf, type FlowLayout } from './layout.js';
@@ -60,7 +60,7 @@ const SOLVE = 0;
  * Same workload API as the packet `Network`, same topology arithmetic and ECMP hashing.
  * All changes of one instant are solved together (one solve event per instant).
  */
-export class FlowNetwork implements FabricModel, EventTarget {
+export class FlowNetwork implements FabricModel, EventTarget, FluidFlowOwner {
   readonly model = 'flow' as const;
   readonly metrics = new FabricMetrics();
   readonly topology: FlowTopology;
@@ -80,8 +80,14 @@ export class FlowNetwork implements FabricModel, EventTarget {
   /** The simulator's queue when it is a FlowEventQueue (the runner's for this model): superseded Sent events are cancelled in it rather than run. */
   private readonly events: FlowEventQueue | null;
   private readonly loadOf = (link: number): number => this.solver.flowCountOn(link);
-  private readonly flowEvent = (flow: FluidFlow, kind: FluidEvent, arg: number) =>
-    kind === FluidEvent.Sent ? this.sent(flow, arg) : this.delivered(flow, arg);
+  /** Every flow's rate, rate before, bytes left and when they were settled (FluidFlow's numbers, FLOW_STATE per flow id). */
+  flowState = new Float64Array(FLOW_STATE * 1024);
+
+  /** A flow's event (FluidFlow.onEvent). */
+  flowEvent(flow: FluidFlow, kind: FluidEvent, arg: number): void {
+    if (kind === FluidEvent.Sent) this.sent(flow, arg);
+    else this.delivered(flow, arg);
+  }
 
   constructor(
     readonly sim: Simulator,
@@ -166,7 +172,8 @@ export class FlowNetwork implements FabricModel, EventTarget {
     const sport = 0xc000 | (mix32(id ^ this.portSalt) & 0x3fff);
     const hash = fiveTupleHash(src, dst, sport);
     const path = this.failures?.route(src, dst, hash) ?? this.routes.route(src, dst, hash, this.loadOf);
-    const flow = new FluidFlow(id, src, dst, path, this.flowEvent);
+    if (FLOW_STATE * (id + 1) > this.flowState.length) this.flowState = grown(this.flowState, 2 * this.flowState.length);
+    const flow = new FluidFlow(id, src, dst, path, this);
     this.failures?.track(flow, hash);
     return flow;
   }

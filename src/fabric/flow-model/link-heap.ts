@@ -1,72 +1,58 @@
 import { grown } from '../../engine/index.js';
 
 /**
- * A binary min-heap of (key, link) pairs on growable typed arrays, for progressive filling:
- * the next link to saturate. Entries are not updated in place; a link pushed again carries
- * a new version and the caller skips stale pops.
+ * A binary min-heap of (key, link) pairs on one growable Float64Array (each entry's key
+ * and link side by side: a sift moves one array's neighbours, not two arrays'), for
+ * progressive filling: the next link to saturate. Entries are not updated in place; a link
+ * pushed again carries its new key and the caller skips stale pops.
  */
 export class LinkHeap {
-  private keys = new Float64Array(256);
-  private links = new Int32Array(256);
-  private versions = new Int32Array(256);
+  /** Entry i: its key at 2i, its link at 2i + 1. */
+  private entries = new Float64Array(512);
   size = 0;
   poppedKey = 0;
   poppedLink = 0;
-  poppedVersion = 0;
 
   clear(): void {
     this.size = 0;
   }
 
-  push(key: number, link: number, version: number): void {
-    if (this.size === this.keys.length) this.grow();
-    const { keys, links, versions } = this;
+  push(key: number, link: number): void {
+    if (2 * this.size === this.entries.length) this.entries = grown(this.entries, 2 * this.entries.length);
+    const e = this.entries;
     let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (keys[parent]! <= key) break;
-      keys[i] = keys[parent]!;
-      links[i] = links[parent]!;
-      versions[i] = versions[parent]!;
+      if (e[2 * parent]! <= key) break;
+      e[2 * i] = e[2 * parent]!;
+      e[2 * i + 1] = e[2 * parent + 1]!;
       i = parent;
     }
-    keys[i] = key;
-    links[i] = link;
-    versions[i] = version;
+    e[2 * i] = key;
+    e[2 * i + 1] = link;
   }
 
-  /** Removes the smallest entry into poppedKey/poppedLink/poppedVersion; false when empty. */
+  /** Removes the smallest entry into poppedKey/poppedLink; false when empty. */
   pop(): boolean {
     if (this.size === 0) return false;
-    const { keys, links, versions } = this;
-    this.poppedKey = keys[0]!;
-    this.poppedLink = links[0]!;
-    this.poppedVersion = versions[0]!;
+    const e = this.entries;
+    this.poppedKey = e[0]!;
+    this.poppedLink = e[1]! | 0;
     const n = --this.size;
-    const key = keys[n]!;
-    const link = links[n]!;
-    const version = versions[n]!;
+    const key = e[2 * n]!;
+    const link = e[2 * n + 1]!;
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
-      if (child + 1 < n && keys[child + 1]! < keys[child]!) child++;
-      if (keys[child]! >= key) break;
-      keys[i] = keys[child]!;
-      links[i] = links[child]!;
-      versions[i] = versions[child]!;
+      if (child + 1 < n && e[2 * child + 2]! < e[2 * child]!) child++;
+      if (e[2 * child]! >= key) break;
+      e[2 * i] = e[2 * child]!;
+      e[2 * i + 1] = e[2 * child + 1]!;
       i = child;
     }
-    keys[i] = key;
-    links[i] = link;
-    versions[i] = version;
+    e[2 * i] = key;
+    e[2 * i + 1] = link;
     return true;
-  }
-
-  private grow(): void {
-    const n = this.keys.length * 2;
-    this.keys = grown(this.keys, n);
-    this.links = grown(this.links, n);
-    this.versions = grown(this.versions, n);
   }
 }

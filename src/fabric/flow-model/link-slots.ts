@@ -1,18 +1,30 @@
 /**
  * Each link's list of flow slots, all in one growable Int32Array: link l's list is
- * items[start[l] … start[l] + length[l]). Adding appends; removing moves the last entry into
- * the removed one's place: the same order a JS array per link would keep, without an array
- * object per link (at 100,000 GPUs the solver's scans spent most of their time on cache
- * misses reaching those objects and their storage).
+ * items[start … start + length) with start = meta[l·META + START], length = meta[l·META +
+ * LENGTH]. Adding appends; removing moves the last entry into the removed one's place: the
+ * same order a JS array per link would keep, without an array object per link (at 100,000
+ * GPUs the solver's scans spent most of their time on cache misses reaching those objects
+ * and their storage).
  *
  * A list that outgrows its run moves to a new run of twice the capacity at the end; when
  * the array is full, every run is copied into a new one twice the size of what the runs
  * need. Capacities never shrink, so a run stops moving once its link has seen its most flows.
+ *
+ * A link's start, length and capacity sit in one record of META ints (32 bytes, one cache
+ * line) whose last ints the owner keeps its own per-link integers in (the solver's stamps),
+ * so touching a link reads one line, not one per field.
  */
+export const META = 8;
+export const START = 0;
+export const LENGTH = 1;
+const CAPACITY = 2;
+/** Ints OWNER_FIRST … META − 1 of a link's record are the owner's (LinkSlots never reads or moves them). */
+export const OWNER_FIRST = 3;
+
 export class LinkSlots {
-  readonly start: Int32Array;
-  readonly length: Int32Array;
-  private readonly capacity: Int32Array;
+  /** Per link, META ints: START, LENGTH, the run's capacity, then the owner's. */
+  readonly meta: Int32Array;
+  private readonly links: number;
   /** Replaced when the runs are compacted (only `push` does that): do not hold it across a push. */
   items = new Int32Array(1024);
   /** items[0 … used) belong to runs (some of it left behind by runs that moved). */
@@ -21,17 +33,18 @@ export class LinkSlots {
   private reserved = 0;
 
   constructor(links: number) {
-    this.start = new Int32Array(links);
-    this.length = new Int32Array(links);
-    this.capacity = new Int32Array(links);
+    this.links = links;
+    this.meta = new Int32Array(links * META);
   }
 
   /** Appends `slot` to link's list; returns its offset there (runs move, offsets do not). */
   push(link: number, slot: number): number {
-    const n = this.length[link]!;
-    if (n === this.capacity[link]) this.grow(link);
-    this.items[this.start[link]! + n] = slot;
-    this.length[link] = n + 1;
+    const meta = this.meta;
+    const b = link * META;
+    const n = meta[b + LENGTH]!;
+    if (n === meta[b + CAPACITY]) this.grow(link);
+    this.items[meta[b + START]! + n] = slot;
+    meta[b + LENGTH] = n + 1;
     return n;
   }
 
@@ -43,7 +56,7 @@ export class LinkSlots {
   /** The offset of `slot`'s first entry on link's list (it must be there). */
   offsetOf(link: number, slot: number): number {
     const items = this.items;
-    const first = this.start[link]!;
+    const first = this.meta[link * META + START]!;
     let i = first;
     while (items[i] !== slot) i++;
     return i - first;
@@ -52,9 +65,11 @@ export class LinkSlots {
   /** Removes the entry at `offset` of link's list, the last entry taking its place; returns the slot now there (−1: it was the last). */
   removeAt(link: number, offset: number): number {
     const items = this.items;
-    const first = this.start[link]!;
-    const last = this.length[link]! - 1;
-    this.length[link] = last;
+    const meta = this.meta;
+    const b = link * META;
+    const first = meta[b + START]!;
+    const last = meta[b + LENGTH]! - 1;
+    meta[b + LENGTH] = last;
     if (offset === last) return -1;
     const moved = items[first + last]!;
     items[first + offset] = moved;
@@ -63,26 +78,30 @@ export class LinkSlots {
 
   /** Moves link's run to a new one of twice its capacity (at least 4) at the end. */
   private grow(link: number): void {
-    const capacity = Math.max(4, 2 * this.capacity[link]!);
+    const meta = this.meta;
+    const b = link * META;
+    const capacity = Math.max(4, 2 * meta[b + CAPACITY]!);
     if (this.used + capacity > this.items.length) this.compact(capacity);
-    const from = this.start[link]!;
-    this.items.copyWithin(this.used, from, from + this.length[link]!);
-    this.reserved += capacity - this.capacity[link]!;
-    this.start[link] = this.used;
-    this.capacity[link] = capacity;
+    const from = meta[b + START]!;
+    this.items.copyWithin(this.used, from, from + meta[b + LENGTH]!);
+    this.reserved += capacity - meta[b + CAPACITY]!;
+    meta[b + START] = this.used;
+    meta[b + CAPACITY] = capacity;
     this.used += capacity;
   }
 
   /** Copies every run, in link order, into an array with room for `extra` more and as much again. */
   private compact(extra: number): void {
     const items = new Int32Array(Math.max(1024, 2 * (this.reserved + extra)));
+    const meta = this.meta;
     let at = 0;
-    for (let link = 0; link < this.start.length; link++) {
-      const capacity = this.capacity[link]!;
+    for (let link = 0; link < this.links; link++) {
+      const b = link * META;
+      const capacity = meta[b + CAPACITY]!;
       if (capacity === 0) continue;
-      const from = this.start[link]!;
-      items.set(this.items.subarray(from, from + this.length[link]!), at);
-      this.start[link] = at;
+      const from = meta[b + START]!;
+      items.set(this.items.subarray(from, from + meta[b + LENGTH]!), at);
+      meta[b + START] = at;
       at += capacity;
     }
     this.items = items;

@@ -1,5 +1,5 @@
 import { LinkHeap } from './link-heap.js';
-import { LinkSlots } from './link-slots.js';
+import { LENGTH, LinkSlots, META, OWNER_FIRST, START } from './link-slots.js';
 
 /** What the solver reads and writes of a flow. */
 export interface SolverFlow {
@@ -53,6 +53,33 @@ export interface SolverStats {
   maxRegion: number;
 }
 
+// A link's record in the solver's Float64Array (LINK_F values per link: one cache line):
+// capacity, the scratch of a progressive-filling pass, and a check's summary.
+const LINK_F = 8;
+const CAP = 0;
+const RESIDUAL = 1;
+const FROZEN_LOAD = 2;
+const WEIGHT_SUM = 3;
+const SUMMARY_LOAD = 4;
+const SUMMARY_MAX = 5;
+/** The check the summary is valid for (an integer). */
+const SUMMARY_STAMP = 6;
+// The solver's integers per link, in the owner's part of the lists' record (LinkSlots.meta, from OWNER_FIRST).
+const SEED_STAMP = OWNER_FIRST;
+const PASS_STAMP = OWNER_FIRST + 1;
+const UNFROZEN = OWNER_FIRST + 2;
+/** Region flows on the link in the last pass (UNFROZEN before any froze). */
+const REGION_ON = OWNER_FIRST + 3;
+const CHECKED_STAMP = OWNER_FIRST + 4;
+// A slot's record in an Int32Array (SLOT_I ints per slot): the scratch stamps of a solve (region membership, frozen in a pass, checked) and its bottleneck.
+const SLOT_I = 4;
+const MARK = 0;
+const FROZEN = 1;
+const CHECKED = 2;
+const BOTTLENECK = 3;
+/** A slot's plain path (FLAT_LINKS links, then where it sits on each link's list): one cache line. */
+const FLAT = 2 * FLAT_LINKS;
+
 /**
  * Max-min fair rates by progressive filling, kept up to date incrementally as flows come
  * and go. A solve recomputes only a region: the flows sharing a link with what changed,
@@ -69,48 +96,30 @@ export interface SolverStats {
  * (link-slots.ts: every list in one typed array). A scan then reads a few dense arrays
  * instead of one scattered object per flow and one array object per link, which at
  * 100,000 GPUs (a million flows) was mostly cache misses; a plain path (unit weights, at
- * most FLAT_LINKS links: every Clos path) is copied into a flat array too. The flows' own
- * `rate` and `prevRate` are written when a solve ends, for the flows whose rate changed.
- * Every sum runs over the same values in the same order as the object layout did, so the
- * rates are the same to the last bit (tests/flow-solver-layout.test.ts).
+ * most FLAT_LINKS links: every Clos path) is copied into a flat array too. What one link
+ * or one slot holds sits together (records, not an array per field): at a million GPUs
+ * the per-field arrays are tens of MB each, and a link touched read a cache line from each.
+ * The flows' own `rate` and `prevRate` are written when a solve ends, for the flows whose
+ * rate changed. Every sum runs over the same values in the same order as the object layout
+ * did, so the rates are the same to the last bit (tests/flow-solver-layout.test.ts).
  */
 export class MaxMinSolver {
-  /** Slots of the flows on each link, in the order they were added (a removal moves the last into its place). */
+  /** Slots of the flows on each link, in the order they were added (a removal moves the last into its place); the solver's per-link integers ride in its records. */
   private readonly flowsOn: LinkSlots;
-  /** Each link's capacity (Gb/s), read from capacityOf once and again when capacityChanged says so. */
-  private readonly capacityGbps: Float64Array;
-  // Per slot: the flow, its rate and the rate before this solve (Gb/s), its bottleneck link,
-  // its links when plain (flatCount > 0: the first flatCount of FLAT_LINKS entries), and
-  // the scratch stamps of a solve (region membership, frozen in a pass, checked).
+  /** Per link, LINK_F values (CAP, RESIDUAL, …); capacity read from capacityOf once and again when capacityChanged says so. */
+  private readonly linkF: Float64Array;
+  // Per slot: the flow, its rate and the rate before this solve (Gb/s; RATES per slot), its
+  // stamps and bottleneck link (SLOT_I per slot), its links when plain (flatCount > 0: the
+  // first flatCount of FLAT_LINKS entries, then their offsets in the links' lists).
   private flowAt: (SolverFlow | undefined)[] = [];
-  private rateOf = new Float64Array(1024);
-  private prevRateOf = new Float64Array(1024);
-  private bottleneckOf = new Int32Array(1024);
+  private rates = new Float64Array(2 * 1024);
+  private slotI = new Int32Array(SLOT_I * 1024);
   private flatCount = new Uint8Array(1024);
-  private flatLinks = new Int32Array(1024 * FLAT_LINKS);
-  /** Where a plain path's flow sits on each of its links' lists (offsets, by path index), so removing it needs no search. */
-  private flatOffsets = new Int32Array(1024 * FLAT_LINKS);
-  private markOf = new Int32Array(1024);
-  private frozenOf = new Int32Array(1024);
-  private checkedOf = new Int32Array(1024);
+  private flat = new Int32Array(1024 * FLAT);
   private readonly freeSlots: number[] = [];
   private slotCount = 0;
-  // Per-link scratch of one progressive-filling pass, valid where linkStamp = pass.
-  private readonly linkStamp: Int32Array;
-  private readonly residual: Float64Array;
-  private readonly frozenLoad: Float64Array;
-  private readonly weightSum: Float64Array;
-  private readonly unfrozen: Int32Array;
-  /** Region flows on each link of the last pass (`unfrozen` before any froze). */
-  private readonly regionOn: Int32Array;
-  private readonly checkedStamp: Int32Array;
-  /** Per check: each link's load and fastest flow, summed once (valid where summaryStamp = check). */
-  private readonly summaryStamp: Int32Array;
-  private readonly summaryLoad: Float64Array;
-  private readonly summaryMax: Float64Array;
   private readonly heap = new LinkHeap();
   private readonly seeds: number[] = [];
-  private readonly seedStamp: Int32Array;
   // Reused between solves (a million-GPU run solves millions of times), each with its own
   // count: setting an array's length to 0 drops its storage, and every solve grew it anew.
   private seedCount = 0;
@@ -131,30 +140,20 @@ export class MaxMinSolver {
     private readonly capacityOf: (link: number) => number,
   ) {
     this.flowsOn = new LinkSlots(links);
-    this.capacityGbps = new Float64Array(links);
-    for (let link = 0; link < links; link++) this.capacityGbps[link] = capacityOf(link);
-    this.seedStamp = new Int32Array(links);
-    this.linkStamp = new Int32Array(links);
-    this.residual = new Float64Array(links);
-    this.frozenLoad = new Float64Array(links);
-    this.weightSum = new Float64Array(links);
-    this.unfrozen = new Int32Array(links);
-    this.regionOn = new Int32Array(links);
-    this.checkedStamp = new Int32Array(links);
-    this.summaryStamp = new Int32Array(links);
-    this.summaryLoad = new Float64Array(links);
-    this.summaryMax = new Float64Array(links);
+    this.linkF = new Float64Array(links * LINK_F);
+    for (let link = 0; link < links; link++) this.linkF[link * LINK_F + CAP] = capacityOf(link);
   }
 
   /** Flows on `link` now (for inspection and tests). */
   flowsOnLink(link: number): readonly SolverFlow[] {
-    const { start, length, items } = this.flowsOn;
-    return Array.from(items.subarray(start[link]!, start[link]! + length[link]!), (s) => this.flowAt[s]!);
+    const { meta, items } = this.flowsOn;
+    const first = meta[link * META + START]!;
+    return Array.from(items.subarray(first, first + meta[link * META + LENGTH]!), (s) => this.flowAt[s]!);
   }
 
   /** How many flows are on `link` now. */
   flowCountOn(link: number): number {
-    return this.flowsOn.length[link]!;
+    return this.flowsOn.meta[link * META + LENGTH]!;
   }
 
   /** The load the flow in slot `s` puts on `link` per unit of its rate. */
@@ -168,8 +167,9 @@ export class MaxMinSolver {
    */
   loadOf(link: number): number {
     let load = 0;
-    const { start, length, items } = this.flowsOn;
-    for (let i = start[link]!, end = i + length[link]!; i < end; i++) load += this.weightOf(items[i]!, link) * this.rateOf[items[i]!]!;
+    const { meta, items } = this.flowsOn;
+    const b = link * META;
+    for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) load += this.weightOf(items[i]!, link) * this.rates[2 * items[i]!]!;
     return load;
   }
 
@@ -180,35 +180,27 @@ export class MaxMinSolver {
 
   /** Marks a link for the next solve, once. */
   private seed(link: number): void {
-    if (this.seedStamp[link] === this.region + 1) return;
-    this.seedStamp[link] = this.region + 1;
+    const meta = this.flowsOn.meta;
+    if (meta[link * META + SEED_STAMP] === this.region + 1) return;
+    meta[link * META + SEED_STAMP] = this.region + 1;
     this.seeds[this.seedCount++] = link;
   }
 
   /** A link's capacity changed (a failure): its flows are re-solved at the next solve. */
   capacityChanged(link: number): void {
-    this.capacityGbps[link] = this.capacityOf(link);
+    this.linkF[link * LINK_F + CAP] = this.capacityOf(link);
     this.seed(link);
   }
 
   /** A slot for a new flow: a freed one, else the next (the per-slot arrays grow by doubling). */
   private takeSlot(): number {
     if (this.freeSlots.length > 0) return this.freeSlots.pop()!;
-    if (this.slotCount === this.rateOf.length) {
-      const n = 2 * this.rateOf.length;
-      const widen = <T extends Float64Array | Int32Array | Uint8Array>(a: T, b: T): T => {
-        b.set(a);
-        return b;
-      };
-      this.rateOf = widen(this.rateOf, new Float64Array(n));
-      this.prevRateOf = widen(this.prevRateOf, new Float64Array(n));
-      this.bottleneckOf = widen(this.bottleneckOf, new Int32Array(n));
+    if (this.slotCount === this.flatCount.length) {
+      const n = 2 * this.flatCount.length;
+      this.rates = widen(this.rates, new Float64Array(2 * n));
+      this.slotI = widen(this.slotI, new Int32Array(SLOT_I * n));
       this.flatCount = widen(this.flatCount, new Uint8Array(n));
-      this.flatLinks = widen(this.flatLinks, new Int32Array(n * FLAT_LINKS));
-      this.flatOffsets = widen(this.flatOffsets, new Int32Array(n * FLAT_LINKS));
-      this.markOf = widen(this.markOf, new Int32Array(n));
-      this.frozenOf = widen(this.frozenOf, new Int32Array(n));
-      this.checkedOf = widen(this.checkedOf, new Int32Array(n));
+      this.flat = widen(this.flat, new Int32Array(n * FLAT));
     }
     return this.slotCount++;
   }
@@ -221,17 +213,18 @@ export class MaxMinSolver {
     this.flowAt[s] = f;
     f.rate = 0;
     f.prevRate = 0;
-    this.rateOf[s] = 0;
-    this.bottleneckOf[s] = -1;
+    this.rates[2 * s] = 0;
+    this.slotI[s * SLOT_I + BOTTLENECK] = -1;
     const links = f.links;
     const flat = f.weights === null && links.length <= FLAT_LINKS && !repeatsLink(links);
     this.flatCount[s] = flat ? links.length : 0;
+    const base = s * FLAT;
     for (let i = 0; i < links.length; i++) {
       const link = links[i]!;
       const offset = this.flowsOn.push(link, s);
       if (flat) {
-        this.flatLinks[s * FLAT_LINKS + i] = link;
-        this.flatOffsets[s * FLAT_LINKS + i] = offset;
+        this.flat[base + i] = link;
+        this.flat[base + FLAT_LINKS + i] = offset;
       }
       this.seed(link);
     }
@@ -240,18 +233,22 @@ export class MaxMinSolver {
   /** A flow ends: its capacity is freed at the next solve. */
   remove(f: SolverFlow): void {
     const s = f.slot;
-    const links = f.links;
-    const flat = this.flatCount[s] !== 0;
-    for (let i = 0; i < links.length; i++) {
-      const link = links[i]!;
+    const flatCount = this.flatCount[s]!;
+    const flat = flatCount !== 0;
+    const fl = this.flat;
+    // A plain path is read from the slot's own copy (the flow's array is one more cache miss).
+    const links = flat ? null : f.links;
+    const n = flat ? flatCount : links!.length;
+    for (let i = 0; i < n; i++) {
+      const link = links === null ? fl[s * FLAT + i]! : links[i]!;
       // The same entry a search finds (a plain path crosses each link once), the same one moved into its place.
-      const offset = flat ? this.flatOffsets[s * FLAT_LINKS + i]! : this.flowsOn.offsetOf(link, s);
+      const offset = flat ? fl[s * FLAT + FLAT_LINKS + i]! : this.flowsOn.offsetOf(link, s);
       const moved = this.flowsOn.removeAt(link, offset);
       if (moved >= 0 && this.flatCount[moved] !== 0) {
-        const base = moved * FLAT_LINKS;
+        const base = moved * FLAT;
         let k = 0;
-        while (this.flatLinks[base + k] !== link) k++;
-        this.flatOffsets[base + k] = offset;
+        while (fl[base + k] !== link) k++;
+        fl[base + FLAT_LINKS + k] = offset;
       }
       this.seed(link);
     }
@@ -272,8 +269,8 @@ export class MaxMinSolver {
 
   /** Slot `s` joins the region, remembering the rate it had. */
   private join(s: number): void {
-    this.markOf[s] = this.region;
-    this.prevRateOf[s] = this.rateOf[s]!;
+    this.slotI[s * SLOT_I + MARK] = this.region;
+    this.rates[2 * s + 1] = this.rates[2 * s]!;
     this.members[this.memberCount++] = s;
   }
 
@@ -283,12 +280,12 @@ export class MaxMinSolver {
    */
   solveInPlace(): number {
     const region = ++this.region;
-    const { markOf, seeds } = this;
+    const { slotI, seeds } = this;
     this.memberCount = 0;
-    const { start, length, items } = this.flowsOn;
+    const { meta, items } = this.flowsOn;
     for (let i = 0; i < this.seedCount; i++) {
-      const link = seeds[i]!;
-      for (let j = start[link]!, end = j + length[link]!; j < end; j++) if (markOf[items[j]!] !== region) this.join(items[j]!);
+      const b = seeds[i]! * META;
+      for (let j = meta[b + START]!, end = j + meta[b + LENGTH]!; j < end; j++) if (slotI[items[j]! * SLOT_I + MARK] !== region) this.join(items[j]!);
     }
     this.seedCount = 0;
     this.changedCount = 0;
@@ -304,14 +301,14 @@ export class MaxMinSolver {
     }
     const count = this.memberCount;
     if (count > this.stats.maxRegion) this.stats.maxRegion = count;
-    const { members, changed, flowAt, rateOf, prevRateOf } = this;
+    const { members, changed, flowAt, rates } = this;
     let n = 0;
     for (let i = 0; i < count; i++) {
       const s = members[i]!;
-      if (rateOf[s] === prevRateOf[s]) continue;
+      if (rates[2 * s] === rates[2 * s + 1]) continue;
       const f = flowAt[s]!;
-      f.rate = rateOf[s]!;
-      f.prevRate = prevRateOf[s]!;
+      f.rate = rates[2 * s]!;
+      f.prevRate = rates[2 * s + 1]!;
       changed[n++] = f;
     }
     return (this.changedCount = n);
@@ -328,13 +325,11 @@ export class MaxMinSolver {
    * Leaves the links the region's flows cross in regionLinks[0 … linkCount).
    */
   private fill(): void {
-    const { members, memberCount, flowAt, rateOf, markOf, frozenOf, bottleneckOf, flatCount, flatLinks } = this;
+    const { members, memberCount, flowAt, rates, slotI, flatCount, flat: fl, linkF, heap, links } = this;
     const pass = ++this.pass;
     const region = this.region;
-    const { linkStamp, residual, frozenLoad, weightSum, unfrozen, heap, capacityGbps } = this;
-    const { links, regionOn } = this;
     // No flow is added during a solve, so the lists' array stays the same.
-    const { start, length, items } = this.flowsOn;
+    const { meta, items } = this.flowsOn;
     let linkCount = 0;
     for (let j = 0; j < memberCount; j++) {
       const s = members[j]!;
@@ -342,34 +337,40 @@ export class MaxMinSolver {
       const f = flat !== 0 ? null : flowAt[s]!;
       const n = f === null ? flat : f.links.length;
       for (let i = 0; i < n; i++) {
-        const link = f === null ? flatLinks[s * FLAT_LINKS + i]! : f.links[i]!;
+        const link = f === null ? fl[s * FLAT + i]! : f.links[i]!;
         const weight = f === null || f.weights === null ? 1 : f.weights[i]!;
-        if (linkStamp[link] !== pass) {
-          linkStamp[link] = pass;
-          frozenLoad[link] = 0;
-          weightSum[link] = 0;
-          unfrozen[link] = 0;
+        const b = link * META;
+        const d = link * LINK_F;
+        if (meta[b + PASS_STAMP] !== pass) {
+          meta[b + PASS_STAMP] = pass;
+          linkF[d + FROZEN_LOAD] = 0;
+          linkF[d + WEIGHT_SUM] = 0;
+          meta[b + UNFROZEN] = 0;
           links[linkCount++] = link;
         }
-        weightSum[link]! += weight;
-        unfrozen[link]!++;
+        linkF[d + WEIGHT_SUM]! += weight;
+        meta[b + UNFROZEN]!++;
       }
     }
     this.linkCount = linkCount;
     heap.clear();
     for (let j = 0; j < linkCount; j++) {
       const link = links[j]!;
-      regionOn[link] = unfrozen[link]!;
+      const b = link * META;
+      const d = link * LINK_F;
+      const length = meta[b + LENGTH]!;
+      meta[b + REGION_ON] = meta[b + UNFROZEN]!;
       let outside = 0;
-      // unfrozen[link] counts the region's flows on the link: if that is all of them, nothing is outside.
-      if (length[link] !== unfrozen[link]) {
-        for (let i = start[link]!, end = i + length[link]!; i < end; i++) {
+      // UNFROZEN counts the region's flows on the link: if that is all of them, nothing is outside.
+      if (length !== meta[b + UNFROZEN]) {
+        for (let i = meta[b + START]!, end = i + length; i < end; i++) {
           const s = items[i]!;
-          if (markOf[s] !== region) outside += this.weightOf(s, link) * rateOf[s]!;
+          if (slotI[s * SLOT_I + MARK] !== region) outside += this.weightOf(s, link) * rates[2 * s]!;
         }
       }
-      residual[link] = Math.max(0, capacityGbps[link]! - outside);
-      heap.push(residual[link]! / weightSum[link]!, link, 0);
+      const residual = Math.max(0, linkF[d + CAP]! - outside);
+      linkF[d + RESIDUAL] = residual;
+      heap.push(residual / linkF[d + WEIGHT_SUM]!, link);
     }
     // A link's saturation level (residual − frozen) / unfrozen weight only rises as flows
     // freeze at or below it, so keys are refreshed lazily: a popped link whose level has
@@ -377,28 +378,31 @@ export class MaxMinSolver {
     let level = 0;
     while (heap.pop()) {
       const link = heap.poppedLink;
-      if (unfrozen[link] === 0) continue;
-      const key = (residual[link]! - frozenLoad[link]!) / weightSum[link]!;
+      const b = link * META;
+      if (meta[b + UNFROZEN] === 0) continue;
+      const d = link * LINK_F;
+      const key = (linkF[d + RESIDUAL]! - linkF[d + FROZEN_LOAD]!) / linkF[d + WEIGHT_SUM]!;
       if (key > heap.poppedKey) {
-        heap.push(key, link, 0);
+        heap.push(key, link);
         continue;
       }
       if (key > level) level = key;
-      for (let j = start[link]!, end = j + length[link]!; j < end; j++) {
+      for (let j = meta[b + START]!, end = j + meta[b + LENGTH]!; j < end; j++) {
         const s = items[j]!;
-        if (markOf[s] !== region || frozenOf[s] === pass) continue;
-        frozenOf[s] = pass;
-        rateOf[s] = level;
-        bottleneckOf[s] = link;
+        const r = s * SLOT_I;
+        if (slotI[r + MARK] !== region || slotI[r + FROZEN] === pass) continue;
+        slotI[r + FROZEN] = pass;
+        rates[2 * s] = level;
+        slotI[r + BOTTLENECK] = link;
         const flat = flatCount[s]!;
         const g = flat !== 0 ? null : flowAt[s]!;
         const n = g === null ? flat : g.links.length;
         for (let i = 0; i < n; i++) {
-          const m = g === null ? flatLinks[s * FLAT_LINKS + i]! : g.links[i]!;
+          const m = g === null ? fl[s * FLAT + i]! : g.links[i]!;
           const weight = g === null || g.weights === null ? 1 : g.weights[i]!;
-          frozenLoad[m]! += weight * level;
-          weightSum[m]! -= weight;
-          unfrozen[m]!--;
+          linkF[m * LINK_F + FROZEN_LOAD]! += weight * level;
+          linkF[m * LINK_F + WEIGHT_SUM]! -= weight;
+          meta[m * META + UNFROZEN]!--;
         }
       }
     }
@@ -406,70 +410,80 @@ export class MaxMinSolver {
 
   /** Is `link` a bottleneck of the flow in slot `s`: saturated, and no flow on it faster? */
   private isBottleneck(s: number, link: number): boolean {
-    const rateOf = this.rateOf;
-    if (this.summaryStamp[link] !== this.check) {
-      this.summaryStamp[link] = this.check;
+    const { rates, linkF } = this;
+    const d = link * LINK_F;
+    if (linkF[d + SUMMARY_STAMP] !== this.check) {
+      linkF[d + SUMMARY_STAMP] = this.check;
       let load = 0;
       let max = 0;
-      const { start, length, items } = this.flowsOn;
-      for (let i = start[link]!, end = i + length[link]!; i < end; i++) {
+      const { meta, items } = this.flowsOn;
+      const b = link * META;
+      for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) {
         const h = items[i]!;
-        load += this.weightOf(h, link) * rateOf[h]!;
-        if (rateOf[h]! > max) max = rateOf[h]!;
+        load += this.weightOf(h, link) * rates[2 * h]!;
+        if (rates[2 * h]! > max) max = rates[2 * h]!;
       }
-      this.summaryLoad[link] = load;
-      this.summaryMax[link] = max;
+      linkF[d + SUMMARY_LOAD] = load;
+      linkF[d + SUMMARY_MAX] = max;
     }
-    const capacity = this.capacityGbps[link]!;
-    return this.summaryMax[link]! <= rateOf[s]! * (1 + EPS) + capacity * EPS * EPS && this.summaryLoad[link]! >= capacity * (1 - EPS);
+    const capacity = linkF[d + CAP]!;
+    return linkF[d + SUMMARY_MAX]! <= rates[2 * s]! * (1 + EPS) + capacity * EPS * EPS && linkF[d + SUMMARY_LOAD]! >= capacity * (1 - EPS);
   }
 
   /** Outside flows the region's new rates leave without a bottleneck join it. */
   private addViolators(): void {
-    const { members, links, linkCount, regionOn, rateOf, markOf, checkedOf, bottleneckOf } = this;
+    const { members, links, linkCount, rates, slotI, linkF } = this;
     const region = this.region;
     const pass = this.pass;
     const check = ++this.check;
-    const stamp = this.checkedStamp;
-    const { start, length, items } = this.flowsOn;
+    const { meta, items } = this.flowsOn;
     // A region flow's bottleneck must not carry a faster outside flow.
     const n = this.memberCount;
     for (let k = 0; k < n; k++) {
-      const b = bottleneckOf[members[k]!]!;
-      if (stamp[b] === check) continue;
-      stamp[b] = check;
-      const rate = rateOf[members[k]!]!;
-      const floor = rate * (1 + EPS) + this.capacityGbps[b]! * EPS * EPS;
-      for (let i = start[b]!, end = i + length[b]!; i < end; i++) {
+      const bn = slotI[members[k]! * SLOT_I + BOTTLENECK]!;
+      const b = bn * META;
+      if (meta[b + CHECKED_STAMP] === check) continue;
+      meta[b + CHECKED_STAMP] = check;
+      const rate = rates[2 * members[k]!]!;
+      const floor = rate * (1 + EPS) + linkF[bn * LINK_F + CAP]! * EPS * EPS;
+      for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) {
         const s = items[i]!;
-        if (markOf[s] !== region && rateOf[s]! > floor) this.join(s);
+        if (slotI[s * SLOT_I + MARK] !== region && rates[2 * s]! > floor) this.join(s);
       }
     }
     // An outside flow whose bottleneck the region touched must still have one.
     for (let j = 0; j < linkCount; j++) {
       const link = links[j]!;
+      const b = link * META;
       // Every flow on the link in the region (as it was filled): none outside to check.
-      if (length[link] === regionOn[link]) continue;
-      for (let i = start[link]!, end = i + length[link]!; i < end; i++) {
+      if (meta[b + LENGTH] === meta[b + REGION_ON]) continue;
+      for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) {
         const s = items[i]!;
-        if (markOf[s] === region || checkedOf[s] === check) continue;
-        checkedOf[s] = check;
-        const b = bottleneckOf[s]!;
-        if (b < 0 || this.linkStamp[b] !== pass || this.isBottleneck(s, b)) continue;
+        const r = s * SLOT_I;
+        if (slotI[r + MARK] === region || slotI[r + CHECKED] === check) continue;
+        slotI[r + CHECKED] = check;
+        const bn = slotI[r + BOTTLENECK]!;
+        if (bn < 0 || meta[bn * META + PASS_STAMP] !== pass || this.isBottleneck(s, bn)) continue;
         let found = -1;
         const flat = this.flatCount[s]!;
         const g = flat !== 0 ? null : this.flowAt[s]!;
         const count = g === null ? flat : g.links.length;
         for (let k = 0; k < count; k++) {
-          const m = g === null ? this.flatLinks[s * FLAT_LINKS + k]! : g.links[k]!;
-          if (m !== b && this.isBottleneck(s, m)) {
+          const m = g === null ? this.flat[s * FLAT + k]! : g.links[k]!;
+          if (m !== bn && this.isBottleneck(s, m)) {
             found = m;
             break;
           }
         }
-        if (found >= 0) bottleneckOf[s] = found;
+        if (found >= 0) slotI[r + BOTTLENECK] = found;
         else this.join(s);
       }
     }
   }
+}
+
+/** `a`'s values at the start of `b` (a larger array of the same kind). */
+function widen<T extends Float64Array | Int32Array | Uint8Array>(a: T, b: T): T {
+  b.set(a);
+  return b;
 }

@@ -20,6 +20,11 @@ export interface FlowPath {
   perHop?: { readonly hopGbps: readonly number[]; readonly delaySumPs: number };
 }
 
+/** One path on the scale-out fabric: each link once, in order. (Not a closure in routeOf: one per route, a name each under tsx.) */
+function fabricPath(L: LinkGraph['layout'], links: number[]): FlowPath {
+  return { links, weights: null, hops: links.length, gbps: L.linkGbps, delayPs: L.linkDelayPs, nvlink: false };
+}
+
 /** The packet model's ECMP choice: the 5-tuple hash salted per switch, modulo the equal-cost ports. */
 const pick = (hash: number, salt: number, n: number): number => mix32(hash ^ salt) % n;
 
@@ -37,13 +42,11 @@ export function routeOf(g: LinkGraph, paths: FlowPaths, src: number, dst: number
   // GPUs of one server talk over their NVLink.
   if (nv !== null && L.shape.sameNode(src, dst))
     return { links: [g.nvUp + src, g.nvDown + dst], weights: null, hops: 2, gbps: nv.gbps, delayPs: nv.delayPs, nvlink: true };
-  /** One path: each link once, in order. */
-  const fabric = (links: number[]): FlowPath => ({ links, weights: null, hops: links.length, gbps: L.linkGbps, delayPs: L.linkDelayPs, nvlink: false });
   const la = L.leafOf(src);
   const lb = L.leafOf(dst);
   const up = g.hostUp + src;
   const down = g.hostDown + dst;
-  if (la === lb) return fabric([up, down]);
+  if (la === lb) return fabricPath(L, [up, down]);
   const S = L.spinesPerPod;
   const P = L.parallel;
   const U = g.leafUplinks;
@@ -54,11 +57,11 @@ export function routeOf(g: LinkGraph, paths: FlowPaths, src: number, dst: number
     const s = Math.floor(u / P);
     if (pa === pb) {
       const k = P > 1 ? pick(hash, L.spineSalt(pa, s), P) : 0;
-      return fabric([up, g.leafUp + la * U + u, g.leafDown + lb * U + s * P + k, down]);
+      return fabricPath(L, [up, g.leafUp + la * U + u, g.leafDown + lb * U + s * P + k, down]);
     }
     const C = L.coresPerPlane;
     const c = pick(hash, L.spineSalt(pa, s), C);
-    return fabric([up, g.leafUp + la * S + s, g.spineUp + (pa * S + s) * C + c, g.spineDown + (pb * S + s) * C + c, g.leafDown + lb * S + s, down]);
+    return fabricPath(L, [up, g.leafUp + la * S + s, g.spineUp + (pa * S + s) * C + c, g.spineDown + (pb * S + s) * C + c, g.leafDown + lb * S + s, down]);
   }
   // Spraying: an even split over every equal-cost path loads all of a leaf's uplinks (and
   // of the destination leaf's downlinks, and of the pods' spine–core cables) alike, so the

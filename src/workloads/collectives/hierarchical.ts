@@ -1,6 +1,6 @@
 import { splitEvenly } from '../workload.js';
-import { Collective, type CollectiveParams } from './collective.js';
-import { RingRun } from './ring.js';
+import { Collective, type CollectiveParams, type MemberDone } from './collective.js';
+import { RingRun, ringTables } from './ring.js';
 import { NCCL_STEPS, TreeRun } from './tree-run.js';
 
 /** How ranks of one rail talk across nodes: a ring (2(M−1) steps) or NCCL's double binary tree (2·log2 M). */
@@ -41,10 +41,14 @@ export class HierarchicalAllReduce extends Collective {
     const sendTagged = this.sendTagged.bind(this);
     // After the node's reduce-scatter, position j holds chunk j+1 (see RingRun.chunkOf).
     const shards = splitEvenly(bytes, g);
+    // Every node's rings share their tables and callbacks (125,000 nodes at a million GPUs).
+    const nodeTables = ringTables(g, bytes, channels, chunkBytes);
+    const startAcross: MemberDone = (r, atPs) => this.startAcross(r, atPs);
+    const gathered: MemberDone = (_r, atPs) => this.rankDone(atPs);
     for (let node = 0; node < nodes; node++) {
       const members = Array.from({ length: g }, (_, j) => node * g + j);
-      this.reduceScatter.push(new RingRun('reducescatter', members, bytes, channels, chunkBytes, send, (r, atPs) => this.startAcross(r, atPs), undefined, this));
-      this.allGather.push(new RingRun('allgather', members, bytes, channels, chunkBytes, send, (_r, atPs) => this.rankDone(atPs), undefined, this));
+      this.reduceScatter.push(new RingRun('reducescatter', members, bytes, channels, chunkBytes, send, startAcross, undefined, this, nodeTables));
+      this.allGather.push(new RingRun('allgather', members, bytes, channels, chunkBytes, send, gathered, undefined, this, nodeTables));
     }
     for (let j = 0; j < g; j++) {
       const rail = Array.from({ length: nodes }, (_, node) => node * g + j);

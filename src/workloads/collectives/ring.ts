@@ -7,6 +7,30 @@ import { Collective, resolveChannels, sliceCount, type CollectiveParams, type Me
 /** Which ring collective: all-reduce is reduce-scatter followed by all-gather. */
 export type RingKind = 'allreduce' | 'reducescatter' | 'allgather';
 
+/** What a ring of n members reads and never writes: its orders and its chunk sizes (RingRun's fields of the same names). */
+export interface RingTables {
+  readonly memberAt: number[][];
+  readonly slotOf: number[][];
+  readonly chunkBytes: number[][];
+}
+
+/**
+ * A RingRun's tables for n members (see its constructor): computed once, they can be
+ * shared by rings of the same shape (a million-GPU hierarchical all-reduce has 250,000
+ * rings of 8, each with its own copies before: ~20 objects each for the garbage collector).
+ */
+export function ringTables(n: number, bytes: number, channels: number, chunkBytes: number | undefined, channelOrders?: number[][]): RingTables {
+  const memberAt = channelOrders ?? [Array.from({ length: n }, (_, i) => i)];
+  const slotOf = memberAt.map((order) => {
+    const slots = new Array<number>(n);
+    order.forEach((member, slot) => (slots[member] = slot));
+    return slots;
+  });
+  const perChannel = splitEvenly(bytes, channels);
+  const slicesPerChannel = Math.max(...perChannel.map((b) => sliceCount(Math.ceil(b / n), chunkBytes)));
+  return { memberAt, slotOf, chunkBytes: perChannel.flatMap((b) => splitEvenly(b, slicesPerChannel).map((slice) => splitEvenly(slice, n))) };
+}
+
 /**
  * A ring collective over the ranks of `params.gpus`, as per-rank state machines. The data
  * is split across channels, each channel's part into slices of at most `chunkBytes` per
@@ -43,18 +67,14 @@ export class RingRun implements DeliveryTarget {
     channelOrders?: number[][],
     /** Post on queue pairs resolved once per (part, slot), told by tag (no closure per message), where the collective can (see PinnedPost). */
     private readonly pin?: PinnedPost,
+    /** Its orders and chunk sizes (ringTables of the same arguments): rings of one shape may share them. */
+    tables: RingTables = ringTables(members.length, bytes, channels, chunkBytes, channelOrders),
   ) {
     const n = members.length;
-    this.memberAt = channelOrders ?? [Array.from({ length: n }, (_, i) => i)];
-    this.slotOf = this.memberAt.map((order) => {
-      const slots = new Array<number>(n);
-      order.forEach((member, slot) => (slots[member] = slot));
-      return slots;
-    });
+    this.memberAt = tables.memberAt;
+    this.slotOf = tables.slotOf;
     this.steps = kind === 'allreduce' ? 2 * (n - 1) : n - 1;
-    const perChannel = splitEvenly(bytes, channels);
-    const slicesPerChannel = Math.max(...perChannel.map((b) => sliceCount(Math.ceil(b / n), chunkBytes)));
-    this.chunkBytes = perChannel.flatMap((b) => splitEvenly(b, slicesPerChannel).map((slice) => splitEvenly(slice, n)));
+    this.chunkBytes = tables.chunkBytes;
     this.parts = this.chunkBytes.length;
     this.pendingParts = new Int32Array(n).fill(this.parts);
     if (pin) this.pinned = new Array<FabricFlow | null | undefined>(this.parts * n).fill(undefined);
