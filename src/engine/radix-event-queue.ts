@@ -30,8 +30,8 @@ const lowestBit = (mask: number): number => 31 - Math.clz32(mask & -mask);
  *
  * Ties: events of one time always share a bucket and keep their relative (push) order when it
  * is spread; `now` is kept sorted by key (a push in key order, the usual case, appends). What
- * an event carries, its key too, stays in its slot from push to pop; buckets move (time, slot)
- * only. Times must be whole picoseconds (the engine's clock is); a push before `last`
+ * an event carries (its key too, where a subclass reads keys) stays in its slot from push to
+ * pop; buckets move (time, slot) only. Times must be whole picoseconds (the engine's clock is); a push before `last`
  * re-spreads every event relative to it (never in a run: it cannot schedule in the past).
  */
 export class RadixEventQueue implements EventQueue {
