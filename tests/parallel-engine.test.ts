@@ -28,30 +28,28 @@ describe('keyed event queue: ties do not depend on who runs where', () => {
     const queue = new KeyedEventQueue();
     queue.configure(4, 3);
     const log: string[] = [];
-    const target = (name: string, node: number): EventTarget & { partitionNode: number } => ({
-      partitionNode: node,
-      onEvent: (kind) => log.push(`${name}${kind}`),
-    });
+    const target = (name: string): EventTarget => ({ onEvent: (kind) => log.push(`${name}${kind}`) });
     // Scheduled before the run: keyed by the setup node (3); node 2's events and node 1's come from "other threads" with their keys.
     const sim = new Simulator(queue);
-    sim.at(10, target('s', 0), 0);
-    queue.pushKeyed(10, target('b', 0), 1, undefined, 2 * 2 ** 32 + 5, 0);
-    queue.pushKeyed(10, target('a', 0), 0, undefined, 1 * 2 ** 32 + 9, 0);
-    queue.pushKeyed(10, target('b', 0), 0, undefined, 2 * 2 ** 32 + 4, 0);
+    sim.at(10, target('s'), 0);
+    queue.pushKeyed(10, target('b'), 1, undefined, 2 * 2 ** 32 + 5, 0);
+    queue.pushKeyed(10, target('a'), 0, undefined, 1 * 2 ** 32 + 9, 0);
+    queue.pushKeyed(10, target('b'), 0, undefined, 2 * 2 ** 32 + 4, 0);
     sim.run();
     expect(log).toEqual(['a0', 'b0', 'b1', 's0']);
   });
 
-  it("an event runs on its target's node, or else on the node that scheduled it, and keys what it schedules by that node", () => {
+  it('an event runs on the node it was pushed for, or else on the node that scheduled it, and keys what it schedules by that node', () => {
     const queue = new KeyedEventQueue();
     queue.configure(3, 2);
     const sim = new Simulator(queue);
     const keys: number[] = [];
     const inherit: EventTarget = { onEvent: () => keys.push(queue.takeKey()) };
-    const onNode1: EventTarget & { partitionNode: number } = { partitionNode: 1, onEvent: () => sim.schedule(5, inherit, 0) };
-    sim.at(1, onNode1, 0);
+    const onNode1: EventTarget = { onEvent: () => sim.schedule(5, inherit, 0) };
+    // As a link pushes an arrival for its far end (Link.arrive): node 1, with a key node 2 took.
+    queue.pushKeyed(1, onNode1, 0, undefined, queue.takeKey(), 1);
     sim.run();
-    // onNode1 ran on node 1 and used its key 0; `inherit` ran on node 1 too: its next key is node 1's counter 1.
+    // onNode1 ran on node 1, so `inherit` was keyed by node 1 (its counter 0) and ran there too: its next key is node 1's counter 1.
     expect(keys).toEqual([1 * 2 ** 32 + 1]);
   });
 });

@@ -1,11 +1,6 @@
 import type { EventTarget } from '../event-queue.js';
 import { RadixEventQueue } from '../radix-event-queue.js';
 
-/** A target that runs on a node of its own (a link's far end); any other target runs on the node that scheduled it. */
-export interface NodeTarget extends EventTarget {
-  readonly partitionNode: number;
-}
-
 /** Nodes above this cannot get a key (node × 2^32 + counter must stay an exact integer). */
 export const MAX_KEYED_NODES = 2 ** 21;
 const COUNTER_SPAN = 2 ** 32;
@@ -13,8 +8,9 @@ const COUNTER_SPAN = 2 ** 32;
 /**
  * An event queue whose ties do not depend on how the nodes are spread over threads: events
  * are ordered by (time, key), key = (node that scheduled the event, that node's own counter),
- * not by one global insertion sequence. Every event runs on a node: the target's own
- * (`partitionNode`) or else the scheduling node's; what it schedules is keyed by that node.
+ * not by one global insertion sequence. Every event runs on a node: the one it was pushed for
+ * (`pushKeyed`: a link's far end) or else the scheduling node; what it schedules is keyed by
+ * that node.
  * A run split over threads then orders every node's events exactly as a run in one thread.
  * A radix heap, as the sequential engine's (RadixEventQueue), with these keys.
  */
@@ -29,7 +25,7 @@ export class KeyedEventQueue extends RadixEventQueue {
   private keyAtPop = 0;
 
   constructor() {
-    // Keys come from many nodes' counters, not in push order: bucket 0 is sorted when spread to.
+    // Keys come from many nodes' counters, not in push order: `now` is sorted when spread to.
     super(false);
   }
 
@@ -56,8 +52,7 @@ export class KeyedEventQueue extends RadixEventQueue {
   }
 
   override push(timePs: number, target: EventTarget, kind: number, arg: unknown): void {
-    const own = (target as Partial<NodeTarget>).partitionNode;
-    this.pushKeyed(timePs, target, kind, arg, this.takeKey(), own === undefined ? this.currentNode : own);
+    this.pushKeyed(timePs, target, kind, arg, this.takeKey(), this.currentNode);
   }
 
   /** Inserts an event with a key made elsewhere (by the same node in another thread's replica). */
