@@ -84,12 +84,8 @@ export class Link implements EventTarget {
     if (this.cut !== null) return this.cut.carry(packet, departPs);
     const arrivalPs = departPs + this.delayPs;
     if (this.keyed !== null) return this.arrive(packet, arrivalPs, this.keyed.takeKey());
-    if (this.wireLength > this.wireMask) this.growWire();
-    const i = this.wireBase + ((this.wireHead + this.wireLength) & this.wireMask);
-    const wires = this.wires;
-    wires.packets[i] = packet;
-    wires.timesPs[i] = arrivalPs;
-    if (++this.wireLength === 1) this.sim.at(arrivalPs, this, 0);
+    this.append(packet, arrivalPs);
+    if (this.wireLength === 1) this.sim.at(arrivalPs, this, 0);
   }
 
   /**
@@ -98,13 +94,19 @@ export class Link implements EventTarget {
    * sent them, so still in arrival order).
    */
   arrive(packet: Packet, arrivalPs: number, key: number): void {
+    this.wires.keys[this.append(packet, arrivalPs)] = key;
+    if (this.wireLength === 1) this.keyed!.pushKeyed(arrivalPs, this, 0, undefined, key, this.toNode);
+  }
+
+  /** Puts a packet at the ring's tail (growing it if full); returns its slot in the wire store. */
+  private append(packet: Packet, arrivalPs: number): number {
     if (this.wireLength > this.wireMask) this.growWire();
     const i = this.wireBase + ((this.wireHead + this.wireLength) & this.wireMask);
     const wires = this.wires;
     wires.packets[i] = packet;
     wires.timesPs[i] = arrivalPs;
-    wires.keys[i] = key;
-    if (++this.wireLength === 1) this.keyed!.pushKeyed(arrivalPs, this, 0, undefined, key, this.toNode);
+    this.wireLength++;
+    return i;
   }
 
   /** Moves the ring to a region twice its size. */
