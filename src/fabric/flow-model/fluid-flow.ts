@@ -39,13 +39,13 @@ export interface FluidFlowOwner {
  */
 export class FluidFlow implements SolverFlow, FabricFlow, EventTarget, FlowPath {
   slot = -1;
-  // Its path's fields, held here (the flow is its own FlowPath: one object per flow, not two).
-  links: number[];
-  weights: number[] | null;
-  hops: number;
-  gbps: number;
-  delayPs: number;
-  nvlink: boolean;
+  // Its path's fields, held here (the flow is its own FlowPath: one object per flow, not two); set by setPath.
+  links!: number[];
+  weights!: number[] | null;
+  hops!: number;
+  gbps!: number;
+  delayPs!: number;
+  nvlink!: boolean;
   perHop: FlowPath['perHop'];
   active = false;
   /** Bumped whenever the pending Sent event is superseded (a rate change), when the queue cannot cancel it. */
@@ -65,13 +65,7 @@ export class FluidFlow implements SolverFlow, FabricFlow, EventTarget, FlowPath 
     path: FlowPath,
     private readonly owner: FluidFlowOwner,
   ) {
-    this.links = path.links;
-    this.weights = path.weights;
-    this.hops = path.hops;
-    this.gbps = path.gbps;
-    this.delayPs = path.delayPs;
-    this.nvlink = path.nvlink;
-    this.perHop = path.perHop;
+    this.setPath(path);
   }
 
   /** Its path (itself: it holds the path's fields). */
@@ -111,7 +105,7 @@ export class FluidFlow implements SolverFlow, FabricFlow, EventTarget, FlowPath 
     this.owner.flowState[FLOW_STATE * this.id + SETTLED_PS] = ps;
   }
 
-  /** Moves the flow (failures reroute it; the solver must not hold it meanwhile). */
+  /** Takes `path`'s fields: at creation, and when the flow moves (failures reroute it; the solver must not hold it meanwhile). */
   setPath(path: FlowPath): void {
     this.links = path.links;
     this.weights = path.weights;
