@@ -1,4 +1,4 @@
-type NumberArray = Float64Array | Int32Array;
+type NumberArray = Float64Array | Int32Array | Uint8Array;
 
 /**
  * `a`'s values at the start of a new array of the same kind, `length` long (≥ a.length): how

@@ -1,3 +1,4 @@
+import { grown } from '../../engine/index.js';
 import { LinkHeap } from './link-heap.js';
 import { LENGTH, LinkSlots, META, OWNER_FIRST, START } from './link-slots.js';
 
@@ -197,10 +198,10 @@ export class MaxMinSolver {
     if (this.freeSlots.length > 0) return this.freeSlots.pop()!;
     if (this.slotCount === this.flatCount.length) {
       const n = 2 * this.flatCount.length;
-      this.rates = widen(this.rates, new Float64Array(2 * n));
-      this.slotI = widen(this.slotI, new Int32Array(SLOT_I * n));
-      this.flatCount = widen(this.flatCount, new Uint8Array(n));
-      this.flat = widen(this.flat, new Int32Array(n * FLAT));
+      this.rates = grown(this.rates, 2 * n);
+      this.slotI = grown(this.slotI, SLOT_I * n);
+      this.flatCount = grown(this.flatCount, n);
+      this.flat = grown(this.flat, n * FLAT);
     }
     return this.slotCount++;
   }
@@ -480,10 +481,4 @@ export class MaxMinSolver {
       }
     }
   }
-}
-
-/** `a`'s values at the start of `b` (a larger array of the same kind). */
-function widen<T extends Float64Array | Int32Array | Uint8Array>(a: T, b: T): T {
-  b.set(a);
-  return b;
 }
