@@ -32,7 +32,8 @@ export interface PoolHooks<R, T = unknown> {
 /**
  * Runs `tasks` on up to `size` worker threads (each loads `bootUrl`), or on this thread and
  * `size` − 1 workers with `hooks.local`, one task per executor at a time, started in task
- * order; resolves with the replies in task order. A worker error (or the local task's) rejects.
+ * order (the first on this thread, which has nothing to load); resolves with the replies in
+ * task order. A worker error (or the local task's) rejects.
  */
 export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number, hooks: PoolHooks<R, T> = {}): Promise<R[]> {
   const replies: R[] = new Array(tasks.length);
@@ -73,10 +74,10 @@ export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number, hooks
       finish();
     });
     const local = hooks.local;
-    const feedLocal = (): void => {
+    const feedLocal = (taken?: number): void => {
       if (!local) return;
-      if (next >= tasks.length || stopped()) return finish();
-      const slot = next++;
+      if (taken === undefined && (next >= tasks.length || stopped())) return finish();
+      const slot = taken ?? next++;
       local(tasks[slot]!, slot).then((reply) => {
         replies[slot] = reply;
         done++;
@@ -87,6 +88,8 @@ export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number, hooks
         reject(error);
       });
     };
+    // The first task to this thread: it starts now, while the workers still load their modules.
+    const firstLocal = local ? next++ : undefined;
     for (const worker of workers) {
       worker.on('message', (message: unknown) => {
         const slot = running.get(worker)!;
@@ -109,6 +112,6 @@ export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number, hooks
       });
       feed(worker);
     }
-    feedLocal();
+    if (firstLocal !== undefined) feedLocal(firstLocal);
   });
 }
