@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * fabsim's command line, started without a TypeScript loader: `node bin/fabsim.mjs run SPEC`
+ * does what `npx tsx src/cli.ts run SPEC` does, same output. Through tsx every thread resolves
+ * and loads ~240 source files via loader hooks (~0.8 s a thread on this project's 2-core
+ * machine, paid again by each worker of `--jobs`); here each thread loads a few bundled files.
+ *
+ * The bundle is built with esbuild (the transpiler tsx itself uses, so the code is the same)
+ * once per version of the sources, into node_modules/.cache/fabsim/<hash of src/>, and reused
+ * while src/ is unchanged; an edit gives a new hash, so a stale bundle never runs.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const srcDir = join(root, 'src');
+const cacheDir = join(root, 'node_modules', '.cache', 'fabsim');
+/** Bundles of other source versions are removed once this old (a running one may still load its chunks). */
+const STALE_BUNDLE_MS = 24 * 3600 * 1000;
+
+const sources = readdirSync(srcDir, { recursive: true, encoding: 'utf8' })
+  .filter((file) => /\.(ts|mjs|json)$/.test(file))
+  .sort();
+// tsconfig.json too: esbuild reads it (class fields follow its target), as tsx does.
+const hash = createHash('sha256').update(readFileSync(join(root, 'tsconfig.json')));
+for (const file of sources) hash.update(`${file}\0`).update(readFileSync(join(srcDir, file))).update('\0');
+const bundleDir = join(cacheDir, hash.digest('hex').slice(0, 16));
+
+if (!existsSync(join(bundleDir, 'cli.mjs'))) await buildBundle();
+await import(pathToFileURL(join(bundleDir, 'cli.mjs')).href);
+
+/**
+ * Entry points: the CLI, and each worker thread's module under the name of the boot file that
+ * loads it from source (`run-worker-boot.mjs` → `run-worker.ts`). Every output file sits in
+ * one folder, so the sources' `new URL('./run-worker-boot.mjs', import.meta.url)` finds the
+ * bundled worker from whichever chunk it ends up in.
+ */
+async function buildBundle() {
+  const { build } = await import('esbuild');
+  const entryPoints = [{ in: join(srcDir, 'cli.ts'), out: 'cli' }];
+  for (const file of sources.filter((f) => f.endsWith('-boot.mjs'))) {
+    entryPoints.push({ in: join(srcDir, dirname(file), `${basename(file, '-boot.mjs')}.ts`), out: basename(file, '.mjs') });
+  }
+  // Built aside and renamed into place, so a concurrent start never sees half a bundle.
+  const buildDir = `${bundleDir}.${process.pid}.tmp`;
+  mkdirSync(cacheDir, { recursive: true });
+  await build({
+    entryPoints,
+    outdir: buildDir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
+    // Bundling renames colliding top-level names; keep functions' and classes' `.name` as in the sources.
+    keepNames: true,
+    sourcemap: true,
+    logLevel: 'error',
+  });
+  try {
+    renameSync(buildDir, bundleDir);
+  } catch {
+    rmSync(buildDir, { recursive: true, force: true }); // another start put the same bundle in place first
+  }
+  for (const old of readdirSync(cacheDir)) {
+    const path = join(cacheDir, old);
+    if (path !== bundleDir && Date.now() - statSync(path).mtimeMs > STALE_BUNDLE_MS) rmSync(path, { recursive: true, force: true });
+  }
+}
