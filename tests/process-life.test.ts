@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { removeStaleTempFiles, writeFilesWhole } from '../src/report/write-results.js';
+import { removeStaleTempFiles, writeFilesWhole } from '../src/report/write-whole.js';
 import { LONG_RUN_SPEC } from './interrupt-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-life-'));

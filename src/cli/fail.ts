@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, mkdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { writeFilesWhole } from '../report/write-results.js';
+import { writeFilesWhole } from '../report/write-whole.js';
 
 /** Bad input: one line on stderr naming what is wrong, exit code 2, nothing written. */
 export function fail(message: string): never {

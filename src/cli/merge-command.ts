@@ -4,7 +4,8 @@ import { SpecError } from '../experiment/spec-error.js';
 import { mergeSweeps, type SweepResult } from '../experiment/sweep.js';
 import { formatNcclTable } from '../report/nccl-table.js';
 import { formatNcclTestsSweep, isNcclTestsWorkload } from '../report/nccl-tests.js';
-import { sweepFiles, writeFilesWhole } from '../report/write-results.js';
+import { sweepFiles } from '../report/write-results.js';
+import { writeFilesWhole } from '../report/write-whole.js';
 import { checkOutDir, fail } from './fail.js';
 import { checkNcclTestsWorkloads, parseFormat } from './format-option.js';
 

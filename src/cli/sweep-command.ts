@@ -3,7 +3,8 @@ import { readSpecDocument, SpecError, validateSpec } from '../experiment/load-sp
 import type { ExperimentResult } from '../experiment/result.js';
 import { shardIndices, sweepValues, withField, type SweepResult } from '../experiment/sweep.js';
 import { formatNcclTable } from '../report/nccl-table.js';
-import { sweepFiles, writeFilesWhole } from '../report/write-results.js';
+import { sweepFiles } from '../report/write-results.js';
+import { writeFilesWhole } from '../report/write-whole.js';
 import { checkOutDir, fail, parseSeed } from './fail.js';
 import { runOnWorkers } from './worker-pool.js';
 import { checkNcclTestsWorkloads, parseFormat } from './format-option.js';

@@ -22,7 +22,7 @@ export function allowOutsideFiles(allow: boolean): void {
 }
 
 /** A short, printable excerpt of file content for error messages (never a whole line of a file). */
-export { excerpt } from '../workloads/index.js';
+export { excerpt } from '../workloads/connection-matrix.js';
 
 const errnoOf = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? 'error';
 

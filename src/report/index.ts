@@ -1,6 +1,7 @@
 export * from './table.js';
 export * from './csv.js';
 export * from './write-results.js';
+export * from './write-whole.js';
 export * from './json.js';
 export * from './html/index.js';
 export * from './jobs-table.js';
