@@ -29,6 +29,8 @@ for (const file of sources) hash.update(`${file}\0`).update(readFileSync(join(sr
 const bundleDir = join(cacheDir, hash.digest('hex').slice(0, 16));
 
 if (!existsSync(join(bundleDir, 'cli.mjs'))) await buildBundle();
+// A bug's stack trace then names the source files and lines, not the bundle's.
+process.setSourceMapsEnabled(true);
 await import(pathToFileURL(join(bundleDir, 'cli.mjs')).href);
 
 /**
