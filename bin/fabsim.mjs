@@ -28,10 +28,17 @@ const hash = createHash('sha256').update(readFileSync(join(root, 'tsconfig.json'
 for (const file of sources) hash.update(`${file}\0`).update(readFileSync(join(srcDir, file))).update('\0');
 const bundleDir = join(cacheDir, hash.digest('hex').slice(0, 16));
 
-if (!existsSync(join(bundleDir, 'cli.mjs'))) await buildBundle();
-// A bug's stack trace then names the source files and lines, not the bundle's.
-process.setSourceMapsEnabled(true);
-await import(pathToFileURL(join(bundleDir, 'cli.mjs')).href);
+if (existsSync(join(bundleDir, 'cli.mjs')) || (await buildBundle())) {
+  // A bug's stack trace then names the source files and lines, not the bundle's.
+  process.setSourceMapsEnabled(true);
+  await import(pathToFileURL(join(bundleDir, 'cli.mjs')).href);
+} else {
+  // No bundle (node_modules read-only, or a source that does not parse): the same CLI from
+  // the sources under tsx, which names a syntax error the way a developer expects.
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli.ts');
+}
 
 /**
  * Entry points: the CLI, and each worker thread's module under the name of the boot file that
@@ -47,30 +54,32 @@ async function buildBundle() {
   }
   // Built aside and renamed into place, so a concurrent start never sees half a bundle.
   const buildDir = `${bundleDir}.${process.pid}.tmp`;
-  mkdirSync(cacheDir, { recursive: true });
-  await build({
-    entryPoints,
-    outdir: buildDir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunk-[hash]',
-    // Bundling renames colliding top-level names; keep functions' and classes' `.name` as in the sources.
-    keepNames: true,
-    sourcemap: true,
-    logLevel: 'error',
-  });
   try {
+    mkdirSync(cacheDir, { recursive: true });
+    await build({
+      entryPoints,
+      outdir: buildDir,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      outExtension: { '.js': '.mjs' },
+      chunkNames: 'chunk-[hash]',
+      // Bundling renames colliding top-level names; keep functions' and classes' `.name` as in the sources.
+      keepNames: true,
+      sourcemap: true,
+      logLevel: 'silent',
+    });
     renameSync(buildDir, bundleDir);
   } catch {
-    rmSync(buildDir, { recursive: true, force: true }); // another start put the same bundle in place first
+    // Could not build or write it, or another start put the same bundle in place first.
+    rmSync(buildDir, { recursive: true, force: true });
   }
   for (const old of readdirSync(cacheDir)) {
     const path = join(cacheDir, old);
     if (path !== bundleDir && Date.now() - statSync(path).mtimeMs > STALE_BUNDLE_MS) rmSync(path, { recursive: true, force: true });
   }
+  return existsSync(join(bundleDir, 'cli.mjs'));
 }
