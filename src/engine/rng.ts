@@ -9,15 +9,20 @@ export interface Rng {
 }
 
 /** 2^-32: Alea's carry scale. */
-export const ALEA_2_POW_M32 = 2.3283064365386963e-10;
+const ALEA_2_POW_M32 = 2.3283064365386963e-10;
 /** Alea's multiplier. */
-export const ALEA_MULTIPLIER = 2091639;
+const ALEA_MULTIPLIER = 2091639;
 
 /**
  * Alea (Baagøe 2010), seeded by seedrandom's `alea` and stepped exactly as it steps it
  * (`t = a·s0 + c·2^-32; s0 = s1; s1 = s2; c = t | 0; s2 = t − c`), with its state in
  * fields so a hot loop can step it in locals and write it back (routing/adaptive.ts's
  * tie draws): the same doubles, so the same draws as seedrandom's own stepping.
+ *
+ * Every state word is a multiple of 2^-32 (seedrandom's Mash returns n·2^-32; the seed's
+ * differences keep that), and a·s0 + c·2^-32 < 2^53·2^-32, so each step is exact: Alea is
+ * the integer multiply-with-carry X' = (a·X + c) mod 2^32, c' = ⌊(a·X + c) / 2^32⌋ with
+ * X = s·2^32. A loop may step it in that form (leastLoaded does): the same numbers.
  */
 export class AleaRng implements Rng {
   s0: number;
