@@ -44,7 +44,9 @@ export class Flow {
   recoveredUpTo = 0;
 
   // Rate control (the congestion-control module sets rateGbps through Nic.setRate; the NIC paces at it).
-  rateGbps: number;
+  // A number from the start (set again in the constructor): a bare field starts undefined, and
+  // V8 would then box every fractional rate stored into it in a new HeapNumber.
+  rateGbps = 0;
   /** Earliest time the pacer lets the next data packet go: the last one's start + its size at the rate. */
   nextSendPs = 0;
   /** Wire size of the last data packet sent (the pacer rescales its gap when the rate changes). */

@@ -116,8 +116,10 @@ export class Packet {
   copyIntFrom(other: Packet, slab: TelemetrySlab): void {
     this.intHops = other.intHops;
     if (other.intHops === 0) return;
-    this.int ??= slab.take();
-    this.int.set(other.int!.subarray(0, other.intHops * INT_FIELDS));
+    const int = (this.int ??= slab.take());
+    const from = other.int!;
+    // A plain loop: `set(subarray(…))` allocates a view per ACK (~3% of a spectrum-x run).
+    for (let k = 0, n = other.intHops * INT_FIELDS; k < n; k++) int[k] = from[k]!;
   }
 }
 

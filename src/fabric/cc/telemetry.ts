@@ -112,7 +112,7 @@ export class TelemetryCc implements CongestionControl {
         this.updateRate(flow, s, ack.psn);
       }
     }
-    prev.set(int.subarray(0, hops * INT_FIELDS));
+    for (let k = 0, n = hops * INT_FIELDS; k < n; k++) prev[k] = int[k]!; // no subarray view per ACK
     s.prevHops = hops;
   }
 

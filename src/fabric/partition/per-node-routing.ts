@@ -2,7 +2,7 @@ import type { Simulator } from '../../engine/index.js';
 import type { FabricConfig } from '../config.js';
 import type { Packet } from '../packet.js';
 import type { Port } from '../port.js';
-import { createRouting, type RoutingPolicy, type RoutingSwitch } from '../routing/index.js';
+import { createRouting, routingOf, type RoutingPolicy, type RoutingSwitch } from '../routing/index.js';
 import type { TopologyShape } from '../topology/shape.js';
 
 /**
@@ -15,6 +15,8 @@ import type { TopologyShape } from '../topology/shape.js';
 export function perNodeRouting(config: FabricConfig, sim: Simulator, seed: number, shape: TopologyShape): RoutingPolicy {
   const probe = createRouting(config, sim, seed, shape);
   if (probe.inject || probe.attach) throw new Error(`routing ${config.routing}: reads other switches' state or picks paths at injection; it cannot run per node`);
+  // Nothing to keep apart (ECMP: the packet's hash and the switch's salt): every switch shares one.
+  if (routingOf(config).stateless === true) return probe;
   return {
     choose(candidates: readonly Port[], packet: Packet, sw: RoutingSwitch): Port {
       let policy = sw.ownRouting;

@@ -22,6 +22,7 @@ export class EcmpRouting implements RoutingPolicy {
 export const ecmp = defineRouting({
   name: 'ecmp',
   flowModel: 'one-path',
+  stateless: true,
   overrides: () => ({}),
   defaults: {},
   create: () => new EcmpRouting(),

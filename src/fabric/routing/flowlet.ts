@@ -1,4 +1,4 @@
-import { psFromUs, rngStream, type Rng, type Simulator } from '../../engine/index.js';
+import { psFromUs, rngStream, type AleaRng, type Simulator } from '../../engine/index.js';
 import type { Packet } from '../packet.js';
 import type { Port } from '../port.js';
 import { leastLoaded } from './adaptive.js';
@@ -20,7 +20,7 @@ export class FlowletRouting implements RoutingPolicy {
   constructor(
     private readonly sim: Simulator,
     private readonly gapPs: number,
-    private readonly rng: Rng,
+    private readonly rng: AleaRng,
   ) {}
 
   choose(candidates: readonly Port[], packet: Packet, sw: RoutingSwitch): Port {

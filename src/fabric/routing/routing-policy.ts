@@ -47,6 +47,12 @@ export interface RoutingMechanism<N extends string, P extends object> extends Me
   readonly flowModel: FlowPaths;
   /** Skips a dead local port at once (reads port state: `routable(…, true)`); else only once routing reconverges. The flow model's failures read it. */
   readonly seesDeadPortsAtOnce?: boolean;
+  /**
+   * Its policy keeps no state and draws no random numbers (what it picks depends on the packet
+   * and the switch only), so under `--threads` one instance serves every switch instead of one
+   * per switch (partition/per-node-routing.ts): one object fewer to touch per hop.
+   */
+  readonly stateless?: boolean;
   /** The topology kinds it makes sense on (absent: every kind); a spec naming it elsewhere is refused. */
   readonly topologies?: readonly string[];
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { rngStream, type Rng } from '../../engine/index.js';
+import { rngStream, type AleaRng } from '../../engine/index.js';
 import { MINIMAL, type DragonflyShape } from '../topology/index.js';
 import type { Packet } from '../packet.js';
 import type { Port } from '../port.js';
@@ -24,7 +24,7 @@ function leastQueued(ports: readonly Port[]): number {
 export class UgalRouting implements RoutingPolicy {
   constructor(
     private readonly shape: DragonflyShape,
-    private readonly rng: Rng,
+    private readonly rng: AleaRng,
     private readonly thresholdBytes: number,
   ) {}
 
