@@ -1,6 +1,7 @@
 import type { EventTarget } from '../../engine/index.js';
 import type { DeliveredBytes, FabricFlow } from '../fabric-model.js';
-import type { SolverFlow } from './max-min.js';
+import type { FlowLinks } from './flow-links.js';
+import { FLAT_LINKS, repeatsLink, type SolverFlow } from './max-min.js';
 import type { FlowPath } from './paths.js';
 
 /** Event kinds a fluid flow receives. */
@@ -22,6 +23,8 @@ const SETTLED_PS = 3;
 export interface FluidFlowOwner {
   /** Per flow id, FLOW_STATE numbers (rate, rate before, bytes left, settled at); replaced when it grows. */
   flowState: Float64Array;
+  /** Plain paths by flow id (FlowLinks): a flow keeps no links array of its own. */
+  readonly flowLinks: FlowLinks;
   flowEvent(flow: FluidFlow, kind: FluidEvent, arg: number): void;
 }
 
@@ -40,7 +43,8 @@ export interface FluidFlowOwner {
 export class FluidFlow implements SolverFlow, FabricFlow, EventTarget, FlowPath {
   slot = -1;
   // Its path's fields, held here (the flow is its own FlowPath: one object per flow, not two); set by setPath.
-  links!: number[];
+  /** Its links when not plain (weighted, long, or a link twice); null: in the owner's flowLinks. */
+  private linkArray: number[] | null = null;
   weights!: number[] | null;
   hops!: number;
   gbps!: number;
@@ -105,9 +109,32 @@ export class FluidFlow implements SolverFlow, FabricFlow, EventTarget, FlowPath 
     this.owner.flowState[FLOW_STATE * this.id + SETTLED_PS] = ps;
   }
 
+  /** Its links (a new array when they are in the owner's flowLinks: read `copyPlainLinks` where it matters). */
+  get links(): number[] {
+    if (this.linkArray !== null) return this.linkArray;
+    const { items, start, count } = this.owner.flowLinks;
+    const at = start[this.id]!;
+    return Array.from(items.subarray(at, at + count[this.id]!));
+  }
+
+  /**
+   * For the solver: a plain path's links (unit weights, at most FLAT_LINKS, each once) copied
+   * to `into` from `at`, and how many; −1: not plain (read `links` and `weights`).
+   */
+  copyPlainLinks(into: Int32Array, at: number): number {
+    if (this.linkArray !== null) return -1;
+    const { items, start, count } = this.owner.flowLinks;
+    const from = start[this.id]!;
+    const n = count[this.id]!;
+    for (let i = 0; i < n; i++) into[at + i] = items[from + i]!;
+    return n;
+  }
+
   /** Takes `path`'s fields: at creation, and when the flow moves (failures reroute it; the solver must not hold it meanwhile). */
   setPath(path: FlowPath): void {
-    this.links = path.links;
+    const plain = path.weights === null && path.links.length <= FLAT_LINKS && !repeatsLink(path.links);
+    if (plain) this.owner.flowLinks.set(this.id, path.links);
+    this.linkArray = plain ? null : path.links;
     this.weights = path.weights;
     this.hops = path.hops;
     this.gbps = path.gbps;

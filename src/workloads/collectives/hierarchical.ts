@@ -1,7 +1,7 @@
 import { splitEvenly } from '../workload.js';
 import { Collective, type CollectiveParams, type MemberDone } from './collective.js';
 import { RingRun, ringTables } from './ring.js';
-import { NCCL_STEPS, TreeRun } from './tree-run.js';
+import { doubleBinaryTreeShapes, NCCL_STEPS, TreeRun } from './tree-run.js';
 
 /** How ranks of one rail talk across nodes: a ring (2(M−1) steps) or NCCL's double binary tree (2·log2 M). */
 export type InterNodeAlgorithm = 'ring' | 'tree';
@@ -50,13 +50,15 @@ export class HierarchicalAllReduce extends Collective {
       this.reduceScatter.push(new RingRun('reducescatter', members, bytes, channels, chunkBytes, send, startAcross, undefined, this, nodeTables));
       this.allGather.push(new RingRun('allgather', members, bytes, channels, chunkBytes, send, gathered, undefined, this, nodeTables));
     }
+    // Every rail's tree spans the same number of nodes: one pair of tree shapes for all (2·125,000 child lists each at a million GPUs).
+    const railShapes = interNode === 'tree' ? doubleBinaryTreeShapes(nodes) : undefined;
     for (let j = 0; j < g; j++) {
       const rail = Array.from({ length: nodes }, (_, node) => node * g + j);
       const shard = shards[(j + 1) % g]!;
       this.acrossNodes.push(
         interNode === 'ring'
           ? new RingRun('allreduce', rail, shard, channels, chunkBytes, send, (r, atPs) => this.startGather(r, atPs), undefined, this)
-          : new TreeRun(rail, shard, channels, chunkBytes, sendTagged, (r, atPs) => this.startGather(r, atPs), undefined, params.slots ?? NCCL_STEPS, this),
+          : new TreeRun(rail, shard, channels, chunkBytes, sendTagged, (r, atPs) => this.startGather(r, atPs), undefined, params.slots ?? NCCL_STEPS, this, railShapes),
       );
     }
   }
