@@ -5,7 +5,7 @@ import { fiveTupleHash, mix32 } from '../hash.js';
 import { FabricMetrics } from '../metrics.js';
 import { NO_PROBES, type FabricProbes } from '../probes.js';
 import { ClosShape, DragonflyShape, shapeOf, type NvlinkDomain, type TopologyShape, type TopologySpec } from '../topology/index.js';
-import { FLOW_STATE, FluidEvent, FluidFlow, type FluidFlowOwner } from './fluid-flow.js';
+import { FLOW_STATE, FluidEvent, FluidFlow, PathKinds, type FluidFlowOwner } from './fluid-flow.js';
 import { FlowEventQueue } from './flow-event-queue.js';
 import { FlowLinks } from './flow-links.js';
 import { MessagePool, type DeliveryTarget } from './message-pool.js';
@@ -85,6 +85,7 @@ export class FlowNetwork implements FabricModel, EventTarget, FluidFlowOwner {
   flowState = new Float64Array(FLOW_STATE * 1024);
   /** Every flow's plain path (FluidFlow keeps no links array of its own). */
   readonly flowLinks = new FlowLinks();
+  readonly pathKinds = new PathKinds();
 
   /** A flow's event (FluidFlow.onEvent). */
   flowEvent(flow: FluidFlow, kind: FluidEvent, arg: number): void {
