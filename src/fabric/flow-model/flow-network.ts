@@ -5,8 +5,9 @@ import { fiveTupleHash, mix32 } from '../hash.js';
 import { FabricMetrics } from '../metrics.js';
 import { NO_PROBES, type FabricProbes } from '../probes.js';
 import { ClosShape, DragonflyShape, shapeOf, type NvlinkDomain, type TopologyShape, type TopologySpec } from '../topology/index.js';
-import { FLOW_STATE, FluidEvent, FluidFlow, type FluidFlowOwner } from './fluid-flow.js';
+import { FLOW_STATE, FluidEvent, FluidFlow, PathKinds, type FluidFlowOwner } from './fluid-flow.js';
 import { FlowEventQueue } from './flow-event-queue.js';
+import { FlowLinks } from './flow-links.js';
 import { MessagePool, type DeliveryTarget } from './message-pool.js';
 import { flowLayoutOf, type FlowLayout } from './layout.js';
 import type { LinkGraph } from './link-graph.js';
@@ -82,6 +83,9 @@ export class FlowNetwork implements FabricModel, EventTarget, FluidFlowOwner {
   private readonly loadOf = (link: number): number => this.solver.flowCountOn(link);
   /** Every flow's rate, rate before, bytes left and when they were settled (FluidFlow's numbers, FLOW_STATE per flow id). */
   flowState = new Float64Array(FLOW_STATE * 1024);
+  /** Every flow's plain path (FluidFlow keeps no links array of its own). */
+  readonly flowLinks = new FlowLinks();
+  readonly pathKinds = new PathKinds();
 
   /** A flow's event (FluidFlow.onEvent). */
   flowEvent(flow: FluidFlow, kind: FluidEvent, arg: number): void {

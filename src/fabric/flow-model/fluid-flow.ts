@@ -1,6 +1,7 @@
 import type { EventTarget } from '../../engine/index.js';
 import type { DeliveredBytes, FabricFlow } from '../fabric-model.js';
-import type { SolverFlow } from './max-min.js';
+import type { FlowLinks } from './flow-links.js';
+import { FLAT_LINKS, repeatsLink, type SolverFlow } from './max-min.js';
 import type { FlowPath } from './paths.js';
 
 /** Event kinds a fluid flow receives. */
@@ -22,6 +23,9 @@ const SETTLED_PS = 3;
 export interface FluidFlowOwner {
   /** Per flow id, FLOW_STATE numbers (rate, rate before, bytes left, settled at); replaced when it grows. */
   flowState: Float64Array;
+  /** Plain paths by flow id (FlowLinks): a flow keeps no links array of its own. */
+  readonly flowLinks: FlowLinks;
+  readonly pathKinds: PathKinds;
   flowEvent(flow: FluidFlow, kind: FluidEvent, arg: number): void;
 }
 
@@ -40,13 +44,10 @@ export interface FluidFlowOwner {
 export class FluidFlow implements SolverFlow, FabricFlow, EventTarget, FlowPath {
   slot = -1;
   // Its path's fields, held here (the flow is its own FlowPath: one object per flow, not two); set by setPath.
-  links!: number[];
-  weights!: number[] | null;
-  hops!: number;
-  gbps!: number;
-  delayPs!: number;
-  nvlink!: boolean;
-  perHop: FlowPath['perHop'];
+  /** Its path when not plain (weighted, long, or a link twice: its links and weights are read there); null: its links are in the owner's flowLinks. */
+  private irregular: FlowPath | null = null;
+  /** Its path's hops, rates and delays, shared with every flow whose path has the same (PathKinds). */
+  private kind!: PathKind;
   active = false;
   /** Bumped whenever the pending Sent event is superseded (a rate change), when the queue cannot cancel it. */
   generation = 0;
@@ -105,18 +106,90 @@ export class FluidFlow implements SolverFlow, FabricFlow, EventTarget, FlowPath 
     this.owner.flowState[FLOW_STATE * this.id + SETTLED_PS] = ps;
   }
 
+  /** Its links (a new array when they are in the owner's flowLinks: read `copyPlainLinks` where it matters). */
+  get links(): number[] {
+    if (this.irregular !== null) return this.irregular.links;
+    const { items, start, count } = this.owner.flowLinks;
+    const at = start[this.id]!;
+    return Array.from(items.subarray(at, at + count[this.id]!));
+  }
+
+  /**
+   * For the solver: a plain path's links (unit weights, at most FLAT_LINKS, each once) copied
+   * to `into` from `at`, and how many; −1: not plain (read `links` and `weights`).
+   */
+  get weights(): number[] | null {
+    return this.irregular === null ? null : this.irregular.weights;
+  }
+
+  get hops(): number {
+    return this.kind.hops;
+  }
+
+  get gbps(): number {
+    return this.kind.gbps;
+  }
+
+  get delayPs(): number {
+    return this.kind.delayPs;
+  }
+
+  get nvlink(): boolean {
+    return this.kind.nvlink;
+  }
+
+  get perHop(): FlowPath['perHop'] {
+    return this.kind.perHop;
+  }
+
+  copyPlainLinks(into: Int32Array, at: number): number {
+    if (this.irregular !== null) return -1;
+    const { items, start, count } = this.owner.flowLinks;
+    const from = start[this.id]!;
+    const n = count[this.id]!;
+    for (let i = 0; i < n; i++) into[at + i] = items[from + i]!;
+    return n;
+  }
+
   /** Takes `path`'s fields: at creation, and when the flow moves (failures reroute it; the solver must not hold it meanwhile). */
   setPath(path: FlowPath): void {
-    this.links = path.links;
-    this.weights = path.weights;
-    this.hops = path.hops;
-    this.gbps = path.gbps;
-    this.delayPs = path.delayPs;
-    this.nvlink = path.nvlink;
-    this.perHop = path.perHop;
+    const plain = path.weights === null && path.links.length <= FLAT_LINKS && !repeatsLink(path.links);
+    if (plain) this.owner.flowLinks.set(this.id, path.links);
+    this.irregular = plain ? null : path;
+    this.kind = this.owner.pathKinds.of(path);
   }
 
   onEvent(kind: number, arg: unknown): void {
     this.owner.flowEvent(this, kind, arg as number);
   }
 }
+
+/** What a path's latency reads (path-latency.ts): its hops, rate, delay, NVLink or not, and per-hop rates. */
+export interface PathKind {
+  readonly hops: number;
+  readonly gbps: number;
+  readonly delayPs: number;
+  readonly nvlink: boolean;
+  readonly perHop: FlowPath['perHop'];
+}
+
+/** Paths' kinds, one object per distinct kind (a Clos has a handful: NVLink, 2, 4 and 6 hops): 5 fields fewer per flow. */
+export class PathKinds {
+  private readonly kinds: PathKind[] = [];
+
+  /** The shared kind of `path` (its own one past MAX_KINDS distinct kinds, or with per-hop rates). */
+  of(path: FlowPath): PathKind {
+    const { hops, gbps, delayPs, nvlink, perHop } = path;
+    if (perHop !== undefined) return { hops, gbps, delayPs, nvlink, perHop };
+    const kinds = this.kinds;
+    for (let i = 0; i < kinds.length; i++) {
+      const k = kinds[i]!;
+      if (Object.is(k.hops, hops) && Object.is(k.gbps, gbps) && Object.is(k.delayPs, delayPs) && k.nvlink === nvlink) return k;
+    }
+    const kind: PathKind = { hops, gbps, delayPs, nvlink, perHop: undefined };
+    if (kinds.length < MAX_KINDS) kinds.push(kind);
+    return kind;
+  }
+}
+
+const MAX_KINDS = 64;

@@ -13,6 +13,11 @@ export interface SolverFlow {
   prevRate: number;
   /** The flow's index in the solver's per-flow arrays while it holds the flow (−1: not held); owned by the solver. */
   slot: number;
+  /**
+   * A plain path's links (unit weights, at most FLAT_LINKS, each once) copied to `into` from
+   * `at`, and how many; −1: not plain. Lets a flow keep its path without an array (FluidFlow).
+   */
+  copyPlainLinks?(into: Int32Array, at: number): number;
 }
 
 /** Each long weighted path's weight by link, built on first use (keyed by its links array: a new path, a new map). */
@@ -34,13 +39,13 @@ function weightOn(g: SolverFlow, link: number): number {
 }
 
 /** Does a path cross one link twice (then its removal searches the link's list, as for a weighted path)? */
-function repeatsLink(links: readonly number[]): boolean {
+export function repeatsLink(links: readonly number[]): boolean {
   for (let i = 1; i < links.length; i++) for (let j = 0; j < i; j++) if (links[i] === links[j]) return true;
   return false;
 }
 
 /** Links a flow may have to be held in the solver's flat per-slot array (longer or weighted paths are read from the flow). */
-const FLAT_LINKS = 8;
+export const FLAT_LINKS = 8;
 
 /** Relative tolerance of "saturated" and "as fast as": floating point, not physics. */
 const EPS = 1e-9;
@@ -216,10 +221,21 @@ export class MaxMinSolver {
     f.prevRate = 0;
     this.rates[2 * s] = 0;
     this.slotI[s * SLOT_I + BOTTLENECK] = -1;
+    const base = s * FLAT;
+    // A path the flow copies out is plain: the same links, in the same order, as its array would give.
+    const plain = f.copyPlainLinks === undefined ? -1 : f.copyPlainLinks(this.flat, base);
+    if (plain >= 0) {
+      this.flatCount[s] = plain;
+      for (let i = 0; i < plain; i++) {
+        const link = this.flat[base + i]!;
+        this.flat[base + FLAT_LINKS + i] = this.flowsOn.push(link, s);
+        this.seed(link);
+      }
+      return;
+    }
     const links = f.links;
     const flat = f.weights === null && links.length <= FLAT_LINKS && !repeatsLink(links);
     this.flatCount[s] = flat ? links.length : 0;
-    const base = s * FLAT;
     for (let i = 0; i < links.length; i++) {
       const link = links[i]!;
       const offset = this.flowsOn.push(link, s);

@@ -4,6 +4,7 @@ import { postAfterOf } from '../../fabric/partition/replay.js';
 import { BASE_LATENCY_US, stepLatencyUs, WIRE_FACTOR, type Protocol } from './protocol.js';
 import type { Workload } from '../workload.js';
 import { scaleOutFactor, type ScaleOutBound } from './scale-out.js';
+import { FlowTable } from './flow-table.js';
 
 /** The knobs NCCL users know, shared by every collective. */
 export interface CollectiveParams {
@@ -104,11 +105,11 @@ export abstract class Collective implements Workload, EventTarget, PinnedPost {
   private readonly connections = new Map<number, Connection>();
   /**
    * With one queue pair per connection (the default), the flow itself: one cold object less
-   * per message. Two levels, (channel, src) then dst, so both keys stay small integers: a
+   * per message. Keyed by (channel, src) and dst apart, so both keys stay small integers: a
    * Map keyed by the full 52-bit key hashes a heap number on every message (~10% of a
-   * 100,000-GPU flow run).
+   * 100,000-GPU flow run); a typed hash table, not a Map per source (flow-table.ts).
    */
-  private readonly singleFlows = new Map<number, Map<number, FabricFlow>>();
+  private readonly singleFlows = new FlowTable();
   /** Application bytes each rank sent and received (closed-form checks); a relayed message counts once, at its ends. */
   readonly sentBytes: Float64Array;
   readonly receivedBytes: Float64Array;
@@ -263,10 +264,8 @@ export abstract class Collective implements Workload, EventTarget, PinnedPost {
     let flow: FabricFlow | undefined;
     if (qpsPerConnection === 1) {
       const from = channel * GPU_KEY + src;
-      let byDst = this.singleFlows.get(from);
-      if (!byDst) this.singleFlows.set(from, (byDst = new Map()));
-      flow = byDst.get(dst);
-      if (!flow) byDst.set(dst, (flow = this.openFlow(src, dst)));
+      flow = this.singleFlows.get(from, dst);
+      if (!flow) this.singleFlows.set(from, dst, (flow = this.openFlow(src, dst)));
     } else {
       const key = (channel * GPU_KEY + src) * GPU_KEY + dst;
       let connection = this.connections.get(key);

@@ -1,7 +1,8 @@
 import { splitEvenly } from '../workload.js';
 import { Collective, type CollectiveParams, type MemberDone } from './collective.js';
-import { RingRun, ringTables } from './ring.js';
-import { NCCL_STEPS, TreeRun } from './tree-run.js';
+import { RingRun, ringTables, type RingState } from './ring.js';
+import type { FabricFlow } from '../../fabric/index.js';
+import { doubleBinaryTreeShapes, NCCL_STEPS, TreeRun } from './tree-run.js';
 
 /** How ranks of one rail talk across nodes: a ring (2(M−1) steps) or NCCL's double binary tree (2·log2 M). */
 export type InterNodeAlgorithm = 'ring' | 'tree';
@@ -45,18 +46,29 @@ export class HierarchicalAllReduce extends Collective {
     const nodeTables = ringTables(g, bytes, channels, chunkBytes);
     const startAcross: MemberDone = (r, atPs) => this.startAcross(r, atPs);
     const gathered: MemberDone = (_r, atPs) => this.rankDone(atPs);
+    // Their state in three arrays: per node, its reduce-scatter's pending parts, then its
+    // all-gather's; one set of queue pairs for both (the same members, channels and tables:
+    // the same connections). A ring's own arrays were 4 objects per ring for the collector.
+    const parts = nodeTables.chunkBytes.length;
+    const pending = new Int32Array(2 * nodes * g).fill(parts);
+    const pinned = new Array<FabricFlow | null | undefined>(nodes * parts * g).fill(undefined);
     for (let node = 0; node < nodes; node++) {
       const members = Array.from({ length: g }, (_, j) => node * g + j);
-      this.reduceScatter.push(new RingRun('reducescatter', members, bytes, channels, chunkBytes, send, startAcross, undefined, this, nodeTables));
-      this.allGather.push(new RingRun('allgather', members, bytes, channels, chunkBytes, send, gathered, undefined, this, nodeTables));
+      const pinnedAt = node * parts * g;
+      const rs: RingState = { pending, pendingAt: 2 * node * g, pinned, pinnedAt };
+      const ag: RingState = { pending, pendingAt: (2 * node + 1) * g, pinned, pinnedAt };
+      this.reduceScatter.push(new RingRun('reducescatter', members, bytes, channels, chunkBytes, send, startAcross, undefined, this, nodeTables, rs));
+      this.allGather.push(new RingRun('allgather', members, bytes, channels, chunkBytes, send, gathered, undefined, this, nodeTables, ag));
     }
+    // Every rail's tree spans the same number of nodes: one pair of tree shapes for all (2·125,000 child lists each at a million GPUs).
+    const railShapes = interNode === 'tree' ? doubleBinaryTreeShapes(nodes) : undefined;
     for (let j = 0; j < g; j++) {
       const rail = Array.from({ length: nodes }, (_, node) => node * g + j);
       const shard = shards[(j + 1) % g]!;
       this.acrossNodes.push(
         interNode === 'ring'
           ? new RingRun('allreduce', rail, shard, channels, chunkBytes, send, (r, atPs) => this.startGather(r, atPs), undefined, this)
-          : new TreeRun(rail, shard, channels, chunkBytes, sendTagged, (r, atPs) => this.startGather(r, atPs), undefined, params.slots ?? NCCL_STEPS, this),
+          : new TreeRun(rail, shard, channels, chunkBytes, sendTagged, (r, atPs) => this.startGather(r, atPs), undefined, params.slots ?? NCCL_STEPS, this, railShapes),
       );
     }
   }

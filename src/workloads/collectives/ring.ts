@@ -14,6 +14,14 @@ export interface RingTables {
   readonly chunkBytes: number[][];
 }
 
+/** A RingRun's state in arrays its caller shares between rings (see RingRun's `shared`). */
+export interface RingState {
+  readonly pending: Int32Array;
+  readonly pendingAt: number;
+  readonly pinned: (FabricFlow | null | undefined)[];
+  readonly pinnedAt: number;
+}
+
 /**
  * A RingRun's tables for n members (see its constructor): computed once, they can be
  * shared by rings of the same shape (a million-GPU hierarchical all-reduce has 250,000
@@ -46,11 +54,14 @@ export class RingRun implements DeliveryTarget {
   /** chunkBytes[part][i]: chunk i of part (channel × slice). */
   private readonly chunkBytes: number[][];
   private readonly parts: number;
+  /** Parts each member has still to finish, from pendingAt (in an array a caller may share between rings). */
   private readonly pendingParts: Int32Array;
+  private readonly pendingAt: number;
+  private readonly pinnedAt: number;
   /** slotOf[c][i]: ring slot of member i on channel c; memberAt[c][slot] the inverse (one shared ring without `channelOrders`). */
   private readonly memberAt: number[][];
   private readonly slotOf: number[][];
-  /** With `pin`: per (part, ring slot) the queue pair to the next slot (undefined: not resolved yet; null: per message, by `send`). */
+  /** With `pin`: per (part, ring slot), from pinnedAt, the queue pair to the next slot (undefined: not resolved yet; null: per message, by `send`). */
   private readonly pinned: (FabricFlow | null | undefined)[] = [];
 
   constructor(
@@ -69,6 +80,14 @@ export class RingRun implements DeliveryTarget {
     private readonly pin?: PinnedPost,
     /** Its orders and chunk sizes (ringTables of the same arguments): rings of one shape may share them. */
     tables: RingTables = ringTables(members.length, bytes, channels, chunkBytes, channelOrders),
+    /**
+     * Where its state lives, when a caller keeps many rings' in a few arrays (a million-GPU
+     * hierarchical all-reduce has 250,000 rings: an array or two each for the garbage
+     * collector): its pending parts from shared.pendingAt (filled with its part count by the
+     * caller), its queue pairs from shared.pinnedAt (rings over the same members, channels and
+     * tables may share these: the same connections, resolved by the same lookup).
+     */
+    shared?: RingState,
   ) {
     const n = members.length;
     this.memberAt = tables.memberAt;
@@ -76,8 +95,10 @@ export class RingRun implements DeliveryTarget {
     this.steps = kind === 'allreduce' ? 2 * (n - 1) : n - 1;
     this.chunkBytes = tables.chunkBytes;
     this.parts = this.chunkBytes.length;
-    this.pendingParts = new Int32Array(n).fill(this.parts);
-    if (pin) this.pinned = new Array<FabricFlow | null | undefined>(this.parts * n).fill(undefined);
+    this.pendingParts = shared?.pending ?? new Int32Array(n).fill(this.parts);
+    this.pendingAt = shared?.pendingAt ?? 0;
+    this.pinnedAt = shared?.pinnedAt ?? 0;
+    if (pin) this.pinned = shared?.pinned ?? new Array<FabricFlow | null | undefined>(this.parts * n).fill(undefined);
   }
 
   /** Rank at ring position `i` starts at `atPs`: posts step 0 of every part (a ring of one is done at once). */
@@ -119,7 +140,7 @@ export class RingRun implements DeliveryTarget {
     const channel = part % this.channels;
     const pin = this.pin;
     if (pin !== undefined) {
-      const e = part * n + i;
+      const e = this.pinnedAt + part * n + i;
       let flow = this.pinned[e];
       if (flow === undefined) this.pinned[e] = flow = pin.pinnedFlow(from, this.members[to]!, channel);
       if (flow !== null) {
@@ -142,7 +163,7 @@ export class RingRun implements DeliveryTarget {
 
   private received(part: number, slot: number, member: number, s: number, atPs: number): void {
     if (s + 1 < this.steps) this.sendStep(part, slot, s + 1);
-    else if (--this.pendingParts[member]! === 0) this.onRankDone(this.members[member]!, atPs);
+    else if (--this.pendingParts[this.pendingAt + member]! === 0) this.onRankDone(this.members[member]!, atPs);
   }
 }
 

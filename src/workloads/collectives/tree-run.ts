@@ -79,9 +79,11 @@ export class TreeRun implements DeliveryTarget {
     channelShapes?: TreeShape[],
     private readonly slots = Infinity,
     private readonly pin?: PinnedPost,
+    /** doubleBinaryTreeShapes(members.length), when the caller shares them between runs of one size (a hierarchical all-reduce's rails). */
+    sharedShapes?: [TreeShape, TreeShape],
   ) {
     const n = members.length;
-    this.shapes = channelShapes ?? doubleBinaryTreeShapes(n);
+    this.shapes = channelShapes ?? sharedShapes ?? doubleBinaryTreeShapes(n);
     const partCount = channelShapes ? channels : 2 * channels;
     this.partShape = Array.from({ length: partCount }, (_, p) => (channelShapes ? p : p % 2));
     this.partChannel = Array.from({ length: partCount }, (_, p) => (channelShapes ? p : p >> 1));
