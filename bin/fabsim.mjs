@@ -79,7 +79,8 @@ async function buildBundle() {
   }
   for (const old of readdirSync(cacheDir)) {
     const path = join(cacheDir, old);
-    if (path !== bundleDir && Date.now() - statSync(path).mtimeMs > STALE_BUNDLE_MS) rmSync(path, { recursive: true, force: true });
+    const ageMs = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()); // another start may remove it first
+    if (path !== bundleDir && ageMs > STALE_BUNDLE_MS) rmSync(path, { recursive: true, force: true });
   }
   return existsSync(join(bundleDir, 'cli.mjs'));
 }
