@@ -28,4 +28,19 @@ export class FlowLinks {
     this.count[id] = links.length;
     this.used = at + links.length;
   }
+
+  /** Flow `id`'s links, as a new array. */
+  linksOf(id: number): number[] {
+    const at = this.start[id]!;
+    return Array.from(this.items.subarray(at, at + this.count[id]!));
+  }
+
+  /** Copies flow `id`'s links to `into` from `at`; returns how many. */
+  copyTo(id: number, into: Int32Array, at: number): number {
+    const items = this.items;
+    const from = this.start[id]!;
+    const n = this.count[id]!;
+    for (let i = 0; i < n; i++) into[at + i] = items[from + i]!;
+    return n;
+  }
 }

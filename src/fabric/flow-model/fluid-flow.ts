@@ -1,7 +1,7 @@
 import type { EventTarget } from '../../engine/index.js';
 import type { DeliveredBytes, FabricFlow } from '../fabric-model.js';
 import type { FlowLinks } from './flow-links.js';
-import { FLAT_LINKS, repeatsLink, type SolverFlow } from './max-min.js';
+import { isPlainPath, type SolverFlow } from './max-min.js';
 import type { FlowPath } from './paths.js';
 
 /** Event kinds a fluid flow receives. */
@@ -108,16 +108,9 @@ export class FluidFlow implements SolverFlow, FabricFlow, EventTarget, FlowPath 
 
   /** Its links (a new array when they are in the owner's flowLinks: read `copyPlainLinks` where it matters). */
   get links(): number[] {
-    if (this.irregular !== null) return this.irregular.links;
-    const { items, start, count } = this.owner.flowLinks;
-    const at = start[this.id]!;
-    return Array.from(items.subarray(at, at + count[this.id]!));
+    return this.irregular !== null ? this.irregular.links : this.owner.flowLinks.linksOf(this.id);
   }
 
-  /**
-   * For the solver: a plain path's links (unit weights, at most FLAT_LINKS, each once) copied
-   * to `into` from `at`, and how many; −1: not plain (read `links` and `weights`).
-   */
   get weights(): number[] | null {
     return this.irregular === null ? null : this.irregular.weights;
   }
@@ -142,18 +135,14 @@ export class FluidFlow implements SolverFlow, FabricFlow, EventTarget, FlowPath 
     return this.kind.perHop;
   }
 
+  /** For the solver: a plain path's links copied to `into` from `at`, and how many; −1: not plain (read `links` and `weights`). */
   copyPlainLinks(into: Int32Array, at: number): number {
-    if (this.irregular !== null) return -1;
-    const { items, start, count } = this.owner.flowLinks;
-    const from = start[this.id]!;
-    const n = count[this.id]!;
-    for (let i = 0; i < n; i++) into[at + i] = items[from + i]!;
-    return n;
+    return this.irregular !== null ? -1 : this.owner.flowLinks.copyTo(this.id, into, at);
   }
 
   /** Takes `path`'s fields: at creation, and when the flow moves (failures reroute it; the solver must not hold it meanwhile). */
   setPath(path: FlowPath): void {
-    const plain = path.weights === null && path.links.length <= FLAT_LINKS && !repeatsLink(path.links);
+    const plain = isPlainPath(path.links, path.weights);
     if (plain) this.owner.flowLinks.set(this.id, path.links);
     this.irregular = plain ? null : path;
     this.kind = this.owner.pathKinds.of(path);

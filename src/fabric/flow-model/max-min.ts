@@ -14,8 +14,8 @@ export interface SolverFlow {
   /** The flow's index in the solver's per-flow arrays while it holds the flow (−1: not held); owned by the solver. */
   slot: number;
   /**
-   * A plain path's links (unit weights, at most FLAT_LINKS, each once) copied to `into` from
-   * `at`, and how many; −1: not plain. Lets a flow keep its path without an array (FluidFlow).
+   * A plain path's links (isPlainPath) copied to `into` from `at`, and how many; −1: not
+   * plain. Lets a flow keep its path without an array (FluidFlow).
    */
   copyPlainLinks?(into: Int32Array, at: number): number;
 }
@@ -39,13 +39,18 @@ function weightOn(g: SolverFlow, link: number): number {
 }
 
 /** Does a path cross one link twice (then its removal searches the link's list, as for a weighted path)? */
-export function repeatsLink(links: readonly number[]): boolean {
+function repeatsLink(links: readonly number[]): boolean {
   for (let i = 1; i < links.length; i++) for (let j = 0; j < i; j++) if (links[i] === links[j]) return true;
   return false;
 }
 
 /** Links a flow may have to be held in the solver's flat per-slot array (longer or weighted paths are read from the flow). */
-export const FLAT_LINKS = 8;
+const FLAT_LINKS = 8;
+
+/** Is a path plain — unit weights, at most FLAT_LINKS links, each once — so the solver holds it in its flat per-slot array? */
+export function isPlainPath(links: readonly number[], weights: readonly number[] | null): boolean {
+  return weights === null && links.length <= FLAT_LINKS && !repeatsLink(links);
+}
 
 /** Relative tolerance of "saturated" and "as fast as": floating point, not physics. */
 const EPS = 1e-9;
@@ -234,7 +239,7 @@ export class MaxMinSolver {
       return;
     }
     const links = f.links;
-    const flat = f.weights === null && links.length <= FLAT_LINKS && !repeatsLink(links);
+    const flat = isPlainPath(links, f.weights);
     this.flatCount[s] = flat ? links.length : 0;
     for (let i = 0; i < links.length; i++) {
       const link = links[i]!;
