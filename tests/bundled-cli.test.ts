@@ -1,21 +1,11 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, type CliOutcome } from './cli-helpers.js';
+import { cli, node, type CliOutcome } from './cli-helpers.js';
 
 /** Runs `node bin/fabsim.mjs ARGS` (the bundled CLI, npm start's) from `cwd`. */
-function bundled(cwd: string, ...args: string[]): Promise<CliOutcome> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/fabsim.mjs', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const bundled = (cwd: string, ...args: string[]): Promise<CliOutcome> => node(['bin/fabsim.mjs', ...args], cwd);
 
 const withoutWallMs = (json: string) => JSON.stringify(JSON.parse(json, (key, value) => (key === 'wallMs' ? 0 : value)));
 

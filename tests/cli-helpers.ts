@@ -9,8 +9,13 @@ export interface CliOutcome {
 
 /** Runs `fabsim ARGS` (src/cli.ts under tsx) and waits for it, without blocking the test's event loop. */
 export function cli(...args: string[]): Promise<CliOutcome> {
+  return node(['--import', 'tsx', 'src/cli.ts', ...args]);
+}
+
+/** Runs `node ARGS` from `cwd` and waits for it, without blocking the test's event loop. */
+export function node(args: string[], cwd = '.'): Promise<CliOutcome> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
