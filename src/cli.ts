@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { checkOutDir, fail, handleSignalsAndErrors, parseSampleUs, parseSeed } from './cli/fail.js';
 import { dieWithParent, relaunchWithLargerHeap } from './cli/heap-limit.js';
 import { parseJobs } from './cli/run-jobs.js';
+import { discardPrestartedRunWorker, prestartRunWorker } from './cli/run-worker-prestart.js';
 import { allowOutsideFiles } from './experiment/read-user-file.js';
 
 // The commands (and the simulator behind them) load only once the arguments are valid,
@@ -116,11 +117,16 @@ async function main(argv: string[]): Promise<void> {
   // What needs no spec is checked before anything loads, the output folder made (fail.ts).
   parseSeed(values.seed);
   parseSampleUs(values['sample-us']);
-  parseJobs(values.jobs);
+  const jobs = parseJobs(values.jobs);
   checkOutDir(values.out);
+  // A run on worker threads: one starts loading now, beside this thread's loading.
+  if (command === 'run' && values.threads === undefined && (jobs ?? 2) > 1) prestartRunWorker();
   // A sweep's points may grow the topology, and --threads holds one network per thread: those always get the larger heap.
   const largeHeap = command === 'sweep' || values.threads !== undefined || (await import('./cli/run-heap-need.js')).runNeedsLargerHeap(specPath);
-  if (largeHeap && relaunchWithLargerHeap()) return;
+  if (largeHeap && relaunchWithLargerHeap()) {
+    discardPrestartedRunWorker();
+    return;
+  }
   dieWithParent();
   handleSignalsAndErrors();
   if (command === 'sweep') await (await import('./cli/sweep-command.js')).sweepCommand(specPath, values);

@@ -9,6 +9,7 @@ import { checkNcclTestsWorkloads, parseFormat } from './format-option.js';
 import { formatNcclTestsRun, isNcclTestsWorkload } from '../report/nccl-tests.js';
 import { hpccFctFiles } from '../report/hpcc-fct.js';
 import { runExperimentOnWorkers } from './run-parallel.js';
+import { discardPrestartedRunWorker } from './run-worker-prestart.js';
 import { recordRunDurations } from './run-durations.js';
 import { defaultJobs, parseJobs } from './run-jobs.js';
 import { parseThreads, runThreadsCommand } from './run-threads.js';
@@ -109,6 +110,7 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   };
   try {
     // --jobs 1 (or one run, or one core) is the sequential path, on this thread.
+    if (jobs === 1 || runs === 1) discardPrestartedRunWorker();
     result =
       jobs > 1 && runs > 1
         ? await runExperimentOnWorkers(spec, jobs, { ...live, onProgress: (running, finished) => progress.updateAll(running, finished, runs) })

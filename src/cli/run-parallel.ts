@@ -3,6 +3,7 @@ import { experimentResult, planRuns, type ExperimentResult, type ExperimentSpec,
 import type { RunTask, RunWorkerMessage } from './run-worker.js';
 import { INTERRUPT_GRACE_MS, isRelaunchedChild } from './heap-limit.js';
 import { runOnWorkers } from './worker-pool.js';
+import { RUN_WORKER_URL, takePrestartedRunWorker } from './run-worker-prestart.js';
 import { lastRunDurations, longestFirst } from './run-durations.js';
 
 export interface ParallelRunOptions {
@@ -38,7 +39,8 @@ export async function runExperimentOnWorkers(spec: ExperimentSpec, jobs: number,
     running.set(progress.run, progress);
     options.onProgress([...running.values()].sort((a, b) => a.run - b.run), finished, count);
   };
-  const replies = await runOnWorkers<RunTask, LiveRun & { index: number }>(new URL('./run-worker-boot.mjs', import.meta.url), tasks, jobs, {
+  const replies = await runOnWorkers<RunTask, LiveRun & { index: number }>(RUN_WORKER_URL, tasks, jobs, {
+    prestarted: takePrestartedRunWorker(),
     // This thread runs runs too (its modules are loaded): one worker fewer to start. Not in a
     // relaunched child (a large topology): building one here would leave Ctrl-C unacknowledged
     // and the parent would kill the child, the other runs' partial rows with it.

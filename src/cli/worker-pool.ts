@@ -27,6 +27,8 @@ export interface PoolHooks<R, T = unknown> {
    * wait for it) and stop by itself on the abort.
    */
   local?: (task: T, slot: number) => Promise<R>;
+  /** A worker already loading `bootUrl`: the pool's first (terminated if the pool needs none). */
+  prestarted?: Worker;
 }
 
 /**
@@ -40,9 +42,11 @@ export function runOnWorkers<T, R>(bootUrl: URL, tasks: T[], size: number, hooks
   let next = 0;
   let done = 0;
   return new Promise((resolve, reject) => {
-    if (tasks.length === 0) return resolve(replies);
     const executors = Math.max(1, Math.min(size, tasks.length));
-    const workers = Array.from({ length: hooks.local ? executors - 1 : executors }, () => new Worker(bootUrl));
+    const count = tasks.length === 0 ? 0 : hooks.local ? executors - 1 : executors;
+    if (count === 0) void hooks.prestarted?.terminate();
+    if (tasks.length === 0) return resolve(replies);
+    const workers = Array.from({ length: count }, (_, i) => (i === 0 && hooks.prestarted ? hooks.prestarted : new Worker(bootUrl)));
     const stopped = () => hooks.signal?.aborted === true;
     // Tasks whose worker was terminated on abort: they never reply (no row, not a hole).
     let dropped = 0;
