@@ -9,10 +9,18 @@ import { grown, RadixEventQueue, type EventTarget } from '../../engine/index.js'
  * which is then dropped when it reaches the front, never run (the flow model had to run it
  * and ignore it). Superseded events take their sequence numbers with them, so the events
  * that do run keep exactly the relative order they had.
+ *
+ * Each key's pending sequence number (+1; 0: none) is kept in an array of its own, or in its
+ * owner's records (`keepKeysIn`: FlowNetwork's per-flow numbers, which a Sent event's flow
+ * reads anyway: one cache line per event fewer at a million GPUs).
  */
 export class FlowEventQueue extends RadixEventQueue {
-  /** Per key: the sequence number of its pending event, −1: none. */
-  private liveSeq = new Float64Array(1024).fill(-1);
+  /** Whose records hold the keys' pending sequence numbers: its own (one per key) or an owner's. */
+  private keys: KeyRecords = { keyRecords: new Float64Array(1024) };
+  /** Key k's number is keys.keyRecords[k · keyStride + keyAt]. */
+  private keyStride = 1;
+  private keyAt = 0;
+  private ownKeys = true;
   private live = 0;
   /** Keyed events superseded before they ran. */
   superseded = 0;
@@ -29,12 +37,30 @@ export class FlowEventQueue extends RadixEventQueue {
     this.live++;
   }
 
+  /**
+   * Keeps key k's pending sequence number in `owner.keyRecords[k · stride + at]` (0 there:
+   * none pending), which the owner grows to cover every key before pushing it. Call before
+   * any keyed push.
+   */
+  keepKeysIn(owner: KeyRecords, stride: number, at: number): void {
+    this.keys = owner;
+    this.keyStride = stride;
+    this.keyAt = at;
+    this.ownKeys = false;
+  }
+
   /** Pushes the event of `key` (a small integer), superseding the one it has pending, if any. */
   pushKeyed(timePs: number, target: EventTarget, kind: number, arg: unknown, key: number): void {
-    if (key >= this.liveSeq.length) this.growKeys(key);
-    if (this.liveSeq[key]! >= 0) this.cancel(key);
+    if (this.ownKeys && key >= this.keys.keyRecords.length) this.growKeys(key);
+    const records = this.keys.keyRecords;
+    const k = key * this.keyStride + this.keyAt;
+    if (records[k]! > 0) {
+      records[k] = 0;
+      this.live--;
+      this.superseded++;
+    }
     const seq = this.nextSeq++;
-    this.liveSeq[key] = seq;
+    records[k] = seq + 1;
     const slot = this.insert(timePs, target, kind, arg, seq);
     this.tagOf[slot] = key;
     this.live++;
@@ -42,8 +68,10 @@ export class FlowEventQueue extends RadixEventQueue {
 
   /** Drops the pending event of `key`, if any. */
   cancel(key: number): void {
-    if (key >= this.liveSeq.length || this.liveSeq[key]! < 0) return;
-    this.liveSeq[key] = -1;
+    const records = this.keys.keyRecords;
+    const k = key * this.keyStride + this.keyAt;
+    if (k >= records.length || !(records[k]! > 0)) return;
+    records[k] = 0;
     this.live--;
     this.superseded++;
   }
@@ -64,7 +92,7 @@ export class FlowEventQueue extends RadixEventQueue {
       const target = super.pop();
       const key = this.tagOf[this.poppedSlot]!;
       if (!this.isLive(key, this.poppedKey)) continue;
-      if (key >= 0) this.liveSeq[key] = -1;
+      if (key >= 0) this.keys.keyRecords[key * this.keyStride + this.keyAt] = 0;
       this.live--;
       return target;
     }
@@ -72,12 +100,17 @@ export class FlowEventQueue extends RadixEventQueue {
 
   /** An event of `key` (−1: none) with sequence number `seq` will run: it is not keyed, or its key's pending one. */
   private isLive(key: number, seq: number): boolean {
-    return key < 0 || this.liveSeq[key] === seq;
+    return key < 0 || this.keys.keyRecords[key * this.keyStride + this.keyAt] === seq + 1;
   }
 
   private growKeys(key: number): void {
-    let n = this.liveSeq.length;
+    let n = this.keys.keyRecords.length;
     while (n <= key) n *= 2;
-    this.liveSeq = grown(this.liveSeq, n, -1);
+    this.keys.keyRecords = grown(this.keys.keyRecords, n);
   }
+}
+
+/** Records holding a FlowEventQueue's per-key numbers (see keepKeysIn). */
+export interface KeyRecords {
+  keyRecords: Float64Array;
 }

@@ -5,8 +5,8 @@ import { fiveTupleHash, mix32 } from '../hash.js';
 import { FabricMetrics } from '../metrics.js';
 import { NO_PROBES, type FabricProbes } from '../probes.js';
 import { ClosShape, DragonflyShape, shapeOf, type NvlinkDomain, type TopologyShape, type TopologySpec } from '../topology/index.js';
-import { FLOW_STATE, FluidEvent, FluidFlow, PathKinds, type FluidFlowOwner } from './fluid-flow.js';
-import { FlowEventQueue } from './flow-event-queue.js';
+import { FLOW_STATE, FluidEvent, FluidFlow, PathKinds, SENT_KEY, type FluidFlowOwner } from './fluid-flow.js';
+import { FlowEventQueue, type KeyRecords } from './flow-event-queue.js';
 import { FlowLinks } from './flow-links.js';
 import { MessagePool, type DeliveryTarget } from './message-pool.js';
 import { flowLayoutOf, type FlowLayout } from './layout.js';
@@ -61,7 +61,7 @@ const SOLVE = 0;
  * Same workload API as the packet `Network`, same topology arithmetic and ECMP hashing.
  * All changes of one instant are solved together (one solve event per instant).
  */
-export class FlowNetwork implements FabricModel, EventTarget, FluidFlowOwner {
+export class FlowNetwork implements FabricModel, EventTarget, FluidFlowOwner, KeyRecords {
   readonly model = 'flow' as const;
   readonly metrics = new FabricMetrics();
   readonly topology: FlowTopology;
@@ -81,8 +81,13 @@ export class FlowNetwork implements FabricModel, EventTarget, FluidFlowOwner {
   /** The simulator's queue when it is a FlowEventQueue (the runner's for this model): superseded Sent events are cancelled in it rather than run. */
   private readonly events: FlowEventQueue | null;
   private readonly loadOf = (link: number): number => this.solver.flowCountOn(link);
-  /** Every flow's rate, rate before, bytes left and when they were settled (FluidFlow's numbers, FLOW_STATE per flow id). */
+  /** Every flow's rate, rate before, bytes left and when they were settled, and its pending Sent event (FluidFlow's numbers, FLOW_STATE per flow id). */
   flowState = new Float64Array(FLOW_STATE * 1024);
+
+  /** The event queue keeps each flow's pending Sent in the flow's own numbers (a line its event reads anyway). */
+  get keyRecords(): Float64Array {
+    return this.flowState;
+  }
   /** Every flow's plain path (FluidFlow keeps no links array of its own). */
   readonly flowLinks = new FlowLinks();
   readonly pathKinds = new PathKinds();
@@ -102,6 +107,7 @@ export class FlowNetwork implements FabricModel, EventTarget, FluidFlowOwner {
   ) {
     this.attribution = run.attribution ? new CriticalPath() : undefined;
     this.events = run.flowEvents ?? null;
+    this.events?.keepKeysIn(this, FLOW_STATE, SENT_KEY);
     const shape = shapeOf(topologySpec);
     const routing = routingOf(config);
     this.flowPaths = routing.flowModel;
@@ -224,13 +230,13 @@ export class FlowNetwork implements FabricModel, EventTarget, FluidFlowOwner {
   /** Appends a message to the flow's FIFO; an idle flow becomes active (a solve at this instant). */
   private enqueue(flow: FluidFlow, slot: number): void {
     const pool = this.pool;
-    if (flow.last >= 0) pool.next[flow.last] = slot;
+    if (flow.last >= 0) pool.setNext(flow.last, slot);
     else flow.first = slot;
     flow.last = slot;
     this.metrics.messagesPosted++;
     if (flow.active) return;
     flow.active = true;
-    flow.remainingBytes = pool.wireBytes[flow.first]!;
+    flow.remainingBytes = pool.wireBytesOf(flow.first);
     flow.settledPs = this.sim.nowPs;
     this.solver.add(flow);
     this.requestSolve();
@@ -295,10 +301,10 @@ export class FlowNetwork implements FabricModel, EventTarget, FluidFlowOwner {
     f.sentPending = false;
     const pool = this.pool;
     const slot = f.first;
-    f.first = pool.next[slot]!;
+    f.first = pool.nextOf(slot);
     if (f.first < 0) f.last = -1;
-    const bytes = pool.bytes[slot]!;
-    const frames = pool.frames[slot]!;
+    const bytes = pool.bytesOf(slot);
+    const frames = pool.framesOf(slot);
     const { path } = f;
     const m = this.metrics;
     m.dataPacketsSent += frames;
@@ -313,7 +319,7 @@ export class FlowNetwork implements FabricModel, EventTarget, FluidFlowOwner {
     this.sim.schedule(lastFrameArrivalPs(path, lastFrame), f, FluidEvent.Delivered, slot);
     const now = this.sim.nowPs;
     if (f.first >= 0) {
-      f.remainingBytes = pool.wireBytes[f.first]!;
+      f.remainingBytes = pool.wireBytesOf(f.first);
       f.settledPs = now;
       f.prevRate = f.rate;
       this.scheduleSent(f);
@@ -326,19 +332,19 @@ export class FlowNetwork implements FabricModel, EventTarget, FluidFlowOwner {
 
   private explain(f: FluidFlow, slot: number, totalPs: number): void {
     const { path } = f;
-    const frames = this.pool.frames[slot]!;
-    const lastFrame = this.pool.bytes[slot]! - (frames - 1) * this.config.mtuBytes + this.config.headerBytes;
-    fluidMessageBreakdown(this.attribution!, totalPs, this.pool.wireBytes[slot]!, lastFrame, path.hops, path.gbps, path.delayPs, path.nvlink);
+    const frames = this.pool.framesOf(slot);
+    const lastFrame = this.pool.bytesOf(slot) - (frames - 1) * this.config.mtuBytes + this.config.headerBytes;
+    fluidMessageBreakdown(this.attribution!, totalPs, this.pool.wireBytesOf(slot), lastFrame, path.hops, path.gbps, path.delayPs, path.nvlink);
   }
 
   private delivered(f: FluidFlow, slot: number): void {
     const now = this.sim.nowPs;
     const pool = this.pool;
-    const bytes = pool.bytes[slot]!;
-    const postedPs = pool.postedPs[slot]!;
+    const bytes = pool.bytesOf(slot);
+    const postedPs = pool.postedPsOf(slot);
     if (this.attribution) this.explain(f, slot, now - postedPs);
     const target = pool.targetOf(slot);
-    const tag = pool.tags[slot]!;
+    const tag = pool.tagOf(slot);
     const onDelivered = pool.free(slot);
     const m = this.metrics;
     m.bytesDelivered += bytes;

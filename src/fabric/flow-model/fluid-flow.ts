@@ -12,16 +12,18 @@ export const enum FluidEvent {
   Delivered = 1,
 }
 
-/** Numbers of a flow in its owner's `flowState`, FLOW_STATE per flow (by id). */
-export const FLOW_STATE = 4;
+/** Numbers of a flow in its owner's `flowState`, FLOW_STATE per flow (by id: 64 bytes, one cache line). */
+export const FLOW_STATE = 8;
 const RATE = 0;
 const PREV_RATE = 1;
 const REMAINING_BYTES = 2;
 const SETTLED_PS = 3;
+/** Where the owner's event queue keeps the flow's pending Sent event (FlowEventQueue.keepKeysIn). */
+export const SENT_KEY = 4;
 
 /** What a fluid flow belongs to: its numbers live there, its events go there. */
 export interface FluidFlowOwner {
-  /** Per flow id, FLOW_STATE numbers (rate, rate before, bytes left, settled at); replaced when it grows. */
+  /** Per flow id, FLOW_STATE numbers (rate, rate before, bytes left, settled at, its pending Sent); replaced when it grows. */
   flowState: Float64Array;
   /** Plain paths by flow id (FlowLinks): a flow keeps no links array of its own. */
   readonly flowLinks: FlowLinks;

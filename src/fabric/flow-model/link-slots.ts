@@ -10,15 +10,16 @@
  * the array is full, every run is copied into a new one twice the size of what the runs
  * need. Capacities never shrink, so a run stops moving once its link has seen its most flows.
  *
- * A link's start, length and capacity sit in one record of META ints (32 bytes, one cache
- * line) whose last ints the owner keeps its own per-link integers in (the solver's stamps),
- * so touching a link reads one line, not one per field.
+ * A link's start, length and capacity sit in one record of META ints (64 bytes, one cache
+ * line) whose other ints the owner keeps its own per-link numbers in (the solver's stamps,
+ * and its doubles in the back half through a Float64Array on meta's buffer), so touching a
+ * link reads one line, not one per field.
  */
-export const META = 8;
+export const META = 16;
 export const START = 0;
 export const LENGTH = 1;
 const CAPACITY = 2;
-/** Ints OWNER_FIRST … META − 1 of a link's record are the owner's (LinkSlots never reads or moves them). */
+/** Ints OWNER_FIRST … META − 1 of a link's record are the owner's (LinkSlots never reads or moves them; the buffer is never replaced). */
 export const OWNER_FIRST = 3;
 
 export class LinkSlots {

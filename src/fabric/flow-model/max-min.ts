@@ -64,30 +64,45 @@ export interface SolverStats {
   maxRegion: number;
 }
 
-// A link's record in the solver's Float64Array (LINK_F values per link: one cache line):
-// capacity, the scratch of a progressive-filling pass, and a check's summary.
-const LINK_F = 8;
-const CAP = 0;
-const RESIDUAL = 1;
-const FROZEN_LOAD = 2;
-const WEIGHT_SUM = 3;
-const SUMMARY_LOAD = 4;
-const SUMMARY_MAX = 5;
-/** The check the summary is valid for (an integer). */
-const SUMMARY_STAMP = 6;
-// The solver's integers per link, in the owner's part of the lists' record (LinkSlots.meta, from OWNER_FIRST).
+// A link's record is one cache line (LinkSlots.meta, META ints = 64 bytes): its list's start,
+// length and run, the solver's integers (from OWNER_FIRST), then its doubles (the record's
+// back half, seen as Float64Array: LINK_F per link). Adding or removing a flow and a pass of
+// progressive filling each touch a link's list and its scratch: one line, not one in an
+// Int32Array and one in a Float64Array.
 const SEED_STAMP = OWNER_FIRST;
 const PASS_STAMP = OWNER_FIRST + 1;
 const UNFROZEN = OWNER_FIRST + 2;
 /** Region flows on the link in the last pass (UNFROZEN before any froze). */
 const REGION_ON = OWNER_FIRST + 3;
 const CHECKED_STAMP = OWNER_FIRST + 4;
-// A slot's record in an Int32Array (SLOT_I ints per slot): the scratch stamps of a solve (region membership, frozen in a pass, checked) and its bottleneck.
-const SLOT_I = 4;
+const LINK_F = META / 2;
+/** Its capacity, and the scratch of a progressive-filling pass (double indexes in the record, after the 8 ints). */
+const CAP = 4;
+const RESIDUAL = 5;
+const FROZEN_LOAD = 6;
+const WEIGHT_SUM = 7;
+// A check's summary of a link (its load and fastest flow, and the check it is valid for), in
+// an array of its own: only the outside flows' check reads it.
+const SUMMARY = 4;
+const SUMMARY_LOAD = 0;
+const SUMMARY_MAX = 1;
+/** The check the summary is valid for (an integer). */
+const SUMMARY_STAMP = 2;
+// A slot's record, SLOT_BYTES in one buffer seen as Int32Array and Float64Array: the scratch
+// stamps of a solve (region membership, frozen in a pass, checked), its bottleneck, its rate
+// and its rate before this solve. A scan of a link's flows reads a stamp and the rate of
+// each: one cache line per flow, not one in a stamps array and one in a rates array.
+const SLOT_BYTES = 32;
+/** Int32 index of slot s's record: s · SLOT_I; Float64: s · SLOT_F. */
+const SLOT_I = SLOT_BYTES / 4;
+const SLOT_F = SLOT_BYTES / 8;
 const MARK = 0;
 const FROZEN = 1;
 const CHECKED = 2;
 const BOTTLENECK = 3;
+/** Float64 fields, after the four ints. */
+const RATE = 2;
+const PREV_RATE = 3;
 /** A slot's plain path (FLAT_LINKS links, then where it sits on each link's list): one cache line. */
 const FLAT = 2 * FLAT_LINKS;
 
@@ -117,14 +132,17 @@ const FLAT = 2 * FLAT_LINKS;
 export class MaxMinSolver {
   /** Slots of the flows on each link, in the order they were added (a removal moves the last into its place); the solver's per-link integers ride in its records. */
   private readonly flowsOn: LinkSlots;
-  /** Per link, LINK_F values (CAP, RESIDUAL, …); capacity read from capacityOf once and again when capacityChanged says so. */
+  /** Per link, LINK_F doubles in its record (CAP, RESIDUAL, …); capacity read from capacityOf once and again when capacityChanged says so. */
   private readonly linkF: Float64Array;
-  // Per slot: the flow, its rate and the rate before this solve (Gb/s; RATES per slot), its
-  // stamps and bottleneck link (SLOT_I per slot), its links when plain (flatCount > 0: the
+  /** Per link, SUMMARY values (a check's summary). */
+  private readonly summary: Float64Array;
+  // Per slot: the flow, its record (stamps, bottleneck link, rate and the rate before this
+  // solve, Gb/s: slotI and slotF over one buffer), its links when plain (flatCount > 0: the
   // first flatCount of FLAT_LINKS entries, then their offsets in the links' lists).
   private flowAt: (SolverFlow | undefined)[] = [];
-  private rates = new Float64Array(2 * 1024);
   private slotI = new Int32Array(SLOT_I * 1024);
+  /** The same records as slotI, as doubles (its rates); a new view whenever slotI grows. */
+  private slotF = new Float64Array(this.slotI.buffer);
   private flatCount = new Uint8Array(1024);
   private flat = new Int32Array(1024 * FLAT);
   private readonly freeSlots: number[] = [];
@@ -151,7 +169,8 @@ export class MaxMinSolver {
     private readonly capacityOf: (link: number) => number,
   ) {
     this.flowsOn = new LinkSlots(links);
-    this.linkF = new Float64Array(links * LINK_F);
+    this.linkF = new Float64Array(this.flowsOn.meta.buffer);
+    this.summary = new Float64Array(links * SUMMARY);
     for (let link = 0; link < links; link++) this.linkF[link * LINK_F + CAP] = capacityOf(link);
   }
 
@@ -180,7 +199,7 @@ export class MaxMinSolver {
     let load = 0;
     const { meta, items } = this.flowsOn;
     const b = link * META;
-    for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) load += this.weightOf(items[i]!, link) * this.rates[2 * items[i]!]!;
+    for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) load += this.weightOf(items[i]!, link) * this.slotF[items[i]! * SLOT_F + RATE]!;
     return load;
   }
 
@@ -208,8 +227,8 @@ export class MaxMinSolver {
     if (this.freeSlots.length > 0) return this.freeSlots.pop()!;
     if (this.slotCount === this.flatCount.length) {
       const n = 2 * this.flatCount.length;
-      this.rates = grown(this.rates, 2 * n);
       this.slotI = grown(this.slotI, SLOT_I * n);
+      this.slotF = new Float64Array(this.slotI.buffer);
       this.flatCount = grown(this.flatCount, n);
       this.flat = grown(this.flat, n * FLAT);
     }
@@ -224,7 +243,7 @@ export class MaxMinSolver {
     this.flowAt[s] = f;
     f.rate = 0;
     f.prevRate = 0;
-    this.rates[2 * s] = 0;
+    this.slotF[s * SLOT_F + RATE] = 0;
     this.slotI[s * SLOT_I + BOTTLENECK] = -1;
     const base = s * FLAT;
     // A path the flow copies out is plain: the same links, in the same order, as its array would give.
@@ -292,7 +311,7 @@ export class MaxMinSolver {
   /** Slot `s` joins the region, remembering the rate it had. */
   private join(s: number): void {
     this.slotI[s * SLOT_I + MARK] = this.region;
-    this.rates[2 * s + 1] = this.rates[2 * s]!;
+    this.slotF[s * SLOT_F + PREV_RATE] = this.slotF[s * SLOT_F + RATE]!;
     this.members[this.memberCount++] = s;
   }
 
@@ -323,14 +342,14 @@ export class MaxMinSolver {
     }
     const count = this.memberCount;
     if (count > this.stats.maxRegion) this.stats.maxRegion = count;
-    const { members, changed, flowAt, rates } = this;
+    const { members, changed, flowAt, slotF } = this;
     let n = 0;
     for (let i = 0; i < count; i++) {
       const s = members[i]!;
-      if (rates[2 * s] === rates[2 * s + 1]) continue;
+      if (slotF[s * SLOT_F + RATE] === slotF[s * SLOT_F + PREV_RATE]) continue;
       const f = flowAt[s]!;
-      f.rate = rates[2 * s]!;
-      f.prevRate = rates[2 * s + 1]!;
+      f.rate = slotF[s * SLOT_F + RATE]!;
+      f.prevRate = slotF[s * SLOT_F + PREV_RATE]!;
       changed[n++] = f;
     }
     return (this.changedCount = n);
@@ -347,7 +366,7 @@ export class MaxMinSolver {
    * Leaves the links the region's flows cross in regionLinks[0 … linkCount).
    */
   private fill(): void {
-    const { members, memberCount, flowAt, rates, slotI, flatCount, flat: fl, linkF, heap, links } = this;
+    const { members, memberCount, flowAt, slotF, slotI, flatCount, flat: fl, linkF, heap, links } = this;
     const pass = ++this.pass;
     const region = this.region;
     // No flow is added during a solve, so the lists' array stays the same.
@@ -387,7 +406,7 @@ export class MaxMinSolver {
       if (length !== meta[b + UNFROZEN]) {
         for (let i = meta[b + START]!, end = i + length; i < end; i++) {
           const s = items[i]!;
-          if (slotI[s * SLOT_I + MARK] !== region) outside += this.weightOf(s, link) * rates[2 * s]!;
+          if (slotI[s * SLOT_I + MARK] !== region) outside += this.weightOf(s, link) * slotF[s * SLOT_F + RATE]!;
         }
       }
       const residual = Math.max(0, linkF[d + CAP]! - outside);
@@ -414,7 +433,7 @@ export class MaxMinSolver {
         const r = s * SLOT_I;
         if (slotI[r + MARK] !== region || slotI[r + FROZEN] === pass) continue;
         slotI[r + FROZEN] = pass;
-        rates[2 * s] = level;
+        slotF[s * SLOT_F + RATE] = level;
         slotI[r + BOTTLENECK] = link;
         const flat = flatCount[s]!;
         const g = flat !== 0 ? null : flowAt[s]!;
@@ -432,29 +451,29 @@ export class MaxMinSolver {
 
   /** Is `link` a bottleneck of the flow in slot `s`: saturated, and no flow on it faster? */
   private isBottleneck(s: number, link: number): boolean {
-    const { rates, linkF } = this;
-    const d = link * LINK_F;
-    if (linkF[d + SUMMARY_STAMP] !== this.check) {
-      linkF[d + SUMMARY_STAMP] = this.check;
+    const { slotF, linkF, summary } = this;
+    const c = link * SUMMARY;
+    if (summary[c + SUMMARY_STAMP] !== this.check) {
+      summary[c + SUMMARY_STAMP] = this.check;
       let load = 0;
       let max = 0;
       const { meta, items } = this.flowsOn;
       const b = link * META;
       for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) {
         const h = items[i]!;
-        load += this.weightOf(h, link) * rates[2 * h]!;
-        if (rates[2 * h]! > max) max = rates[2 * h]!;
+        load += this.weightOf(h, link) * slotF[h * SLOT_F + RATE]!;
+        if (slotF[h * SLOT_F + RATE]! > max) max = slotF[h * SLOT_F + RATE]!;
       }
-      linkF[d + SUMMARY_LOAD] = load;
-      linkF[d + SUMMARY_MAX] = max;
+      summary[c + SUMMARY_LOAD] = load;
+      summary[c + SUMMARY_MAX] = max;
     }
-    const capacity = linkF[d + CAP]!;
-    return linkF[d + SUMMARY_MAX]! <= rates[2 * s]! * (1 + EPS) + capacity * EPS * EPS && linkF[d + SUMMARY_LOAD]! >= capacity * (1 - EPS);
+    const capacity = linkF[link * LINK_F + CAP]!;
+    return summary[c + SUMMARY_MAX]! <= slotF[s * SLOT_F + RATE]! * (1 + EPS) + capacity * EPS * EPS && summary[c + SUMMARY_LOAD]! >= capacity * (1 - EPS);
   }
 
   /** Outside flows the region's new rates leave without a bottleneck join it. */
   private addViolators(): void {
-    const { members, links, linkCount, rates, slotI, linkF } = this;
+    const { members, links, linkCount, slotF, slotI, linkF } = this;
     const region = this.region;
     const pass = this.pass;
     const check = ++this.check;
@@ -466,11 +485,11 @@ export class MaxMinSolver {
       const b = bn * META;
       if (meta[b + CHECKED_STAMP] === check) continue;
       meta[b + CHECKED_STAMP] = check;
-      const rate = rates[2 * members[k]!]!;
+      const rate = slotF[members[k]! * SLOT_F + RATE]!;
       const floor = rate * (1 + EPS) + linkF[bn * LINK_F + CAP]! * EPS * EPS;
       for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) {
         const s = items[i]!;
-        if (slotI[s * SLOT_I + MARK] !== region && rates[2 * s]! > floor) this.join(s);
+        if (slotI[s * SLOT_I + MARK] !== region && slotF[s * SLOT_F + RATE]! > floor) this.join(s);
       }
     }
     // An outside flow whose bottleneck the region touched must still have one.

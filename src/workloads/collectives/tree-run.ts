@@ -15,6 +15,32 @@ export interface TreeShape {
   children: number[][];
 }
 
+/** A shape's child lists in two Int32Arrays: position i's children are list[start[i] … start[i + 1]). */
+interface ChildLists {
+  start: Int32Array;
+  list: Int32Array;
+}
+
+/** Each shape's child lists, built once (a hierarchical all-reduce's rails share one pair of shapes). */
+const childListsOf = new WeakMap<TreeShape, ChildLists>();
+
+/**
+ * `shape`'s children as ChildLists: at a million GPUs a tree's child lists are 125,000 arrays,
+ * and every slice a rank forwards read one (a cache miss to reach it, another to its storage).
+ */
+function childLists(shape: TreeShape): ChildLists {
+  let lists = childListsOf.get(shape);
+  if (lists !== undefined) return lists;
+  const n = shape.children.length;
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) start[i + 1] = start[i]! + shape.children[i]!.length;
+  const list = new Int32Array(start[n]!);
+  for (let i = 0; i < n; i++) list.set(shape.children[i]!, start[i]!);
+  lists = { start, list };
+  childListsOf.set(shape, lists);
+  return lists;
+}
+
 /** NCCL's double binary tree over n positions: its two trees (see double-binary-tree.ts). */
 export function doubleBinaryTreeShapes(n: number): [TreeShape, TreeShape] {
   const shapes: [TreeShape, TreeShape] = [
@@ -48,9 +74,9 @@ export function doubleBinaryTreeShapes(n: number): [TreeShape, TreeShape] {
  * when it sends it down. Infinity (the default): no limit, every ready slice is posted at once.
  */
 export class TreeRun implements DeliveryTarget {
-  private readonly shapes: TreeShape[];
-  /** Per part: its tree (index in shapes) and channel. */
-  private readonly partShape: number[];
+  /** Per part: its tree's parents and child lists, and its channel. */
+  private readonly partParent: Int32Array[];
+  private readonly partChildren: ChildLists[];
   private readonly partChannel: number[];
   private readonly parts: number[][];
   private readonly partOffset: number[] = [];
@@ -83,9 +109,11 @@ export class TreeRun implements DeliveryTarget {
     sharedShapes?: [TreeShape, TreeShape],
   ) {
     const n = members.length;
-    this.shapes = channelShapes ?? sharedShapes ?? doubleBinaryTreeShapes(n);
+    const shapes = channelShapes ?? sharedShapes ?? doubleBinaryTreeShapes(n);
     const partCount = channelShapes ? channels : 2 * channels;
-    this.partShape = Array.from({ length: partCount }, (_, p) => (channelShapes ? p : p % 2));
+    const partShape = Array.from({ length: partCount }, (_, p) => shapes[channelShapes ? p : p % 2]!);
+    this.partParent = partShape.map((shape) => shape.parent);
+    this.partChildren = partShape.map(childLists);
     this.partChannel = Array.from({ length: partCount }, (_, p) => (channelShapes ? p : p >> 1));
     const chunk = chunkBytes ?? DEFAULT_TREE_CHUNK_BYTES;
     this.parts = splitEvenly(bytes, partCount).map((b) => splitEvenly(b, sliceCount(b, chunk)));
@@ -111,12 +139,13 @@ export class TreeRun implements DeliveryTarget {
     }
   }
 
-  private children(p: number, i: number): number[] {
-    return this.shapes[this.partShape[p]!]!.children[i]!;
+  private childCount(p: number, i: number): number {
+    const { start } = this.partChildren[p]!;
+    return start[i + 1]! - start[i]!;
   }
 
   private parentOf(p: number, i: number): number {
-    return this.shapes[this.partShape[p]!]!.parent[i]!;
+    return this.partParent[p]![i]!;
   }
 
   /** Position `i` holds its input: it sends every slice its children have already delivered. */
@@ -135,16 +164,18 @@ export class TreeRun implements DeliveryTarget {
     if (this.started[i] === 0) return;
     const n = this.members.length;
     const e = p * n + i;
-    const kids = this.children(p, i);
+    const { start, list } = this.partChildren[p]!;
+    const first = start[i]!;
+    const end = start[i + 1]!;
     const parent = this.parentOf(p, i);
     const count = this.parts[p]!.length;
     while (this.upNext[e]! < count) {
       const s = this.upNext[e]!;
-      if (this.childrenIn[(this.partOffset[p]! + s) * n + i] !== kids.length) return;
+      if (this.childrenIn[(this.partOffset[p]! + s) * n + i] !== end - first) return;
       if (parent < 0 ? !this.downSlotsFree(p, i, s) : s >= this.upFreed[e]! + this.slots) return;
       this.upNext[e] = s + 1;
       // Forwarding slice s consumes it from every child's connection.
-      for (const child of kids) this.upFreed[p * n + child]!++;
+      for (let k = first; k < end; k++) this.upFreed[p * n + list[k]!]!++;
       if (parent < 0) {
         this.sliceDone(i, atPs);
         this.downHeld[e]!++;
@@ -152,14 +183,15 @@ export class TreeRun implements DeliveryTarget {
       } else {
         this.post(this.upFlows, e, i, parent, this.parts[p]![s]!, this.partChannel[p]!, this.upTag(this.partOffset[p]! + s, parent));
       }
-      for (const child of kids) this.pushUp(p, child, atPs);
+      for (let k = first; k < end; k++) this.pushUp(p, list[k]!, atPs);
     }
   }
 
   /** Whether every child of i has a free slot for slice s of part p. */
   private downSlotsFree(p: number, i: number, s: number): boolean {
     const n = this.members.length;
-    for (const child of this.children(p, i)) if (s >= this.downFreed[p * n + child]! + this.slots) return false;
+    const { start, list } = this.partChildren[p]!;
+    for (let k = start[i]!, end = start[i + 1]!; k < end; k++) if (s >= this.downFreed[p * n + list[k]!]! + this.slots) return false;
     return true;
   }
 
@@ -167,16 +199,21 @@ export class TreeRun implements DeliveryTarget {
   private pushDown(p: number, i: number, atPs: number): void {
     const n = this.members.length;
     const e = p * n + i;
-    const kids = this.children(p, i);
+    const { start, list } = this.partChildren[p]!;
+    const first = start[i]!;
+    const end = start[i + 1]!;
     while (this.downNext[e]! < this.downHeld[e]!) {
       const s = this.downNext[e]!;
       if (!this.downSlotsFree(p, i, s)) return;
       this.downNext[e] = s + 1;
-      for (const child of kids) this.post(this.downFlows, p * n + child, i, child, this.parts[p]![s]!, this.partChannel[p]!, this.downTag(p, child, i));
+      for (let k = first; k < end; k++) {
+        const child = list[k]!;
+        this.post(this.downFlows, p * n + child, i, child, this.parts[p]![s]!, this.partChannel[p]!, this.downTag(p, child, i));
+      }
     }
     // Forwarding consumes the slices from the parent's connection.
     const parent = this.parentOf(p, i);
-    if (parent >= 0 && kids.length > 0 && this.downFreed[e]! < this.downNext[e]!) {
+    if (parent >= 0 && end > first && this.downFreed[e]! < this.downNext[e]!) {
       this.downFreed[e] = this.downNext[e]!;
       this.freedDown(p, parent, atPs);
     }
@@ -227,7 +264,7 @@ export class TreeRun implements DeliveryTarget {
     this.sliceDone(child, atPs);
     const c = p * n + child;
     this.downHeld[c]!++;
-    if (this.children(p, child).length === 0) this.downFreed[c]!++;
+    if (this.childCount(p, child) === 0) this.downFreed[c]!++;
     this.pushDown(p, child, atPs);
     this.freedDown(p, from, atPs);
   }
