@@ -110,11 +110,11 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   };
   try {
     // --jobs 1 (or one run, or one core) is the sequential path, on this thread.
-    if (jobs === 1 || runs === 1) discardPrestartedRunWorker();
-    result =
-      jobs > 1 && runs > 1
-        ? await runExperimentOnWorkers(spec, jobs, { ...live, onProgress: (running, finished) => progress.updateAll(running, finished, runs) })
-        : await runExperimentLive(spec, { ...live, onProgress: (p) => progress.update(p) });
+    const parallel = jobs > 1 && runs > 1;
+    if (!parallel) discardPrestartedRunWorker();
+    result = parallel
+      ? await runExperimentOnWorkers(spec, jobs, { ...live, onProgress: (running, finished) => progress.updateAll(running, finished, runs) })
+      : await runExperimentLive(spec, { ...live, onProgress: (p) => progress.update(p) });
   } catch (error) {
     if (error instanceof SpecError) fail(error.message);
     throw error;
