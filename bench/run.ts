@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: whole-simulation scenarios (one fresh process per run, see one.ts), the
- * event-queue hold micro-benchmark, and the same simulation on both queues. Progress goes
+ * `npm run bench [-- NAME...]`: whole-simulation scenarios (one fresh process per run, see
+ * one.ts; all, or the named ones), each the parallel engine runs also at 1 and 2 threads, the
+ * event-queue hold micro-benchmark, and the same simulation on each queue. Progress goes
  * to stderr, the tables to stdout, every raw figure to bench/results.json.
  */
 import { writeFileSync } from 'node:fs';
@@ -9,7 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { formatSize } from '../src/experiment/sizes.js';
 import { median, runChild, type RunRecord } from './measure.js';
 import { runQueueMicro } from './queue-micro.js';
-import { SCENARIOS, type Scenario } from './scenarios.js';
+import { findScenario, SCENARIOS, specOf, type Scenario } from './scenarios.js';
+import { threadsProblem } from '../src/experiment/threads/threads-support.js';
 import { algorithmLabel } from './alpha-beta-check.js';
 import { formatTable, si } from './table.js';
 import { runThreadsBench } from './threads-table.js';
@@ -55,7 +57,9 @@ function runScenario(s: Scenario) {
   };
 }
 
-const scenarios = SCENARIOS.map(runScenario);
+// `npm run bench -- NAME...` runs only the named scenarios (the queue comparison still runs).
+const selected = process.argv.length > 2 ? process.argv.slice(2).map(findScenario) : SCENARIOS;
+const scenarios = selected.map(runScenario);
 
 log('event-queue hold micro-benchmark (in-process)');
 const queueMicro = runQueueMicro();
@@ -63,8 +67,10 @@ const queueMicro = runQueueMicro();
 log(`${FULL_SIM_SCENARIO} on each queue`);
 const fullSim = { heap: runChild(FULL_SIM_SCENARIO, 'heap'), typed: runChild(FULL_SIM_SCENARIO, 'typed'), radix: runChild(FULL_SIM_SCENARIO, 'radix') };
 const fullSimRatio = fullSim.heap.wallMs / fullSim.typed.wallMs;
-const THREADS_SCENARIO = 'htsim-permutation-1024';
-const threads = runThreadsBench([THREADS_SCENARIO], log);
+// Issue #16: every scenario the parallel engine runs, at 1 and 2 threads; the others say why not.
+const threadsSupport = selected.map((s) => ({ name: s.name, problem: threadsProblem(specOf(s), { threads: 2 }) }));
+const threads = runThreadsBench(threadsSupport.filter((t) => t.problem === null).map((t) => t.name), log);
+const notOnThreads = threadsSupport.flatMap((t) => (t.problem === null ? [] : [`  ${t.name}: ${t.problem}`]));
 const totalWallMs = performance.now() - benchStarted;
 
 const scenarioTable = formatTable(
@@ -101,16 +107,22 @@ const fullSimTable = formatTable(
   }),
 );
 
-/** htsim's figures for the same scenarios, measured on this machine type (issue #5). */
+/**
+ * htsim_roce (Broadcom/csg-htsim 841d9e7, its Makefile's -O3) on the same input, on this
+ * 2-core machine, idle, 2026-12-01 (/usr/bin/time; README "Benchmark"). Only the same-input
+ * scenarios: fabsim's own roce does more per packet (DCQCN, ECN) and is another input.
+ */
 const HTSIM: Record<string, { wallS: number; rssMiB: number }> = {
-  'htsim-permutation-1024': { wallS: 7.3, rssMiB: 94 },
-  'htsim-permutation-8192': { wallS: 144, rssMiB: 1900 },
+  'htsim-as-htsim-1024': { wallS: 13.6, rssMiB: 94 },
+  'htsim-as-htsim-8192': { wallS: 229.9, rssMiB: 1908 },
 };
 const htsimLines = scenarios.flatMap((s) => {
   const h = HTSIM[s.name];
   if (!h) return [];
   const wallS = s.medianWallMs / 1e3;
-  return [`  ${s.name}: fabsim ${wallS.toFixed(1)} s / ${s.peakRssMiB.toFixed(0)} MiB vs htsim ${h.wallS} s / ${h.rssMiB} MB: ${(wallS / h.wallS).toFixed(2)}× its time, ${(s.peakRssMiB / h.rssMiB).toFixed(2)}× its memory (target: < 48 s and < 1 GiB at 8192)`];
+  const two = threads.records.find((r) => r.scenario === s.name && r.threads === 2);
+  const twoLine = two === undefined ? '' : `; --threads 2 ${(two.wallMs / 1e3).toFixed(1)} s / ${(two.peakRssKiB / 1024).toFixed(0)} MiB: ${(h.wallS / (two.wallMs / 1e3)).toFixed(2)}× its speed (issue #16: ≥ 3× in < 1 GiB)`;
+  return [`  ${s.name}: fabsim ${wallS.toFixed(1)} s / ${s.peakRssMiB.toFixed(0)} MiB vs htsim ${h.wallS} s / ${h.rssMiB} MiB: ${(wallS / h.wallS).toFixed(2)}× its time, ${(s.peakRssMiB / h.rssMiB).toFixed(2)}× its memory${twoLine}`];
 });
 const physicsLines = scenarios.flatMap((s) =>
   s.alphaBetaRatio === undefined
@@ -126,7 +138,7 @@ const out = [
   '',
   ...scenarios.map((s) => `  ${s.name}: ${formatSize(s.bytes)} — ${s.note}${s.deterministic ? '' : '  [WARNING: events differ between runs]'}`),
   '',
-  'Against htsim (C++), same scenario:',
+  'Against htsim (C++), same input, htsim measured on this machine type:',
   ...htsimLines,
   '',
   'Physics at scale (completed non-blocking ring or hierarchical all-reduce vs alpha-beta, should be within 10%):',
@@ -138,8 +150,10 @@ const out = [
   `Full simulation, ${FULL_SIM_SCENARIO}, one run per queue (radix: the default): typed is ${fullSimRatio.toFixed(2)}× heap-js`,
   fullSimTable,
   '',
-  `Parallel engine (fabsim run --threads), ${THREADS_SCENARIO} at 1 and 2 threads: CPU per thread from /proc/thread-self; at barriers = share of each thread's run waiting for the others; imbalance = busiest thread's events / mean`,
+  "Parallel engine (fabsim run --threads) at 1 and 2 threads, every scenario it runs: CPU per thread from /proc/thread-self; at barriers = share of each thread's run waiting for the others; imbalance = busiest thread's events / mean",
   threads.table,
+  'Not on threads:',
+  ...notOnThreads,
   '',
   `total bench wall: ${(totalWallMs / 1e3).toFixed(0)} s`,
 ].join('\n');

@@ -1,10 +1,10 @@
 /**
  * `npm run bench:threads [-- NAME...]`: the parallel packet engine on bench scenarios (default:
- * htsim's 1,024-host case) at 1 and 2 threads (threads-table.ts). `npm run bench` runs the same
- * table for htsim-permutation-1024 after its own.
+ * htsim's 1,024-host case on its own input) at 1 and 2 threads (threads-table.ts). `npm run
+ * bench` runs the same table for htsim-as-htsim-1024 and htsim-permutation-1024 after its own.
  */
 import { runThreadsBench } from './threads-table.js';
 
-const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['htsim-permutation-1024'];
+const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['htsim-as-htsim-1024'];
 const { table } = runThreadsBench(names, (msg) => process.stderr.write(`bench: ${msg}\n`));
 process.stdout.write(`${table}\n`);
