@@ -113,4 +113,27 @@ describe('KeyedEventQueue (radix)', () => {
     }
     expect(q.size).toBe(0);
   });
+
+  it('pops large groups of one time in key order (the merge sort beyond 32, runs of odd length)', () => {
+    const rng = rngStream(9, 'keyed-radix-groups');
+    const q = new KeyedEventQueue();
+    q.configure(4, 3);
+    const sizes = [2, 31, 32, 33, 64, 65, 97, 1000, 4097];
+    const expected: number[][] = [];
+    sizes.forEach((n, g) => {
+      const keys = new Set<number>();
+      while (keys.size < n) keys.add(rng.int(2 ** 21) * 2 ** 32 + rng.int(1_000_000));
+      for (const key of keys) q.pushKeyed(1_000 * (g + 1), target, 0, undefined, key, rng.int(4));
+      expected.push([...keys].sort((a, b) => a - b));
+    });
+    for (const keys of expected) {
+      const got: number[] = [];
+      for (let i = 0; i < keys.length; i++) {
+        q.pop();
+        got.push(q.poppedKey);
+      }
+      expect(got).toEqual(keys);
+    }
+    expect(q.size).toBe(0);
+  });
 });
