@@ -1,7 +1,7 @@
 /**
  * `npm run bench:threads [-- NAME...]`: the parallel packet engine on bench scenarios (default:
  * htsim's 1,024-host case on its own input) at 1 and 2 threads (threads-table.ts). `npm run
- * bench` runs the same table for htsim-as-htsim-1024 and htsim-permutation-1024 after its own.
+ * bench` ends with the same table for every scenario the parallel engine runs.
  */
 import { runThreadsBench } from './threads-table.js';
 
