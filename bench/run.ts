@@ -109,8 +109,10 @@ const fullSimTable = formatTable(
 
 /**
  * htsim_roce (Broadcom/csg-htsim 841d9e7, its Makefile's -O3) on the same input, on this
- * 2-core machine, idle, 2026-12-01 (/usr/bin/time; README "Benchmark"). Only the same-input
- * scenarios: fabsim's own roce does more per packet (DCQCN, ECN) and is another input.
+ * 2-core machine, idle, 2026-12-01 (/usr/bin/time; at 8,192 hosts 195.2 s two hours later:
+ * the machine's speed drifts, so README "Cross-check against htsim" gives ratios measured in
+ * the same minutes). Only the same-input scenarios: fabsim's own roce does more per packet
+ * (DCQCN, ECN) and is another input.
  */
 const HTSIM: Record<string, { wallS: number; rssMiB: number }> = {
   'htsim-as-htsim-1024': { wallS: 13.6, rssMiB: 94 },
