@@ -26,7 +26,7 @@ function insertionSortByKey(keys: Float64Array, slots: Int32Array, from: number,
   }
 }
 
-/** Sorts slots[0, n) by keys[0, n), stably: runs of INSERTION_SORT_MAX sorted in place, then merged back and forth through the scratch arrays. */
+/** Sorts slots[0, n) by keys[0, n), stably: runs of INSERTION_SORT_MAX sorted in place (all of it, up to that size), then merged back and forth through the scratch arrays. */
 function mergeSortByKey(keys: Float64Array, slots: Int32Array, n: number, scratchKeys: Float64Array, scratchSlots: Int32Array): void {
   for (let from = 0; from < n; from += INSERTION_SORT_MAX) insertionSortByKey(keys, slots, from, Math.min(from + INSERTION_SORT_MAX, n));
   let fromKeys = keys;
@@ -324,9 +324,7 @@ export class RadixEventQueue implements EventQueue {
       if (key < previous) sorted = false;
       previous = key;
     }
-    if (sorted) return;
-    if (n <= INSERTION_SORT_MAX) insertionSortByKey(keys, now, 0, n);
-    else mergeSortByKey(keys, now, n, this.scratchKeys, this.scratchSlots);
+    if (!sorted) mergeSortByKey(keys, now, n, this.scratchKeys, this.scratchSlots);
   }
 
   /** A push before `last`: every event is re-spread relative to the new, earlier time. */
