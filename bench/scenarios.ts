@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { formatSize } from '../src/experiment/sizes.js';
 import { validateSpec } from '../src/experiment/load-spec.js';
 import type { ExperimentSpec } from '../src/experiment/spec.js';
@@ -43,16 +45,24 @@ const htsim = (radix: number, gpus: number): Scenario => ({
   note: `fat-tree radix ${radix}, roce, 100G, 1 µs/hop, MTU 4000, 2 MB per host (htsim's case)`,
 });
 /**
- * The same input htsim reads (README "Cross-check against htsim"): the fabric is its RoCE
- * field by field (`roce-as-htsim`: no CC, no ECN, go-back-N, 64 B headers and ACKs, PFC
- * above 15 packets of 4,000 B), the workload fabsim's seeded permutation, which
- * `export-matrix` writes as the .cm htsim_roce reads (-strat ecmp_host -paths 1 -mtu 4000
- * -linkspeed 100000). Its htsim times (bench/run.ts) are htsim on that .cm on this machine.
+ * htsim's RoCE field by field (no CC, no ECN, go-back-N, 64 B headers and ACKs, PFC above 15
+ * packets of 4,000 B): the `roce-as-htsim` fabric of the cross-check's spec, read from it so
+ * the two never drift apart.
+ */
+const ROCE_AS_HTSIM = (parseYaml(readFileSync(new URL('../experiments/htsim-permutation-1024.yaml', import.meta.url), 'utf8')) as { fabrics: { name?: string }[] }).fabrics.find(
+  (f) => f.name === 'roce-as-htsim',
+)!;
+
+/**
+ * The same input htsim reads (README "Cross-check against htsim"): htsim's RoCE on fabsim's
+ * seeded permutation, which `export-matrix` writes as the .cm htsim_roce reads (-strat
+ * ecmp_host -paths 1 -mtu 4000 -linkspeed 100000). Its htsim times (bench/run.ts) are htsim
+ * on that .cm on this machine.
  */
 const htsimAsHtsim = (radix: number, gpus: number): Scenario => ({
   ...htsim(radix, gpus),
   name: `htsim-as-htsim-${gpus}`,
-  fabric: { preset: 'roce', name: 'roce-as-htsim', cc: 'none', ecn: { enabled: false }, mtuBytes: 4000, headerBytes: 64, controlBytes: 64, pfc: { xoffBytes: 60000, xonBytes: 48000 } },
+  fabric: ROCE_AS_HTSIM,
   note: `fat-tree radix ${radix}, htsim's RoCE field by field (no CC, PFC above 15 packets), 100G, 1 µs/hop, MTU 4000, 2 MB per host: htsim's input`,
 });
 const HTSIM_SCENARIOS = [htsimAsHtsim(16, 1024), htsimAsHtsim(32, 8192), htsim(16, 1024), htsim(32, 8192)];
