@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchChildArgs } from './bundle.js';
 
 /** What bench/one.ts prints for one run. */
 export interface RunRecord {
@@ -36,9 +37,9 @@ export interface RunRecord {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Runs bench/one.ts in a fresh Node process (so maxRSS is this run's alone). */
+/** Runs bench/one.ts (bundled, as users run fabsim) in a fresh Node process (so maxRSS is this run's alone). */
 export function runChild(scenario: string, queue?: 'heap' | 'typed' | 'radix'): RunRecord {
-  const args = ['--expose-gc', '--import', 'tsx', 'bench/one.ts', '--scenario', scenario];
+  const args = ['--expose-gc', ...benchChildArgs('one'), '--scenario', scenario];
   if (queue) args.push('--queue', queue);
   const child = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = child.stdout.split('\n').filter((l) => l.startsWith('{')).pop();

@@ -51,7 +51,7 @@ function runScenario(s: Scenario) {
     alphaBetaRatio: first.alphaBetaRatio,
     alphaBetaAlgorithm: first.alphaBetaAlgorithm,
     peakRssMiB: median(runs.map((r) => r.peakRssKiB)) / 1024,
-    // Net of the process's footprint before the fabric is built (Node + tsx + modules ≈ 100 MiB).
+    // Net of the process's footprint before the fabric is built (Node and the bundled modules).
     rssPerGpuKiB: median(runs.map((r) => (r.peakRssKiB - r.baseRssKiB) / r.gpus)),
     liveHeapMiB: median(runs.map((r) => r.liveHeapKiB)) / 1024,
   };

@@ -11,8 +11,9 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleOptions } from './bundle-options.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const srcDir = join(root, 'src');
@@ -23,8 +24,8 @@ const STALE_BUNDLE_MS = 24 * 3600 * 1000;
 const sources = readdirSync(srcDir, { recursive: true, encoding: 'utf8' })
   .filter((file) => /\.(ts|mjs|json)$/.test(file))
   .sort();
-// tsconfig.json too: esbuild reads it (class fields follow its target), as tsx does.
-const hash = createHash('sha256').update(readFileSync(join(root, 'tsconfig.json')));
+// tsconfig.json too: esbuild reads it (class fields follow its target), as tsx does; and how it bundles.
+const hash = createHash('sha256').update(readFileSync(join(root, 'tsconfig.json'))).update(readFileSync(new URL('./bundle-options.mjs', import.meta.url)));
 for (const file of sources) hash.update(`${file}\0`).update(readFileSync(join(srcDir, file))).update('\0');
 const bundleDir = join(cacheDir, hash.digest('hex').slice(0, 16));
 
@@ -40,38 +41,14 @@ if (existsSync(join(bundleDir, 'cli.mjs')) || (await buildBundle())) {
   await import('../src/cli.ts');
 }
 
-/**
- * Entry points: the CLI, and each worker thread's module under the name of the boot file that
- * loads it from source (`run-worker-boot.mjs` → `run-worker.ts`). Every output file sits in
- * one folder, so the sources' `new URL('./run-worker-boot.mjs', import.meta.url)` finds the
- * bundled worker from whichever chunk it ends up in.
- */
+/** Builds the CLI and its worker threads' modules (bundle-options.mjs) into bundleDir. */
 async function buildBundle() {
   const { build } = await import('esbuild');
-  const entryPoints = [{ in: join(srcDir, 'cli.ts'), out: 'cli' }];
-  for (const file of sources.filter((f) => f.endsWith('-boot.mjs'))) {
-    entryPoints.push({ in: join(srcDir, dirname(file), `${basename(file, '-boot.mjs')}.ts`), out: basename(file, '.mjs') });
-  }
   // Built aside and renamed into place, so a concurrent start never sees half a bundle.
   const buildDir = `${bundleDir}.${process.pid}.tmp`;
   try {
     mkdirSync(cacheDir, { recursive: true });
-    await build({
-      entryPoints,
-      outdir: buildDir,
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      packages: 'external',
-      outExtension: { '.js': '.mjs' },
-      chunkNames: 'chunk-[hash]',
-      // Bundling renames colliding top-level names; keep functions' and classes' `.name` as in the sources.
-      keepNames: true,
-      sourcemap: true,
-      logLevel: 'silent',
-    });
+    await build(bundleOptions(srcDir, sources, { cli: join(srcDir, 'cli.ts') }, buildDir));
     renameSync(buildDir, bundleDir);
   } catch {
     // Could not build or write it, or another start put the same bundle in place first.
