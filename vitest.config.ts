@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     // Simulations of a few hundred GPUs take seconds on a busy 2-core machine.
     testTimeout: 60_000,
+    // One temp folder per run, removed at its end: the tests' and their CLI children's files.
+    globalSetup: ['tests/run-temp-dir.ts'],
     // One test file per core. Vitest's default leaves a core free (one worker on CI's two):
     // the suite took 218 s there, 147 s with two (most tests are single-threaded simulations).
     maxWorkers: availableParallelism(),
