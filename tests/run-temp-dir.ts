@@ -10,6 +10,8 @@ import { join } from 'node:path';
 export function setup(): () => void {
   const previous = process.env.TMPDIR;
   const dir = mkdtempSync(join(tmpdir(), 'fabsim-test-run-'));
+  // What a test keeps on purpose (KEEP_SCREENSHOT) goes here instead.
+  process.env.FABSIM_OUTER_TMPDIR = tmpdir();
   process.env.TMPDIR = dir;
   return () => {
     if (previous === undefined) delete process.env.TMPDIR;
