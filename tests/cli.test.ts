@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliSync } from './cli-helpers.js';
+import { cliSync, type CliOutcome } from './cli-helpers.js';
 import { describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'fabsim-cli-'));
@@ -36,14 +36,18 @@ describe('fabsim run', () => {
     expect(csv[0]).toContain('latencyUs_p99');
   });
 
+  // One spawn for both: the rows' labels do not depend on the seed.
+  const phases = good.replace(/workload:.*\n/, 'workload: [{ kind: allreduce, bytes: 64KiB }, { kind: permutation, bytes: 64KiB, }]\n');
+  let phasesRun: CliOutcome | undefined;
+  const runPhasesWithSeed9 = (): CliOutcome => (phasesRun ??= cliSync('run', specFile('phases.yaml', phases), '--json', '--seed', '9'));
+
   it('--seed overrides the spec seed', () => {
-    const r = cliSync('run', specFile('seed.yaml', good), '--json', '--seed', '9');
+    const r = runPhasesWithSeed9();
     expect(JSON.parse(r.stdout).seed).toBe(9);
   });
 
   it('a list of workloads gives a row per workload and fabric, labelled', () => {
-    const phases = good.replace(/workload:.*\n/, 'workload: [{ kind: allreduce, bytes: 64KiB }, { kind: permutation, bytes: 64KiB, }]\n');
-    const r = cliSync('run', specFile('phases.yaml', phases), '--json');
+    const r = runPhasesWithSeed9();
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout).results.map((x: { workload: string; fabric: string }) => `${x.workload} | ${x.fabric}`);
     expect(rows).toEqual([
