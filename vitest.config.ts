@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import SlowestFirstSequencer from './tests/slowest-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -13,5 +14,7 @@ export default defineConfig({
     // Test files share a worker's module graph: each file otherwise loads src/ afresh (~1.5 s of
     // import per file, more than most files' tests). No test leaves global state changed.
     isolate: false,
+    // The slowest files first even without vitest's cache of durations (CI), so none starts last.
+    sequence: { sequencer: SlowestFirstSequencer },
   },
 });
