@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, node, type CliOutcome } from './cli-helpers.js';
+import { cliFromSource, node, type CliOutcome } from './cli-helpers.js';
 
 /** Runs `node bin/fabsim.mjs ARGS` (the bundled CLI, npm start's) from `cwd`. */
 const bundled = (cwd: string, ...args: string[]): Promise<CliOutcome> => node(['bin/fabsim.mjs', ...args], cwd);
@@ -29,7 +29,7 @@ describe('bin/fabsim.mjs: the CLI bundled, no TypeScript loader', () => {
     // One at a time through the bundle: the first builds it, the others reuse it.
     const fromBundle: CliOutcome[] = [];
     for (const args of cases) fromBundle.push(await bundled('.', ...args));
-    const fromSource = await Promise.all(cases.map((args) => cli(...args)));
+    const fromSource = await Promise.all(cases.map((args) => cliFromSource(...args)));
     cases.forEach((args, i) => {
       expect([fromBundle[i]!.code, fromBundle[i]!.stderr.includes('Error')], args.join(' ')).toEqual([0, false]);
       expect(withoutWallMs(fromBundle[i]!.stdout), args.join(' ')).toBe(withoutWallMs(fromSource[i]!.stdout));

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliSync } from './cli-helpers.js';
 import { parse } from 'yaml';
 import { runExperiment, validateSpec, type SweepResult } from '../src/experiment/index.js';
 import { formatNcclTestsSweep } from '../src/report/nccl-tests.js';
@@ -30,8 +30,8 @@ writeFileSync(specPath, JSON.stringify(userSpec));
 describe('fabsim calibrate (command line)', () => {
   it('prints a residual per size and writes an override that, merged into the spec, is valid and holds the true values within 2%', () => {
     const out = join(dir, 'fitted.yaml');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'calibrate', measured, '--spec', specPath, '--out', out], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
+    const r = cliSync('calibrate', measured, '--spec', specPath, '--out', out);
+    expect(r.code).toBe(0);
     const rows = r.stdout.split('\n').filter((l) => /^\s+\d+\s/.test(l));
     expect(rows.map((l) => Number(l.trim().split(/\s+/)[0]))).toEqual(SIZES);
     for (const l of rows) expect(l).toMatch(/[+−]\d+\.\d\d%$/);

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliSync } from './cli-helpers.js';
 import { bytesSweep } from './sweep-helpers.js';
 import { formatNcclTestsSweep } from '../src/report/nccl-tests.js';
 import { parseNcclTests } from '../src/report/nccl-tests-parse.js';
@@ -94,8 +94,8 @@ describe('reading nccl-tests output', () => {
     writeFileSync(bad, CURRENT.replace('21.80', 'abc'));
     const spec = join(dir, 'spec.yaml');
     writeFileSync(spec, 'name: s\ntopology: { kind: leaf-spine, gpus: 2 }\nfabrics: [ethernet]\nworkload: { kind: allreduce, bytes: 4KiB }\n');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'calibrate', bad, '--spec', spec], { encoding: 'utf8' });
-    expect(r.status).toBe(2);
+    const r = cliSync('calibrate', bad, '--spec', spec);
+    expect(r.code).toBe(2);
     expect(r.stderr).toBe(`fabsim: ${bad}:13: time (out-of-place): expected a time in µs above 0, got "abc"\n`);
     expect(r.stdout).toBe('');
   });

@@ -1,7 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliSync } from './cli-helpers.js';
 import { loadSpec } from '../src/experiment/index.js';
 import type { NodeToWrite } from '../src/workloads/index.js';
 import { everyRank, writeChakraSpec } from './chakra-helpers.js';
@@ -73,8 +73,8 @@ describe('a Chakra trace fabsim cannot run is a one-line error naming the file a
 
   it('the CLI prints the error on one line and exits 2', () => {
     const path = writeChakraSpec([[compute(1), compute(2, [1, 99])]]);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', path], { encoding: 'utf8' });
-    expect(r.status).toBe(2);
+    const r = cliSync('run', path);
+    expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringContaining('workload.files: trace/rank.0.et: node 2: depends on node 99, which is not in the trace')]);
   });
 });

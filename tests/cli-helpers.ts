@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 
 /** What `fabsim` did: exit code and both streams. */
 export interface CliOutcome {
@@ -7,9 +8,26 @@ export interface CliOutcome {
   stderr: string;
 }
 
-/** Runs `fabsim ARGS` (src/cli.ts under tsx) and waits for it, without blocking the test's event loop. */
+/**
+ * The CLI the tests spawn: bin/fabsim.mjs, the bundled one npm start runs. It starts in half
+ * the time of src/cli.ts under tsx (which loads ~240 files through loader hooks, twice: the
+ * CLI relaunches itself with a larger heap); bundled-cli.test.ts checks both print the same.
+ */
+export const FABSIM = resolve('bin/fabsim.mjs');
+
+/** Runs `fabsim ARGS` (the bundled CLI) and waits for it, without blocking the test's event loop. */
 export function cli(...args: string[]): Promise<CliOutcome> {
+  return node([FABSIM, ...args]);
+}
+
+/** Runs `fabsim ARGS` from src/cli.ts under tsx: what the bundle must match. */
+export function cliFromSource(...args: string[]): Promise<CliOutcome> {
   return node(['--import', 'tsx', 'src/cli.ts', ...args]);
+}
+
+/** Runs `fabsim ARGS` (the bundled CLI) from `cwd`, without blocking the test's event loop. */
+export function cliIn(cwd: string, ...args: string[]): Promise<CliOutcome> {
+  return node([FABSIM, ...args], cwd);
 }
 
 /** Runs `node ARGS` from `cwd` and waits for it, without blocking the test's event loop. */
@@ -24,8 +42,8 @@ export function node(args: string[], cwd = '.'): Promise<CliOutcome> {
   });
 }
 
-/** Runs `fabsim ARGS` to completion, blocking (tests that need nothing else meanwhile). */
+/** Runs `fabsim ARGS` (the bundled CLI) to completion, blocking (tests that need nothing else meanwhile). */
 export function cliSync(...args: string[]): CliOutcome {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [FABSIM, ...args], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

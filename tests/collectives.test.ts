@@ -174,8 +174,11 @@ describe('hierarchical all-reduce keeps most traffic inside the node', () => {
 });
 
 describe('queue pairs per connection', () => {
-  it('more QPs spread a ring over more ECMP paths: busbw rises with qpsPerConnection until collisions are gone (mean of 3 seeds)', () => {
-    const busbw = (qps: number) => {
+  // Twelve runs: one test per QP count runs its three (and keeps the mean), so none of them comes
+  // near the timeout on a loaded machine; the comparison then reads the means (or runs what it lacks).
+  const means = new Map<number, number>();
+  const busbw = (qps: number) => {
+    if (!means.has(qps)) {
       let sum = 0;
       for (const seed of [1, 2, 3]) {
         const s = spec({
@@ -185,8 +188,17 @@ describe('queue pairs per connection', () => {
         });
         sum += runFirst(s).busbwGBps;
       }
-      return sum / 3;
-    };
+      means.set(qps, sum / 3);
+    }
+    return means.get(qps)!;
+  };
+
+  it.each([1, 2, 4, 8])('a ring of 32 random ranks with %i QPs per connection completes, at most at line rate (mean busbw of 3 seeds)', (qps) => {
+    expect(busbw(qps)).toBeGreaterThan(0);
+    expect(busbw(qps)).toBeLessThanOrEqual(400 / 8);
+  });
+
+  it('more QPs spread a ring over more ECMP paths: busbw rises with qpsPerConnection until collisions are gone (mean of 3 seeds)', () => {
     const [one, two, four, eight] = [busbw(1), busbw(2), busbw(4), busbw(8)];
     expect(two).toBeGreaterThan(one * 1.05);
     expect(four).toBeGreaterThan(two * 1.05);

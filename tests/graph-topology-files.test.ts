@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliSync } from './cli-helpers.js';
 import { exportTopology } from '../src/experiment/export-topology.js';
 import { loadSpec, SpecError } from '../src/experiment/index.js';
 import { rawGraphFromLines, rawGraphFromYaml } from '../src/experiment/topology-graph-raw.js';
@@ -128,8 +128,8 @@ describe('the command line', () => {
   it('export-topology writes a built-in topology as a graph on stdout', () => {
     const specPath = join(dir, 'ls-spec.yaml');
     writeFileSync(specPath, 'name: ls\ntopology: { kind: leaf-spine, gpus: 8, gpusPerLeaf: 4 }\nfabrics: [ethernet]\nworkload: { kind: permutation, bytes: 1000 }\n');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'export-topology', specPath], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
+    const r = cliSync('export-topology', specPath);
+    expect(r.code).toBe(0);
     const out = join(dir, 'ls-out.yaml');
     writeFileSync(out, r.stdout);
     const shape = shapeOf(spec({ topology: { kind: 'file', path: out }, workload: { kind: 'permutation', bytes: 1000 } }).topology);
@@ -140,8 +140,8 @@ describe('the command line', () => {
     writeFileSync(join(dir, 'bad.txt'), hpcc([...OK_LINKS.slice(0, 4), '4 9 400Gbps 1us 0']));
     const specPath = join(dir, 'bad-spec.yaml');
     writeFileSync(specPath, 'name: bad\ntopology: { kind: file, path: bad.txt }\nfabrics: [ethernet]\nworkload: { kind: permutation, bytes: 1000 }\n');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', specPath], { encoding: 'utf8' });
-    expect(r.status).toBe(2);
+    const r = cliSync('run', specPath);
+    expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual(['fabsim: topology.path: bad.txt line 7: dst: unknown node id 9 (the header declares 6 nodes, ids 0 … 5)']);
   });
 

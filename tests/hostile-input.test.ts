@@ -1,9 +1,9 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FABSIM } from './cli-helpers.js';
 import { Simulator, SimulationError, type EventTarget } from '../src/engine/index.js';
 import { readSpecDocument, SpecError, validateSpec } from '../src/experiment/load-spec.js';
 import { allowOutsideFiles } from '../src/experiment/read-user-file.js';
@@ -197,10 +197,8 @@ describe('CSV', () => {
 });
 
 // ---- The CLI itself: exit 2, one line on stderr, nothing written, fast. ----
+// (The bundled CLI, by its absolute path: it runs in an empty folder of its own.)
 
-const CLI = resolve('src/cli.ts');
-/** tsx's loader by path: the CLI runs in an empty folder of its own, where `--import tsx` would not resolve. */
-const TSX = pathToFileURL(resolve('node_modules/tsx/dist/loader.mjs')).href;
 
 interface Outcome {
   code: number | null;
@@ -212,7 +210,7 @@ interface Outcome {
 function cli(args: string[], cwd: string): Promise<Outcome> {
   const started = Date.now();
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [FABSIM, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let [stdout, stderr] = ['', ''];
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));

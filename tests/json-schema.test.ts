@@ -1,12 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { cliSync } from './cli-helpers.js';
 import { parse } from 'yaml';
 import { validateSpec } from '../src/experiment/load-spec.js';
 
-const printed = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'schema'], { encoding: 'utf8' });
+const printed = cliSync('schema');
 const schema = JSON.parse(printed.stdout) as Record<string, unknown>;
 const validate = new Ajv2020({ strict: false, allErrors: false }).compile(schema);
 const specs = readdirSync('experiments', { recursive: true, encoding: 'utf8' })
@@ -15,7 +15,7 @@ const specs = readdirSync('experiments', { recursive: true, encoding: 'utf8' })
 
 describe('fabsim schema', () => {
   it('prints valid JSON: a draft 2020-12 schema ajv compiles', () => {
-    expect(printed.status).toBe(0);
+    expect(printed.code).toBe(0);
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   });
 

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliSync } from './cli-helpers.js';
 import { bytesSweep } from './sweep-helpers.js';
 import { formatNcclTable } from '../src/report/nccl-table.js';
 import { formatNcclTestsSweep } from '../src/report/nccl-tests.js';
@@ -24,7 +24,7 @@ const shards = [0, 1].map((i) => {
   return path;
 });
 
-const merge = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'merge', ...shards, ...args], { encoding: 'utf8' });
+const merge = (...args: string[]) => cliSync('merge', ...shards, ...args);
 
 describe('fabsim merge --format', () => {
   it('nccl-tests prints what sweep --format nccl-tests prints for the whole sweep', () => {
@@ -37,6 +37,6 @@ describe('fabsim merge --format', () => {
 
   it('a format it does not know is a one-line error with exit 2', () => {
     const bad = merge('--format', 'xml');
-    expect([bad.status, bad.stderr]).toEqual([2, 'fabsim: --format: expected "table" or "nccl-tests", got "xml"\n']);
+    expect([bad.code, bad.stderr]).toEqual([2, 'fabsim: --format: expected "table" or "nccl-tests", got "xml"\n']);
   });
 });

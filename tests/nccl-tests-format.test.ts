@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cliSync } from './cli-helpers.js';
 import type { ExperimentResult, FabricResult } from '../src/experiment/result.js';
 import { formatNcclTestsRun, ncclTestsRow, ncclTimeUs, printfG } from '../src/report/nccl-tests.js';
 
@@ -66,14 +66,13 @@ describe('nccl-tests layout', () => {
 
 describe('fabsim run/sweep --format nccl-tests', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fabsim-nccl-tests-'));
-  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8' });
 
   it('parses back to the JSON rows of the same seed', () => {
     const spec = join(dir, 'ar.yaml');
     writeFileSync(spec, `name: ar\ntopology: { kind: leaf-spine, gpus: 8, gpusPerLeaf: 4, linkGbps: 100 }\nfabrics: [ethernet]\nworkload: { kind: allreduce, bytes: 64KiB }\n`);
     const out = join(dir, 'out');
-    const table = cli('run', spec, '--format', 'nccl-tests', '--out', out);
-    expect(table.status).toBe(0);
+    const table = cliSync('run', spec, '--format', 'nccl-tests', '--out', out);
+    expect(table.code).toBe(0);
     const row = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')).results[0] as FabricResult;
     const m = table.stdout.split('\n').map((l) => ROW.exec(l)).find((x) => x !== null)!;
     expect(Number(m[1])).toBe(65536);
@@ -84,9 +83,9 @@ describe('fabsim run/sweep --format nccl-tests', () => {
   it('a spec without collectives and an unknown format are one-line errors (exit 2)', () => {
     const spec = join(dir, 'perm.yaml');
     writeFileSync(spec, `name: p\ntopology: { kind: leaf-spine, gpus: 8, gpusPerLeaf: 4, linkGbps: 100 }\nfabrics: [ethernet]\nworkload: { kind: permutation, bytes: 64KiB }\n`);
-    const none = cli('run', spec, '--format', 'nccl-tests');
-    expect([none.status, none.stderr.trim()]).toEqual([2, expect.stringMatching(/^fabsim: --format nccl-tests: the spec has no collective workload.*"permutation"$/)]);
-    const both = cli('sweep', spec, '--format', 'csv', '--json');
-    expect([both.status, both.stderr]).toEqual([2, 'fabsim: --format: expected "table" or "nccl-tests", got "csv"\n']);
+    const none = cliSync('run', spec, '--format', 'nccl-tests');
+    expect([none.code, none.stderr.trim()]).toEqual([2, expect.stringMatching(/^fabsim: --format nccl-tests: the spec has no collective workload.*"permutation"$/)]);
+    const both = cliSync('sweep', spec, '--format', 'csv', '--json');
+    expect([both.code, both.stderr]).toEqual([2, 'fabsim: --format: expected "table" or "nccl-tests", got "csv"\n']);
   });
 });

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliSync } from './cli-helpers.js';
+import { cliSync, type CliOutcome } from './cli-helpers.js';
 import { describe, expect, it } from 'vitest';
 import { sweepValues, type SweepResult } from '../src/experiment/sweep.js';
 
@@ -32,9 +32,14 @@ describe('sweep values', () => {
   });
 });
 
+/** `fabsim sweep SPEC --out whole`, run once for the tests that read its table or its files (a sweep start costs seconds). */
+const whole = join(dir, 'whole');
+let wholeSweep: CliOutcome | undefined;
+const sweepToWhole = (): CliOutcome => (wholeSweep ??= cliSync('sweep', spec, '--out', whole));
+
 describe('fabsim sweep', () => {
   it('prints the nccl-tests layout: a row per size, time/algbw/busbw per fabric', () => {
-    const r = cliSync('sweep', spec);
+    const r = sweepToWhole();
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^#\s+size\s+count\s+type\s+ethernet time\s+algbw\s+busbw\s+ethernet\+spray\+ooo time/m);
     expect(r.stdout.split('\n').filter((l) => /^\s+\d+\s+\d+\s+float/.test(l))).toHaveLength(5);
@@ -42,9 +47,8 @@ describe('fabsim sweep', () => {
   });
 
   it('--shard 0/2 and 1/2, merged, equal the unsharded sweep', () => {
-    const whole = join(dir, 'whole');
     const [a, b] = [join(dir, 'a'), join(dir, 'b')];
-    expect(cliSync('sweep', spec, '--out', whole).code).toBe(0);
+    expect(sweepToWhole().code).toBe(0);
     expect(cliSync('sweep', spec, '--shard', '0/2', '--out', a).code).toBe(0);
     expect(cliSync('sweep', spec, '--shard', '1/2', '--out', b).code).toBe(0);
     const shardA = JSON.parse(readFileSync(join(a, 'sweep.json'), 'utf8')) as SweepResult;
@@ -87,11 +91,12 @@ describe('fabsim sweep', () => {
   });
 
   it('merge refuses shards of different sweeps', () => {
-    const other = join(dir, 'other.yaml');
-    writeFileSync(other, readFileSync(spec, 'utf8').replace('name: tiny-sweep', 'name: other'));
-    const o = join(dir, 'o');
-    expect(cliSync('sweep', other, '--shard', '0/2', '--out', o).code).toBe(0);
-    const r = cliSync('merge', join(o, 'sweep.json'), join(dir, 'a', 'sweep.json'));
+    // Shard 0/2 of a sweep named "other": the same points as shard a's (same spec but the name).
+    const a = join(dir, 'a', 'sweep.json');
+    if (!existsSync(a)) expect(cliSync('sweep', spec, '--shard', '0/2', '--out', join(dir, 'a')).code).toBe(0);
+    const other = join(dir, 'other-sweep.json');
+    writeFileSync(other, JSON.stringify({ ...JSON.parse(readFileSync(a, 'utf8')), experiment: 'other' }));
+    const r = cliSync('merge', other, a);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/not a shard of the same sweep/);
   });
