@@ -45,7 +45,7 @@ function repeatsLink(links: readonly number[]): boolean {
 }
 
 /** Links a flow may have to be held in its slot's record (longer or weighted paths are read from the flow): what fits in its 64 bytes. */
-const FLAT_LINKS = 7;
+export const FLAT_LINKS = 7;
 
 /** Is a path plain — unit weights, at most FLAT_LINKS links, each once — so the solver holds it in its slot's record? */
 export function isPlainPath(links: readonly number[], weights: readonly number[] | null): boolean {
