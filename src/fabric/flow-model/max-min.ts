@@ -110,6 +110,13 @@ const PATH_LENGTH = 8;
 const PATH = 9;
 /** Where a plain path sits on each of its links' lists (only adding and removing read it): OFFSETS ints per slot. */
 const OFFSETS = 8;
+// A link's list holds entries, not bare slots: slot << ENTRY_SHIFT | the link's place on the
+// slot's plain path (NOT_PLAIN: none). A removal that moves another flow's entry then knows
+// which of that flow's offsets to fix without reading its record (a cache miss per link).
+const ENTRY_SHIFT = 3;
+const NOT_PLAIN = (1 << ENTRY_SHIFT) - 1;
+/** Slots the entries can tell apart. */
+const MAX_SLOTS = 2 ** (31 - ENTRY_SHIFT);
 
 /**
  * Max-min fair rates by progressive filling, kept up to date incrementally as flows come
@@ -123,7 +130,7 @@ const OFFSETS = 8;
  * the max-min fair one, usually after touching a few flows, at worst the whole component.
  *
  * Layout: each flow it holds has a slot; what the scans of a link's flows read (rate,
- * stamps, bottleneck) lives in typed arrays by slot, and each link lists its flows' slots
+ * stamps, bottleneck) lives in typed arrays by slot, and each link lists its flows' entries
  * (link-slots.ts: every list in one typed array). A scan then reads a few dense arrays
  * instead of one scattered object per flow and one array object per link, which at
  * 100,000 GPUs (a million flows) was mostly cache misses; a plain path (unit weights, at
@@ -135,7 +142,7 @@ const OFFSETS = 8;
  * did, so the rates are the same to the last bit (tests/flow-solver-layout.test.ts).
  */
 export class MaxMinSolver {
-  /** Slots of the flows on each link, in the order they were added (a removal moves the last into its place); the solver's per-link integers ride in its records. */
+  /** Entries (slot and place, see ENTRY_SHIFT) of the flows on each link, in the order they were added (a removal moves the last into its place); the solver's per-link integers ride in its records. */
   private readonly flowsOn: LinkSlots;
   /** Per link, LINK_F doubles in its record (CAP, RESIDUAL, …); capacity read from capacityOf once and again when capacityChanged says so. */
   private readonly linkF: Float64Array;
@@ -182,7 +189,7 @@ export class MaxMinSolver {
   flowsOnLink(link: number): readonly SolverFlow[] {
     const { meta, items } = this.flowsOn;
     const first = meta[link * META + START]!;
-    return Array.from(items.subarray(first, first + meta[link * META + LENGTH]!), (s) => this.flowAt[s]!);
+    return Array.from(items.subarray(first, first + meta[link * META + LENGTH]!), (entry) => this.flowAt[entry >> ENTRY_SHIFT]!);
   }
 
   /** How many flows are on `link` now. */
@@ -203,7 +210,10 @@ export class MaxMinSolver {
     let load = 0;
     const { meta, items } = this.flowsOn;
     const b = link * META;
-    for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) load += this.weightOf(items[i]!, link) * this.slotF[items[i]! * SLOT_F + RATE]!;
+    for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) {
+      const s = items[i]! >> ENTRY_SHIFT;
+      load += this.weightOf(s, link) * this.slotF[s * SLOT_F + RATE]!;
+    }
     return load;
   }
 
@@ -231,6 +241,7 @@ export class MaxMinSolver {
     if (this.freeSlots.length > 0) return this.freeSlots.pop()!;
     if (SLOT_I * this.slotCount === this.slotI.length) {
       const n = 2 * this.slotCount;
+      if (n > MAX_SLOTS) throw new RangeError(`max-min solver: more than ${MAX_SLOTS} flows at once`);
       this.slotI = grown(this.slotI, SLOT_I * n);
       this.slotF = new Float64Array(this.slotI.buffer);
       this.offsets = grown(this.offsets, n * OFFSETS);
@@ -257,7 +268,7 @@ export class MaxMinSolver {
       slotI[s * SLOT_I + PATH_LENGTH] = plain;
       for (let i = 0; i < plain; i++) {
         const link = slotI[path + i]!;
-        this.offsets[at + i] = this.flowsOn.push(link, s);
+        this.offsets[at + i] = this.flowsOn.push(link, (s << ENTRY_SHIFT) | i);
         this.seed(link);
       }
       return;
@@ -267,7 +278,7 @@ export class MaxMinSolver {
     slotI[s * SLOT_I + PATH_LENGTH] = flat ? links.length : 0;
     for (let i = 0; i < links.length; i++) {
       const link = links[i]!;
-      const offset = this.flowsOn.push(link, s);
+      const offset = this.flowsOn.push(link, (s << ENTRY_SHIFT) | (flat ? i : NOT_PLAIN));
       if (flat) {
         slotI[path + i] = link;
         this.offsets[at + i] = offset;
@@ -288,14 +299,9 @@ export class MaxMinSolver {
     for (let i = 0; i < n; i++) {
       const link = links === null ? slotI[s * SLOT_I + PATH + i]! : links[i]!;
       // The same entry a search finds (a plain path crosses each link once), the same one moved into its place.
-      const offset = flat ? offsets[s * OFFSETS + i]! : this.flowsOn.offsetOf(link, s);
+      const offset = flat ? offsets[s * OFFSETS + i]! : this.flowsOn.offsetOf(link, (s << ENTRY_SHIFT) | NOT_PLAIN);
       const moved = this.flowsOn.removeAt(link, offset);
-      if (moved >= 0 && slotI[moved * SLOT_I + PATH_LENGTH] !== 0) {
-        const path = moved * SLOT_I + PATH;
-        let k = 0;
-        while (slotI[path + k] !== link) k++;
-        offsets[moved * OFFSETS + k] = offset;
-      }
+      if (moved >= 0 && (moved & NOT_PLAIN) !== NOT_PLAIN) offsets[(moved >> ENTRY_SHIFT) * OFFSETS + (moved & NOT_PLAIN)] = offset;
       this.seed(link);
     }
     this.flowAt[s] = undefined;
@@ -331,7 +337,10 @@ export class MaxMinSolver {
     const { meta, items } = this.flowsOn;
     for (let i = 0; i < this.seedCount; i++) {
       const b = seeds[i]! * META;
-      for (let j = meta[b + START]!, end = j + meta[b + LENGTH]!; j < end; j++) if (slotI[items[j]! * SLOT_I + MARK] !== region) this.join(items[j]!);
+      for (let j = meta[b + START]!, end = j + meta[b + LENGTH]!; j < end; j++) {
+        const s = items[j]! >> ENTRY_SHIFT;
+        if (slotI[s * SLOT_I + MARK] !== region) this.join(s);
+      }
     }
     this.seedCount = 0;
     this.changedCount = 0;
@@ -410,7 +419,7 @@ export class MaxMinSolver {
       // UNFROZEN counts the region's flows on the link: if that is all of them, nothing is outside.
       if (length !== meta[b + UNFROZEN]) {
         for (let i = meta[b + START]!, end = i + length; i < end; i++) {
-          const s = items[i]!;
+          const s = items[i]! >> ENTRY_SHIFT;
           if (slotI[s * SLOT_I + MARK] !== region) outside += this.weightOf(s, link) * slotF[s * SLOT_F + RATE]!;
         }
       }
@@ -434,7 +443,7 @@ export class MaxMinSolver {
       }
       if (key > level) level = key;
       for (let j = meta[b + START]!, end = j + meta[b + LENGTH]!; j < end; j++) {
-        const s = items[j]!;
+        const s = items[j]! >> ENTRY_SHIFT;
         const r = s * SLOT_I;
         if (slotI[r + MARK] !== region || slotI[r + FROZEN] === pass) continue;
         slotI[r + FROZEN] = pass;
@@ -465,7 +474,7 @@ export class MaxMinSolver {
       const { meta, items } = this.flowsOn;
       const b = link * META;
       for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) {
-        const h = items[i]!;
+        const h = items[i]! >> ENTRY_SHIFT;
         load += this.weightOf(h, link) * slotF[h * SLOT_F + RATE]!;
         if (slotF[h * SLOT_F + RATE]! > max) max = slotF[h * SLOT_F + RATE]!;
       }
@@ -493,7 +502,7 @@ export class MaxMinSolver {
       const rate = slotF[members[k]! * SLOT_F + RATE]!;
       const floor = rate * (1 + EPS) + linkF[bn * LINK_F + CAP]! * EPS * EPS;
       for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) {
-        const s = items[i]!;
+        const s = items[i]! >> ENTRY_SHIFT;
         if (slotI[s * SLOT_I + MARK] !== region && slotF[s * SLOT_F + RATE]! > floor) this.join(s);
       }
     }
@@ -504,7 +513,7 @@ export class MaxMinSolver {
       // Every flow on the link in the region (as it was filled): none outside to check.
       if (meta[b + LENGTH] === meta[b + REGION_ON]) continue;
       for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) {
-        const s = items[i]!;
+        const s = items[i]! >> ENTRY_SHIFT;
         const r = s * SLOT_I;
         if (slotI[r + MARK] === region || slotI[r + CHECKED] === check) continue;
         slotI[r + CHECKED] = check;
