@@ -231,7 +231,10 @@ export class FlowNetwork implements FabricModel, EventTarget, FluidFlowOwner, Ke
   private enqueue(flow: FluidFlow, slot: number): void {
     const pool = this.pool;
     if (flow.last >= 0) pool.setNext(flow.last, slot);
-    else flow.first = slot;
+    else {
+      flow.first = slot;
+      flow.setHead(pool.bytesOf(slot), pool.framesOf(slot));
+    }
     flow.last = slot;
     this.metrics.messagesPosted++;
     if (flow.active) return;
@@ -301,10 +304,14 @@ export class FlowNetwork implements FabricModel, EventTarget, FluidFlowOwner, Ke
     f.sentPending = false;
     const pool = this.pool;
     const slot = f.first;
-    f.first = pool.nextOf(slot);
-    if (f.first < 0) f.last = -1;
-    const bytes = pool.bytesOf(slot);
-    const frames = pool.framesOf(slot);
+    const bytes = f.headBytes;
+    const frames = f.headFrames;
+    // A lone message has no next: its pool record is not read until it is delivered.
+    if (slot === f.last) f.first = f.last = -1;
+    else {
+      f.first = pool.nextOf(slot);
+      f.setHead(pool.bytesOf(f.first), pool.framesOf(f.first));
+    }
     const { path } = f;
     const m = this.metrics;
     m.dataPacketsSent += frames;

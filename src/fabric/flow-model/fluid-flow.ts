@@ -20,10 +20,17 @@ const REMAINING_BYTES = 2;
 const SETTLED_PS = 3;
 /** Where the owner's event queue keeps the flow's pending Sent event (FlowEventQueue.keepKeysIn). */
 export const SENT_KEY = 4;
+/**
+ * The head message's payload bytes and frames, copied from the message pool when it becomes
+ * the head: its Sent event then reads the flow's line only (the pool's record was a cache
+ * miss per message at a million GPUs).
+ */
+const HEAD_BYTES = 5;
+const HEAD_FRAMES = 6;
 
 /** What a fluid flow belongs to: its numbers live there, its events go there. */
 export interface FluidFlowOwner {
-  /** Per flow id, FLOW_STATE numbers (rate, rate before, bytes left, settled at, its pending Sent); replaced when it grows. */
+  /** Per flow id, FLOW_STATE numbers (rate, rate before, bytes left, settled at, its pending Sent, its head message's bytes and frames); replaced when it grows. */
   flowState: Float64Array;
   /** Plain paths by flow id (FlowLinks): a flow keeps no links array of its own. */
   readonly flowLinks: FlowLinks;
@@ -106,6 +113,21 @@ export class FluidFlow implements SolverFlow, FabricFlow, EventTarget, FlowPath 
 
   set settledPs(ps: number) {
     this.owner.flowState[FLOW_STATE * this.id + SETTLED_PS] = ps;
+  }
+
+  get headBytes(): number {
+    return this.owner.flowState[FLOW_STATE * this.id + HEAD_BYTES]!;
+  }
+
+  get headFrames(): number {
+    return this.owner.flowState[FLOW_STATE * this.id + HEAD_FRAMES]!;
+  }
+
+  /** The head message (its pool slot in `first`) has `bytes` of payload in `frames` frames. */
+  setHead(bytes: number, frames: number): void {
+    const at = FLOW_STATE * this.id;
+    this.owner.flowState[at + HEAD_BYTES] = bytes;
+    this.owner.flowState[at + HEAD_FRAMES] = frames;
   }
 
   /** Its links (a new array when they are in the owner's flowLinks: read `copyPlainLinks` where it matters). */

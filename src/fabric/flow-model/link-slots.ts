@@ -1,10 +1,10 @@
 /**
- * Each link's list of flow slots, all in one growable Int32Array: link l's list is
- * items[start … start + length) with start = meta[l·META + START], length = meta[l·META +
- * LENGTH]. Adding appends; removing moves the last entry into the removed one's place: the
- * same order a JS array per link would keep, without an array object per link (at 100,000
- * GPUs the solver's scans spent most of their time on cache misses reaching those objects
- * and their storage).
+ * Each link's list of flow slots (non-negative ints the owner packs its flows' slots in), all
+ * in one growable Int32Array: link l's list is items[start … start + length) with start =
+ * meta[l·META + START], length = meta[l·META + LENGTH]. Adding appends; removing moves the
+ * last entry into the removed one's place: the same order a JS array per link would keep,
+ * without an array object per link (at 100,000 GPUs the solver's scans spent most of their
+ * time on cache misses reaching those objects and their storage).
  *
  * A list that outgrows its run moves to a new run of twice the capacity at the end; when
  * the array is full, every run is copied into a new one twice the size of what the runs

@@ -44,10 +44,10 @@ function repeatsLink(links: readonly number[]): boolean {
   return false;
 }
 
-/** Links a flow may have to be held in the solver's flat per-slot array (longer or weighted paths are read from the flow). */
-const FLAT_LINKS = 8;
+/** Links a flow may have to be held in its slot's record (longer or weighted paths are read from the flow): what fits in its 64 bytes. */
+export const FLAT_LINKS = 7;
 
-/** Is a path plain — unit weights, at most FLAT_LINKS links, each once — so the solver holds it in its flat per-slot array? */
+/** Is a path plain — unit weights, at most FLAT_LINKS links, each once — so the solver holds it in its slot's record? */
 export function isPlainPath(links: readonly number[], weights: readonly number[] | null): boolean {
   return weights === null && links.length <= FLAT_LINKS && !repeatsLink(links);
 }
@@ -90,9 +90,11 @@ const SUMMARY_MAX = 1;
 const SUMMARY_STAMP = 2;
 // A slot's record, SLOT_BYTES in one buffer seen as Int32Array and Float64Array: the scratch
 // stamps of a solve (region membership, frozen in a pass, checked), its bottleneck, its rate
-// and its rate before this solve. A scan of a link's flows reads a stamp and the rate of
-// each: one cache line per flow, not one in a stamps array and one in a rates array.
-const SLOT_BYTES = 32;
+// and its rate before this solve, then its plain path (how many links, 0: not plain, and
+// the links). A scan of a link's flows reads a stamp and the rate of each, and a region
+// flow's fill its links: one cache line per flow, not one in a stamps array, one in a rates
+// array, one in a path array and one in a path-length array.
+const SLOT_BYTES = 64;
 /** Int32 index of slot s's record: s · SLOT_I; Float64: s · SLOT_F. */
 const SLOT_I = SLOT_BYTES / 4;
 const SLOT_F = SLOT_BYTES / 8;
@@ -103,8 +105,18 @@ const BOTTLENECK = 3;
 /** Float64 fields, after the four ints. */
 const RATE = 2;
 const PREV_RATE = 3;
-/** A slot's plain path (FLAT_LINKS links, then where it sits on each link's list): one cache line. */
-const FLAT = 2 * FLAT_LINKS;
+/** Int32 fields after the doubles: the plain path's length (0: not plain), then its FLAT_LINKS links. */
+const PATH_LENGTH = 8;
+const PATH = 9;
+/** Where a plain path sits on each of its links' lists (only adding and removing read it): OFFSETS ints per slot. */
+const OFFSETS = 8;
+// A link's list holds entries, not bare slots: slot << ENTRY_SHIFT | the link's place on the
+// slot's plain path (NOT_PLAIN: none). A removal that moves another flow's entry then knows
+// which of that flow's offsets to fix without reading its record (a cache miss per link).
+const ENTRY_SHIFT = 3;
+const NOT_PLAIN = (1 << ENTRY_SHIFT) - 1;
+/** Slots the entries can tell apart. */
+const MAX_SLOTS = 2 ** (31 - ENTRY_SHIFT);
 
 /**
  * Max-min fair rates by progressive filling, kept up to date incrementally as flows come
@@ -118,11 +130,11 @@ const FLAT = 2 * FLAT_LINKS;
  * the max-min fair one, usually after touching a few flows, at worst the whole component.
  *
  * Layout: each flow it holds has a slot; what the scans of a link's flows read (rate,
- * stamps, bottleneck) lives in typed arrays by slot, and each link lists its flows' slots
+ * stamps, bottleneck) lives in typed arrays by slot, and each link lists its flows' entries
  * (link-slots.ts: every list in one typed array). A scan then reads a few dense arrays
  * instead of one scattered object per flow and one array object per link, which at
  * 100,000 GPUs (a million flows) was mostly cache misses; a plain path (unit weights, at
- * most FLAT_LINKS links: every Clos path) is copied into a flat array too. What one link
+ * most FLAT_LINKS links: every Clos path) is copied into the slot's record too. What one link
  * or one slot holds sits together (records, not an array per field): at a million GPUs
  * the per-field arrays are tens of MB each, and a link touched read a cache line from each.
  * The flows' own `rate` and `prevRate` are written when a solve ends, for the flows whose
@@ -130,21 +142,20 @@ const FLAT = 2 * FLAT_LINKS;
  * did, so the rates are the same to the last bit (tests/flow-solver-layout.test.ts).
  */
 export class MaxMinSolver {
-  /** Slots of the flows on each link, in the order they were added (a removal moves the last into its place); the solver's per-link integers ride in its records. */
+  /** Entries (slot and place, see ENTRY_SHIFT) of the flows on each link, in the order they were added (a removal moves the last into its place); the solver's per-link integers ride in its records. */
   private readonly flowsOn: LinkSlots;
   /** Per link, LINK_F doubles in its record (CAP, RESIDUAL, …); capacity read from capacityOf once and again when capacityChanged says so. */
   private readonly linkF: Float64Array;
   /** Per link, SUMMARY values (a check's summary). */
   private readonly summary: Float64Array;
   // Per slot: the flow, its record (stamps, bottleneck link, rate and the rate before this
-  // solve, Gb/s: slotI and slotF over one buffer), its links when plain (flatCount > 0: the
-  // first flatCount of FLAT_LINKS entries, then their offsets in the links' lists).
+  // solve, Gb/s, its plain path: slotI and slotF over one buffer), and a plain path's
+  // offsets in its links' lists.
   private flowAt: (SolverFlow | undefined)[] = [];
   private slotI = new Int32Array(SLOT_I * 1024);
   /** The same records as slotI, as doubles (its rates); a new view whenever slotI grows. */
   private slotF = new Float64Array(this.slotI.buffer);
-  private flatCount = new Uint8Array(1024);
-  private flat = new Int32Array(1024 * FLAT);
+  private offsets = new Int32Array(1024 * OFFSETS);
   private readonly freeSlots: number[] = [];
   private slotCount = 0;
   private readonly heap = new LinkHeap();
@@ -178,7 +189,7 @@ export class MaxMinSolver {
   flowsOnLink(link: number): readonly SolverFlow[] {
     const { meta, items } = this.flowsOn;
     const first = meta[link * META + START]!;
-    return Array.from(items.subarray(first, first + meta[link * META + LENGTH]!), (s) => this.flowAt[s]!);
+    return Array.from(items.subarray(first, first + meta[link * META + LENGTH]!), (entry) => this.flowAt[entry >> ENTRY_SHIFT]!);
   }
 
   /** How many flows are on `link` now. */
@@ -188,7 +199,7 @@ export class MaxMinSolver {
 
   /** The load the flow in slot `s` puts on `link` per unit of its rate. */
   private weightOf(s: number, link: number): number {
-    return this.flatCount[s] !== 0 ? 1 : weightOn(this.flowAt[s]!, link);
+    return this.slotI[s * SLOT_I + PATH_LENGTH] !== 0 ? 1 : weightOn(this.flowAt[s]!, link);
   }
 
   /**
@@ -199,7 +210,10 @@ export class MaxMinSolver {
     let load = 0;
     const { meta, items } = this.flowsOn;
     const b = link * META;
-    for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) load += this.weightOf(items[i]!, link) * this.slotF[items[i]! * SLOT_F + RATE]!;
+    for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) {
+      const s = items[i]! >> ENTRY_SHIFT;
+      load += this.weightOf(s, link) * this.slotF[s * SLOT_F + RATE]!;
+    }
     return load;
   }
 
@@ -225,12 +239,12 @@ export class MaxMinSolver {
   /** A slot for a new flow: a freed one, else the next (the per-slot arrays grow by doubling). */
   private takeSlot(): number {
     if (this.freeSlots.length > 0) return this.freeSlots.pop()!;
-    if (this.slotCount === this.flatCount.length) {
-      const n = 2 * this.flatCount.length;
+    if (SLOT_I * this.slotCount === this.slotI.length) {
+      const n = 2 * this.slotCount;
+      if (n > MAX_SLOTS) throw new RangeError(`max-min solver: more than ${MAX_SLOTS} flows at once`);
       this.slotI = grown(this.slotI, SLOT_I * n);
       this.slotF = new Float64Array(this.slotI.buffer);
-      this.flatCount = grown(this.flatCount, n);
-      this.flat = grown(this.flat, n * FLAT);
+      this.offsets = grown(this.offsets, n * OFFSETS);
     }
     return this.slotCount++;
   }
@@ -245,27 +259,29 @@ export class MaxMinSolver {
     f.prevRate = 0;
     this.slotF[s * SLOT_F + RATE] = 0;
     this.slotI[s * SLOT_I + BOTTLENECK] = -1;
-    const base = s * FLAT;
+    const slotI = this.slotI;
+    const path = s * SLOT_I + PATH;
+    const at = s * OFFSETS;
     // A path the flow copies out is plain: the same links, in the same order, as its array would give.
-    const plain = f.copyPlainLinks === undefined ? -1 : f.copyPlainLinks(this.flat, base);
+    const plain = f.copyPlainLinks === undefined ? -1 : f.copyPlainLinks(slotI, path);
     if (plain >= 0) {
-      this.flatCount[s] = plain;
+      slotI[s * SLOT_I + PATH_LENGTH] = plain;
       for (let i = 0; i < plain; i++) {
-        const link = this.flat[base + i]!;
-        this.flat[base + FLAT_LINKS + i] = this.flowsOn.push(link, s);
+        const link = slotI[path + i]!;
+        this.offsets[at + i] = this.flowsOn.push(link, (s << ENTRY_SHIFT) | i);
         this.seed(link);
       }
       return;
     }
     const links = f.links;
     const flat = isPlainPath(links, f.weights);
-    this.flatCount[s] = flat ? links.length : 0;
+    slotI[s * SLOT_I + PATH_LENGTH] = flat ? links.length : 0;
     for (let i = 0; i < links.length; i++) {
       const link = links[i]!;
-      const offset = this.flowsOn.push(link, s);
+      const offset = this.flowsOn.push(link, (s << ENTRY_SHIFT) | (flat ? i : NOT_PLAIN));
       if (flat) {
-        this.flat[base + i] = link;
-        this.flat[base + FLAT_LINKS + i] = offset;
+        slotI[path + i] = link;
+        this.offsets[at + i] = offset;
       }
       this.seed(link);
     }
@@ -274,23 +290,18 @@ export class MaxMinSolver {
   /** A flow ends: its capacity is freed at the next solve. */
   remove(f: SolverFlow): void {
     const s = f.slot;
-    const flatCount = this.flatCount[s]!;
-    const flat = flatCount !== 0;
-    const fl = this.flat;
+    const { slotI, offsets } = this;
+    const pathLength = slotI[s * SLOT_I + PATH_LENGTH]!;
+    const flat = pathLength !== 0;
     // A plain path is read from the slot's own copy (the flow's array is one more cache miss).
     const links = flat ? null : f.links;
-    const n = flat ? flatCount : links!.length;
+    const n = flat ? pathLength : links!.length;
     for (let i = 0; i < n; i++) {
-      const link = links === null ? fl[s * FLAT + i]! : links[i]!;
+      const link = links === null ? slotI[s * SLOT_I + PATH + i]! : links[i]!;
       // The same entry a search finds (a plain path crosses each link once), the same one moved into its place.
-      const offset = flat ? fl[s * FLAT + FLAT_LINKS + i]! : this.flowsOn.offsetOf(link, s);
+      const offset = flat ? offsets[s * OFFSETS + i]! : this.flowsOn.offsetOf(link, (s << ENTRY_SHIFT) | NOT_PLAIN);
       const moved = this.flowsOn.removeAt(link, offset);
-      if (moved >= 0 && this.flatCount[moved] !== 0) {
-        const base = moved * FLAT;
-        let k = 0;
-        while (fl[base + k] !== link) k++;
-        fl[base + FLAT_LINKS + k] = offset;
-      }
+      if (moved >= 0 && (moved & NOT_PLAIN) !== NOT_PLAIN) offsets[(moved >> ENTRY_SHIFT) * OFFSETS + (moved & NOT_PLAIN)] = offset;
       this.seed(link);
     }
     this.flowAt[s] = undefined;
@@ -326,7 +337,10 @@ export class MaxMinSolver {
     const { meta, items } = this.flowsOn;
     for (let i = 0; i < this.seedCount; i++) {
       const b = seeds[i]! * META;
-      for (let j = meta[b + START]!, end = j + meta[b + LENGTH]!; j < end; j++) if (slotI[items[j]! * SLOT_I + MARK] !== region) this.join(items[j]!);
+      for (let j = meta[b + START]!, end = j + meta[b + LENGTH]!; j < end; j++) {
+        const s = items[j]! >> ENTRY_SHIFT;
+        if (slotI[s * SLOT_I + MARK] !== region) this.join(s);
+      }
     }
     this.seedCount = 0;
     this.changedCount = 0;
@@ -366,7 +380,7 @@ export class MaxMinSolver {
    * Leaves the links the region's flows cross in regionLinks[0 … linkCount).
    */
   private fill(): void {
-    const { members, memberCount, flowAt, slotF, slotI, flatCount, flat: fl, linkF, heap, links } = this;
+    const { members, memberCount, flowAt, slotF, slotI, linkF, heap, links } = this;
     const pass = ++this.pass;
     const region = this.region;
     // No flow is added during a solve, so the lists' array stays the same.
@@ -374,11 +388,11 @@ export class MaxMinSolver {
     let linkCount = 0;
     for (let j = 0; j < memberCount; j++) {
       const s = members[j]!;
-      const flat = flatCount[s]!;
+      const flat = slotI[s * SLOT_I + PATH_LENGTH]!;
       const f = flat !== 0 ? null : flowAt[s]!;
       const n = f === null ? flat : f.links.length;
       for (let i = 0; i < n; i++) {
-        const link = f === null ? fl[s * FLAT + i]! : f.links[i]!;
+        const link = f === null ? slotI[s * SLOT_I + PATH + i]! : f.links[i]!;
         const weight = f === null || f.weights === null ? 1 : f.weights[i]!;
         const b = link * META;
         const d = link * LINK_F;
@@ -405,7 +419,7 @@ export class MaxMinSolver {
       // UNFROZEN counts the region's flows on the link: if that is all of them, nothing is outside.
       if (length !== meta[b + UNFROZEN]) {
         for (let i = meta[b + START]!, end = i + length; i < end; i++) {
-          const s = items[i]!;
+          const s = items[i]! >> ENTRY_SHIFT;
           if (slotI[s * SLOT_I + MARK] !== region) outside += this.weightOf(s, link) * slotF[s * SLOT_F + RATE]!;
         }
       }
@@ -429,17 +443,17 @@ export class MaxMinSolver {
       }
       if (key > level) level = key;
       for (let j = meta[b + START]!, end = j + meta[b + LENGTH]!; j < end; j++) {
-        const s = items[j]!;
+        const s = items[j]! >> ENTRY_SHIFT;
         const r = s * SLOT_I;
         if (slotI[r + MARK] !== region || slotI[r + FROZEN] === pass) continue;
         slotI[r + FROZEN] = pass;
         slotF[s * SLOT_F + RATE] = level;
         slotI[r + BOTTLENECK] = link;
-        const flat = flatCount[s]!;
+        const flat = slotI[r + PATH_LENGTH]!;
         const g = flat !== 0 ? null : flowAt[s]!;
         const n = g === null ? flat : g.links.length;
         for (let i = 0; i < n; i++) {
-          const m = g === null ? fl[s * FLAT + i]! : g.links[i]!;
+          const m = g === null ? slotI[r + PATH + i]! : g.links[i]!;
           const weight = g === null || g.weights === null ? 1 : g.weights[i]!;
           linkF[m * LINK_F + FROZEN_LOAD]! += weight * level;
           linkF[m * LINK_F + WEIGHT_SUM]! -= weight;
@@ -460,7 +474,7 @@ export class MaxMinSolver {
       const { meta, items } = this.flowsOn;
       const b = link * META;
       for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) {
-        const h = items[i]!;
+        const h = items[i]! >> ENTRY_SHIFT;
         load += this.weightOf(h, link) * slotF[h * SLOT_F + RATE]!;
         if (slotF[h * SLOT_F + RATE]! > max) max = slotF[h * SLOT_F + RATE]!;
       }
@@ -488,7 +502,7 @@ export class MaxMinSolver {
       const rate = slotF[members[k]! * SLOT_F + RATE]!;
       const floor = rate * (1 + EPS) + linkF[bn * LINK_F + CAP]! * EPS * EPS;
       for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) {
-        const s = items[i]!;
+        const s = items[i]! >> ENTRY_SHIFT;
         if (slotI[s * SLOT_I + MARK] !== region && slotF[s * SLOT_F + RATE]! > floor) this.join(s);
       }
     }
@@ -499,18 +513,18 @@ export class MaxMinSolver {
       // Every flow on the link in the region (as it was filled): none outside to check.
       if (meta[b + LENGTH] === meta[b + REGION_ON]) continue;
       for (let i = meta[b + START]!, end = i + meta[b + LENGTH]!; i < end; i++) {
-        const s = items[i]!;
+        const s = items[i]! >> ENTRY_SHIFT;
         const r = s * SLOT_I;
         if (slotI[r + MARK] === region || slotI[r + CHECKED] === check) continue;
         slotI[r + CHECKED] = check;
         const bn = slotI[r + BOTTLENECK]!;
         if (bn < 0 || meta[bn * META + PASS_STAMP] !== pass || this.isBottleneck(s, bn)) continue;
         let found = -1;
-        const flat = this.flatCount[s]!;
+        const flat = slotI[r + PATH_LENGTH]!;
         const g = flat !== 0 ? null : this.flowAt[s]!;
         const count = g === null ? flat : g.links.length;
         for (let k = 0; k < count; k++) {
-          const m = g === null ? this.flat[s * FLAT + k]! : g.links[k]!;
+          const m = g === null ? slotI[r + PATH + k]! : g.links[k]!;
           if (m !== bn && this.isBottleneck(s, m)) {
             found = m;
             break;
