@@ -25,11 +25,6 @@ export function cliFromSource(...args: string[]): Promise<CliOutcome> {
   return node(['--import', 'tsx', 'src/cli.ts', ...args]);
 }
 
-/** Runs `fabsim ARGS` (the bundled CLI) from `cwd`, without blocking the test's event loop. */
-export function cliIn(cwd: string, ...args: string[]): Promise<CliOutcome> {
-  return node([FABSIM, ...args], cwd);
-}
-
 /** Runs `node ARGS` from `cwd` and waits for it, without blocking the test's event loop. */
 export function node(args: string[], cwd = '.'): Promise<CliOutcome> {
   return new Promise((resolve) => {
