@@ -7,7 +7,7 @@ const DIGITS = 1 << DIGIT_BITS;
 /** Levels enough for the clock's 53-bit times. */
 const LEVELS = 14;
 const TWO_32 = 4_294_967_296;
-/** Above this many events at one time, `now` is ordered by a merge sort instead of insertion. */
+/** sortNow's merge sort starts from runs of this many events, each sorted by insertion (a group this small is sorted by insertion alone). */
 const INSERTION_SORT_MAX = 32;
 
 /** Sorts slots[from, to) by keys[from, to) (side by side), stably. */
