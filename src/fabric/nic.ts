@@ -235,7 +235,8 @@ export class Nic implements NetworkNode, NicServices, CcServices {
     packet.sentPs = this.ctx.sim.nowPs;
     if (trigger) {
       packet.sackPsn = trigger.psn;
-      packet.copyIntFrom(trigger, this.ctx.telemetrySlab);
+      // The receiver is done with the data packet (released once this returns): its record moves.
+      packet.takeIntFrom(trigger);
     }
     this.ports[flow.nicPort]!.enqueue(packet);
   }

@@ -112,7 +112,9 @@ export class TelemetryCc implements CongestionControl {
         this.updateRate(flow, s, ack.psn);
       }
     }
-    for (let k = 0, n = hops * INT_FIELDS; k < n; k++) prev[k] = int[k]!; // no subarray view per ACK
+    // The NIC releases the ACK once this returns: keep its record and give it ours (no copy).
+    // Beyond prevHops hops the record holds stale numbers, never read (prevHops must match).
+    s.prev = ack.exchangeInt(prev);
     s.prevHops = hops;
   }
 

@@ -9,7 +9,8 @@ export interface NicServices {
   /**
    * Sends an ACK or NACK for `flow` carrying the cumulative `psn` back to the flow's
    * sender; `trigger`, the data packet that prompted it, lends its sequence number as a
-   * selective ACK and its telemetry to echo.
+   * selective ACK and hands over its telemetry to echo (its record moves to the ACK: at
+   * most one ACK or NACK per trigger, whose telemetry is not read afterwards).
    */
   sendAck(flow: Flow, psn: number, trigger?: Packet): void;
   sendNack(flow: Flow, psn: number, trigger?: Packet): void;
