@@ -16,12 +16,12 @@ function harness(overrides: Partial<TelemetryParams> = {}) {
   const nic = { setRate: (flow: Flow, gbps: number) => (flow.rateGbps = gbps), sendCnp() {} };
   const flow = new Flow(0, nic as unknown as Nic, nic as unknown as Nic, 0, 0, 40, 4096, 100);
   flow.baseRttPs = T;
-  const cc = new TelemetryCc(new Simulator(), params);
+  const slab = new TelemetrySlab();
+  const cc = new TelemetryCc(new Simulator(), params, slab);
   cc.init(flow);
   /** One hop record per entry: [u's tx share, queue bytes]; time advances by `dtPs`. */
   const tx = [0, 0];
   let timePs = 0;
-  const slab = new TelemetrySlab();
   const ack = (psn: number, dtPs: number, hops: Array<[txShare: number, queueBytes: number]>) => {
     timePs += dtPs;
     const packet = new Packet();

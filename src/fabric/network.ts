@@ -58,16 +58,17 @@ export class Network implements FabricModel {
     const metrics = this.metrics;
     const needs = fabricNeeds(config, run);
     this.attribution = needs.attribution ? new CriticalPath() : undefined;
+    const telemetrySlab = new TelemetrySlab();
     this.ctx = {
       sim,
       config,
       metrics,
       pool: new PacketPool(),
       recovery: createLossRecovery(config, metrics),
-      cc: createCongestionControl(config, sim),
+      cc: createCongestionControl(config, sim, telemetrySlab),
       ecnRng: rngStream(seed, 'ecn'),
       needs,
-      telemetrySlab: new TelemetrySlab(),
+      telemetrySlab,
       portClocks: new PortClocks(),
       ...(this.attribution ? { attribution: this.attribution } : {}),
     };

@@ -27,26 +27,35 @@ export const INT_FIELDS = 6;
 export type PacketKind = (typeof PacketKind)[keyof typeof PacketKind];
 
 const TELEMETRY_RECORD_LENGTH = MAX_INT_HOPS * INT_FIELDS;
-const TELEMETRY_RECORDS_PER_SLAB = 4096;
+/** Records per chunk of a TelemetrySlab, as a power of two. */
+const CHUNK_RECORDS_LOG2 = 12;
+const CHUNK_RECORD_MASK = (1 << CHUNK_RECORDS_LOG2) - 1;
 
 /**
- * Where one fabric's packets get their telemetry records: views into a shared slab. A
- * Float64Array of its own would cost a separate buffer allocation and its bookkeeping per
- * packet — at 100,000 GPUs millions of pooled packets carry one. One per fabric (in its
- * context), so no state outlives a run or is shared between runs.
+ * Where one fabric's telemetry records live: numbered records in chunks of 4,096 (never
+ * moved, so a number stays valid). A packet holds its record's number, a small integer in
+ * the object itself: a Float64Array view per record was one more object per pooled packet
+ * (tens of MB at 100,000 GPUs) and one more cache line to miss before every stamp and every
+ * read. One per fabric (in its context), so no state outlives a run or is shared between runs.
  */
 export class TelemetrySlab {
-  private slab = new Float64Array(0);
+  private readonly chunks: Float64Array[] = [];
   private used = 0;
 
-  /** A fresh record; a pooled packet keeps its record for life. */
-  take(): Float64Array {
-    if (this.used * TELEMETRY_RECORD_LENGTH >= this.slab.length) {
-      this.slab = new Float64Array(TELEMETRY_RECORDS_PER_SLAB * TELEMETRY_RECORD_LENGTH);
-      this.used = 0;
-    }
-    const offset = this.used++ * TELEMETRY_RECORD_LENGTH;
-    return this.slab.subarray(offset, offset + TELEMETRY_RECORD_LENGTH);
+  /** A fresh record's number; a pooled packet keeps its record for life. */
+  take(): number {
+    const record = this.used++;
+    if (record >>> CHUNK_RECORDS_LOG2 === this.chunks.length) this.chunks.push(new Float64Array((CHUNK_RECORD_MASK + 1) * TELEMETRY_RECORD_LENGTH));
+    return record;
+  }
+
+  /** The array holding `record` (from `start(record)`, MAX_INT_HOPS · INT_FIELDS numbers). */
+  chunk(record: number): Float64Array {
+    return this.chunks[record >>> CHUNK_RECORDS_LOG2]!;
+  }
+
+  start(record: number): number {
+    return (record & CHUNK_RECORD_MASK) * TELEMETRY_RECORD_LENGTH;
   }
 }
 
@@ -88,9 +97,9 @@ export class Packet {
   sackPsn = -1;
   isRetransmit = false;
   srcHost = 0;
-  /** In-band telemetry hops stamped so far, and their records (see INT_FIELDS); ACKs echo them. */
+  /** In-band telemetry hops stamped so far, and the number of their record in the fabric's TelemetrySlab (−1: none yet; see INT_FIELDS); ACKs echo them. */
   intHops = 0;
-  int: Float64Array | null = null;
+  intRecord = -1;
   /** Only when a run asks where the time goes (attribution/packet-hops.ts): the ports it left and, per hop, HOP_FIELDS numbers. */
   hopPorts: Port[] | null = null;
   hopPs: number[] | null = null;
@@ -101,9 +110,9 @@ export class Packet {
   /** Appends a telemetry record for the egress port the packet is leaving. */
   stampTelemetry(slab: TelemetrySlab, portId: number, queueBytes: number, txBytes: number, timePs: number, rateGbps: number, measuredGbps: number): void {
     if (this.intHops >= MAX_INT_HOPS) return;
-    this.int ??= slab.take();
-    const int = this.int;
-    const o = this.intHops++ * INT_FIELDS;
+    if (this.intRecord < 0) this.intRecord = slab.take();
+    const int = slab.chunk(this.intRecord);
+    const o = slab.start(this.intRecord) + this.intHops++ * INT_FIELDS;
     int[o] = portId;
     int[o + 1] = queueBytes;
     int[o + 2] = txBytes;
@@ -121,19 +130,19 @@ export class Packet {
   takeIntFrom(other: Packet): void {
     this.intHops = other.intHops;
     if (other.intHops === 0) return;
-    const mine = this.int;
-    this.int = other.int;
-    other.int = mine;
+    const mine = this.intRecord;
+    this.intRecord = other.intRecord;
+    other.intRecord = mine;
   }
 
   /**
-   * Hands this packet's telemetry record to the caller in exchange for `record` (of the same
-   * length), so the caller keeps it without copying it (telemetry CC's previous-ACK record).
-   * Only for a packet released right after, without its telemetry being read again.
+   * Hands this packet's telemetry record to the caller in exchange for `record` (another of
+   * the slab's), so the caller keeps it without copying it (telemetry CC's previous-ACK
+   * record). Only for a packet released right after, without its telemetry being read again.
    */
-  exchangeInt(record: Float64Array): Float64Array {
-    const mine = this.int!;
-    this.int = record;
+  exchangeInt(record: number): number {
+    const mine = this.intRecord;
+    this.intRecord = record;
     return mine;
   }
 }

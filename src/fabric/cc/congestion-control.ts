@@ -2,7 +2,7 @@ import type { Simulator } from '../../engine/index.js';
 import type { BaseFabricConfig } from '../config.js';
 import type { Flow } from '../flow.js';
 import type { Mechanism } from '../mechanism.js';
-import type { Packet } from '../packet.js';
+import type { Packet, TelemetrySlab } from '../packet.js';
 
 /** What a congestion-control module asks of the NIC it runs in (the flow's `src` at the sender). */
 export interface CcServices {
@@ -37,10 +37,11 @@ export class NoCongestionControl implements CongestionControl {
   onData(): void {}
 }
 
-/** What a congestion-control factory gets: the config (its own fields among them) and the clock. */
+/** What a congestion-control factory gets: the config (its own fields among them), the clock, and where the fabric's telemetry records live. */
 export interface CcBuild<P extends object> {
   readonly config: BaseFabricConfig & P;
   readonly sim: Simulator;
+  readonly telemetrySlab: TelemetrySlab;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Simulator } from '../../engine/index.js';
 import type { FabricConfig } from '../config.js';
+import type { TelemetrySlab } from '../packet.js';
 import { lookup } from '../mechanism.js';
 import type { CongestionControl } from './congestion-control.js';
 import { dcqcn } from './dcqcn.js';
@@ -17,6 +18,6 @@ export const CONGESTION_CONTROLS = [none, dcqcn, telemetry] as const;
 export const congestionControlOf = (config: Pick<FabricConfig, 'cc'>) =>
   lookup<(typeof CONGESTION_CONTROLS)[number]>(CONGESTION_CONTROLS, config.cc, 'congestion control');
 
-export function createCongestionControl(config: FabricConfig, sim: Simulator): CongestionControl {
-  return congestionControlOf(config).create({ config, sim });
+export function createCongestionControl(config: FabricConfig, sim: Simulator, telemetrySlab: TelemetrySlab): CongestionControl {
+  return congestionControlOf(config).create({ config, sim, telemetrySlab });
 }

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { Simulator } from '../../engine/index.js';
 import type { Flow } from '../flow.js';
-import { INT_FIELDS, MAX_INT_HOPS, type Packet } from '../packet.js';
+import { INT_FIELDS, MAX_INT_HOPS, type Packet, type TelemetrySlab } from '../packet.js';
 import { defineCc, type CongestionControl } from './congestion-control.js';
 
 /** Per-flow state of the HPCC controller. */
 interface TelemetryState {
-  /** The previous ACK's telemetry, per hop position. */
-  prev: Float64Array;
+  /** The previous ACK's telemetry, per hop position: a record of the fabric's TelemetrySlab. */
+  prevRecord: number;
   prevHops: number;
   /** `per-hop` smoothing: each hop position's utilization, smoothed over one base RTT. */
   hopUtilization: Float64Array;
@@ -45,11 +45,12 @@ export class TelemetryCc implements CongestionControl {
   constructor(
     private readonly sim: Simulator,
     private readonly p: TelemetryParams,
+    private readonly slab: TelemetrySlab,
   ) {}
 
   init(flow: Flow): void {
     const state: TelemetryState = {
-      prev: new Float64Array(MAX_INT_HOPS * INT_FIELDS),
+      prevRecord: this.slab.take(),
       prevHops: 0,
       hopUtilization: new Float64Array(MAX_INT_HOPS).fill(1),
       utilization: 1,
@@ -66,11 +67,14 @@ export class TelemetryCc implements CongestionControl {
   onData(): void {}
 
   onAck(flow: Flow, ack: Packet): void {
-    const int = ack.int;
     const hops = ack.intHops;
-    if (hops === 0 || int === null) return;
+    if (hops === 0) return;
     const s = flow.ccState as TelemetryState;
-    const prev = s.prev;
+    const slab = this.slab;
+    const int = slab.chunk(ack.intRecord);
+    const at = slab.start(ack.intRecord);
+    const prev = slab.chunk(s.prevRecord);
+    const prevAt = slab.start(s.prevRecord);
     const T = flow.baseRttPs;
     if (s.lastUpdatePsn < 0) {
       // HPCC's first RTT: record the telemetry, no rate change.
@@ -81,15 +85,16 @@ export class TelemetryCc implements CongestionControl {
       let maxTauPs = 0;
       let any = false;
       for (let j = 0; j < hops; j++) {
-        const o = j * INT_FIELDS;
-        const dtPs = int[o + 3]! - prev[o + 3]!;
+        const o = at + j * INT_FIELDS;
+        const q = prevAt + j * INT_FIELDS;
+        const dtPs = int[o + 3]! - prev[q + 3]!;
         if (dtPs <= 0) continue;
-        const samePort = int[o] === prev[o];
+        const samePort = int[o] === prev[q];
         const rateGbps = int[o + 4]!;
-        const txGbps = samePort ? ((int[o + 2]! - prev[o + 2]!) * 8_000) / dtPs : int[o + 5]!;
+        const txGbps = samePort ? ((int[o + 2]! - prev[q + 2]!) * 8_000) / dtPs : int[o + 5]!;
         // HPCC's min(q, q') is taken per hop position, whatever port the two ACKs crossed:
         // only a queue both samples saw counts as load, a transient one is filtered out.
-        const queueBytes = Math.min(int[o + 1]!, prev[o + 1]!);
+        const queueBytes = Math.min(int[o + 1]!, prev[q + 1]!);
         let u = txGbps / rateGbps + (queueBytes * 8_000) / (rateGbps * T);
         if (perHop) {
           const tau = Math.min(dtPs, T);
@@ -114,7 +119,7 @@ export class TelemetryCc implements CongestionControl {
     }
     // The NIC releases the ACK once this returns: keep its record and give it ours (no copy).
     // Beyond prevHops hops the record holds stale numbers, never read (prevHops must match).
-    s.prev = ack.exchangeInt(prev);
+    s.prevRecord = ack.exchangeInt(s.prevRecord);
     s.prevHops = hops;
   }
 
@@ -173,7 +178,7 @@ export const telemetry = defineCc<'telemetry', { telemetry: TelemetryParams }>({
   // maxStage = 5 is a typo, their simulations use 0), W_AI = 10·bw/25 Mb/s, MULTI_RATE 0,
   // VAR_WIN 1; the IntHeader is 5 × 8 B hop records + a 2 B hop count.
   defaults: { telemetry: { eta: 0.95, maxStage: 0, rateAiFraction: 0.0004, smoothing: 'after-max', window: 'variable', intHeaderBytes: 42 } },
-  create: ({ config, sim }) => new TelemetryCc(sim, config.telemetry),
+  create: ({ config, sim, telemetrySlab }) => new TelemetryCc(sim, config.telemetry, telemetrySlab),
   // Switches stamp telemetry; the INT header rides on every fabric data packet and its ACK.
   telemetryHeaderBytes: (config) => config.telemetry.intHeaderBytes,
 });

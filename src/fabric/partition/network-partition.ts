@@ -99,7 +99,7 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
     private readonly exchange: PeerExchange | null,
   ) {
     const { parts, partOf, links, linkTo } = ownership;
-    this.outboxes = Array.from({ length: parts }, (_, p) => (p === part ? null : new Outbox()));
+    this.outboxes = Array.from({ length: parts }, (_, p) => (p === part ? null : new Outbox(net.telemetrySlab)));
     const pool = net.packetPool;
     this.links = links;
     links.forEach((link, i) => {

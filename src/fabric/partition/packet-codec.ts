@@ -15,6 +15,9 @@ export class Outbox {
   /** Earliest arrival among the packets in it (Infinity: empty). */
   minArrivalPs = Infinity;
 
+  /** `slab`: the sending replica's telemetry records. */
+  constructor(private readonly slab: TelemetrySlab) {}
+
   push(linkIndex: number, arrivalPs: number, key: number, p: Packet): void {
     const n = RECORD_HEAD + p.intHops * INT_FIELDS;
     if (this.length + n > this.data.length) {
@@ -38,7 +41,10 @@ export class Outbox {
     d[o++] = p.sackPsn;
     d[o++] = p.via;
     d[o++] = p.intHops;
-    if (p.intHops > 0) d.set(p.int!.subarray(0, p.intHops * INT_FIELDS), o);
+    if (p.intHops > 0) {
+      const int = this.slab.chunk(p.intRecord);
+      for (let k = 0, from = this.slab.start(p.intRecord); k < p.intHops * INT_FIELDS; k++) d[o + k] = int[from + k]!;
+    }
     this.length += n;
     if (arrivalPs < this.minArrivalPs) this.minArrivalPs = arrivalPs;
   }
@@ -68,8 +74,9 @@ export function decodePacket(d: Float64Array, o: number, flows: ReadonlyMap<numb
   const hops = d[o + 15]!;
   p.intHops = hops;
   if (hops > 0) {
-    p.int ??= slab.take();
-    p.int.set(d.subarray(o + RECORD_HEAD, o + RECORD_HEAD + hops * INT_FIELDS));
+    if (p.intRecord < 0) p.intRecord = slab.take();
+    const int = slab.chunk(p.intRecord);
+    for (let k = 0, to = slab.start(p.intRecord); k < hops * INT_FIELDS; k++) int[to + k] = d[o + RECORD_HEAD + k]!;
   }
   out.packet = p;
   return RECORD_HEAD + hops * INT_FIELDS;
