@@ -1,6 +1,6 @@
 import { serializationPs, type EventTarget, type Simulator } from '../engine/index.js';
 import type { Link } from './link.js';
-import { BUSY_PS, END_PS, PortClocks, WINDOW_START_PS } from './port-clocks.js';
+import { BUSY_PS, END_PS, MEASURED_GBPS, PortClocks, WINDOW_START_PS } from './port-clocks.js';
 import type { NetworkNode, PacketSource } from './node.js';
 import { isPfcFrame, PacketKind, type Packet } from './packet.js';
 import { stampDeparture, stampEnqueued } from './attribution/packet-hops.js';
@@ -62,8 +62,7 @@ export class Port implements EventTarget {
   txBytes = 0;
   /** Data packets sent: summed over every port, the fabric's data packet-hops. */
   dataPacketsTx = 0;
-  /** Egress rate over the last completed measurement window (what telemetry reports). */
-  private measuredRateGbps = 0;
+  /** Bytes sent in the current rate window (the rate measured over the last one is in `clocks`: what telemetry reports). */
   private rateWindowBytes = 0;
   /** Data class stopped by a PFC PAUSE from the far end. */
   paused = false;
@@ -170,8 +169,9 @@ export class Port implements EventTarget {
    * RATE_WINDOW_PS; after an idle stretch the open window's lower average takes over.
    */
   txRateGbpsAt(nowPs: number): number {
-    const elapsedPs = nowPs - this.clocks.values[this.clock + WINDOW_START_PS]!;
-    return elapsedPs > RATE_WINDOW_PS ? (this.rateWindowBytes * 8_000) / elapsedPs : this.measuredRateGbps;
+    const clocks = this.clocks.values;
+    const elapsedPs = nowPs - clocks[this.clock + WINDOW_START_PS]!;
+    return elapsedPs > RATE_WINDOW_PS ? (this.rateWindowBytes * 8_000) / elapsedPs : clocks[this.clock + MEASURED_GBPS]!;
   }
 
   /** Paused time so far, including a pause still in force. */
@@ -245,7 +245,7 @@ export class Port implements EventTarget {
   private measureRate(bytes: number, clocks: Float64Array, now: number): void {
     const elapsedPs = now - clocks[this.clock + WINDOW_START_PS]!;
     if (elapsedPs >= RATE_WINDOW_PS) {
-      this.measuredRateGbps = (this.rateWindowBytes * 8_000) / elapsedPs;
+      clocks[this.clock + MEASURED_GBPS] = (this.rateWindowBytes * 8_000) / elapsedPs;
       clocks[this.clock + WINDOW_START_PS] = now;
       this.rateWindowBytes = 0;
     }
