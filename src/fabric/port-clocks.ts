@@ -12,8 +12,7 @@ export const MEASURED_GBPS = 3;
  * at every stamp, for all ports of a fabric side by side in one Float64Array (one record of
  * PORT_CLOCK_FIELDS per port). As object fields they were doubles (past 2^31, or
  * fractional), each boxed apart from its port: up to four more cache lines per hop than
- * this one record. Ports read the array through the store
- * (it is replaced when it grows).
+ * this one record. Ports read the array through the store (it is replaced when it grows).
  */
 export class PortClocks {
   values = new Float64Array(64 * PORT_CLOCK_FIELDS);
