@@ -11,7 +11,8 @@ const BT = 125_000;
 const eta = 0.95;
 const ai = 0.0004 * 100; // W_AI: 40 Mb/s at 100G (run.py: 10·bw/25 Mb/s)
 
-function harness(overrides: Partial<TelemetryParams> = {}) {
+/** `reuse`: every ACK is one packet object, its hops reset as the pool does (PacketPool.take), so a record the CC kept by reference would be overwritten. */
+function harness(overrides: Partial<TelemetryParams> = {}, reuse = false) {
   const params = { ...PRESETS['spectrum-x']!.telemetry, ...overrides };
   const nic = { setRate: (flow: Flow, gbps: number) => (flow.rateGbps = gbps), sendCnp() {} };
   const flow = new Flow(0, nic as unknown as Nic, nic as unknown as Nic, 0, 0, 40, 4096, 100);
@@ -22,9 +23,11 @@ function harness(overrides: Partial<TelemetryParams> = {}) {
   /** One hop record per entry: [u's tx share, queue bytes]; time advances by `dtPs`. */
   const tx = [0, 0];
   let timePs = 0;
+  const pooled = new Packet();
   const ack = (psn: number, dtPs: number, hops: Array<[txShare: number, queueBytes: number]>) => {
     timePs += dtPs;
-    const packet = new Packet();
+    const packet = reuse ? pooled : new Packet();
+    packet.intHops = 0;
     hops.forEach(([share, queueBytes], j) => {
       tx[j]! += (share * 100 * dtPs) / 8_000; // bytes the port sent in dtPs at share × 100 Gb/s
       packet.stampTelemetry(slab, j, queueBytes, tx[j]!, timePs, 100, 0);
@@ -37,6 +40,40 @@ function harness(overrides: Partial<TelemetryParams> = {}) {
 }
 
 describe('HPCC rate law', () => {
+  it('the previous ACK\'s telemetry survives its packet being reused (records are exchanged, not shared)', () => {
+    const steps: Array<[number, number, Array<[number, number]>]> = [
+      [1, 0, [[1, BT / 5], [0.5, 0]]],
+      [11, T, [[1, BT / 5], [0.9, BT / 10]]],
+      [15, T / 2, [[0.5, 0], [1, BT]]],
+      [21, T / 2, [[0.85, 0], [0.2, 0]]],
+    ];
+    const rates = (reuse: boolean) => {
+      const h = harness({}, reuse);
+      return steps.map(([psn, dtPs, hops]) => {
+        h.flow.sndNxt = psn + 5;
+        h.ack(psn, dtPs, hops);
+        return h.flow.rateGbps;
+      });
+    };
+    const fresh = rates(false);
+    expect(fresh[1]).not.toBe(100); // the rate moved, so the comparison below reads the previous records
+    expect(rates(true)).toEqual(fresh);
+  });
+
+  it('an ACK echoes its data packet\'s telemetry after the data packet is reused', () => {
+    const slab = new TelemetrySlab();
+    const data = new Packet();
+    data.stampTelemetry(slab, 7, 1_000, 2_000, 3_000, 400, 390);
+    const ack = new Packet();
+    ack.takeIntFrom(data);
+    data.intHops = 0;
+    data.stampTelemetry(slab, 9, 1, 2, 3, 4, 5); // the pool hands the data packet out again
+    const echoed = slab.chunk(ack.intRecord);
+    const at = slab.start(ack.intRecord);
+    expect(ack.intHops).toBe(1);
+    expect([...echoed.subarray(at, at + 6)]).toEqual([7, 1_000, 2_000, 3_000, 400, 390]);
+  });
+
   it('the defaults are the reference run\'s: η 0.95, maxStage 0, W_AI 0.0004 of line, smoothing after the max, variable window, 42 B INT', () => {
     expect(PRESETS['spectrum-x']!.telemetry).toEqual({
       eta: 0.95,
