@@ -21,11 +21,16 @@ let built = false;
 /** `node` arguments that run bench/NAME.ts (one or threads-one) from the bundle, built on first use. */
 export function benchChildArgs(name: 'one' | 'threads-one'): string[] {
   if (!built) {
-    const srcDir = join(ROOT, 'src');
-    const sources = readdirSync(srcDir, { recursive: true, encoding: 'utf8' });
-    rmSync(BUNDLE_DIR, { recursive: true, force: true });
-    buildSync(bundleOptions(srcDir, sources, { one: join(ROOT, 'bench/one.ts'), 'threads-one': join(ROOT, 'bench/threads-one.ts') }, BUNDLE_DIR));
+    bundleBench(ROOT, ['one', 'threads-one'], BUNDLE_DIR);
     built = true;
   }
   return [join(BUNDLE_DIR, `${name}.mjs`)];
+}
+
+/** Bundles `tree`'s bench/NAME.ts for each name (and its src/) into `outdir`, emptied first, as the CLI is bundled. */
+export function bundleBench(tree: string, names: readonly string[], outdir: string): void {
+  const srcDir = join(tree, 'src');
+  const sources = readdirSync(srcDir, { recursive: true, encoding: 'utf8' });
+  rmSync(outdir, { recursive: true, force: true });
+  buildSync(bundleOptions(srcDir, sources, Object.fromEntries(names.map((name) => [name, join(tree, 'bench', `${name}.ts`)])), outdir));
 }

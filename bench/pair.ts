@@ -10,14 +10,14 @@
  * level below the root as bench/ is, so both read the scenarios' files from this checkout's
  * experiments/ and their packages from its node_modules/.
  */
-import { buildSync } from 'esbuild';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { bundleOptions } from '../bin/bundle-options.mjs';
+import { bundleBench } from './bundle.js';
+import { median, type RunRecord } from './measure.js';
 import { findScenario } from './scenarios.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -30,27 +30,19 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: a whole number
 /** Bundles `tree`'s bench/one.ts into ROOT/.bench-bundle-SIDE/; returns the entry to run. */
 function bundle(tree: string, side: 'base' | 'head'): string {
   const outdir = join(ROOT, `.bench-bundle-${side}`);
-  const srcDir = join(tree, 'src');
-  rmSync(outdir, { recursive: true, force: true });
-  buildSync(bundleOptions(srcDir, readdirSync(srcDir, { recursive: true, encoding: 'utf8' }), { one: join(tree, 'bench/one.ts') }, outdir));
+  bundleBench(tree, ['one'], outdir);
   return join(outdir, 'one.mjs');
 }
 
-interface Run {
-  cpuS: number;
-  events: number;
-  simTimeUs: number;
-}
-
-function runOne(entry: string): Promise<Run> {
+/** One run of the scenario (asynchronous, so the two of a pair run at once). */
+function runOne(entry: string): Promise<RunRecord> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', entry, '--scenario', scenario], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`${entry} exited with ${code}`));
-      const record = JSON.parse(out.trim().split('\n')[0]!) as { cpuMs: number; events: number; simTimeUs: number };
-      resolve({ cpuS: record.cpuMs / 1000, events: record.events, simTimeUs: record.simTimeUs });
+      resolve(JSON.parse(out.trim().split('\n')[0]!) as RunRecord);
     });
   });
 }
@@ -67,11 +59,10 @@ try {
   for (let i = 1; i <= runs; i++) {
     const [b, h] = await Promise.all([runOne(base), runOne(head)]);
     const same = b.events === h.events && b.simTimeUs === h.simTimeUs;
-    ratios.push(h.cpuS / b.cpuS);
-    process.stdout.write(`${i}\t${b.cpuS.toFixed(2)}\t${h.cpuS.toFixed(2)}\t${(h.cpuS / b.cpuS).toFixed(3)}${same ? '' : `\tresults differ: events ${b.events} vs ${h.events}, ${b.simTimeUs} vs ${h.simTimeUs} µs`}\n`);
+    ratios.push(h.cpuMs / b.cpuMs);
+    process.stdout.write(`${i}\t${(b.cpuMs / 1000).toFixed(2)}\t${(h.cpuMs / 1000).toFixed(2)}\t${(h.cpuMs / b.cpuMs).toFixed(3)}${same ? '' : `\tresults differ: events ${b.events} vs ${h.events}, ${b.simTimeUs} vs ${h.simTimeUs} µs`}\n`);
   }
-  ratios.sort((x, y) => x - y);
-  process.stdout.write(`median head/base: ${ratios[(runs - 1) >> 1]!.toFixed(3)}${runs % 2 === 0 ? ` to ${ratios[runs >> 1]!.toFixed(3)}` : ''}\n`);
+  process.stdout.write(`median head/base: ${median(ratios).toFixed(3)}\n`);
 } finally {
   if (added) execFileSync('git', ['worktree', 'remove', '--force', worktree], { cwd: ROOT, stdio: 'ignore' });
   rmSync(worktree, { recursive: true, force: true });
