@@ -1,7 +1,8 @@
 /**
  * Runs one flow-model scenario in this process and prints one JSON line (run it in a fresh
  * process, so peak RSS is this scenario's alone):
- *   node --expose-gc --max-old-space-size=20000 --max-semi-space-size=64 --import tsx bench/flow-one.ts --scenario flow-hierarchical-100k [--gpus N]
+ *   GLIBC_TUNABLES=glibc.malloc.hugetlb=1 node --expose-gc --max-old-space-size=20000 --max-semi-space-size=64 --import tsx bench/flow-one.ts --scenario flow-hierarchical-100k [--gpus N]
+ * (the tunable as the CLI sets it for large runs: src/cli/huge-pages.ts).
  * Scenarios: bench/flow-scenarios.ts (flow-hierarchical-100k, flow-hierarchical-100k-64m, flow-hierarchical-1m).
  * --max-semi-space-size=64 (MiB of V8's young generation): the run allocates a callback per
  * message that lives while it is in flight; a larger young generation promotes fewer of them.

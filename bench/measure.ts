@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { envWithHugePages } from '../src/cli/huge-pages.js';
 import { benchChildArgs } from './bundle.js';
 
 /** What bench/one.ts prints for one run. */
@@ -41,7 +42,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export function runChild(scenario: string, queue?: 'heap' | 'typed' | 'radix'): RunRecord {
   const args = ['--expose-gc', ...benchChildArgs('one'), '--scenario', scenario];
   if (queue) args.push('--queue', queue);
-  const child = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const child = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24, env: envWithHugePages() });
   const line = child.stdout.split('\n').filter((l) => l.startsWith('{')).pop();
   if (child.status !== 0 || line === undefined)
     throw new Error(`${scenario}: worker exited ${child.status ?? child.signal}\n${child.stderr}`);

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { envWithHugePages } from '../src/cli/huge-pages.js';
 import { bundleBench } from './bundle.js';
 import { median, type RunRecord } from './measure.js';
 import { findScenario } from './scenarios.js';
@@ -37,7 +38,7 @@ function bundle(tree: string, side: 'base' | 'head'): string {
 /** One run of the scenario (asynchronous, so the two of a pair run at once). */
 function runOne(entry: string): Promise<RunRecord> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', entry, '--scenario', scenario], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', entry, '--scenario', scenario], { stdio: ['ignore', 'pipe', 'inherit'], env: envWithHugePages() });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
     child.on('close', (code) => {

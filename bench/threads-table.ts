@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { envWithHugePages } from '../src/cli/huge-pages.js';
 import { benchChildArgs } from './bundle.js';
 import { formatTable, si } from './table.js';
 
@@ -29,7 +30,7 @@ export function runThreadsBench(names: readonly string[], log: (msg: string) => 
   for (const name of names)
     for (const threads of [1, 2]) {
       log(`${name} on ${threads} thread${threads === 1 ? '' : 's'} (parallel engine)`);
-      const out = execFileSync(process.execPath, [...benchChildArgs('threads-one'), '--scenario', name, '--threads', String(threads)], { encoding: 'utf8' });
+      const out = execFileSync(process.execPath, [...benchChildArgs('threads-one'), '--scenario', name, '--threads', String(threads)], { encoding: 'utf8', env: envWithHugePages() });
       records.push(JSON.parse(out.trim().split('\n').pop()!) as ThreadsRecord);
     }
   const rows = records.map((r) => [

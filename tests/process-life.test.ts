@@ -51,7 +51,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function startRun(out: string, specText = LONG_RUN_SPEC): Promise<{ cli: ChildProcess; exit: Promise<number | null>; stdout: () => string }> {
   const spec = join(dir, `${out.split('/').pop()}.yaml`);
   writeFileSync(spec, specText); // signalled a moment after the start, it lands mid-run
-  const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', spec, '--json', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...process.env };
+  delete env['GLIBC_TUNABLES']; // what the relaunch adds, checked below
+  const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', spec, '--json', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   cli.stdout!.on('data', (d) => (stdout += d));
   const exit = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
@@ -79,6 +81,10 @@ describe('process life', () => {
     const { cli, exit } = await startRun(out, BIG_RUN_SPEC);
     const relaunched = childrenOf(cli.pid!);
     expect(relaunchedCli(relaunched).length).toBe(1); // this machine's memory makes the CLI raise its heap in a child for a big run
+    // …and asks glibc for huge pages there (huge-pages.ts). (glibc cuts the string /proc shows
+    // after the first tunable's value as it parses it, so one tunable is all this can check.)
+    const environ = readFileSync(`/proc/${relaunchedCli(relaunched)[0]}/environ`, 'utf8').split('\0');
+    expect(environ).toContain('GLIBC_TUNABLES=glibc.malloc.hugetlb=1');
     cli.kill('SIGKILL');
     await exit;
     expect(await gone(relaunched, 5000)).toBe(true);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
+import { envWithHugePages } from './huge-pages.js';
 
 /** Set in the relaunched process, so it does not relaunch again. */
 const RELAUNCHED = 'FABSIM_HEAP_RAISED';
@@ -35,7 +36,8 @@ export function relaunchWithLargerHeap(): boolean {
     // An IPC channel, only so that the child sees it close when this process dies (even by SIGKILL).
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     detached: true,
-    env: { ...process.env, [RELAUNCHED]: '1' },
+    // Huge pages for its typed arrays (huge-pages.ts): the runs that need the larger heap are the ones with millions of page faults.
+    env: envWithHugePages({ [RELAUNCHED]: '1' }),
   });
   // Forward the signal; a child that does not acknowledge it in time is stuck in synchronous
   // work (a topology build) that would ignore it for minutes: kill it, exit as interrupted.
