@@ -7,7 +7,8 @@
  * pool and flow records; the packet engine's queues and port records) is typed arrays grown
  * by doubling. With THP in its common `madvise` mode each fresh 4 KiB page costs a page
  * fault; on this project's machine (a paravirtualized VM, ~13 µs a fault) the 1,000,000-GPU
- * flow run spent 24 s of 217 in 1.77 M faults. glibc reads the tunable only at process
+ * flow run spent 24 of its 216 CPU s in the kernel, taking 1.77 M faults (0.64 M with huge
+ * pages, 9% less CPU; README "Flow-level model"). glibc reads the tunable only at process
  * start, so it is set for a process this one starts (the larger-heap relaunch, the bench's
  * children). Results do not change: only where memory comes from.
  */
