@@ -69,6 +69,11 @@ function mergeSortByKey(keys: Float64Array, slots: Int32Array, n: number, scratc
   if (fromSlots !== slots) slots.set(fromSlots.subarray(0, n));
 }
 
+/** Out of line, as simulator.ts's pastTimeError: a message built inline is converted on every push. */
+function fractionalTimeError(timePs: number): Error {
+  return new Error(`event time ${timePs} ps is not a whole picosecond`);
+}
+
 /** The lowest set bit of a non-zero 32-bit mask. */
 const lowestBit = (mask: number): number => 31 - Math.clz32(mask & -mask);
 
@@ -200,7 +205,7 @@ export class RadixEventQueue implements EventQueue {
 
   /** Stores an event with key `key`; returns its slot. */
   protected insert(timePs: number, target: EventTarget, kind: number, arg: unknown, key: number): number {
-    if (!Number.isInteger(timePs)) throw new Error(`event time ${timePs} ps is not a whole picosecond`);
+    if (!Number.isInteger(timePs)) throw fractionalTimeError(timePs);
     if (timePs < this.last) this.rebase(timePs);
     let slot: number;
     if (this.freeCount > 0) slot = this.freeSlots[--this.freeCount]!;

@@ -20,6 +20,16 @@ export class SimulationError extends Error {
 /** Consecutive events at one simulated time that mean the clock is stuck (no workload posts nearly so many at once). */
 export const MAX_EVENTS_AT_ONE_TIME = 20_000_000;
 
+/**
+ * The message is built here, in a function the hot path never calls. With the template literal
+ * inline in `at`, V8's optimized code converted `timePs` to a string on every call, ahead of
+ * the branch (a number-string cache miss and a 32-byte string once times stop repeating):
+ * 19% of the CPU of an 8,192-GPU hierarchical all-reduce's first 110M events (README, `--threads`).
+ */
+function pastTimeError(timePs: number, nowPs: number): Error {
+  return new Error(`cannot schedule in the past: ${timePs} < ${nowPs}`);
+}
+
 /** Why `run` returned: nothing left to do, a limit was reached, or `stop()` was called. */
 export type StopReason = 'idle' | 'max-time' | 'max-events' | 'stopped';
 
@@ -51,7 +61,7 @@ export class Simulator {
 
   /** Schedules `target.onEvent(kind, arg)` at absolute time `timePs` (≥ now). */
   at(timePs: number, target: EventTarget, kind: number, arg?: unknown): void {
-    if (timePs < this.nowPs) throw new Error(`cannot schedule in the past: ${timePs} < ${this.nowPs}`);
+    if (timePs < this.nowPs) throw pastTimeError(timePs, this.nowPs);
     this.queue.push(timePs, target, kind, arg);
   }
 

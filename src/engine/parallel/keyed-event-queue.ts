@@ -5,6 +5,11 @@ import { RadixEventQueue } from '../radix-event-queue.js';
 export const MAX_KEYED_NODES = 2 ** 21;
 const COUNTER_SPAN = 2 ** 32;
 
+/** Out of line, as simulator.ts's pastTimeError: a message built inline in takeKey (run once per event) is converted on every call. */
+function keyError(node: number, counter: number | undefined): Error {
+  return new Error(counter === undefined ? `keyed event queue: no node ${node} (configure it first)` : `keyed event queue: node ${node} scheduled more than 2^32 events`);
+}
+
 /**
  * An event queue whose ties do not depend on how the nodes are spread over threads: events
  * are ordered by (time, key), key = (node that scheduled the event, that node's own counter),
@@ -45,8 +50,7 @@ export class KeyedEventQueue extends RadixEventQueue {
   takeKey(): number {
     const node = this.currentNode;
     const c = this.counters[node];
-    if (c === undefined) throw new Error(`keyed event queue: no node ${node} (configure it first)`);
-    if (c >= COUNTER_SPAN) throw new Error(`keyed event queue: node ${node} scheduled more than 2^32 events`);
+    if (c === undefined || c >= COUNTER_SPAN) throw keyError(node, c);
     this.counters[node] = c + 1;
     return node * COUNTER_SPAN + c;
   }
