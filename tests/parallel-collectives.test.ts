@@ -49,6 +49,39 @@ describe('collectives split over parts: byte-identical rows for 1, 2 and 4 parts
   });
 });
 
+describe("trees with NCCL's 8 slots freed by clear-to-sends (slotCredits: cts): every post is the receiving rank's", () => {
+  const FAT_TREE = { kind: 'fat-tree', radix: 4, linkGbps: 100, linkDelayNs: 1000 };
+  // 16 GPUs, 2 trees of 128 KiB in 32 slices of 4 KiB: 8 slots hold a quarter of a part, so the sender waits for CTSs.
+  const tree = (slotCredits: string) => ({ kind: 'allreduce', algorithm: 'tree', bytes: '256KiB', chunkBytes: '4KiB', slotCredits });
+
+  it.each(['ethernet', 'roce', 'spectrum-x'])('%s: tree all-reduce, 1, 2 and 4 parts alike; one 64-byte CTS per slice on top of 2(N−1)·S', (fabric) => {
+    const s = spec(fabric, tree('cts'), FAT_TREE);
+    expect(threadsProblem(s, { threads: 4 })).toBeNull();
+    const one = row(s, 1);
+    expect(row(s, 2)).toBe(one);
+    expect(row(s, 4)).toBe(one);
+    const r = JSON.parse(one);
+    expect(r.completed).toBe(true);
+    // Each of the 15 non-root positions of each tree gets every slice down and sends it up: 2·2·15·32 slices, each consumed once.
+    const slices = 2 * 2 * 15 * 32;
+    expect(r.bytesDelivered).toBe(2 * 15 * 256 * 1024 + slices * 64);
+    expect(r.bytesDelivered).toBe(r.bytesSent);
+    // Instant credits carry the same data and no CTS (a 4 KiB slice and a CTS are one frame each).
+    const instant = JSON.parse(row(spec(fabric, tree('instant'), FAT_TREE), 1));
+    expect(instant.bytesDelivered).toBe(2 * 15 * 256 * 1024);
+    expect(r.dataPackets).toBe(2 * instant.dataPackets);
+  });
+
+  it('hierarchical all-reduce, tree across nodes, on rail-optimized servers (NVLink per message): 1, 2 and 4 parts alike', () => {
+    const s = spec('spectrum-x', { kind: 'allreduce', algorithm: 'hierarchical', interNode: 'tree', bytes: '256KiB', chunkBytes: '2KiB', slotCredits: 'cts' });
+    expect(threadsProblem(s, { threads: 4 })).toBeNull();
+    const one = row(s, 1);
+    expect(row(s, 2)).toBe(one);
+    expect(row(s, 4)).toBe(one);
+    expect(JSON.parse(one).completed).toBe(true);
+  });
+});
+
 describe("a protocol's step latency: posts recorded when made, sent after it", () => {
   it('hierarchical all-reduce with the simple protocol on 32 random GPUs (node rings over NVLink and the fabric mixed): 1, 2 and 4 parts alike', () => {
     // A replica that recorded a post only when it left could record another post of the same queue pair first:

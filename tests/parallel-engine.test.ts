@@ -171,6 +171,7 @@ describe('outside the subset: one line, never a wrong answer', () => {
     expect(threadsProblem(spec('ethernet', { kind: 'jobs', jobs: [job] }))).toMatch(/^--threads: j: jobs run one collective per iteration/);
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'tree', bytes: '1MiB' }))).toMatch(/tree with slot limits/);
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'tree', slots: 'unlimited', bytes: '1MiB' }))).toBeNull();
+    expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'tree', slotCredits: 'cts', bytes: '1MiB' }))).toBeNull();
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'auto', bytes: '1MiB' }))).toMatch(/algorithm auto/);
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', bytes: '1MiB' }))).toBeNull();
     expect(threadsProblem(spec({ preset: 'ethernet', routing: 'flowlet' }, { kind: 'permutation', bytes: '1MiB' }))).toMatch(/routing flowlet/);
@@ -188,7 +189,7 @@ describe('outside the subset: one line, never a wrong answer', () => {
     const { code, stderr } = await cli('run', file, '--threads', '2');
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toEqual([
-      'fabsim: --threads: a tree with slot limits (slots, NCCL_STEPS = 8 by default) is not supported: its slot credits cross NICs at once; slots: unlimited is',
+      "fabsim: --threads: a tree with slot limits (slots, NCCL_STEPS = 8 by default) and instant credits is not supported: they cross NICs at once; slotCredits: cts (NCCL's clear-to-send over the fabric) or slots: unlimited is",
     ]);
   }, 120_000); // one CLI start-up: seconds alone on a loaded machine
 });

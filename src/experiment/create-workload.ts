@@ -132,6 +132,7 @@ function createCollective(spec: CollectiveSpec, gpus: number[], gpusPerNode: num
     chunkBytes: spec.chunkBytes,
     qpsPerConnection: spec.qpsPerConnection,
     slots: 'slots' in spec && spec.slots !== undefined ? (spec.slots === 'unlimited' ? Infinity : spec.slots) : undefined,
+    slotCredits: 'slotCredits' in spec ? spec.slotCredits : undefined,
     protocol,
   };
   const autoAlgorithm = 'algorithm' in spec && spec.algorithm === 'auto';
@@ -199,6 +200,7 @@ export function workloadLabel(spec: WorkloadSpec): string {
         spec.placement === 'random' ? ' random' : '',
         'interNode' in spec && spec.interNode === 'tree' ? ' tree across nodes' : '',
         'slots' in spec && spec.slots !== undefined ? ` slots ${spec.slots}` : '',
+        'slotCredits' in spec && spec.slotCredits === 'cts' ? ' cts credits' : '',
         spec.pxn ? '' : ' no-pxn',
         spec.protocol === undefined ? '' : ` ${spec.protocol}`,
       ];

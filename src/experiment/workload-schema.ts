@@ -36,6 +36,8 @@ const allreduce = z.strictObject({
   interNode: z.enum(['ring', 'tree']).optional(),
   /** Trees: slices a connection may hold sent but not consumed, NCCL_STEPS (default 8); 'unlimited': every ready slice at once (fabsim before this option). */
   slots: z.union([positiveInt, z.literal('unlimited')], { error: (i) => `expected a positive integer or "unlimited" (slices in flight per tree connection, NCCL_STEPS = 8), got ${JSON.stringify(i.input)}` }).optional(),
+  /** Trees with a slot limit: a consumed slot frees at its sender at once (instant, the default) or when the receiver's 64-byte clear-to-send arrives over the fabric (cts, NCCL's net transport). */
+  slotCredits: z.enum(['instant', 'cts']).optional(),
   ...collectiveFields,
   ...tunedProtocol,
 });

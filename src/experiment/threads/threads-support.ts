@@ -81,10 +81,11 @@ function workloadProblem(w: WorkloadSpec, lookaheadBoundPs: number): string | nu
   if (w.kind === 'matrix') return readMatrixFile(w.file).triggers.length > 0 ? 'a connection matrix with triggers is not supported yet' : null;
   if (w.kind === 'jobs') return jobsProblem(w, lookaheadBoundPs);
   if (!COLLECTIVES.has(w.kind)) return `workload ${w.kind} is not supported yet (permutation, incast, matrix, allreduce, allgather, reducescatter, alltoall, broadcast)`;
-  const c = w as { algorithm?: string; interNode?: string; slots?: number | 'unlimited' };
+  const c = w as { algorithm?: string; interNode?: string; slots?: number | 'unlimited'; slotCredits?: string };
   if (c.algorithm === 'auto') return 'algorithm auto is not supported yet (name the algorithm)';
-  // A tree's sender waits for its receiver to free a slot: that credit comes back at once from another NIC, with no lookahead to cross threads on.
+  // A tree's sender waits for its receiver to free a slot: an instant credit comes back from another NIC with no lookahead to cross threads on; a CTS is a message like any other.
   const tree = c.algorithm === 'tree' || (c.algorithm === 'hierarchical' && c.interNode === 'tree');
-  if (tree && c.slots !== 'unlimited') return 'a tree with slot limits (slots, NCCL_STEPS = 8 by default) is not supported: its slot credits cross NICs at once; slots: unlimited is';
+  if (tree && c.slots !== 'unlimited' && c.slotCredits !== 'cts')
+    return 'a tree with slot limits (slots, NCCL_STEPS = 8 by default) and instant credits is not supported: they cross NICs at once; slotCredits: cts (NCCL\'s clear-to-send over the fabric) or slots: unlimited is';
   return null;
 }

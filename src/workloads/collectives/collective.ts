@@ -21,6 +21,8 @@ export interface CollectiveParams {
   chunkBytes?: number;
   /** Trees: slices a connection holds sent but not yet consumed (NCCL_STEPS, see TreeRun). Undefined: NCCL's 8; Infinity: no limit. */
   slots?: number;
+  /** Trees with a slot limit: a consumed slot is free at its sender at once ('instant', the default) or when the receiver's clear-to-send arrives over the fabric ('cts', NCCL's net transport). */
+  slotCredits?: 'instant' | 'cts';
   /** Queue pairs per connection (NCCL_IB_QPS_PER_CONNECTION): messages rotate over them, each its own ECMP hash. */
   qpsPerConnection: number;
   /** NCCL protocol: its wire bytes per data byte and per-step latency (protocol.ts). Undefined: neither (ideal transfers). */
@@ -55,6 +57,17 @@ export interface PinnedPost {
   pinnedFlow(from: number, to: number, channel: number): FabricFlow | null;
   postPinned(flow: FabricFlow, from: number, to: number, bytes: number, channel: number, target: DeliveryTarget, tag: number): void;
 }
+/**
+ * How a sub-algorithm sends a clear-to-send: rank `from` tells rank `to` that a buffer slot of
+ * their connection on `channel` is free (see Collective.postCredit).
+ */
+export interface CreditPost {
+  postCredit(from: number, to: number, channel: number, target: DeliveryTarget, tag: number): void;
+}
+
+/** NCCL's clear-to-send: one ncclIbSendFifo entry (alignas(64), net_ib) RDMA-written into the sender's FIFO. */
+export const CTS_BYTES = 64;
+
 /** How a sub-algorithm reports that one of its members holds its result. */
 export type MemberDone = (member: number, atPs: number) => void;
 
@@ -84,7 +97,7 @@ interface Connection {
  * Subclasses are per-rank state machines: they post messages in `begin` and from
  * delivery callbacks, and call `rankDone` when a rank holds its result.
  */
-export abstract class Collective implements Workload, EventTarget, PinnedPost {
+export abstract class Collective implements Workload, EventTarget, PinnedPost, CreditPost {
   readonly ranks: number;
   abstract readonly algBytes: number;
   abstract readonly busFactor: number;
@@ -110,6 +123,8 @@ export abstract class Collective implements Workload, EventTarget, PinnedPost {
    * 100,000-GPU flow run); a typed hash table, not a Map per source (flow-table.ts).
    */
   private readonly singleFlows = new FlowTable();
+  /** Each connection's queue pair for clear-to-sends, receiver to sender (postCredit). */
+  private readonly creditFlows = new FlowTable();
   /** Application bytes each rank sent and received (closed-form checks); a relayed message counts once, at its ends. */
   readonly sentBytes: Float64Array;
   readonly receivedBytes: Float64Array;
@@ -217,6 +232,27 @@ export abstract class Collective implements Workload, EventTarget, PinnedPost {
       this.probe(gpus[from]!, gpus[to]!, bytes, channel);
     }
     this.tagged!.sendTagged(flow as FluidFlow, bytes, target, tag);
+  }
+
+  /**
+   * Rank `from` (a receiver) writes a clear-to-send of CTS_BYTES to rank `to` (its sender on
+   * `channel`), heard as `target.delivered(tag, atPs)`. NCCL posts it on its connection's first
+   * queue pair, backwards; here it has a queue pair of its own per connection, so it never waits
+   * behind that direction's data. Control, not payload: it counts in totalBytes (what the fabric
+   * carries) but not in the ranks' sent and received bytes, progress or the probe, and pays no
+   * protocol latency (the proxy writes it, not a kernel step).
+   */
+  postCredit(from: number, to: number, channel: number, target: DeliveryTarget, tag: number): void {
+    const { gpus } = this.params;
+    const src = gpus[from]!;
+    const dst = gpus[to]!;
+    const key = channel * GPU_KEY + src;
+    let flow = this.creditFlows.get(key, dst);
+    if (!flow) this.creditFlows.set(key, dst, (flow = this.net.openFlow(src, dst)));
+    this.totalBytes += CTS_BYTES;
+    const tagged = this.tagged;
+    if (tagged !== null) tagged.sendTagged(flow as FluidFlow, CTS_BYTES, target, tag);
+    else this.net.send(flow, CTS_BYTES, (atPs) => target.delivered(tag, atPs));
   }
 
   /**

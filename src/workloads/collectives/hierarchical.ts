@@ -68,7 +68,7 @@ export class HierarchicalAllReduce extends Collective {
       this.acrossNodes.push(
         interNode === 'ring'
           ? new RingRun('allreduce', rail, shard, channels, chunkBytes, send, (r, atPs) => this.startGather(r, atPs), undefined, this)
-          : new TreeRun(rail, shard, channels, chunkBytes, sendTagged, (r, atPs) => this.startGather(r, atPs), undefined, params.slots ?? NCCL_STEPS, this, railShapes),
+          : new TreeRun(rail, shard, channels, chunkBytes, sendTagged, (r, atPs) => this.startGather(r, atPs), undefined, params.slots ?? NCCL_STEPS, this, railShapes, params.slotCredits === 'cts' ? this : null),
       );
     }
   }

@@ -36,7 +36,8 @@ export class TreeAllReduce extends Collective {
     const channels = this.resolvedChannels;
     const shapes = rails ? Array.from({ length: channels }, (_, c) => railTree(servers, this.ranks, c, channels)) : undefined;
     const members = Array.from({ length: this.ranks }, (_, r) => r);
-    const run = new TreeRun(members, bytes, channels, chunkBytes, this.sendTagged.bind(this), (_r, atPs) => this.rankDone(atPs), shapes, this.params.slots ?? NCCL_STEPS, this);
+    const credits = this.params.slotCredits === 'cts' ? this : null;
+    const run = new TreeRun(members, bytes, channels, chunkBytes, this.sendTagged.bind(this), (_r, atPs) => this.rankDone(atPs), shapes, this.params.slots ?? NCCL_STEPS, this, undefined, credits);
     for (let r = 0; r < this.ranks; r++) run.startRank(r, 0);
   }
 }

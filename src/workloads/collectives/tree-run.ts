@@ -1,6 +1,6 @@
 import { splitEvenly } from '../workload.js';
 import type { DeliveryTarget, FabricFlow } from '../../fabric/index.js';
-import { sliceCount, type MemberDone, type PinnedPost, type PostTagged } from './collective.js';
+import { sliceCount, type CreditPost, type MemberDone, type PinnedPost, type PostTagged } from './collective.js';
 import { doubleBinaryTree } from './double-binary-tree.js';
 
 /** Default pipelining slice of a tree (NCCL's tree chunks are of this order). */
@@ -8,6 +8,10 @@ export const DEFAULT_TREE_CHUNK_BYTES = 128 * 1024;
 
 /** NCCL_STEPS (NCCL's src/include/device.h): buffer slots per connection, each step of a tree one slot. */
 export const NCCL_STEPS = 8;
+
+/** A credit's direction in its tag: for a slice sent up, or down. */
+const UP = 0;
+const DOWN = 1;
 
 /** A tree over member positions: each position's parent (−1: the root) and children. */
 export interface TreeShape {
@@ -72,6 +76,11 @@ export function doubleBinaryTreeShapes(n: number): [TreeShape, TreeShape] {
  * forwards it (up to its parent, down to all its children at once, as NCCL's kernel does one
  * step for every peer) or, at a leaf, when it arrives; the root consumes its children's slice
  * when it sends it down. Infinity (the default): no limit, every ready slice is posted at once.
+ *
+ * `credits`: how a consumed slot reaches its sender. Null: at once (the sender may post in the
+ * same instant). Else NCCL's net transport: the receiver writes a clear-to-send into the
+ * sender's FIFO over the fabric for every receive it posts (net_ib's ncclIbPostFifo, one per
+ * step), and the sender's slot is free when that CTS has arrived.
  */
 export class TreeRun implements DeliveryTarget {
   /** Per part: its tree's parents and child lists, and its channel. */
@@ -94,6 +103,9 @@ export class TreeRun implements DeliveryTarget {
   /** With `pin`: per (part, position) the queue pair of its edge up and of its parent's edge down to it (undefined: not resolved yet; null: per message). */
   private readonly upFlows: (FabricFlow | null | undefined)[] = [];
   private readonly downFlows: (FabricFlow | null | undefined)[] = [];
+  /** With CTS credits: per (part, position), slices it consumed of its parent's down connection (downFreed counts the CTSs its parent has received). */
+  private readonly downConsumed: Int32Array;
+  private readonly creditArrivals: DeliveryTarget;
 
   constructor(
     private readonly members: number[],
@@ -107,7 +119,10 @@ export class TreeRun implements DeliveryTarget {
     private readonly pin?: PinnedPost,
     /** doubleBinaryTreeShapes(members.length), when the caller shares them between runs of one size (a hierarchical all-reduce's rails). */
     sharedShapes?: [TreeShape, TreeShape],
+    /** How consumed slots travel back (see above); only with a slot limit. */
+    private readonly credits: CreditPost | null = null,
   ) {
+    if (slots === Infinity) this.credits = null;
     const n = members.length;
     const shapes = channelShapes ?? sharedShapes ?? doubleBinaryTreeShapes(n);
     const partCount = channelShapes ? channels : 2 * channels;
@@ -137,6 +152,8 @@ export class TreeRun implements DeliveryTarget {
       this.upFlows = new Array<FabricFlow | null | undefined>(edges).fill(undefined);
       this.downFlows = new Array<FabricFlow | null | undefined>(edges).fill(undefined);
     }
+    this.downConsumed = new Int32Array(this.credits === null ? 0 : edges);
+    this.creditArrivals = { delivered: (tag, atPs) => this.creditArrived(tag, atPs) };
   }
 
   private childCount(p: number, i: number): number {
@@ -175,7 +192,8 @@ export class TreeRun implements DeliveryTarget {
       if (parent < 0 ? !this.downSlotsFree(p, i, s) : s >= this.upFreed[e]! + this.slots) return;
       this.upNext[e] = s + 1;
       // Forwarding slice s consumes it from every child's connection.
-      for (let k = first; k < end; k++) this.upFreed[p * n + list[k]!]!++;
+      const instant = this.credits === null;
+      if (instant) for (let k = first; k < end; k++) this.upFreed[p * n + list[k]!]!++;
       if (parent < 0) {
         this.sliceDone(i, atPs);
         this.downHeld[e]!++;
@@ -183,7 +201,8 @@ export class TreeRun implements DeliveryTarget {
       } else {
         this.post(this.upFlows, e, i, parent, this.parts[p]![s]!, this.partChannel[p]!, this.upTag(this.partOffset[p]! + s, parent));
       }
-      for (let k = first; k < end; k++) this.pushUp(p, list[k]!, atPs);
+      if (instant) for (let k = first; k < end; k++) this.pushUp(p, list[k]!, atPs);
+      else for (let k = first; k < end; k++) this.postCredit(p, i, list[k]!, p * n + list[k]!, UP);
     }
   }
 
@@ -213,10 +232,33 @@ export class TreeRun implements DeliveryTarget {
     }
     // Forwarding consumes the slices from the parent's connection.
     const parent = this.parentOf(p, i);
-    if (parent >= 0 && end > first && this.downFreed[e]! < this.downNext[e]!) {
+    if (parent < 0 || end === first) return;
+    if (this.credits !== null) {
+      for (; this.downConsumed[e]! < this.downNext[e]!; this.downConsumed[e]!++) this.postCredit(p, i, parent, e, DOWN);
+    } else if (this.downFreed[e]! < this.downNext[e]!) {
       this.downFreed[e] = this.downNext[e]!;
       this.freedDown(p, parent, atPs);
     }
+  }
+
+  /** Position `from` tells `to` that it consumed a slice of edge `e` (UP: e's position sent it up to `from`; DOWN: `to` sent it down to e's position `from`). */
+  private postCredit(p: number, from: number, to: number, e: number, direction: number): void {
+    this.credits!.postCredit(this.members[from]!, this.members[to]!, this.partChannel[p]!, this.creditArrivals, 2 * e + direction);
+  }
+
+  /** A CTS reached its sender: the slot is free, and the sender may go on. */
+  private creditArrived(tag: number, atPs: number): void {
+    const e = (tag - (tag % 2)) / 2;
+    const n = this.members.length;
+    const position = e % n;
+    const p = (e - position) / n;
+    if (tag % 2 === UP) {
+      this.upFreed[e]!++;
+      this.pushUp(p, position, atPs);
+      return;
+    }
+    this.downFreed[e]!++;
+    this.freedDown(p, this.parentOf(p, position), atPs);
   }
 
   /** Position `from` sends to `to` on the edge `e` of `flows` (its queue pair resolved on the first message, with `pin`). */
@@ -264,7 +306,14 @@ export class TreeRun implements DeliveryTarget {
     this.sliceDone(child, atPs);
     const c = p * n + child;
     this.downHeld[c]!++;
-    if (this.childCount(p, child) === 0) this.downFreed[c]!++;
+    const leaf = this.childCount(p, child) === 0;
+    if (this.credits !== null) {
+      // A leaf consumes a slice as it arrives.
+      if (leaf) this.postCredit(p, child, from, c, DOWN);
+      this.pushDown(p, child, atPs);
+      return;
+    }
+    if (leaf) this.downFreed[c]!++;
     this.pushDown(p, child, atPs);
     this.freedDown(p, from, atPs);
   }
