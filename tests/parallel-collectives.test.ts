@@ -82,6 +82,49 @@ describe("trees with NCCL's 8 slots freed by clear-to-sends (slotCredits: cts): 
   });
 });
 
+describe('limits.maxTimeUs on threads: every event up to the limit, the clock then at it', () => {
+  const capped = (workload: unknown, maxTimeUs: number) =>
+    validateSpec({ name: 'parallel-collectives', seed: 3, topology: RAIL, fabrics: ['spectrum-x'], workload, limits: { maxTimeUs } });
+
+  it('a ring all-reduce stopped halfway: 1, 2 and 4 parts alike, not completed, at the limit; a limit after its end changes only the events run past it', () => {
+    const full = JSON.parse(row(spec('spectrum-x', WORKLOADS[0]), 1));
+    const half = Math.round(full.completionUs / 2);
+    const s = capped(WORKLOADS[0], half);
+    expect(threadsProblem(s, { threads: 4 })).toBeNull();
+    const one = row(s, 1);
+    expect(row(s, 2)).toBe(one);
+    expect(row(s, 4)).toBe(one);
+    const r = JSON.parse(one);
+    expect(r.completed).toBe(false);
+    expect(r.completionUs).toBe(half);
+    expect(r.bytesDelivered).toBeGreaterThan(0);
+    expect(r.bytesDelivered).toBeLessThan(full.bytesDelivered);
+    // Timers left after the last delivery (a NIC's, a switch's) fire past the limit, or not at all, as in a sequential run.
+    const after = JSON.parse(row(capped(WORKLOADS[0], Math.ceil(2 * full.completionUs)), 2));
+    expect({ ...after, events: 0 }).toEqual({ ...full, events: 0 });
+    expect(after.events).toBeLessThanOrEqual(full.events);
+  });
+
+  it('a job stopped in its compute phase, every posted message delivered: not completed, one iteration of bytes, 2(N−1)·S', () => {
+    const jobs = (over: object = {}) => ({ kind: 'jobs', jobs: [{ name: 'j', ranks: 32, iterations: 2, computeUs: 5, collectives: [{ kind: 'allreduce', algorithm: 'hierarchical', bytes: '64KiB' }], ...over }] });
+    const full = JSON.parse(row(spec('spectrum-x', jobs()), 1));
+    expect(full.completed).toBe(true);
+    // The second iteration computes from the end of the first (computeUs 5 + its collective) for 5 µs.
+    const s = capped(jobs(), full.jobs[0].iterationUs[0] + 2);
+    const one = row(s, 1);
+    expect(row(s, 2)).toBe(one);
+    expect(row(s, 4)).toBe(one);
+    const r = JSON.parse(one);
+    expect(r.completed).toBe(false);
+    expect(r.bytesDelivered).toBe(2 * 31 * 64 * 1024);
+  });
+
+  it('an event limit is refused', () => {
+    const s = validateSpec({ name: 'x', seed: 3, topology: RAIL, fabrics: ['spectrum-x'], workload: WORKLOADS[0], limits: { maxEvents: 1000 } });
+    expect(threadsProblem(s, { threads: 2 })).toMatch(/^--threads: limits.maxEvents is not supported/);
+  });
+});
+
 describe("a protocol's step latency: posts recorded when made, sent after it", () => {
   it('hierarchical all-reduce with the simple protocol on 32 random GPUs (node rings over NVLink and the fabric mixed): 1, 2 and 4 parts alike', () => {
     // A replica that recorded a post only when it left could record another post of the same queue pair first:

@@ -13,6 +13,8 @@ export interface WindowExchange {
 
 export interface WindowStats {
   windows: number;
+  /** Whether events were left after `limitPs` (the run stopped at its time limit, not idle). */
+  capped: boolean;
   /** Wall time at barriers (waiting for the slowest thread), and in all. */
   barrierMs: number;
   wallMs: number;
@@ -24,7 +26,9 @@ export interface WindowStats {
  * thread), and at the barrier all agree on the global earliest t; then each runs its events
  * before t + lookahead. Nothing another thread does in that window can reach it before then:
  * a packet crossing threads spends at least `lookaheadPs` on the wire. The run ends when no
- * thread has anything left. Every thread takes the same windows, whatever their number.
+ * thread has anything left, or nothing at or before `limitPs` (limits.maxTimeUs: every event
+ * up to it runs, as Simulator.run's maxTimePs does). Every thread takes the same windows,
+ * whatever their number.
  */
 /** One part's window: its events before `endPs` (Infinity: all of them). */
 export function runWindow(sim: Simulator, endPs: number): void {
@@ -44,30 +48,43 @@ export interface LockstepPart {
  * barrier is the loop itself. Returns the number of windows. (Tests split a run into many
  * parts this way without threads; the result must not change.)
  */
-export function runLockstep(parts: readonly LockstepPart[], lookaheadPs: number): number {
+export function runLockstep(parts: readonly LockstepPart[], lookaheadPs: number, limitPs = Infinity): { windows: number; capped: boolean } {
   if (!(lookaheadPs > 0)) throw new Error(`parallel windows: lookahead ${lookaheadPs} ps, a window would never advance`);
   let windows = 0;
   for (;;) {
     let earliestPs = Infinity;
     for (const p of parts) earliestPs = Math.min(earliestPs, p.exchange.flush(), p.queue.peekTimePs());
     for (const p of parts) p.exchange.drain();
-    if (earliestPs === Infinity) return windows;
-    for (const p of parts) runWindow(p.sim, earliestPs + lookaheadPs);
+    if (earliestPs === Infinity || earliestPs > limitPs) {
+      if (earliestPs !== Infinity) for (const p of parts) stopAtLimit(p.sim, limitPs);
+      return { windows, capped: earliestPs !== Infinity };
+    }
+    for (const p of parts) runWindow(p.sim, windowEndPs(earliestPs, lookaheadPs, limitPs));
     windows++;
   }
 }
 
-export function runWindows(sim: Simulator, queue: KeyedEventQueue, barrier: WindowBarrier, exchange: WindowExchange, lookaheadPs: number): WindowStats {
+/** Every event up to the limit has run everywhere: the clock moves to it, as the sequential run's does (a job's report reads it). */
+function stopAtLimit(sim: Simulator, limitPs: number): void {
+  sim.run({ maxTimePs: limitPs });
+}
+
+/** A window's end: a lookahead after the earliest event, and no further than just past the limit. */
+const windowEndPs = (earliestPs: number, lookaheadPs: number, limitPs: number): number => Math.min(earliestPs + lookaheadPs, limitPs + 1);
+
+export function runWindows(sim: Simulator, queue: KeyedEventQueue, barrier: WindowBarrier, exchange: WindowExchange, lookaheadPs: number, limitPs = Infinity): WindowStats {
   if (!(lookaheadPs > 0)) throw new Error(`parallel windows: lookahead ${lookaheadPs} ps, a window would never advance`);
   const started = performance.now();
   let windows = 0;
+  let earliestPs: number;
   for (;;) {
     const sentPs = exchange.flush();
-    const earliestPs = barrier.min(Math.min(queue.peekTimePs(), sentPs));
+    earliestPs = barrier.min(Math.min(queue.peekTimePs(), sentPs));
     exchange.drain();
-    if (earliestPs === Infinity) break;
-    runWindow(sim, earliestPs + lookaheadPs);
+    if (earliestPs === Infinity || earliestPs > limitPs) break;
+    runWindow(sim, windowEndPs(earliestPs, lookaheadPs, limitPs));
     windows++;
   }
-  return { windows, barrierMs: barrier.waitedMs, wallMs: performance.now() - started };
+  if (earliestPs !== Infinity) stopAtLimit(sim, limitPs);
+  return { windows, capped: earliestPs !== Infinity, barrierMs: barrier.waitedMs, wallMs: performance.now() - started };
 }

@@ -29,7 +29,8 @@ export function mergeParts(spec: ExperimentSpec, runIndex: number, parts: readon
   // The workload as built (a collective stays one, for its effective bandwidth), finished at the latest delivery:
   // a collective's last delivery is its last rank's (every other delivery posts a later message).
   const workload = Object.create(whole, {
-    finished: { value: delivered === messages },
+    // Every posted message delivered is not enough under limits.maxTimeUs (a job may be between steps): the replicas' workload must say so too.
+    finished: { value: delivered === messages && parts.every((p) => p.workloadFinished) },
     finishedPs: { value: Math.max(...parts.map((p) => p.lastDeliveredPs)) },
     ...(parts[0]!.reports ? { reports: { value: () => parts[0]!.reports } } : {}),
   }) as typeof whole;

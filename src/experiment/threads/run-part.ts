@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
-import { Simulator } from '../../engine/index.js';
+import { psFromUs, Simulator } from '../../engine/index.js';
 import { KeyedEventQueue } from '../../engine/parallel/keyed-event-queue.js';
 import { PortExchange } from '../../engine/parallel/port-exchange.js';
 import { WindowBarrier } from '../../engine/parallel/window-barrier.js';
@@ -56,7 +56,9 @@ export interface PartResult {
   messages: number;
   delivered: number;
   lastDeliveredPs: number;
-  /** Time of the last event run on any thread (the run's end, as the sequential simulator's clock). */
+  /** Whether this replica's workload holds its result (every replica keeps the whole workload's state: replays). */
+  workloadFinished: boolean;
+  /** Time of the last event run on any thread, or the time limit the run stopped at (the run's end, as the sequential simulator's clock). */
   endPs: number;
   events: number;
   pausedPs: number;
@@ -110,22 +112,30 @@ export function runPart(task: PartTask): PartResult {
   const { spec, runIndex, part, parts } = task;
   const setup = buildPart(spec, runIndex, part, parts, parts > 1 ? new PortExchange(task.ports) : null);
   const barrier = new WindowBarrier(task.shared, parts, part);
-  const windows = runWindows(setup.sim, setup.queue, barrier, setup.partition, setup.ownership.lookaheadPs);
-  return finishPart(setup, barrier.max(lastEventPs(setup)), windows, task.flows);
+  const limitPs = timeLimitPs(spec);
+  const windows = runWindows(setup.sim, setup.queue, barrier, setup.partition, setup.ownership.lookaheadPs, limitPs);
+  // Every thread takes part in the barrier's round (capped is the same on all).
+  const lastPs = barrier.max(lastEventPs(setup));
+  return finishPart(setup, windows.capped ? limitPs : lastPs, windows, task.flows);
 }
+
+/** limits.maxTimeUs in ps (Infinity: none): as the sequential run, every event up to it, the clock then at it. */
+const timeLimitPs = (spec: ExperimentSpec): number => (spec.limits.maxTimeUs === undefined ? Infinity : psFromUs(spec.limits.maxTimeUs));
 
 /** Every part of a run in this one thread, in lockstep windows (same windows, same result as threads). */
 export function runPartsInOneThread(spec: ExperimentSpec, runIndex: number, parts: number, flows = false): PartResult[] {
   const boxes = MemoryExchange.boxes(parts);
   const setups = Array.from({ length: parts }, (_, p) => buildPart(spec, runIndex, p, parts, new MemoryExchange(boxes, p)));
   const started = performance.now();
-  const windows = runLockstep(
+  const limitPs = timeLimitPs(spec);
+  const { windows, capped } = runLockstep(
     setups.map((s) => ({ sim: s.sim, queue: s.queue, exchange: s.partition })),
     setups[0]!.ownership.lookaheadPs,
+    limitPs,
   );
-  const endPs = Math.max(...setups.map(lastEventPs));
+  const endPs = capped ? limitPs : Math.max(...setups.map(lastEventPs));
   const wallMs = performance.now() - started;
-  return setups.map((s) => finishPart(s, endPs, { windows, barrierMs: 0, wallMs }, flows));
+  return setups.map((s) => finishPart(s, endPs, { windows, capped, barrierMs: 0, wallMs }, flows));
 }
 
 /** This part's counters and state at the end of the run (`endPs`: the run's last event, over every part). */
@@ -148,6 +158,7 @@ export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats
     messages: partition.messages,
     delivered: partition.delivered,
     lastDeliveredPs: partition.lastDeliveredPs,
+    workloadFinished: setup.workload.finished,
     endPs,
     events,
     pausedPs,

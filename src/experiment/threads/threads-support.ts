@@ -13,7 +13,7 @@ const TOPOLOGIES = new Set(['leaf-spine', 'fat-tree', 'rail-optimized']);
  * servers per thread), independent messages known up front (permutation, incast, a connection
  * matrix without triggers) or a collective whose every post comes from the rank that just
  * received (network-partition.ts says why that is exact), no failures,
- * no limits, routing that reads only its own switch, and no mechanism whose receiver reads
+ * no event limit (a time limit is), routing that reads only its own switch, and no mechanism whose receiver reads
  * state the sender changes.
  */
 export function threadsProblem(spec: ExperimentSpec, options: { explain?: boolean; threads?: number } = {}): string | null {
@@ -31,7 +31,8 @@ export function threadsProblem(spec: ExperimentSpec, options: { explain?: boolea
       return `--threads: NVLink per message needs whole servers on each thread: ${threads} threads need at least ${threads} server groups (rail leaves' groups), this topology has ${groups}; use fewer threads or nvlinkModel: packet`;
   }
   if (spec.failures.length > 0) return '--threads: failures are not supported yet';
-  if (spec.limits.maxEvents !== undefined || spec.limits.maxTimeUs !== undefined) return '--threads: limits (maxEvents, maxTimeUs) are not supported yet';
+  // A time limit stops every thread at the same simulated time; an event count has no order across threads to stop in.
+  if (spec.limits.maxEvents !== undefined) return '--threads: limits.maxEvents is not supported (a count of events would stop each thread at another simulated time); limits.maxTimeUs is';
   if (options.explain) return '--threads: --explain is not supported yet';
   for (const w of spec.workload) {
     const problem = workloadProblem(w, Math.max(shape.linkDelayPs, shape.nvlink?.delayPs ?? 0));
