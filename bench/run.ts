@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { formatSize } from '../src/experiment/sizes.js';
 import { median, runChild, type RunRecord } from './measure.js';
 import { runQueueMicro } from './queue-micro.js';
-import { findScenario, SCENARIOS, specOf, type Scenario } from './scenarios.js';
+import { findScenario, SCENARIOS, threadsSpecOf, type Scenario } from './scenarios.js';
 import { threadsProblem } from '../src/experiment/threads/threads-support.js';
 import { algorithmLabel } from './alpha-beta-check.js';
 import { formatTable, si } from './table.js';
@@ -68,7 +68,7 @@ log(`${FULL_SIM_SCENARIO} on each queue`);
 const fullSim = { heap: runChild(FULL_SIM_SCENARIO, 'heap'), typed: runChild(FULL_SIM_SCENARIO, 'typed'), radix: runChild(FULL_SIM_SCENARIO, 'radix') };
 const fullSimRatio = fullSim.heap.wallMs / fullSim.typed.wallMs;
 // Issue #16: every scenario the parallel engine runs, at 1 and 2 threads; the others say why not.
-const threadsSupport = selected.map((s) => ({ name: s.name, problem: threadsProblem(specOf(s), { threads: 2 }) }));
+const threadsSupport = selected.map((s) => ({ name: s.name, problem: threadsProblem(threadsSpecOf(s), { threads: 2 }) }));
 const threads = runThreadsBench(threadsSupport.filter((t) => t.problem === null).map((t) => t.name), log);
 const notOnThreads = threadsSupport.flatMap((t) => (t.problem === null ? [] : [`  ${t.name}: ${t.problem}`]));
 const totalWallMs = performance.now() - benchStarted;
@@ -152,7 +152,7 @@ const out = [
   `Full simulation, ${FULL_SIM_SCENARIO}, one run per queue (radix: the default): typed is ${fullSimRatio.toFixed(2)}× heap-js`,
   fullSimTable,
   '',
-  "Parallel engine (fabsim run --threads) at 1 and 2 threads, every scenario it runs: CPU per thread from /proc/thread-self; at barriers = share of each thread's run waiting for the others; imbalance = busiest thread's events / mean",
+  "Parallel engine (fabsim run --threads) at 1 and 2 threads, every scenario it runs (trees across nodes with slotCredits: cts, NCCL's clear-to-sends, which cross threads; their rows above free slots at once): CPU per thread from /proc/thread-self; at barriers = share of each thread's run waiting for the others; imbalance = busiest thread's events / mean",
   threads.table,
   'Not on threads:',
   ...notOnThreads,

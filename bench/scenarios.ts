@@ -184,7 +184,7 @@ export function findScenario(name: string): Scenario {
 }
 
 /** The validated experiment spec of a scenario (through the same schema as user specs). */
-export function specOf(s: Scenario): ExperimentSpec {
+export function specOf(s: Scenario, slotCredits?: 'cts'): ExperimentSpec {
   return validateSpec({
     name: `bench-${s.name}`,
     seed: 1,
@@ -197,7 +197,17 @@ export function specOf(s: Scenario): ExperimentSpec {
       bytes: formatSize(s.bytes),
       ...(s.algorithm ? { algorithm: s.algorithm } : {}),
       ...(s.interNode ? { interNode: s.interNode } : {}),
+      ...(slotCredits ? { slotCredits } : {}),
     },
     limits: s.maxEvents === undefined ? {} : { maxEvents: s.maxEvents },
   });
+}
+
+/**
+ * The spec the parallel engine runs for a scenario: trees across nodes with NCCL's slots free them by
+ * clear-to-sends over the fabric (slotCredits: cts), the only credits that can cross threads;
+ * everything else as specOf.
+ */
+export function threadsSpecOf(s: Scenario): ExperimentSpec {
+  return specOf(s, s.algorithm === 'hierarchical' && s.interNode === 'tree' ? 'cts' : undefined);
 }

@@ -8,12 +8,12 @@ import { parseArgs } from 'node:util';
 import { mergeParts } from '../src/experiment/threads/merge-parts.js';
 import { runOnThreads } from '../src/experiment/threads/threads-run.js';
 import { threadsProblem } from '../src/experiment/threads/threads-support.js';
-import { findScenario, specOf } from './scenarios.js';
+import { findScenario, threadsSpecOf } from './scenarios.js';
 
 const { values } = parseArgs({ options: { scenario: { type: 'string' }, threads: { type: 'string' } } });
 const scenario = findScenario(values.scenario ?? '');
 const threads = Number(values.threads ?? '1');
-const spec = specOf(scenario);
+const spec = threadsSpecOf(scenario);
 const problem = threadsProblem(spec, { threads });
 if (problem !== null) throw new Error(`${scenario.name}: ${problem}`);
 const started = performance.now();

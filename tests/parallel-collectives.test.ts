@@ -19,6 +19,14 @@ const spec = (fabric: unknown, workload: unknown, topology: unknown = RAIL): Exp
 const row = (s: ExperimentSpec, parts: number, results: PartResult[] = runPartsInOneThread(s, 0, parts)) =>
   JSON.stringify({ ...mergeParts(s, 0, results, 0), wallMs: 0 });
 
+/** The row of `s` on one part, after checking that 2 and 4 parts print it byte for byte. */
+function sameOnEveryPartCount(s: ExperimentSpec) {
+  const one = row(s, 1);
+  expect(row(s, 2)).toBe(one);
+  expect(row(s, 4)).toBe(one);
+  return JSON.parse(one);
+}
+
 const WORKLOADS = [
   // One channel (NCCL's default here is 2 per NIC): half the events, the same mechanism.
   { kind: 'allreduce', algorithm: 'ring', channels: 1, bytes: '64KiB' },
@@ -57,10 +65,7 @@ describe("trees with NCCL's 8 slots freed by clear-to-sends (slotCredits: cts): 
   it.each(['ethernet', 'roce', 'spectrum-x'])('%s: tree all-reduce, 1, 2 and 4 parts alike; one 64-byte CTS per slice on top of 2(N−1)·S', (fabric) => {
     const s = spec(fabric, tree('cts'), FAT_TREE);
     expect(threadsProblem(s, { threads: 4 })).toBeNull();
-    const one = row(s, 1);
-    expect(row(s, 2)).toBe(one);
-    expect(row(s, 4)).toBe(one);
-    const r = JSON.parse(one);
+    const r = sameOnEveryPartCount(s);
     expect(r.completed).toBe(true);
     // Each of the 15 non-root positions of each tree gets every slice down and sends it up: 2·2·15·32 slices, each consumed once.
     const slices = 2 * 2 * 15 * 32;
@@ -75,10 +80,7 @@ describe("trees with NCCL's 8 slots freed by clear-to-sends (slotCredits: cts): 
   it('hierarchical all-reduce, tree across nodes, on rail-optimized servers (NVLink per message): 1, 2 and 4 parts alike', () => {
     const s = spec('spectrum-x', { kind: 'allreduce', algorithm: 'hierarchical', interNode: 'tree', bytes: '256KiB', chunkBytes: '2KiB', slotCredits: 'cts' });
     expect(threadsProblem(s, { threads: 4 })).toBeNull();
-    const one = row(s, 1);
-    expect(row(s, 2)).toBe(one);
-    expect(row(s, 4)).toBe(one);
-    expect(JSON.parse(one).completed).toBe(true);
+    expect(sameOnEveryPartCount(s).completed).toBe(true);
   });
 });
 
@@ -91,10 +93,7 @@ describe('limits.maxTimeUs on threads: every event up to the limit, the clock th
     const half = Math.round(full.completionUs / 2);
     const s = capped(WORKLOADS[0], half);
     expect(threadsProblem(s, { threads: 4 })).toBeNull();
-    const one = row(s, 1);
-    expect(row(s, 2)).toBe(one);
-    expect(row(s, 4)).toBe(one);
-    const r = JSON.parse(one);
+    const r = sameOnEveryPartCount(s);
     expect(r.completed).toBe(false);
     expect(r.completionUs).toBe(half);
     expect(r.bytesDelivered).toBeGreaterThan(0);
@@ -111,10 +110,7 @@ describe('limits.maxTimeUs on threads: every event up to the limit, the clock th
     expect(full.completed).toBe(true);
     // The second iteration computes from the end of the first (computeUs 5 + its collective) for 5 µs.
     const s = capped(jobs(), full.jobs[0].iterationUs[0] + 2);
-    const one = row(s, 1);
-    expect(row(s, 2)).toBe(one);
-    expect(row(s, 4)).toBe(one);
-    const r = JSON.parse(one);
+    const r = sameOnEveryPartCount(s);
     expect(r.completed).toBe(false);
     expect(r.bytesDelivered).toBe(2 * 31 * 64 * 1024);
   });
@@ -130,10 +126,7 @@ describe("a protocol's step latency: posts recorded when made, sent after it", (
     // A replica that recorded a post only when it left could record another post of the same queue pair first:
     // here a rank's first fabric message (at the launch + the fabric step latency) follows NVLink messages that arrived sooner.
     const s = spec('ethernet', { kind: 'allreduce', algorithm: 'hierarchical', ranks: 32, placement: 'random', protocol: 'simple', bytes: '64KiB' });
-    const one = row(s, 1);
-    expect(row(s, 2)).toBe(one);
-    expect(row(s, 4)).toBe(one);
-    expect(JSON.parse(one).completed).toBe(true);
+    expect(sameOnEveryPartCount(s).completed).toBe(true);
   });
 });
 
@@ -188,10 +181,7 @@ describe('jobs split over parts: one collective per iteration, a compute phase o
     ];
     const s = spec('spectrum-x', { kind: 'jobs', jobs });
     expect(threadsProblem(s, { threads: 4 })).toBeNull();
-    const one = row(s, 1);
-    expect(row(s, 2)).toBe(one);
-    expect(row(s, 4)).toBe(one);
-    const r = JSON.parse(one);
+    const r = sameOnEveryPartCount(s);
     expect(r.completed).toBe(true);
     expect(r.jobs.map((j: { iterationUs: number[] }) => j.iterationUs.length)).toEqual([3, 2]);
     // Each iteration is its compute plus its collective; the run ends with the later job.
