@@ -31,7 +31,7 @@ export function threadsProblem(spec: ExperimentSpec, options: { explain?: boolea
       return `--threads: NVLink per message needs whole servers on each thread: ${threads} threads need at least ${threads} server groups (rail leaves' groups), this topology has ${groups}; use fewer threads or nvlinkModel: packet`;
   }
   if (spec.failures.length > 0) return '--threads: failures are not supported yet';
-  // A time limit stops every thread at the same simulated time; an event count has no order across threads to stop in.
+  // A time limit stops every thread at the same simulated time; a count of events would stop each at another.
   if (spec.limits.maxEvents !== undefined) return '--threads: limits.maxEvents is not supported (a count of events would stop each thread at another simulated time); limits.maxTimeUs is';
   if (options.explain) return '--threads: --explain is not supported yet';
   for (const w of spec.workload) {
