@@ -41,6 +41,9 @@ export function exportMatrix(spec: ExperimentSpec, workloadIndex = 0): Connectio
       const { src, dst } = flows[flow.id]!;
       connections.push({ src, dst, id: connections.length + 1, startPs: 0, sizeBytes: bytes });
     },
+    sendTagged(flow, bytes) {
+      this.send(flow, bytes);
+    },
   };
   createWorkload(w, gpus, spec.seed).start(recorder);
   if (recorder.sim.pendingEvents > 0) throw new SpecError(`workload.kind: ${w.kind} scheduled later messages; it cannot be exported`);

@@ -18,6 +18,11 @@ export interface FabricFlow {
   deliveredTo: DeliveredBytes | null;
 }
 
+/** Receives deliveries by tag: one object for many messages, told apart by the tag (no closure per message). */
+export interface DeliveryTarget {
+  delivered(tag: number, atPs: number): void;
+}
+
 /** What a queue pair's deliveries add to (see FabricFlow.deliveredTo). */
 export interface DeliveredBytes {
   deliveredBytes: number;
@@ -59,4 +64,6 @@ export interface FabricModel {
   scheduleFailures?(events: readonly FailureEvent[], seed: number): void;
   /** Sends `bytes` on `flow` after the messages already posted on it; `onDelivered` fires when its last byte has arrived. */
   send(flow: FabricFlow, bytes: number, onDelivered?: (atPs: number) => void): void;
+  /** `send`, its delivery reported as `target.delivered(tag, atPs)`: one object for many messages, not a closure each. */
+  sendTagged(flow: FabricFlow, bytes: number, target: DeliveryTarget, tag: number): void;
 }

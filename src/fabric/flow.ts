@@ -1,5 +1,5 @@
 import type { Timer } from '../engine/index.js';
-import type { DeliveredBytes } from './fabric-model.js';
+import type { DeliveredBytes, DeliveryTarget } from './fabric-model.js';
 import type { Nic } from './nic.js';
 import type { FlowSendLog } from './attribution/send-log.js';
 
@@ -10,6 +10,9 @@ export interface Message {
   readonly endPsn: number;
   readonly postedPs: number;
   readonly onDelivered: ((atPs: number) => void) | undefined;
+  /** Set instead of onDelivered: the delivery is reported as target.delivered(tag, atPs). */
+  readonly target: DeliveryTarget | undefined;
+  readonly tag: number;
 }
 
 /**
@@ -71,6 +74,11 @@ export class Flow {
   /** Sequence numbers above rcvNxt that reached the receiver (kept or, by go-back-N, discarded); made on first use. */
   private seenAbove: Set<number> | null = null;
   private rxMessage = 0;
+  /**
+   * Under `--threads`, this copy simulates the receiver but another thread the sender: no ACK
+   * ever reaches it, so a message is forgotten once delivered (else every message would stay).
+   */
+  senderElsewhere = false;
 
   constructor(
     readonly id: number,
@@ -106,10 +114,13 @@ export class Flow {
     return this.sndNxt < this.postedEndPsn;
   }
 
-  /** Appends a message of `bytes` (a zero-byte message still sends one header-only packet). */
-  post(bytes: number, postedPs: number, onDelivered?: (atPs: number) => void): Message {
+  /**
+   * Appends a message of `bytes` (a zero-byte message still sends one header-only packet),
+   * reported delivered to `onDelivered`, or to `target` with `tag`.
+   */
+  post(bytes: number, postedPs: number, onDelivered?: (atPs: number) => void, target?: DeliveryTarget, tag = 0): Message {
     const packets = Math.max(1, Math.ceil(bytes / this.mtuBytes));
-    const message = { bytes, firstPsn: this.postedEndPsn, endPsn: this.postedEndPsn + packets, postedPs, onDelivered };
+    const message: Message = { bytes, firstPsn: this.postedEndPsn, endPsn: this.postedEndPsn + packets, postedPs, onDelivered, target, tag };
     this.messages.push(message);
     this.postedEndPsn += packets;
     return message;
@@ -142,6 +153,10 @@ export class Flow {
     const m = this.messages[this.rxMessage];
     if (m === undefined || m.endPsn > rcvEnd) return undefined;
     this.rxMessage++;
+    if (this.senderElsewhere) {
+      this.firstLive = this.rxMessage;
+      this.compact();
+    }
     return m;
   }
 
@@ -178,8 +193,15 @@ export class Flow {
     if (sacked !== null) for (let psn = this.sndUna; psn < ackPsn && sacked.size > 0; psn++) sacked.delete(psn);
     this.sndUna = ackPsn;
     while (this.firstLive < this.rxMessage && this.messages[this.firstLive]!.endPsn <= ackPsn) this.firstLive++;
+    this.compact();
+  }
+
+  /** Drops the forgotten messages (below firstLive) once they are most of the array. */
+  private compact(): void {
     if (this.firstLive > 64 && this.firstLive * 2 > this.messages.length) {
-      this.messages.splice(0, this.firstLive);
+      // In place (splice would allocate the removed part).
+      this.messages.copyWithin(0, this.firstLive);
+      this.messages.length -= this.firstLive;
       this.rxMessage -= this.firstLive;
       this.firstLive = 0;
     }

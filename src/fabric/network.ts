@@ -4,7 +4,7 @@ import type { FabricConfig } from './config.js';
 import type { FabricContext } from './context.js';
 import { Flow } from './flow.js';
 import { fiveTupleHash, mix32 } from './hash.js';
-import type { FabricModel } from './fabric-model.js';
+import type { DeliveryTarget, FabricModel } from './fabric-model.js';
 import { FabricMetrics } from './metrics.js';
 import { NvlinkCrossbar, NvlinkFlow } from './nvlink-crossbar.js';
 import { fabricNeeds, type RunNeeds } from './needs.js';
@@ -23,8 +23,10 @@ import { perNodeRouting } from './partition/per-node-routing.js';
 export interface NetworkPartitionHook {
   /** The id of a queue pair `src` opens now, or −1 for the network's running count. */
   flowIdFor(src: number): number;
+  /** Whether this thread simulates NIC `host`. */
+  owns(host: number): boolean;
   opened(flow: Flow): void;
-  send(flow: Flow, bytes: number, onDelivered?: (atPs: number) => void): void;
+  send(flow: Flow, bytes: number, onDelivered?: (atPs: number) => void, target?: DeliveryTarget, tag?: number): void;
 }
 
 /**
@@ -206,8 +208,10 @@ export class Network implements FabricModel {
       flow.nicPort = NVLINK_PORT;
       flow.baseRttPs = this.baseRttPs(hops, nvlink!.gbps, nvlink!.delayPs);
     } else flow.baseRttPs = this.baseRttPs(this.topology.maxHops); // HPCC's T: the longest path's, as the window (GLOBAL_T)
-    nics[src]!.attach(flow);
-    this.partition?.opened(flow);
+    // Timers and congestion-control state only where an end is simulated: elsewhere the queue pair is just a handle.
+    const partition = this.partition;
+    if (partition === null || partition.owns(src) || partition.owns(dst)) nics[src]!.attach(flow);
+    partition?.opened(flow);
     return flow;
   }
 
@@ -217,5 +221,14 @@ export class Network implements FabricModel {
     if (flow instanceof NvlinkFlow) this.crossbar!.send(flow, bytes, onDelivered);
     else if (this.partition !== null) this.partition.send(flow, bytes, onDelivered);
     else flow.src.send(flow, bytes, onDelivered);
+  }
+
+  /** `send`, its delivery reported as `target.delivered(tag, atPs)` (no closure per message). */
+  sendTagged(flow: Flow | NvlinkFlow, bytes: number, target: DeliveryTarget, tag: number): void {
+    // Attribution wraps each message's callback (it keeps the cause of the delivery).
+    if (this.attribution) return this.send(flow, bytes, (atPs) => target.delivered(tag, atPs));
+    if (flow instanceof NvlinkFlow) this.crossbar!.send(flow, bytes, undefined, target, tag);
+    else if (this.partition !== null) this.partition.send(flow, bytes, undefined, target, tag);
+    else flow.src.send(flow, bytes, undefined, target, tag);
   }
 }

@@ -1,5 +1,5 @@
 import { serializationPs, type EventTarget, type Simulator } from '../engine/index.js';
-import type { DeliveredBytes, FabricFlow } from './fabric-model.js';
+import type { DeliveredBytes, DeliveryTarget, FabricFlow } from './fabric-model.js';
 import type { FabricMetrics } from './metrics.js';
 import type { Port } from './port.js';
 import { Part } from './attribution/parts.js';
@@ -28,6 +28,9 @@ interface Transfer {
   /** Its last bit has left the sending GPU. */
   egressEndPs: number;
   onDelivered: ((atPs: number) => void) | undefined;
+  /** Set instead of onDelivered: the delivery is reported as target.delivered(tag, atPs). */
+  target: DeliveryTarget | undefined;
+  tag: number;
 }
 
 const AT_INGRESS = 0;
@@ -70,15 +73,16 @@ export class NvlinkCrossbar implements EventTarget {
   }
 
   /** Set under `--threads` (partition/network-partition.ts): it decides which replica sends, and calls sendHere. */
-  divert: ((flow: NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void) => void) | null = null;
+  divert: ((flow: NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void, target?: DeliveryTarget, tag?: number) => void) | null = null;
 
-  send(flow: NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void): void {
-    if (this.divert !== null) this.divert(flow, bytes, onDelivered);
-    else this.sendHere(flow, bytes, onDelivered);
+  /** Sends a message; its delivery goes to `onDelivered`, or to `target` with `tag`. */
+  send(flow: NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void, target?: DeliveryTarget, tag = 0): void {
+    if (this.divert !== null) this.divert(flow, bytes, onDelivered, target, tag);
+    else this.sendHere(flow, bytes, onDelivered, target, tag);
   }
 
   /** The message enters the sending GPU's NVLink egress now. */
-  sendHere(flow: NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void): void {
+  sendHere(flow: NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void, target?: DeliveryTarget, tag = 0): void {
     const now = this.sim.nowPs;
     const frames = Math.max(1, Math.ceil(bytes / this.mtuBytes));
     const lastPayload = bytes - (frames - 1) * this.mtuBytes;
@@ -89,7 +93,7 @@ export class NvlinkCrossbar implements EventTarget {
     const egressEndPs = startPs + wirePs;
     this.egressFreePs[flow.src] = egressEndPs;
     this.metrics.messagesPosted++;
-    const transfer: Transfer = { flow, bytes, frames, postedPs: now, wirePs, firstFramePs, egressEndPs, onDelivered };
+    const transfer: Transfer = { flow, bytes, frames, postedPs: now, wirePs, firstFramePs, egressEndPs, onDelivered, target, tag };
     // Its first frame reaches the NVSwitch's port towards the receiver.
     this.sim.at(startPs + firstFramePs + this.hopDelayPs, this, AT_INGRESS, transfer);
   }
@@ -126,6 +130,7 @@ export class NvlinkCrossbar implements EventTarget {
     m.messageFctNs.record((this.sim.nowPs - t.postedPs) / 1000);
     if (this.attribution) this.attribution.resetScratch()[Part.Nvlink] = this.sim.nowPs - t.postedPs;
     if (t.flow.deliveredTo !== null) t.flow.deliveredTo.deliveredBytes += t.bytes;
-    t.onDelivered?.(this.sim.nowPs);
+    if (t.target !== undefined) t.target.delivered(t.tag, this.sim.nowPs);
+    else t.onDelivered?.(this.sim.nowPs);
   }
 }

@@ -1,7 +1,6 @@
-/** Receives deliveries by tag: one object for many messages, told apart by the tag (no closure per message). */
-export interface DeliveryTarget {
-  delivered(tag: number, atPs: number): void;
-}
+import type { DeliveryTarget } from '../fabric-model.js';
+
+export type { DeliveryTarget };
 
 // A message's record: REC doubles (64 bytes, one cache line) — what posting, sending and
 // delivering it read, together (an array per field was a cache line per field: at a million

@@ -1,6 +1,7 @@
 import type { KeyedEventQueue } from '../../engine/parallel/keyed-event-queue.js';
 import type { PeerExchange } from '../../engine/parallel/peer-exchange.js';
 import type { WindowExchange } from '../../engine/parallel/window-loop.js';
+import type { DeliveryTarget } from '../fabric-model.js';
 import type { Flow } from '../flow.js';
 import { NvlinkFlow, type NvlinkCrossbar } from '../nvlink-crossbar.js';
 import type { EveryReplica, PostAfter, Replay } from './replay.js';
@@ -72,9 +73,8 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
   private readonly outboxes: (Outbox | null)[];
   /** The links in Ownership's order (a packet from another thread names its link by index). */
   private readonly links: readonly Link[];
-  /** Per queue pair (packet or NVLink, by id): messages posted, and each one's callback until it has run (live or replayed). */
-  private readonly posted = new Map<number, number>();
-  private readonly callbacks = new Map<number, (Delivered | undefined)[]>();
+  /** Per queue pair (packet or NVLink, by id): its messages as this replica knows them. */
+  private readonly posts = new Map<number, Posts>();
   /** Queue pairs each NIC opened during the run (not at the setup): their ids (see flowIdFor). */
   private readonly runOpens: Int32Array;
   /** Delivery notes of this window, for every other thread. */
@@ -114,7 +114,7 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
       const g = net.topology.nvlink!.gpusPerNode;
       for (let h = 0; h < net.topology.nics.length; h++)
         if (partOf[h] !== partOf[h - (h % g)]) throw new Error(`partition: server ${Math.floor(h / g)} is split between threads; NVLink per message needs whole servers`);
-      this.crossbar.divert = (flow, bytes, onDelivered) => this.sendNvlink(flow, bytes, onDelivered);
+      this.crossbar.divert = (flow, bytes, onDelivered, target, tag) => this.sendNvlink(flow, bytes, onDelivered, target, tag);
     }
     this.runOpens = new Int32Array(net.topology.nics.length);
     net.partition = this;
@@ -142,20 +142,23 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
 
   opened(flow: Flow): void {
     this.flows.set(flow.id, flow);
+    flow.senderElsewhere = !this.owns(flow.src.host);
   }
 
-  send(flow: Flow, bytes: number, onDelivered?: Delivered): void {
+  send(flow: Flow, bytes: number, onDelivered?: Delivered, target?: DeliveryTarget, tag = 0): void {
     const host = flow.src.host;
-    const delivered = this.posting(flow.id, host, onDelivered);
-    if (delivered === null) {
-      flow.post(bytes, this.replaying ? this.replayNowPs : this.net.sim.nowPs, this.live(flow.id, this.posted.get(flow.id)! - 1));
+    const posts = this.posting(flow.id, host, onDelivered, target, tag);
+    const ordinal = posts.count - 1;
+    if (!this.owns(host)) {
+      // Where the message ends matters only to a receiver simulated here.
+      if (this.owns(flow.dst.host)) flow.post(bytes, this.replaying ? this.replayNowPs : this.net.sim.nowPs, undefined, posts, ordinal);
       return;
     }
     // What the NIC schedules is the NIC's: keyed by its node, as in every other replica count.
     const queue = this.queue;
     const saved = queue.currentNode;
     queue.currentNode = host;
-    flow.src.send(flow, bytes, delivered);
+    flow.src.send(flow, bytes, undefined, posts, ordinal);
     queue.currentNode = saved;
   }
 
@@ -175,70 +178,64 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
     const nvlink = flow instanceof NvlinkFlow;
     const host = nvlink ? flow.src : flow.src.host;
     const atPs = (this.replaying ? this.replayNowPs : this.net.sim.nowPs) + delayPs;
-    const delivered = this.posting(flow.id, host, onDelivered);
-    const ordinal = this.posted.get(flow.id)! - 1;
-    if (delivered === null && !nvlink) (flow as Flow).post(bytes, atPs, this.live(flow.id, ordinal));
+    const posts = this.posting(flow.id, host, onDelivered, undefined, 0);
+    const ordinal = posts.count - 1;
+    const mine = this.owns(host);
+    if (!mine && !nvlink && this.owns((flow as Flow).dst.host)) (flow as Flow).post(bytes, atPs, undefined, posts, ordinal);
     if (this.replaying) return;
     // Scheduled where the post was made (at the setup node every replica does; elsewhere only the sender's thread gets here).
-    this.net.sim.schedule(delayPs, { onEvent: () => delivered !== null && this.sendNow(flow, host, bytes, delivered) }, 0);
+    this.net.sim.schedule(delayPs, { onEvent: () => mine && this.sendNow(flow, host, bytes, posts, ordinal) }, 0);
   }
 
-  private sendNow(flow: Flow | NvlinkFlow, host: number, bytes: number, delivered: Delivered): void {
+  private sendNow(flow: Flow | NvlinkFlow, host: number, bytes: number, posts: Posts, ordinal: number): void {
     const queue = this.queue;
     const saved = queue.currentNode;
     queue.currentNode = host;
-    if (flow instanceof NvlinkFlow) this.crossbar!.sendHere(flow, bytes, delivered);
-    else flow.src.send(flow, bytes, delivered);
+    if (flow instanceof NvlinkFlow) this.crossbar!.sendHere(flow, bytes, undefined, posts, ordinal);
+    else flow.src.send(flow, bytes, undefined, posts, ordinal);
     queue.currentNode = saved;
   }
 
   /** A message on the NVLink crossbar (per message): the thread owning its server sends it, the others record it. */
-  private sendNvlink(flow: NvlinkFlow, bytes: number, onDelivered?: Delivered): void {
-    const delivered = this.posting(flow.id, flow.src, onDelivered);
-    if (delivered === null) return;
+  private sendNvlink(flow: NvlinkFlow, bytes: number, onDelivered?: Delivered, target?: DeliveryTarget, tag = 0): void {
+    const posts = this.posting(flow.id, flow.src, onDelivered, target, tag);
+    if (!this.owns(flow.src)) return;
     const queue = this.queue;
     const saved = queue.currentNode;
     queue.currentNode = flow.src;
-    this.crossbar!.sendHere(flow, bytes, delivered);
+    this.crossbar!.sendHere(flow, bytes, undefined, posts, posts.count - 1);
     queue.currentNode = saved;
   }
 
   /**
-   * Records a message posted from NIC `host` on queue pair `flowId`: the live delivery
-   * callback when this thread sends it, null when another thread does (see the class comment).
+   * Records a message posted from NIC `host` on queue pair `flowId` with its receiver (a
+   * callback, or a target and tag); the message is then sent, or posted, with the queue pair's
+   * record as its target and its ordinal as the tag, so its delivery comes to deliveredHere.
+   * Refuses a post this thread cannot make (see the class comment).
    */
-  private posting(flowId: number, host: number, onDelivered: Delivered | undefined): Delivered | null {
+  private posting(flowId: number, host: number, onDelivered: Delivered | undefined, target: DeliveryTarget | undefined, tag: number): Posts {
     this.messages++;
-    const ordinal = this.posted.get(flowId) ?? 0;
-    this.posted.set(flowId, ordinal + 1);
-    let list = this.callbacks.get(flowId);
-    if (list === undefined) this.callbacks.set(flowId, (list = []));
-    list[ordinal] = onDelivered;
+    let posts = this.posts.get(flowId);
+    if (posts === undefined) this.posts.set(flowId, (posts = new Posts(this, flowId)));
+    posts.add(target ?? onDelivered, tag);
     const mine = this.owns(host);
     if (this.replaying && mine) throw new Error(`--threads: a delivery posted from NIC ${host} on another thread (a cross-thread post is not supported)`);
     if (!this.replaying && !mine && this.queue.currentNode !== this.ownership.setupNode)
       throw new Error(`--threads: NIC ${host}'s post was made by an event of node ${this.queue.currentNode} (a cross-thread post is not supported)`);
-    return mine ? this.live(flowId, ordinal) : null;
+    return posts;
   }
 
-  /** What runs where the message is delivered (the receiving NIC's owner): count it, note it for the other threads, run its callback. */
-  private live(flowId: number, ordinal: number): Delivered {
-    return (atPs) => {
-      this.delivered++;
-      if (atPs > this.lastDeliveredPs) this.lastDeliveredPs = atPs;
-      const callback = this.take(flowId, ordinal);
-      if (callback === undefined) return;
-      if (this.outboxes.length > 1) this.note(atPs, this.queue.poppedKey, flowId, ordinal);
-      callback(atPs);
-    };
-  }
-
-  private take(flowId: number, ordinal: number): Delivered | undefined {
-    const list = this.callbacks.get(flowId)!;
-    const callback = list[ordinal];
-    list[ordinal] = undefined;
-    if (ordinal === list.length - 1 && ordinal + 1 === this.posted.get(flowId)) list.length = 0;
-    return callback;
+  /**
+   * Message `ordinal` of `posts` was delivered here (the receiving NIC's owner): count it,
+   * note it for the other threads, run its receiver.
+   */
+  deliveredHere(posts: Posts, ordinal: number, atPs: number): void {
+    this.delivered++;
+    if (atPs > this.lastDeliveredPs) this.lastDeliveredPs = atPs;
+    const receiver = posts.take(ordinal);
+    if (receiver === undefined) return;
+    if (this.outboxes.length > 1) this.note(atPs, this.queue.poppedKey, posts.flowId, ordinal);
+    deliver(receiver, posts.takenTag, atPs);
   }
 
   private note(atPs: number, key: number, flowId: number, ordinal: number): void {
@@ -290,20 +287,115 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
 
   /** Runs the other threads' deliveries of the window in (time, event key) order; one event's deliveries keep their order. */
   private replay(batches: Float64Array[]): void {
-    const order: { t: number; key: number; d: Float64Array; o: number }[] = [];
-    for (const d of batches) for (let o = 0; o < d.length; o += NOTE) order.push({ t: d[o]!, key: d[o + 1]!, d, o });
-    order.sort((a, b) => a.t - b.t || a.key - b.key);
+    const notes = batches.length === 1 ? batches[0]! : concatenated(batches);
+    const order = replayOrder(notes);
     this.replaying = true;
     try {
-      for (const { t, d, o } of order) {
-        const callback = this.take(d[o + 2]!, d[o + 3]!);
-        if (callback === undefined) throw new Error(`--threads: delivery of message ${d[o + 3]} on queue pair ${d[o + 2]} replayed before it was posted here`);
+      for (let i = 0; i < order.length; i++) {
+        const o = order[i]! * NOTE;
+        const t = notes[o]!;
+        const posts = this.posts.get(notes[o + 2]!);
+        const receiver = posts?.take(notes[o + 3]!);
+        if (receiver === undefined) throw new Error(`--threads: delivery of message ${notes[o + 3]} on queue pair ${notes[o + 2]} replayed before it was posted here`);
         this.replayNowPs = t;
         this.replayed++;
-        callback(t);
+        deliver(receiver, posts!.takenTag, t);
       }
     } finally {
       this.replaying = false;
     }
   }
+}
+
+/** A message's receiver as the workload gave it: a callback, or a target told with the message's tag. */
+type Receiver = Delivered | DeliveryTarget;
+
+function deliver(receiver: Receiver, tag: number, atPs: number): void {
+  if (typeof receiver === 'function') receiver(atPs);
+  else receiver.delivered(tag, atPs);
+}
+
+/**
+ * One queue pair's messages as a replica knows them: how many were posted, and the receiver
+ * of each until it has run (live or replayed), in a window that forgets the front once it has
+ * run (a queue pair's deliveries run in order, so the front goes first). It is the target its
+ * messages are sent with, tagged by their ordinal: no closure per message.
+ */
+class Posts implements DeliveryTarget {
+  count = 0;
+  /** The tag of the receiver `take` returned last. */
+  takenTag = 0;
+  /** receivers[i] and tags[i] are message base + i's; those before `head` have all run. */
+  private base = 0;
+  private head = 0;
+  private readonly receivers: (Receiver | undefined)[] = [];
+  private readonly tags: number[] = [];
+
+  constructor(
+    private readonly partition: NetworkPartition,
+    readonly flowId: number,
+  ) {}
+
+  add(receiver: Receiver | undefined, tag: number): void {
+    this.count++;
+    this.receivers.push(receiver);
+    this.tags.push(tag);
+  }
+
+  delivered(ordinal: number, atPs: number): void {
+    this.partition.deliveredHere(this, ordinal, atPs);
+  }
+
+  /** Message `ordinal`'s receiver, once (undefined: it had none, or it ran); its tag in takenTag. */
+  take(ordinal: number): Receiver | undefined {
+    const i = ordinal - this.base;
+    const { receivers, tags } = this;
+    if (i < 0 || i >= receivers.length) return undefined;
+    const receiver = receivers[i];
+    this.takenTag = tags[i]!;
+    receivers[i] = undefined;
+    while (this.head < receivers.length && receivers[this.head] === undefined) this.head++;
+    const head = this.head;
+    if (head === receivers.length || (head > 64 && 2 * head > receivers.length)) {
+      // In place (splice would allocate the removed part).
+      receivers.copyWithin(0, head);
+      receivers.length -= head;
+      tags.copyWithin(0, head);
+      tags.length -= head;
+      this.base += head;
+      this.head = 0;
+    }
+    return receiver;
+  }
+}
+
+function concatenated(batches: readonly Float64Array[]): Float64Array {
+  const all = new Float64Array(batches.reduce((sum, d) => sum + d.length, 0));
+  let o = 0;
+  for (const d of batches) {
+    all.set(d, o);
+    o += d.length;
+  }
+  return all;
+}
+
+/**
+ * The notes' indices in (time, key) order, stable. Each thread's notes come in its own event
+ * order, already sorted, so with one peer this is nearly always the identity (checked, not
+ * assumed); a sort of indices otherwise (no object per note: there are a million per run).
+ */
+function replayOrder(notes: Float64Array): Int32Array {
+  const count = notes.length / NOTE;
+  const order = new Int32Array(count);
+  let sorted = true;
+  for (let i = 0; i < count; i++) {
+    order[i] = i;
+    if (i > 0 && sorted) {
+      const dt = notes[i * NOTE]! - notes[(i - 1) * NOTE]!;
+      if (dt < 0 || (dt === 0 && notes[i * NOTE + 1]! < notes[(i - 1) * NOTE + 1]!)) sorted = false;
+    }
+  }
+  if (sorted) return order;
+  // Ties broken by index: one event's deliveries keep their order.
+  return order.sort((a, b) => notes[a * NOTE]! - notes[b * NOTE]! || notes[a * NOTE + 1]! - notes[b * NOTE + 1]! || a - b);
 }

@@ -1,5 +1,5 @@
 import { psFromUs, type EventTarget } from '../../engine/index.js';
-import { FlowNetwork, type DeliveryTarget, type FabricFlow, type FabricModel, type FluidFlow, type PathNode } from '../../fabric/index.js';
+import type { DeliveryTarget, FabricFlow, FabricModel, PathNode } from '../../fabric/index.js';
 import { postAfterOf } from '../../fabric/partition/replay.js';
 import { BASE_LATENCY_US, stepLatencyUs, WIRE_FACTOR, type Protocol } from './protocol.js';
 import type { Workload } from '../workload.js';
@@ -166,12 +166,12 @@ export abstract class Collective implements Workload, EventTarget, PinnedPost, C
   /** Which row of NCCL's latency tables its steps pay with a protocol: trees their own, everything else the ring's. */
   protected readonly latencyRow: 'ring' | 'tree' = 'ring';
 
-  /** The flow model, which takes tagged messages (sendTagged); null: the packet model, sent a closure per message. */
-  private tagged: FlowNetwork | null = null;
+  /** The fabric, sent tagged messages (sendTagged); null: sent a closure per message (attribution keeps each message's cause). */
+  private tagged: FabricModel | null = null;
 
   start(net: FabricModel): void {
     this.net = net;
-    this.tagged = net instanceof FlowNetwork && !net.attribution ? net : null;
+    this.tagged = net.attribution ? null : net;
     this.startedPs = net.sim.nowPs;
     const { protocol } = this.params;
     // With a protocol the collective first pays NCCL's base (launch) latency.
@@ -214,7 +214,7 @@ export abstract class Collective implements Workload, EventTarget, PinnedPost, C
     const flow = this.flowOf(src, dst, channel);
     this.totalBytes += bytes;
     this.probe?.(src, dst, bytes, channel);
-    net.sendTagged(flow as FluidFlow, bytes, target, tag);
+    net.sendTagged(flow, bytes, target, tag);
   }
 
   pinnedFlow(from: number, to: number, channel: number): FabricFlow | null {
@@ -231,7 +231,7 @@ export abstract class Collective implements Workload, EventTarget, PinnedPost, C
       const { gpus } = this.params;
       this.probe(gpus[from]!, gpus[to]!, bytes, channel);
     }
-    this.tagged!.sendTagged(flow as FluidFlow, bytes, target, tag);
+    this.tagged!.sendTagged(flow, bytes, target, tag);
   }
 
   /**
@@ -251,7 +251,7 @@ export abstract class Collective implements Workload, EventTarget, PinnedPost, C
     if (!flow) this.creditFlows.set(key, dst, (flow = this.net.openFlow(src, dst)));
     this.totalBytes += CTS_BYTES;
     const tagged = this.tagged;
-    if (tagged !== null) tagged.sendTagged(flow as FluidFlow, CTS_BYTES, target, tag);
+    if (tagged !== null) tagged.sendTagged(flow, CTS_BYTES, target, tag);
     else this.net.send(flow, CTS_BYTES, (atPs) => target.delivered(tag, atPs));
   }
 
