@@ -9,8 +9,8 @@ interface TelemetryState {
   /** The previous ACK's telemetry, per hop position: a record of the fabric's TelemetrySlab. */
   prevRecord: number;
   prevHops: number;
-  /** `per-hop` smoothing: each hop position's utilization, smoothed over one base RTT. */
-  hopUtilization: Float64Array;
+  /** `per-hop` smoothing: each hop position's utilization, smoothed over one base RTT (null with `after-max`: a typed array per queue pair for nothing). */
+  hopUtilization: Float64Array | null;
   /** U: the smoothed utilization the rate follows (HPCC starts it at 1). */
   utilization: number;
   /** Reference rate R_ref (HPCC's m_curRate), committed once per round trip. */
@@ -52,7 +52,7 @@ export class TelemetryCc implements CongestionControl {
     const state: TelemetryState = {
       prevRecord: this.slab.take(),
       prevHops: 0,
-      hopUtilization: new Float64Array(MAX_INT_HOPS).fill(1),
+      hopUtilization: this.p.smoothing === 'per-hop' ? new Float64Array(MAX_INT_HOPS).fill(1) : null,
       utilization: 1,
       refRateGbps: flow.lineRateGbps,
       incStage: 0,
@@ -98,8 +98,9 @@ export class TelemetryCc implements CongestionControl {
         let u = txGbps / rateGbps + (queueBytes * 8_000) / (rateGbps * T);
         if (perHop) {
           const tau = Math.min(dtPs, T);
-          u = (s.hopUtilization[j]! * (T - tau) + u * tau) / T;
-          s.hopUtilization[j] = u;
+          const hopUtilization = s.hopUtilization!;
+          u = (hopUtilization[j]! * (T - tau) + u * tau) / T;
+          hopUtilization[j] = u;
         }
         // As HPCC: τ is the Δt of the hop with the largest u (U and τ stay 0 if every u is 0).
         if (u > maxU) {
