@@ -160,6 +160,11 @@ export class Flow {
     return m;
   }
 
+  /** Message records this copy keeps: those not yet forgotten, and forgotten ones until the array compacts. */
+  get heldMessages(): number {
+    return this.messages.length;
+  }
+
   /** When the oldest message not yet delivered was posted (Infinity: none); attribution keeps the sends after it. */
   get undeliveredSincePs(): number {
     return this.messages[this.rxMessage]?.postedPs ?? Infinity;
