@@ -23,6 +23,15 @@ export interface DeliveryTarget {
   delivered(tag: number, atPs: number): void;
 }
 
+/** Who hears that a message arrived: a callback, or a target told with the message's tag. */
+export type Receiver = ((atPs: number) => void) | DeliveryTarget;
+
+/** Tells `receiver` that its message arrived at `atPs`. */
+export function deliver(receiver: Receiver, tag: number, atPs: number): void {
+  if (typeof receiver === 'function') receiver(atPs);
+  else receiver.delivered(tag, atPs);
+}
+
 /** What a queue pair's deliveries add to (see FabricFlow.deliveredTo). */
 export interface DeliveredBytes {
   deliveredBytes: number;

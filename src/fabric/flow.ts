@@ -1,5 +1,5 @@
 import type { Timer } from '../engine/index.js';
-import type { DeliveredBytes, DeliveryTarget } from './fabric-model.js';
+import type { DeliveredBytes, Receiver } from './fabric-model.js';
 import type { Nic } from './nic.js';
 import type { FlowSendLog } from './attribution/send-log.js';
 
@@ -9,9 +9,8 @@ export interface Message {
   readonly firstPsn: number;
   readonly endPsn: number;
   readonly postedPs: number;
-  readonly onDelivered: ((atPs: number) => void) | undefined;
-  /** Set instead of onDelivered: the delivery is reported as target.delivered(tag, atPs). */
-  readonly target: DeliveryTarget | undefined;
+  /** Told of the delivery (a target with `tag`), if anyone. */
+  readonly receiver: Receiver | undefined;
   readonly tag: number;
 }
 
@@ -116,11 +115,11 @@ export class Flow {
 
   /**
    * Appends a message of `bytes` (a zero-byte message still sends one header-only packet),
-   * reported delivered to `onDelivered`, or to `target` with `tag`.
+   * reported delivered to `receiver` (a target with `tag`).
    */
-  post(bytes: number, postedPs: number, onDelivered?: (atPs: number) => void, target?: DeliveryTarget, tag = 0): Message {
+  post(bytes: number, postedPs: number, receiver?: Receiver, tag = 0): Message {
     const packets = Math.max(1, Math.ceil(bytes / this.mtuBytes));
-    const message: Message = { bytes, firstPsn: this.postedEndPsn, endPsn: this.postedEndPsn + packets, postedPs, onDelivered, target, tag };
+    const message: Message = { bytes, firstPsn: this.postedEndPsn, endPsn: this.postedEndPsn + packets, postedPs, receiver, tag };
     this.messages.push(message);
     this.postedEndPsn += packets;
     return message;
@@ -204,9 +203,7 @@ export class Flow {
   /** Drops the forgotten messages (below firstLive) once they are most of the array. */
   private compact(): void {
     if (this.firstLive > 64 && this.firstLive * 2 > this.messages.length) {
-      // In place (splice would allocate the removed part).
-      this.messages.copyWithin(0, this.firstLive);
-      this.messages.length -= this.firstLive;
+      this.messages.splice(0, this.firstLive);
       this.rxMessage -= this.firstLive;
       this.firstLive = 0;
     }

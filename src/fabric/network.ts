@@ -4,7 +4,7 @@ import type { FabricConfig } from './config.js';
 import type { FabricContext } from './context.js';
 import { Flow } from './flow.js';
 import { fiveTupleHash, mix32 } from './hash.js';
-import type { DeliveryTarget, FabricModel } from './fabric-model.js';
+import type { DeliveryTarget, FabricModel, Receiver } from './fabric-model.js';
 import { FabricMetrics } from './metrics.js';
 import { NvlinkCrossbar, NvlinkFlow } from './nvlink-crossbar.js';
 import { fabricNeeds, type RunNeeds } from './needs.js';
@@ -26,7 +26,7 @@ export interface NetworkPartitionHook {
   /** Whether this thread simulates NIC `host`. */
   owns(host: number): boolean;
   opened(flow: Flow): void;
-  send(flow: Flow, bytes: number, onDelivered?: (atPs: number) => void, target?: DeliveryTarget, tag?: number): void;
+  send(flow: Flow, bytes: number, receiver?: Receiver, tag?: number): void;
 }
 
 /**
@@ -227,8 +227,8 @@ export class Network implements FabricModel {
   sendTagged(flow: Flow | NvlinkFlow, bytes: number, target: DeliveryTarget, tag: number): void {
     // Attribution wraps each message's callback (it keeps the cause of the delivery).
     if (this.attribution) return this.send(flow, bytes, (atPs) => target.delivered(tag, atPs));
-    if (flow instanceof NvlinkFlow) this.crossbar!.send(flow, bytes, undefined, target, tag);
-    else if (this.partition !== null) this.partition.send(flow, bytes, undefined, target, tag);
-    else flow.src.send(flow, bytes, undefined, target, tag);
+    if (flow instanceof NvlinkFlow) this.crossbar!.send(flow, bytes, target, tag);
+    else if (this.partition !== null) this.partition.send(flow, bytes, target, tag);
+    else flow.src.send(flow, bytes, target, tag);
   }
 }

@@ -1,6 +1,6 @@
 import { psFromNs, psFromUs, serializationPs, Timer } from '../engine/index.js';
 import type { CcServices } from './cc/index.js';
-import type { DeliveryTarget } from './fabric-model.js';
+import { deliver, type Receiver } from './fabric-model.js';
 import type { FabricContext } from './context.js';
 import { Fifo } from './fifo.js';
 import type { Flow } from './flow.js';
@@ -16,8 +16,7 @@ interface PendingStart {
   flow: Flow;
   bytes: number;
   postedPs: number;
-  onDelivered: ((atPs: number) => void) | undefined;
-  target: DeliveryTarget | undefined;
+  receiver: Receiver | undefined;
   tag: number;
 }
 
@@ -99,23 +98,23 @@ export class Nic implements NetworkNode, NicServices, CcServices {
    * Queues a message on `flow` (this NIC must be its source). With a per-message overhead
    * (config.nicOverheadNs) a fabric message starts once the NIC's one message engine has
    * spent that long on it after the previous start (LogP's o, serial per NIC); its FCT still
-   * counts from the post. Its delivery goes to `onDelivered`, or to `target` with `tag`.
+   * counts from the post. Its delivery goes to `receiver` (a target with `tag`).
    */
-  send(flow: Flow, bytes: number, onDelivered?: (atPs: number) => void, target?: DeliveryTarget, tag = 0): void {
+  send(flow: Flow, bytes: number, receiver?: Receiver, tag = 0): void {
     const { sim } = this.ctx;
-    if (this.overheadPs === 0 || flow.nicPort !== 0) return this.start(flow, bytes, sim.nowPs, onDelivered, target, tag);
+    if (this.overheadPs === 0 || flow.nicPort !== 0) return this.start(flow, bytes, sim.nowPs, receiver, tag);
     this.engineFreePs = Math.max(sim.nowPs, this.engineFreePs) + this.overheadPs;
-    sim.at(this.engineFreePs, this, 0, { flow, bytes, postedPs: sim.nowPs, onDelivered, target, tag } satisfies PendingStart);
+    sim.at(this.engineFreePs, this, 0, { flow, bytes, postedPs: sim.nowPs, receiver, tag } satisfies PendingStart);
   }
 
   /** A message whose overhead has been paid (see send). */
   onEvent(_kind: number, pending: unknown): void {
-    const { flow, bytes, postedPs, onDelivered, target, tag } = pending as PendingStart;
-    this.start(flow, bytes, postedPs, onDelivered, target, tag);
+    const { flow, bytes, postedPs, receiver, tag } = pending as PendingStart;
+    this.start(flow, bytes, postedPs, receiver, tag);
   }
 
-  private start(flow: Flow, bytes: number, postedPs: number, onDelivered: ((atPs: number) => void) | undefined, target: DeliveryTarget | undefined, tag: number): void {
-    const message = flow.post(bytes, postedPs, onDelivered, target, tag);
+  private start(flow: Flow, bytes: number, postedPs: number, receiver: Receiver | undefined, tag: number): void {
+    const message = flow.post(bytes, postedPs, receiver, tag);
     // Attribution: from the post, so a per-message overhead waited counts as time at the NIC (queueing.nic).
     const log = flow.sendLog;
     if (log !== null) log.posted(message.firstPsn, postedPs, this.ports[flow.nicPort]!.pausedPsAt(this.ctx.sim.nowPs));
@@ -258,8 +257,7 @@ export class Nic implements NetworkNode, NicServices, CcServices {
         flow.sendLog.forgetSentBefore(flow.undeliveredSincePs);
       }
       if (flow.deliveredTo !== null) flow.deliveredTo.deliveredBytes += m.bytes;
-      if (m.target !== undefined) m.target.delivered(m.tag, sim.nowPs);
-      else m.onDelivered?.(sim.nowPs);
+      if (m.receiver !== undefined) deliver(m.receiver, m.tag, sim.nowPs);
     }
     return completed;
   }

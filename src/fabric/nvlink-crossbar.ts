@@ -1,5 +1,5 @@
 import { serializationPs, type EventTarget, type Simulator } from '../engine/index.js';
-import type { DeliveredBytes, DeliveryTarget, FabricFlow } from './fabric-model.js';
+import { deliver, type DeliveredBytes, type FabricFlow, type Receiver } from './fabric-model.js';
 import type { FabricMetrics } from './metrics.js';
 import type { Port } from './port.js';
 import { Part } from './attribution/parts.js';
@@ -27,9 +27,8 @@ interface Transfer {
   firstFramePs: number;
   /** Its last bit has left the sending GPU. */
   egressEndPs: number;
-  onDelivered: ((atPs: number) => void) | undefined;
-  /** Set instead of onDelivered: the delivery is reported as target.delivered(tag, atPs). */
-  target: DeliveryTarget | undefined;
+  /** Told of the delivery (a target with `tag`), if anyone. */
+  receiver: Receiver | undefined;
   tag: number;
 }
 
@@ -73,16 +72,16 @@ export class NvlinkCrossbar implements EventTarget {
   }
 
   /** Set under `--threads` (partition/network-partition.ts): it decides which replica sends, and calls sendHere. */
-  divert: ((flow: NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void, target?: DeliveryTarget, tag?: number) => void) | null = null;
+  divert: ((flow: NvlinkFlow, bytes: number, receiver?: Receiver, tag?: number) => void) | null = null;
 
-  /** Sends a message; its delivery goes to `onDelivered`, or to `target` with `tag`. */
-  send(flow: NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void, target?: DeliveryTarget, tag = 0): void {
-    if (this.divert !== null) this.divert(flow, bytes, onDelivered, target, tag);
-    else this.sendHere(flow, bytes, onDelivered, target, tag);
+  /** Sends a message; its delivery goes to `receiver` (a target with `tag`). */
+  send(flow: NvlinkFlow, bytes: number, receiver?: Receiver, tag = 0): void {
+    if (this.divert !== null) this.divert(flow, bytes, receiver, tag);
+    else this.sendHere(flow, bytes, receiver, tag);
   }
 
   /** The message enters the sending GPU's NVLink egress now. */
-  sendHere(flow: NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void, target?: DeliveryTarget, tag = 0): void {
+  sendHere(flow: NvlinkFlow, bytes: number, receiver?: Receiver, tag = 0): void {
     const now = this.sim.nowPs;
     const frames = Math.max(1, Math.ceil(bytes / this.mtuBytes));
     const lastPayload = bytes - (frames - 1) * this.mtuBytes;
@@ -93,7 +92,7 @@ export class NvlinkCrossbar implements EventTarget {
     const egressEndPs = startPs + wirePs;
     this.egressFreePs[flow.src] = egressEndPs;
     this.metrics.messagesPosted++;
-    const transfer: Transfer = { flow, bytes, frames, postedPs: now, wirePs, firstFramePs, egressEndPs, onDelivered, target, tag };
+    const transfer: Transfer = { flow, bytes, frames, postedPs: now, wirePs, firstFramePs, egressEndPs, receiver, tag };
     // Its first frame reaches the NVSwitch's port towards the receiver.
     this.sim.at(startPs + firstFramePs + this.hopDelayPs, this, AT_INGRESS, transfer);
   }
@@ -130,7 +129,6 @@ export class NvlinkCrossbar implements EventTarget {
     m.messageFctNs.record((this.sim.nowPs - t.postedPs) / 1000);
     if (this.attribution) this.attribution.resetScratch()[Part.Nvlink] = this.sim.nowPs - t.postedPs;
     if (t.flow.deliveredTo !== null) t.flow.deliveredTo.deliveredBytes += t.bytes;
-    if (t.target !== undefined) t.target.delivered(t.tag, this.sim.nowPs);
-    else t.onDelivered?.(this.sim.nowPs);
+    if (t.receiver !== undefined) deliver(t.receiver, t.tag, this.sim.nowPs);
   }
 }

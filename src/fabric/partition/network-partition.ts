@@ -1,7 +1,7 @@
 import type { KeyedEventQueue } from '../../engine/parallel/keyed-event-queue.js';
 import type { PeerExchange } from '../../engine/parallel/peer-exchange.js';
 import type { WindowExchange } from '../../engine/parallel/window-loop.js';
-import type { DeliveryTarget } from '../fabric-model.js';
+import { deliver, type DeliveryTarget, type Receiver } from '../fabric-model.js';
 import type { Flow } from '../flow.js';
 import { NvlinkFlow, type NvlinkCrossbar } from '../nvlink-crossbar.js';
 import type { EveryReplica, PostAfter, Replay } from './replay.js';
@@ -114,7 +114,7 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
       const g = net.topology.nvlink!.gpusPerNode;
       for (let h = 0; h < net.topology.nics.length; h++)
         if (partOf[h] !== partOf[h - (h % g)]) throw new Error(`partition: server ${Math.floor(h / g)} is split between threads; NVLink per message needs whole servers`);
-      this.crossbar.divert = (flow, bytes, onDelivered, target, tag) => this.sendNvlink(flow, bytes, onDelivered, target, tag);
+      this.crossbar.divert = (flow, bytes, receiver, tag) => this.sendNvlink(flow, bytes, receiver, tag);
     }
     this.runOpens = new Int32Array(net.topology.nics.length);
     net.partition = this;
@@ -145,20 +145,20 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
     flow.senderElsewhere = !this.owns(flow.src.host);
   }
 
-  send(flow: Flow, bytes: number, onDelivered?: Delivered, target?: DeliveryTarget, tag = 0): void {
+  send(flow: Flow, bytes: number, receiver?: Receiver, tag = 0): void {
     const host = flow.src.host;
-    const posts = this.posting(flow.id, host, onDelivered, target, tag);
+    const posts = this.posting(flow.id, host, receiver, tag);
     const ordinal = posts.count - 1;
     if (!this.owns(host)) {
       // Where the message ends matters only to a receiver simulated here.
-      if (this.owns(flow.dst.host)) flow.post(bytes, this.replaying ? this.replayNowPs : this.net.sim.nowPs, undefined, posts, ordinal);
+      if (this.owns(flow.dst.host)) flow.post(bytes, this.replaying ? this.replayNowPs : this.net.sim.nowPs, posts, ordinal);
       return;
     }
     // What the NIC schedules is the NIC's: keyed by its node, as in every other replica count.
     const queue = this.queue;
     const saved = queue.currentNode;
     queue.currentNode = host;
-    flow.src.send(flow, bytes, undefined, posts, ordinal);
+    flow.src.send(flow, bytes, posts, ordinal);
     queue.currentNode = saved;
   }
 
@@ -178,10 +178,10 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
     const nvlink = flow instanceof NvlinkFlow;
     const host = nvlink ? flow.src : flow.src.host;
     const atPs = (this.replaying ? this.replayNowPs : this.net.sim.nowPs) + delayPs;
-    const posts = this.posting(flow.id, host, onDelivered, undefined, 0);
+    const posts = this.posting(flow.id, host, onDelivered, 0);
     const ordinal = posts.count - 1;
     const mine = this.owns(host);
-    if (!mine && !nvlink && this.owns((flow as Flow).dst.host)) (flow as Flow).post(bytes, atPs, undefined, posts, ordinal);
+    if (!mine && !nvlink && this.owns((flow as Flow).dst.host)) (flow as Flow).post(bytes, atPs, posts, ordinal);
     if (this.replaying) return;
     // Scheduled where the post was made (at the setup node every replica does; elsewhere only the sender's thread gets here).
     this.net.sim.schedule(delayPs, { onEvent: () => mine && this.sendNow(flow, host, bytes, posts, ordinal) }, 0);
@@ -191,19 +191,19 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
     const queue = this.queue;
     const saved = queue.currentNode;
     queue.currentNode = host;
-    if (flow instanceof NvlinkFlow) this.crossbar!.sendHere(flow, bytes, undefined, posts, ordinal);
-    else flow.src.send(flow, bytes, undefined, posts, ordinal);
+    if (flow instanceof NvlinkFlow) this.crossbar!.sendHere(flow, bytes, posts, ordinal);
+    else flow.src.send(flow, bytes, posts, ordinal);
     queue.currentNode = saved;
   }
 
   /** A message on the NVLink crossbar (per message): the thread owning its server sends it, the others record it. */
-  private sendNvlink(flow: NvlinkFlow, bytes: number, onDelivered?: Delivered, target?: DeliveryTarget, tag = 0): void {
-    const posts = this.posting(flow.id, flow.src, onDelivered, target, tag);
+  private sendNvlink(flow: NvlinkFlow, bytes: number, receiver?: Receiver, tag = 0): void {
+    const posts = this.posting(flow.id, flow.src, receiver, tag);
     if (!this.owns(flow.src)) return;
     const queue = this.queue;
     const saved = queue.currentNode;
     queue.currentNode = flow.src;
-    this.crossbar!.sendHere(flow, bytes, undefined, posts, posts.count - 1);
+    this.crossbar!.sendHere(flow, bytes, posts, posts.count - 1);
     queue.currentNode = saved;
   }
 
@@ -213,11 +213,11 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
    * record as its target and its ordinal as the tag, so its delivery comes to deliveredHere.
    * Refuses a post this thread cannot make (see the class comment).
    */
-  private posting(flowId: number, host: number, onDelivered: Delivered | undefined, target: DeliveryTarget | undefined, tag: number): Posts {
+  private posting(flowId: number, host: number, receiver: Receiver | undefined, tag: number): Posts {
     this.messages++;
     let posts = this.posts.get(flowId);
     if (posts === undefined) this.posts.set(flowId, (posts = new Posts(this, flowId)));
-    posts.add(target ?? onDelivered, tag);
+    posts.add(receiver, tag);
     const mine = this.owns(host);
     if (this.replaying && mine) throw new Error(`--threads: a delivery posted from NIC ${host} on another thread (a cross-thread post is not supported)`);
     if (!this.replaying && !mine && this.queue.currentNode !== this.ownership.setupNode)
@@ -307,14 +307,6 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
   }
 }
 
-/** A message's receiver as the workload gave it: a callback, or a target told with the message's tag. */
-type Receiver = Delivered | DeliveryTarget;
-
-function deliver(receiver: Receiver, tag: number, atPs: number): void {
-  if (typeof receiver === 'function') receiver(atPs);
-  else receiver.delivered(tag, atPs);
-}
-
 /**
  * One queue pair's messages as a replica knows them: how many were posted, and the receiver
  * of each until it has run (live or replayed), in a window that forgets the front once it has
@@ -357,11 +349,8 @@ class Posts implements DeliveryTarget {
     while (this.head < receivers.length && receivers[this.head] === undefined) this.head++;
     const head = this.head;
     if (head === receivers.length || (head > 64 && 2 * head > receivers.length)) {
-      // In place (splice would allocate the removed part).
-      receivers.copyWithin(0, head);
-      receivers.length -= head;
-      tags.copyWithin(0, head);
-      tags.length -= head;
+      receivers.splice(0, head);
+      tags.splice(0, head);
       this.base += head;
       this.head = 0;
     }
