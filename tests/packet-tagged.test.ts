@@ -45,7 +45,7 @@ describe('packet model: arrivals by tag', () => {
   });
 });
 
-describe('a queue pair whose sender another thread simulates', () => {
+describe('a queue pair one of whose ends another thread simulates', () => {
   // The receiver's copy under --threads: no ACK reaches it, so only delivery can let a message go.
   function deliverAll(senderElsewhere: boolean): Flow {
     const flow = new Flow(0, { host: 0 } as Nic, { host: 1 } as Nic, 0, 0, 16, 4096, 400);
@@ -64,6 +64,14 @@ describe('a queue pair whose sender another thread simulates', () => {
   it('forgets each message once delivered', () => {
     // The window compacts once the forgotten front passes 64 and half of what it holds.
     expect(deliverAll(true).heldMessages).toBeLessThanOrEqual(128);
+  });
+
+  it('with the receiver on another thread, forgets each message once acknowledged', () => {
+    const flow = new Flow(0, { host: 0 } as Nic, { host: 1 } as Nic, 0, 0, 16, 4096, 400);
+    flow.receiverElsewhere = true;
+    for (let i = 0; i < 1000; i++) flow.post(4096, 0);
+    for (let psn = 1; psn <= 1000; psn++) flow.acknowledge(psn);
+    expect(flow.heldMessages).toBeLessThanOrEqual(128);
   });
 
   it('holds them until acknowledged when it is the sender too', () => {

@@ -78,6 +78,11 @@ export class Flow {
    * ever reaches it, so a message is forgotten once delivered (else every message would stay).
    */
   senderElsewhere = false;
+  /**
+   * Under `--threads`, this copy simulates the sender but another thread the receiver: its
+   * deliveries never run here, so an acknowledged message is forgotten without waiting for one.
+   */
+  receiverElsewhere = false;
 
   constructor(
     readonly id: number,
@@ -196,7 +201,8 @@ export class Flow {
     const sacked = this.sackedSet;
     if (sacked !== null) for (let psn = this.sndUna; psn < ackPsn && sacked.size > 0; psn++) sacked.delete(psn);
     this.sndUna = ackPsn;
-    while (this.firstLive < this.rxMessage && this.messages[this.firstLive]!.endPsn <= ackPsn) this.firstLive++;
+    const delivered = this.receiverElsewhere ? this.messages.length : this.rxMessage;
+    while (this.firstLive < delivered && this.messages[this.firstLive]!.endPsn <= ackPsn) this.firstLive++;
     this.compact();
   }
 
@@ -204,7 +210,8 @@ export class Flow {
   private compact(): void {
     if (this.firstLive > 64 && this.firstLive * 2 > this.messages.length) {
       this.messages.splice(0, this.firstLive);
-      this.rxMessage -= this.firstLive;
+      // (With the receiver elsewhere rxMessage stays 0.)
+      this.rxMessage = Math.max(0, this.rxMessage - this.firstLive);
       this.firstLive = 0;
     }
   }

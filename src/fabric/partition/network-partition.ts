@@ -143,6 +143,7 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
   opened(flow: Flow): void {
     this.flows.set(flow.id, flow);
     flow.senderElsewhere = !this.owns(flow.src.host);
+    flow.receiverElsewhere = !this.owns(flow.dst.host);
   }
 
   send(flow: Flow, bytes: number, receiver?: Receiver, tag = 0): void {
