@@ -8,7 +8,8 @@ import { ClosShape, DragonflyShape, shapeOf, type NvlinkDomain, type TopologySha
 import { FLOW_STATE, FluidEvent, FluidFlow, PathKinds, SENT_KEY, type FluidFlowOwner } from './fluid-flow.js';
 import { FlowEventQueue, type KeyRecords } from './flow-event-queue.js';
 import { FlowLinks } from './flow-links.js';
-import { MessagePool, type DeliveryTarget } from './message-pool.js';
+import type { DeliveryTarget } from '../fabric-model.js';
+import { MessagePool } from './message-pool.js';
 import { flowLayoutOf, type FlowLayout } from './layout.js';
 import type { LinkGraph } from './link-graph.js';
 import { MaxMinSolver } from './max-min.js';

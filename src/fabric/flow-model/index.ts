@@ -1,5 +1,4 @@
 export { FlowNetwork, type FlowModelStats, type FlowTopology } from './flow-network.js';
-export type { DeliveryTarget } from './message-pool.js';
 export { FluidFlow } from './fluid-flow.js';
 export { flowLayoutOf, type FlowLayout } from './layout.js';
 export { LinkGraph } from './link-graph.js';

@@ -1,7 +1,5 @@
 import type { DeliveryTarget } from '../fabric-model.js';
 
-export type { DeliveryTarget };
-
 // A message's record: REC doubles (64 bytes, one cache line) — what posting, sending and
 // delivering it read, together (an array per field was a cache line per field: at a million
 // GPUs, tens of millions of messages each missed in five or six arrays).
