@@ -1,11 +1,18 @@
-import { routingOf, shapeOf, type FabricConfig } from '../../fabric/index.js';
+import { DragonflyShape, GraphShape, routingOf, shapeOf, type FabricConfig, type TopologyShape } from '../../fabric/index.js';
 import { modelOf, resolveFabrics } from '../fabrics.js';
 import { readMatrixFile } from '../matrix-file.js';
 import type { ExperimentSpec, WorkloadSpec } from '../spec.js';
 
 /** Routing policies that read only their own switch (per-node-routing.ts can give each switch its own). */
-const PER_NODE_ROUTINGS = new Set(['ecmp', 'spray', 'adaptive']);
-const TOPOLOGIES = new Set(['leaf-spine', 'fat-tree', 'rail-optimized']);
+const PER_NODE_ROUTINGS = new Set(['ecmp', 'spray', 'adaptive', 'flowlet', 'minimal', 'valiant', 'ugal']);
+const TOPOLOGIES = new Set(['leaf-spine', 'fat-tree', 'rail-optimized', 'dragonfly', 'file']);
+
+/** The shortest propagation delay of any link (host links, fabric cables, NVLink): a cut link is one of them. */
+function shortestLinkDelayPs(shape: TopologyShape): number {
+  if (shape instanceof DragonflyShape) return Math.min(shape.hostDelayPs, shape.localDelayPs, shape.globalDelayPs);
+  if (shape instanceof GraphShape) return Math.min(...shape.graph.links.map((l) => l.delayPs));
+  return Math.min(shape.linkDelayPs, shape.nvlink?.delayPs ?? Infinity);
+}
 
 /**
  * Why `--threads` cannot run this spec (one line for the user), or null. The parallel engine
@@ -20,9 +27,9 @@ export function threadsProblem(spec: ExperimentSpec, options: { explain?: boolea
   const topology = spec.topology as { kind: string };
   const shape = shapeOf(spec.topology);
   // Windows are as long as the shortest link between threads: a link without delay leaves none.
-  if ((options.threads ?? 1) > 1 && (shape.linkDelayPs <= 0 || (shape.nvlink !== null && shape.nvlink.delayPs <= 0)))
-    return '--threads: more than one thread needs links with a propagation delay (the lookahead between threads); this topology has 0';
-  if (!TOPOLOGIES.has(topology.kind)) return `--threads: topology ${topology.kind} is not supported yet (leaf-spine, fat-tree, rail-optimized)`;
+  if (!TOPOLOGIES.has(topology.kind)) return `--threads: topology ${topology.kind} is not supported yet (leaf-spine, fat-tree, rail-optimized, dragonfly, file)`;
+  if ((options.threads ?? 1) > 1 && shortestLinkDelayPs(shape) <= 0)
+    return '--threads: more than one thread needs every link to have a propagation delay (the lookahead between threads); this topology has a link with 0';
   // NVLink per message: a server's crossbar state lives on the thread that owns its GPUs, so servers must be whole (blocks of server groups, ownership.ts).
   const threads = options.threads ?? 1;
   if (shape.nvlink !== null && (spec.topology as { nvlinkModel?: string }).nvlinkModel !== 'packet' && threads > 1) {
@@ -47,7 +54,7 @@ export function threadsProblem(spec: ExperimentSpec, options: { explain?: boolea
 
 function fabricProblem(config: FabricConfig): string | null {
   if (modelOf(config) !== 'packet') return 'only the packet model runs on threads';
-  if (!PER_NODE_ROUTINGS.has(routingOf(config).name)) return `routing ${config.routing} is not supported (ecmp, spray, adaptive)`;
+  if (!PER_NODE_ROUTINGS.has(routingOf(config).name)) return `routing ${config.routing} is not supported (${[...PER_NODE_ROUTINGS].join(', ')})`;
   // Go-back-N's receiver reads the sender's window to decide when to ACK; a variable window moves it at the sender only.
   const telemetry = (config as { telemetry?: { window?: string } }).telemetry;
   if (config.cc === 'telemetry' && telemetry?.window === 'variable' && config.lossRecovery === 'go-back-n')

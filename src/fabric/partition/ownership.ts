@@ -1,13 +1,15 @@
 import type { Link } from '../link.js';
 import type { Port } from '../port.js';
-import type { Topology } from '../topology/index.js';
+import { DragonflyShape, type Topology } from '../topology/index.js';
 
 /**
  * Which thread simulates which node. Node ids: NIC h is h, switch i is nics + i; one more id,
  * `setupNode`, keys what the workload schedules before the run (every thread runs those).
  * Leaves are split into `parts` contiguous blocks (a fat-tree's pods are contiguous, so with
  * `parts` dividing the pods a pod stays whole; a rail-optimized fabric's in blocks of whole
- * server groups, when it has at least `parts` of them, so every server is on one thread); a NIC goes with its leaf; a switch higher up
+ * server groups, when it has at least `parts` of them, so every server is on one thread; a
+ * dragonfly's routers, all leaves, in blocks of whole groups when it has at least `parts`
+ * groups, so only global links are cut; a topology file's in the file's order); a NIC goes with its leaf; a switch higher up
  * (an NVSwitch too) goes with the part most of its links lead to, ties spread round-robin. Only the links
  * between parts are cut; the shortest of them is the lookahead of the conservative windows.
  */
@@ -47,11 +49,12 @@ export class Ownership {
 
     this.partOf = new Int32Array(this.nodes).fill(-1);
     const leaves = switches.map((sw, i) => ({ sw, id: nics.length + i })).filter(({ sw }) => sw.tier === 0);
-    // Rail-optimized: leaves are numbered group by group (group × G + rail); blocks of whole groups keep every server on one thread when there are enough groups.
-    const g = topology.nvlink?.gpusPerNode ?? 1;
-    const groups = leaves.length / g;
-    const wholeServers = g > 1 && Number.isInteger(groups) && groups >= parts;
-    leaves.forEach(({ id }, j) => (this.partOf[id] = wholeServers ? Math.floor((Math.floor(j / g) * parts) / groups) : Math.floor((j * parts) / leaves.length)));
+    // Leaves that go together: a rail-optimized fabric numbers its leaves group by group (group × G + rail), a dragonfly its routers group by group.
+    const shape = topology.shape;
+    const block = shape instanceof DragonflyShape ? shape.routersPerGroup : (topology.nvlink?.gpusPerNode ?? 1);
+    const blocks = leaves.length / block;
+    const whole = block > 1 && Number.isInteger(blocks) && blocks >= parts;
+    leaves.forEach(({ id }, j) => (this.partOf[id] = whole ? Math.floor((Math.floor(j / block) * parts) / blocks) : Math.floor((j * parts) / leaves.length)));
     // A NIC goes with its leaf, before the tiers above vote (an NVSwitch, the top tier, votes by its GPUs).
     nics.forEach((nic, h) => (this.partOf[h] = this.partOf[nodeOf.get(nic.port.link.to)!]!));
     const tiers = Math.max(0, ...switches.map((sw) => sw.tier));
