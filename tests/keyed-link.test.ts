@@ -62,4 +62,22 @@ describe('a link under --threads (Link.keyBy): one pending event, the order of o
     sim.run();
     expect(log).toEqual(['p0@100', 'p1@200', 'p2@300', 'Z@300', 'p3@400', 'p4@500', 'p5@600']);
   });
+
+  it("keeps a packet's key when putting it on the wire grows the store every link shares (its arrays are replaced)", () => {
+    const queue = new KeyedEventQueue();
+    queue.configure(4, 3);
+    const sim = new Simulator(queue);
+    const log: string[] = [];
+    const pool = new PacketPool();
+    const link = new Link(sim, 100, new Port(sim, new Sink(sim, log), 0, 100), pool);
+    link.keyBy(queue, 1);
+    // Other links hold all but 4 slots of the store's first 4,096: the link's first region (4) fits, its second (8) grows the store.
+    pool.wires.take(4096 - 4);
+    const packet = (psn: number) => Object.assign(new Packet(), { psn, sizeBytes: 1000 });
+    // Node 2's packets keyed 2:i; node 1's Z at packet 4's time keyed 1:0, so Z runs first — unless packet 4 lost its key (0 sorts first).
+    for (let i = 0; i < 6; i++) link.arrive(packet(i), 100 * (i + 1), 2 * SPAN + i);
+    queue.pushKeyed(500, { onEvent: () => log.push(`Z@${sim.nowPs}`) }, 0, undefined, 1 * SPAN, 1);
+    sim.run();
+    expect(log).toEqual(['p0@100', 'p1@200', 'p2@300', 'p3@400', 'Z@500', 'p4@500', 'p5@600']);
+  });
 });

@@ -94,7 +94,9 @@ export class Link implements EventTarget {
    * sent them, so still in arrival order).
    */
   arrive(packet: Packet, arrivalPs: number, key: number): void {
-    this.wires.keys[this.append(packet, arrivalPs)] = key;
+    // The slot first: append may grow the store, which replaces its arrays (`this.wires.keys[this.append(…)]` read the old one first and lost the key).
+    const slot = this.append(packet, arrivalPs);
+    this.wires.keys[slot] = key;
     if (this.wireLength === 1) this.keyed!.pushKeyed(arrivalPs, this, 0, undefined, key, this.toNode);
   }
 
