@@ -6,6 +6,7 @@ import { validateSpec } from '../src/experiment/load-spec.js';
 import { mergeParts } from '../src/experiment/threads/merge-parts.js';
 import { runPartsInOneThread, type PartResult } from '../src/experiment/threads/run-part.js';
 import { threadsProblem } from '../src/experiment/threads/threads-support.js';
+import { splitBlocks } from '../src/fabric/partition/ownership.js';
 import type { ExperimentSpec } from '../src/experiment/spec.js';
 
 /**
@@ -83,6 +84,31 @@ describe('--threads on a dragonfly: byte-identical rows for 1, 2 and 4 parts', (
     // Fewer groups than parts: blocks of routers, so local links are cut too and bound the lookahead.
     const few = spec({ ...DRAGONFLY, groups: 3, globalLinksPerRouter: 2 }, { preset: 'ethernet', routing: 'minimal', lossRecovery: 'ooo' }, { kind: 'permutation', bytes: '64KiB' });
     expect(runPartsInOneThread(few, 0, 4)[0]!.stats.lookaheadPs).toBe(300_000);
+  });
+});
+
+describe('threads balanced by the GPUs the workload uses', () => {
+  it('splits blocks of leaves evenly when every GPU is in use, and by the weight in use otherwise, contiguous and none empty', () => {
+    expect([...splitBlocks(5, 2, null)]).toEqual([0, 0, 0, 1, 1]);
+    expect([...splitBlocks(8, 2, null)]).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    // A job on the first two of 8 groups: one group per thread, not both on the first.
+    const twoGroups = Float64Array.from([128, 128, 0, 0, 0, 0, 0, 0]);
+    expect([...splitBlocks(8, 2, twoGroups)]).toEqual([0, 1, 1, 1, 1, 1, 1, 1]);
+    // 4 threads: the two busy groups apart, and every thread still gets a block.
+    expect([...splitBlocks(8, 4, twoGroups)]).toEqual([0, 1, 2, 3, 3, 3, 3, 3]);
+    // All the weight in the last block: the threads before it still get one block each.
+    expect([...splitBlocks(4, 4, Float64Array.from([0, 0, 0, 1]))]).toEqual([0, 1, 2, 3]);
+    expect([...splitBlocks(6, 3, Float64Array.from([1, 1, 1, 1, 1, 1]))]).toEqual([0, 0, 1, 1, 2, 2]);
+  });
+
+  it('an all-to-all on the first 2 of 5 dragonfly groups: each of 2 threads owns ranks (each replays the other\'s deliveries), the rows unchanged', () => {
+    const s = spec(DRAGONFLY, { preset: 'ethernet', routing: 'ugal', lossRecovery: 'ooo' }, { kind: 'alltoall', bytes: '64KiB', ranks: 16, placement: 'packed' });
+    const [one, two, four] = split(s);
+    expect(two!.row).toBe(one!.row);
+    expect(four!.row).toBe(one!.row);
+    const parts = runPartsInOneThread(s, 0, 2);
+    // 16 ranks, 8 per group: 8 × 15 messages delivered on each side, each replayed on the other.
+    expect(parts.map((p) => p.stats.replayed)).toEqual([8 * 15, 8 * 15]);
   });
 });
 

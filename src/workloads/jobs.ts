@@ -32,6 +32,11 @@ export class Jobs implements Workload {
     return this.jobs.reduce((sum, j) => sum + j.deliveredBytes, 0);
   }
 
+  /** The jobs' GPUs (background traffic may use any). */
+  get gpusInUse(): readonly number[] | undefined {
+    return this.background === undefined ? this.jobs.flatMap((j) => j.gpus) : undefined;
+  }
+
   get finished(): boolean {
     return this.pending === 0;
   }

@@ -32,6 +32,10 @@ export class Transfers implements Workload, RecordsFlows {
     this.records = transfers.map(({ src, dst }) => ({ src, dst, sizeBytes: bytes, startPs: 0, fctPs: NaN }));
   }
 
+  get gpusInUse(): readonly number[] {
+    return [...new Set(this.transfers.flatMap((t) => [t.src, t.dst]))];
+  }
+
   flowRecords(): readonly FlowRecord[] {
     return this.records;
   }

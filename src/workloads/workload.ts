@@ -7,6 +7,8 @@ import type { FabricModel } from '../fabric/index.js';
 export interface Workload {
   /** GPUs that take part. */
   readonly ranks: number;
+  /** Which GPUs, when known before it starts (`--threads` balances its threads by them); unset: any of the fabric's. */
+  readonly gpusInUse?: readonly number[] | undefined;
   start(net: FabricModel): void;
   readonly finished: boolean;
   /** Simulated time at which the last message of the workload was delivered. */

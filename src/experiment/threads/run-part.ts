@@ -96,12 +96,19 @@ export function buildPart(spec: ExperimentSpec, runIndex: number, part: number, 
   const queue = new KeyedEventQueue();
   const sim = new Simulator(queue);
   const net = createFabricModel('packet', sim, spec.topology, config, spec.seed, { perNodeStreams: true }) as Network;
-  const ownership = new Ownership(net.topology, parts);
+  // Built before it starts (it touches no fabric until then): the threads are balanced by the GPUs it uses.
+  const workload = createWorkload(workloadSpec, net.gpus, spec.seed, shapeOf(spec.topology).gpusPerNode);
+  const ownership = new Ownership(net.topology, parts, gpusInUseOf(workload, net.gpus));
   queue.configure(ownership.nodes, ownership.setupNode);
   const partition = new NetworkPartition(net, queue, ownership, part, exchange);
-  const workload = createWorkload(workloadSpec, net.gpus, spec.seed, shapeOf(spec.topology).gpusPerNode);
   workload.start(net);
   return { part, sim, queue, net, ownership, partition, workload, startedMs, builtMs: performance.now(), cpuStartedMs };
+}
+
+/** The GPUs `workload` uses when it knows them and they are not all `gpus` (null: split the fabric evenly). */
+function gpusInUseOf(workload: Workload, gpus: number): readonly number[] | null {
+  const inUse = workload.gpusInUse;
+  return inUse === undefined || new Set(inUse).size === gpus ? null : inUse;
 }
 
 /** Time of this part's last event (0: none ran); the run's end is the latest over parts. */

@@ -27,9 +27,15 @@ export class Ownership {
   readonly lookaheadPs: number;
   readonly cutLinks: number;
 
+  /**
+   * `inUse`: the GPUs the workload sends from or to, when not all of them (null: all). Blocks
+   * of leaves are then split by the GPUs in use under them, not by their number, so a job on
+   * a quarter of the fabric is not left to one thread (the result is the same for any split).
+   */
   constructor(
     readonly topology: Topology,
     readonly parts: number,
+    inUse: readonly number[] | null = null,
   ) {
     const { nics, switches } = topology;
     this.nodes = nics.length + switches.length + 1;
@@ -49,12 +55,15 @@ export class Ownership {
 
     this.partOf = new Int32Array(this.nodes).fill(-1);
     const leaves = switches.map((sw, i) => ({ sw, id: nics.length + i })).filter(({ sw }) => sw.tier === 0);
+    const leafIndex = new Map(leaves.map(({ id }, j) => [id, j]));
     // Leaves that go together: a rail-optimized fabric numbers its leaves group by group (group × G + rail), a dragonfly its routers group by group.
     const shape = topology.shape;
     const block = shape instanceof DragonflyShape ? shape.routersPerGroup : (topology.nvlink?.gpusPerNode ?? 1);
-    const blocks = leaves.length / block;
-    const whole = block > 1 && Number.isInteger(blocks) && blocks >= parts;
-    leaves.forEach(({ id }, j) => (this.partOf[id] = whole ? Math.floor((Math.floor(j / block) * parts) / blocks) : Math.floor((j * parts) / leaves.length)));
+    const whole = block > 1 && Number.isInteger(leaves.length / block) && leaves.length / block >= parts;
+    const size = whole ? block : 1;
+    const blockOf = (j: number) => Math.floor(j / size);
+    const partOfBlock = splitBlocks(leaves.length / size, parts, inUse === null ? null : blockWeights(inUse, (h) => blockOf(leafIndex.get(nodeOf.get(nics[h]!.port.link.to)!)!), leaves.length / size));
+    leaves.forEach(({ id }, j) => (this.partOf[id] = partOfBlock[blockOf(j)]!));
     // A NIC goes with its leaf, before the tiers above vote (an NVSwitch, the top tier, votes by its GPUs).
     nics.forEach((nic, h) => (this.partOf[h] = this.partOf[nodeOf.get(nic.port.link.to)!]!));
     const tiers = Math.max(0, ...switches.map((sw) => sw.tier));
@@ -91,4 +100,38 @@ export class Ownership {
     for (let n = 0; n < this.setupNode; n++) counts[this.partOf[n]!]!++;
     return counts;
   }
+}
+
+/** GPUs in use under each block (`blockOfGpu`: its leaf's block). */
+function blockWeights(inUse: readonly number[], blockOfGpu: (h: number) => number, blocks: number): Float64Array {
+  const weights = new Float64Array(blocks);
+  for (const h of inUse) weights[blockOfGpu(h)]!++;
+  return weights;
+}
+
+/**
+ * Part of each of `blocks` contiguous blocks. Without weights, block j goes to part
+ * ⌊j · parts / blocks⌋. With weights, to the part its weight's midpoint falls in, so parts
+ * get equal shares of the weight; parts stay contiguous and none is empty when there are at
+ * least as many blocks (a part takes the next block once the blocks left are just enough).
+ */
+export function splitBlocks(blocks: number, parts: number, weights: Float64Array | null): Int32Array {
+  const out = new Int32Array(blocks);
+  const total = weights === null ? 0 : weights.reduce((a, b) => a + b, 0);
+  if (weights === null || total === 0) {
+    for (let j = 0; j < blocks; j++) out[j] = Math.floor((j * parts) / blocks);
+    return out;
+  }
+  let before = 0;
+  for (let j = 0; j < blocks; j++) {
+    let part = Math.min(parts - 1, Math.floor(((before + weights[j]! / 2) * parts) / total));
+    before += weights[j]!;
+    if (blocks >= parts) {
+      const previous = j === 0 ? -1 : out[j - 1]!;
+      part = Math.max(previous, Math.min(part, previous + 1), parts - blocks + j);
+      part = Math.min(part, previous + 1);
+    }
+    out[j] = part;
+  }
+  return out;
 }

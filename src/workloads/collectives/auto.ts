@@ -34,6 +34,10 @@ export class AutoCollective implements Workload {
     this.busFactor = coll === 'allreduce' ? (2 * (this.ranks - 1)) / this.ranks : (this.ranks - 1) / this.ranks;
   }
 
+  get gpusInUse(): readonly number[] {
+    return this.params.gpus;
+  }
+
   start(net: FabricModel): void {
     const { gpus, bytes } = this.params;
     const nvlink = net.topology.nvlink;

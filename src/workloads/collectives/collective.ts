@@ -129,6 +129,10 @@ export abstract class Collective implements Workload, EventTarget, PinnedPost, C
   readonly sentBytes: Float64Array;
   readonly receivedBytes: Float64Array;
 
+  get gpusInUse(): readonly number[] {
+    return this.params.gpus;
+  }
+
   constructor(protected readonly params: CollectiveParams) {
     this.ranks = params.gpus.length;
     this.pendingRanks = this.ranks;
