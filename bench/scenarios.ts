@@ -175,6 +175,29 @@ export const SCENARIOS: Scenario[] = [
     bytes: 256 * KiB,
     note: '64 packets per GPU (~1 window)',
   },
+  {
+    name: 'dragonfly-ugal-1024',
+    workload: 'permutation',
+    gpus: 1024,
+    gpusPerLeaf: 0,
+    // experiments/dragonfly-vs-clos.yaml's balanced dragonfly (a = 2p = 2h) with Slingshot's rates and delays per hop class.
+    topology: {
+      kind: 'dragonfly',
+      groups: 8,
+      routersPerGroup: 16,
+      hostsPerRouter: 8,
+      globalLinksPerRouter: 8,
+      linkGbps: 200,
+      localGbps: 200,
+      globalGbps: 200,
+      linkDelayNs: 100,
+      localDelayNs: 300,
+      globalDelayNs: 1000,
+    },
+    fabric: { preset: 'ethernet', routing: 'ugal', lossRecovery: 'ooo' },
+    bytes: 4 * MiB,
+    note: '8 groups × 16 routers × 8 GPUs, UGAL-L, out-of-order NIC; on threads whole groups, so the windows are a global hop (1 µs)',
+  },
 ];
 
 export function findScenario(name: string): Scenario {
