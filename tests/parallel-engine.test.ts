@@ -132,6 +132,19 @@ describe('a run split over parts: byte-identical rows for 1, 2 and 4 parts', () 
 });
 
 describe('closed form: one message alone, across pods and threads', () => {
+  it('algorithm auto: the same pick and row on 1, 2 and 4 parts (ring at 16 MiB; tree with clear-to-sends at 64 KiB)', () => {
+    for (const workload of [
+      { kind: 'allreduce', algorithm: 'auto', bytes: '16MiB' },
+      { kind: 'allreduce', algorithm: 'auto', bytes: '64KiB', slotCredits: 'cts' },
+    ]) {
+      const s = spec('ethernet', workload);
+      const one = row(s, 1);
+      expect(row(s, 2)).toBe(one);
+      expect(row(s, 4)).toBe(one);
+      expect(JSON.parse(one).completed).toBe(true);
+    }
+  });
+
   it('its completion = 6 hops × (serialization + propagation) + (packets − 1) × serialization', () => {
     // 1 sender to GPU 0; mtu 4000 + 64 B of header: 4064 B × 8 / 100 Gb/s = 325,120 ps a frame.
     const fabric = { preset: 'ethernet', mtuBytes: 4000, headerBytes: 64 };
@@ -172,7 +185,12 @@ describe('outside the subset: one line, never a wrong answer', () => {
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'tree', bytes: '1MiB' }))).toMatch(/tree with slot limits/);
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'tree', slots: 'unlimited', bytes: '1MiB' }))).toBeNull();
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'tree', slotCredits: 'cts', bytes: '1MiB' }))).toBeNull();
-    expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'auto', bytes: '1MiB' }))).toMatch(/algorithm auto/);
+    // algorithm auto: its pick (NCCL's tuning model) depends on the size and the topology only, so it is known before the run.
+    expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'auto', bytes: '1MiB' }))).toMatch(/^--threads: algorithm auto picks tree here, and a tree with slot limits/);
+    expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'auto', bytes: '1MiB', slotCredits: 'cts' }))).toBeNull();
+    expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'auto', bytes: '16MiB' }))).toBeNull();
+    const autoJob = { name: 'j', ranks: 4, collectives: [{ kind: 'allreduce', algorithm: 'auto', bytes: '1MiB' }] };
+    expect(threadsProblem(spec('ethernet', { kind: 'jobs', jobs: [autoJob] }))).toMatch(/algorithm auto in a job is not supported yet/);
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', bytes: '1MiB' }))).toBeNull();
     // adaptive-global reads other switches' advertised loads: a switch's choice would depend on another thread's state.
     expect(threadsProblem(spec({ preset: 'ethernet', routing: 'adaptive-global' }, { kind: 'permutation', bytes: '1MiB' }))).toMatch(/routing adaptive-global is not supported/);

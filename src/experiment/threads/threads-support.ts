@@ -1,6 +1,8 @@
 import { DragonflyShape, GraphShape, routingOf, shapeOf, type FabricConfig, type TopologyShape } from '../../fabric/index.js';
 import { modelOf, resolveFabrics } from '../fabrics.js';
 import { readMatrixFile } from '../matrix-file.js';
+import { createWorkload } from '../create-workload.js';
+import { AutoCollective } from '../../workloads/index.js';
 import type { ExperimentSpec, WorkloadSpec } from '../spec.js';
 
 /** Routing policies that read only their own switch (per-node-routing.ts can give each switch its own). */
@@ -42,7 +44,7 @@ export function threadsProblem(spec: ExperimentSpec, options: { explain?: boolea
   if (spec.limits.maxEvents !== undefined) return '--threads: limits.maxEvents is not supported (a count of events would stop each thread at another simulated time); limits.maxTimeUs is';
   if (options.explain) return '--threads: --explain is not supported yet';
   for (const w of spec.workload) {
-    const problem = workloadProblem(w, Math.max(shape.linkDelayPs, shape.nvlink?.delayPs ?? 0));
+    const problem = workloadProblem(w, Math.max(shape.linkDelayPs, shape.nvlink?.delayPs ?? 0), { seed: spec.seed, shape });
     if (problem !== null) return `--threads: ${problem}`;
   }
   for (const config of resolveFabrics(spec.fabrics)) {
@@ -84,16 +86,31 @@ function jobsProblem(w: Extract<WorkloadSpec, { kind: 'jobs' }>, lookaheadBoundP
   return null;
 }
 
-function workloadProblem(w: WorkloadSpec, lookaheadBoundPs: number): string | null {
+/** What `algorithm: auto` needs to make its pick before the run: the topology alone (AutoCollective.choose). */
+interface Fabricless {
+  seed: number;
+  shape: TopologyShape;
+}
+
+function workloadProblem(w: WorkloadSpec, lookaheadBoundPs: number, at: Fabricless | null = null): string | null {
   if (w.kind === 'permutation' || w.kind === 'incast') return null;
   if (w.kind === 'matrix') return readMatrixFile(w.file).triggers.length > 0 ? 'a connection matrix with triggers is not supported yet' : null;
   if (w.kind === 'jobs') return jobsProblem(w, lookaheadBoundPs);
   if (!COLLECTIVES.has(w.kind)) return `workload ${w.kind} is not supported yet (permutation, incast, matrix, allreduce, allgather, reducescatter, alltoall, broadcast)`;
   const c = w as { algorithm?: string; interNode?: string; slots?: number | 'unlimited'; slotCredits?: string };
-  if (c.algorithm === 'auto') return 'algorithm auto is not supported yet (name the algorithm)';
   // A tree's sender waits for its receiver to free a slot: an instant credit comes back from another NIC with no lookahead to cross threads on; a CTS is a message like any other.
+  const creditsCross = c.slots !== 'unlimited' && c.slotCredits !== 'cts';
+  if (c.algorithm === 'auto' && creditsCross) {
+    // The pick depends on the size and the topology only, so it is known before the run.
+    const auto = at === null ? null : createWorkload(w, at.shape.gpus, at.seed, at.shape.gpusPerNode);
+    if (!(auto instanceof AutoCollective)) return 'algorithm auto in a job is not supported yet (name the algorithm, or set slotCredits: cts or slots: unlimited)';
+    if (auto.choose(at!.shape.nvlink, at!.shape.linkGbps).algorithm === 'tree') return `algorithm auto picks tree here, and ${TREE_CREDITS}`;
+    return null;
+  }
   const tree = c.algorithm === 'tree' || (c.algorithm === 'hierarchical' && c.interNode === 'tree');
-  if (tree && c.slots !== 'unlimited' && c.slotCredits !== 'cts')
-    return 'a tree with slot limits (slots, NCCL_STEPS = 8 by default) and instant credits is not supported: they cross NICs at once; slotCredits: cts (NCCL\'s clear-to-send over the fabric) or slots: unlimited is';
+  if (tree && creditsCross) return TREE_CREDITS;
   return null;
 }
+
+const TREE_CREDITS =
+  "a tree with slot limits (slots, NCCL_STEPS = 8 by default) and instant credits is not supported: they cross NICs at once; slotCredits: cts (NCCL's clear-to-send over the fabric) or slots: unlimited is";

@@ -1,4 +1,4 @@
-import type { FabricModel, PathNode } from '../../fabric/index.js';
+import type { FabricModel, NvlinkDomain, PathNode } from '../../fabric/index.js';
 import type { Workload } from '../workload.js';
 import { plannedCollectiveBytes, resolveChannels, type Collective, type CollectiveParams } from './collective.js';
 import type { Protocol } from './protocol.js';
@@ -39,20 +39,24 @@ export class AutoCollective implements Workload {
   }
 
   start(net: FabricModel): void {
+    const choice = this.choose(net.topology.nvlink, net.hostGbps);
+    this.choice = choice;
+    this.inner = this.create(choice.algorithm, choice.protocol, { ...this.params, channels: choice.channels, protocol: choice.protocol });
+    this.inner.onFinished = (atPs) => this.onFinished?.(atPs);
+    this.inner.start(net);
+  }
+
+  /** What it picks on a fabric with this NVLink domain and NIC rate (known from the topology alone, before any fabric is built). */
+  choose(nvlink: NvlinkDomain | null, hostGbps: number): TunedChoice & { channels: number } {
     const { gpus, bytes } = this.params;
-    const nvlink = net.topology.nvlink;
     const g = nvlink?.gpusPerNode ?? 1;
     const servers = serversOf(gpus, g);
-    const nicGBps = net.hostGbps / 8;
+    const nicGBps = hostGbps / 8;
     const perServer = this.ranks / servers.length;
     const nodeGBps =
       servers.length === 1 ? (nvlink && perServer > 1 ? nvlink.gbps / 8 : nicGBps) : Math.min(perServer * nicGBps, nvlink ? nvlink.gbps / 8 : Infinity);
     const channels = resolveChannels(this.params, g > 1 ? defaultRingChannels(servers) : 1);
-    const choice = tunedChoice(this.coll, bytes, { ranks: this.ranks, nodes: servers.length, channels, nodeGBps }, this.algorithms, this.protocols);
-    this.choice = { ...choice, channels };
-    this.inner = this.create(choice.algorithm, choice.protocol, { ...this.params, channels, protocol: choice.protocol });
-    this.inner.onFinished = (atPs) => this.onFinished?.(atPs);
-    this.inner.start(net);
+    return { ...tunedChoice(this.coll, bytes, { ranks: this.ranks, nodes: servers.length, channels, nodeGBps }, this.algorithms, this.protocols), channels };
   }
 
   get finished(): boolean {
