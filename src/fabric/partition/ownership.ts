@@ -59,10 +59,11 @@ export class Ownership {
     // Leaves that go together: a rail-optimized fabric numbers its leaves group by group (group × G + rail), a dragonfly its routers group by group.
     const shape = topology.shape;
     const block = shape instanceof DragonflyShape ? shape.routersPerGroup : (topology.nvlink?.gpusPerNode ?? 1);
-    const whole = block > 1 && Number.isInteger(leaves.length / block) && leaves.length / block >= parts;
-    const size = whole ? block : 1;
+    const size = block > 1 && Number.isInteger(leaves.length / block) && leaves.length / block >= parts ? block : 1;
+    const blocks = leaves.length / size;
     const blockOf = (j: number) => Math.floor(j / size);
-    const partOfBlock = splitBlocks(leaves.length / size, parts, inUse === null ? null : blockWeights(inUse, (h) => blockOf(leafIndex.get(nodeOf.get(nics[h]!.port.link.to)!)!), leaves.length / size));
+    const blockOfGpu = (h: number) => blockOf(leafIndex.get(nodeOf.get(nics[h]!.port.link.to)!)!);
+    const partOfBlock = splitBlocks(blocks, parts, inUse === null ? null : blockWeights(inUse, blockOfGpu, blocks));
     leaves.forEach(({ id }, j) => (this.partOf[id] = partOfBlock[blockOf(j)]!));
     // A NIC goes with its leaf, before the tiers above vote (an NVSwitch, the top tier, votes by its GPUs).
     nics.forEach((nic, h) => (this.partOf[h] = this.partOf[nodeOf.get(nic.port.link.to)!]!));
@@ -124,14 +125,11 @@ export function splitBlocks(blocks: number, parts: number, weights: Float64Array
   }
   let before = 0;
   for (let j = 0; j < blocks; j++) {
-    let part = Math.min(parts - 1, Math.floor(((before + weights[j]! / 2) * parts) / total));
+    const midpoint = Math.min(parts - 1, Math.floor(((before + weights[j]! / 2) * parts) / total));
     before += weights[j]!;
-    if (blocks >= parts) {
-      const previous = j === 0 ? -1 : out[j - 1]!;
-      part = Math.max(previous, Math.min(part, previous + 1), parts - blocks + j);
-      part = Math.min(part, previous + 1);
-    }
-    out[j] = part;
+    const previous = j === 0 ? -1 : out[j - 1]!;
+    // At most one part further than the block before (none skipped), and far enough that the blocks left fill the parts left.
+    out[j] = blocks < parts ? midpoint : Math.min(previous + 1, Math.max(previous, midpoint, parts - blocks + j));
   }
   return out;
 }
