@@ -129,9 +129,7 @@ describe('a run split over parts: byte-identical rows for 1, 2 and 4 parts', () 
     expect(sum('bytesDelivered')).toBe(12 * 64 * 1024);
     expect(parts.some((p) => p.stats.packetsIn > 0)).toBe(true);
   });
-});
 
-describe('closed form: one message alone, across pods and threads', () => {
   it('algorithm auto: the same pick and row on 1, 2 and 4 parts (ring at 16 MiB; tree with clear-to-sends at 64 KiB)', () => {
     for (const workload of [
       { kind: 'allreduce', algorithm: 'auto', bytes: '16MiB' },
@@ -144,7 +142,9 @@ describe('closed form: one message alone, across pods and threads', () => {
       expect(JSON.parse(one).completed).toBe(true);
     }
   });
+});
 
+describe('closed form: one message alone, across pods and threads', () => {
   it('its completion = 6 hops × (serialization + propagation) + (packets − 1) × serialization', () => {
     // 1 sender to GPU 0; mtu 4000 + 64 B of header: 4064 B × 8 / 100 Gb/s = 325,120 ps a frame.
     const fabric = { preset: 'ethernet', mtuBytes: 4000, headerBytes: 64 };
