@@ -218,17 +218,20 @@ export class Network implements FabricModel {
   /** Sends a message of `bytes` on `flow`; `onDelivered` fires when its last byte has arrived. */
   send(flow: Flow | NvlinkFlow, bytes: number, onDelivered?: (atPs: number) => void): void {
     if (this.attribution) onDelivered = this.attribution.wrap(this.sim.nowPs, onDelivered);
-    if (flow instanceof NvlinkFlow) this.crossbar!.send(flow, bytes, onDelivered);
-    else if (this.partition !== null) this.partition.send(flow, bytes, onDelivered);
-    else flow.src.send(flow, bytes, onDelivered);
+    this.post(flow, bytes, onDelivered, 0);
   }
 
   /** `send`, its delivery reported as `target.delivered(tag, atPs)` (no closure per message). */
   sendTagged(flow: Flow | NvlinkFlow, bytes: number, target: DeliveryTarget, tag: number): void {
     // Attribution wraps each message's callback (it keeps the cause of the delivery).
     if (this.attribution) return this.send(flow, bytes, (atPs) => target.delivered(tag, atPs));
-    if (flow instanceof NvlinkFlow) this.crossbar!.send(flow, bytes, target, tag);
-    else if (this.partition !== null) this.partition.send(flow, bytes, target, tag);
-    else flow.src.send(flow, bytes, target, tag);
+    this.post(flow, bytes, target, tag);
+  }
+
+  /** To the NVLink crossbar, the partition (under `--threads`) or the sending NIC. */
+  private post(flow: Flow | NvlinkFlow, bytes: number, receiver: Receiver | undefined, tag: number): void {
+    if (flow instanceof NvlinkFlow) this.crossbar!.send(flow, bytes, receiver, tag);
+    else if (this.partition !== null) this.partition.send(flow, bytes, receiver, tag);
+    else flow.src.send(flow, bytes, receiver, tag);
   }
 }
