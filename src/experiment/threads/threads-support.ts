@@ -101,10 +101,10 @@ function workloadProblem(w: WorkloadSpec, lookaheadBoundPs: number, at: Fabricle
   // A tree's sender waits for its receiver to free a slot: an instant credit comes back from another NIC with no lookahead to cross threads on; a CTS is a message like any other.
   const creditsCross = c.slots !== 'unlimited' && c.slotCredits !== 'cts';
   if (c.algorithm === 'auto' && creditsCross) {
+    if (at === null) return 'algorithm auto in a job is not supported yet (name the algorithm, or set slotCredits: cts or slots: unlimited)';
     // The pick depends on the size and the topology only, so it is known before the run.
-    const auto = at === null ? null : createWorkload(w, at.shape.gpus, at.seed, at.shape.gpusPerNode);
-    if (!(auto instanceof AutoCollective)) return 'algorithm auto in a job is not supported yet (name the algorithm, or set slotCredits: cts or slots: unlimited)';
-    if (auto.choose(at!.shape.nvlink, at!.shape.linkGbps).algorithm === 'tree') return `algorithm auto picks tree here, and ${TREE_CREDITS}`;
+    const auto = createWorkload(w, at.shape.gpus, at.seed, at.shape.gpusPerNode);
+    if (auto instanceof AutoCollective && auto.choose(at.shape.nvlink, at.shape.linkGbps).algorithm === 'tree') return `algorithm auto picks tree here, and ${TREE_CREDITS}`;
     return null;
   }
   const tree = c.algorithm === 'tree' || (c.algorithm === 'hierarchical' && c.interNode === 'tree');
