@@ -109,7 +109,7 @@ describe('NVLink per message', () => {
   it('the throughput series count the scale-out fabric only, however NVLink is modelled', () => {
     const arrived = (nvlinkModel: 'packet' | 'message') => {
       const { sim, net } = build(rails(nvlinkModel));
-      const sampler = new Sampler(net, 1);
+      const sampler = Sampler.of(net, 1);
       net.send(net.openFlow(0, 1), 1 << 20); // NVLink
       net.send(net.openFlow(0, 8), 64 << 10); // over the fabric, same rail
       for (let t = 1; sim.pendingEvents > 0; t++) {
@@ -125,7 +125,7 @@ describe('NVLink per message', () => {
   it('the time series has NVSwitch queues only when NVLink is modelled per frame', () => {
     const tiers = (nvlinkModel: 'packet' | 'message') => {
       const { net } = build(rails(nvlinkModel));
-      return new Sampler(net).timeSeries().queueBytes.map((q) => q.tier);
+      return Sampler.of(net).timeSeries().queueBytes.map((q) => q.tier);
     };
     expect(tiers('packet')).toContain('nvlink');
     expect(tiers('message')).not.toContain('nvlink');

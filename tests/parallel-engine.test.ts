@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './cli-helpers.js';
@@ -57,9 +57,9 @@ describe('keyed event queue: ties do not depend on who runs where', () => {
 describe('a run split over parts: byte-identical rows for 1, 2 and 4 parts', () => {
   it("ethernet, permutation on a fat-tree, with every message's FCT (--flows) from the thread that delivered it", () => {
     const s = spec('ethernet', { kind: 'permutation', bytes: '64KiB' });
-    const one = row(s, 1, runPartsInOneThread(s, 0, 1, true));
-    expect(row(s, 2, runPartsInOneThread(s, 0, 2, true))).toBe(one);
-    expect(row(s, 4, runPartsInOneThread(s, 0, 4, true))).toBe(one);
+    const one = row(s, 1, runPartsInOneThread(s, 0, 1, { flows: true }));
+    expect(row(s, 2, runPartsInOneThread(s, 0, 2, { flows: true }))).toBe(one);
+    expect(row(s, 4, runPartsInOneThread(s, 0, 4, { flows: true }))).toBe(one);
     const r = JSON.parse(one);
     expect(r.completed).toBe(true);
     expect(r.flows).toHaveLength(16);
@@ -108,9 +108,9 @@ describe('a run split over parts: byte-identical rows for 1, 2 and 4 parts', () 
     const lines = ['0->15 id 1 start 0 size 60000', '0->9 id 2 start 2000000 size 40000', '5->15 id 3 start 1500000 size 50000', '12->3 id 4 start 2500000 size 30000', '9->0 id 5 start 0 size 20000'];
     writeFileSync(join(dir, 'm.cm'), `Nodes 16\nConnections ${lines.length}\n${lines.join('\n')}\n`);
     const s = spec('roce', { kind: 'matrix', file: join(dir, 'm.cm') });
-    const one = row(s, 1, runPartsInOneThread(s, 0, 1, true));
-    expect(row(s, 2, runPartsInOneThread(s, 0, 2, true))).toBe(one);
-    expect(row(s, 4, runPartsInOneThread(s, 0, 4, true))).toBe(one);
+    const one = row(s, 1, runPartsInOneThread(s, 0, 1, { flows: true }));
+    expect(row(s, 2, runPartsInOneThread(s, 0, 2, { flows: true }))).toBe(one);
+    expect(row(s, 4, runPartsInOneThread(s, 0, 4, { flows: true }))).toBe(one);
     const r = JSON.parse(one);
     expect(r.completed).toBe(true);
     expect(r.flows.map((f: { startUs: number }) => f.startUs)).toEqual([0, 2, 1.5, 2.5, 0]);
@@ -162,18 +162,23 @@ describe('closed form: one message alone, across pods and threads', () => {
 
 
 describe('fabsim run --threads N', () => {
-  it('prints the same JSON on 1 and on 2 worker threads, wallMs apart (roce incast that pauses; a ring all-reduce, its deliveries replayed across threads)', async () => {
+  it('prints the same JSON on 1 and on 2 worker threads, wallMs apart, time series included, and writes the report (roce incast that pauses; a ring all-reduce, its deliveries replayed across threads)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fabsim-threads-'));
     const file = join(dir, 'p.yaml');
     const workloads = '[{ kind: incast, target: 0, senders: 8, bytes: 64KiB }, { kind: allreduce, algorithm: ring, bytes: 64KiB }]';
     writeFileSync(file, `name: p\nseed: 2\ntopology: { kind: fat-tree, radix: 4, linkGbps: 100 }\nfabrics: [{ preset: roce, bufferBytesPerPort: 64KiB }]\nworkload: ${workloads}\n`);
-    const [one, two] = await Promise.all(['1', '2'].map((n) => cli('run', file, '--json', '--threads', n)));
+    const out = join(dir, 'out');
+    const [one, two] = await Promise.all([['1'], ['2', '--out', out]].map(([n, ...rest]) => cli('run', file, '--json', '--threads', n!, ...rest)));
     expect(one.code).toBe(0);
     expect(two.code).toBe(0);
     const withoutWallMs = (json: string) => JSON.stringify(JSON.parse(json, (key, value) => (key === 'wallMs' ? 0 : value)));
     expect(withoutWallMs(two.stdout)).toBe(withoutWallMs(one.stdout));
-    expect(JSON.parse(one.stdout).results[0].pfcPauses).toBeGreaterThan(0);
-    expect(JSON.parse(one.stdout).results[1].completed).toBe(true);
+    const rows = JSON.parse(one.stdout).results;
+    expect(rows[0].pfcPauses).toBeGreaterThan(0);
+    expect(rows[1].completed).toBe(true);
+    expect(Math.max(...rows[0].detail.timeSeries.pfcPausedFraction)).toBeGreaterThan(0);
+    expect(withoutWallMs(readFileSync(join(out, 'result.json'), 'utf8'))).toBe(withoutWallMs(two.stdout));
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/data-chart="time-series"/);
     expect(two.stderr).toMatch(/on 2 threads \(\d+ events; per thread \d+\/\d+ events/);
   }, 180_000); // two CLI runs with worker threads: 26 s measured at load ~14
 });

@@ -32,8 +32,9 @@ export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sam
                 (default: one per core, fewer when the runs are large for the memory);
                 the output is the same as with --jobs 1 (one after another) but wallMs
   --threads N   split each run over N worker threads (the parallel packet engine: a
-                subset of specs, see README "--threads"); rows are identical for every N
-                but may differ from a run without --threads in same-picosecond tie order
+                subset of specs, see README "--threads"); rows and time series are identical
+                for every N but may differ from a run without --threads in same-picosecond
+                tie order (not with --jobs or --explain)
   --explain     split each completion time along its critical path into serialization,
                 propagation, queueing per tier, PFC pauses, retransmission, throttling,
                 NVLink and step latency, with the five costliest links: a table after the
@@ -80,8 +81,13 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   }
   checkNcclTestsWorkloads(format, spec.workload, isNcclTestsWorkload);
   const threads = parseThreads(options.threads);
-  if (threads !== undefined) return runThreadsCommand(spec, threads, options);
   const specText = readFileSync(specPath, 'utf8');
+  const outputs: RunOutputs = { out: options.out, flows: options.flows, flowsFormat, format, json: options.json === true, explain: options.explain === true, specText, specPath };
+  if (threads !== undefined) {
+    // The table shows no time series: sample only for what prints or writes them.
+    const sampled = options.out !== undefined || options.json === true;
+    return writeRunOutputs(await runThreadsCommand(spec, threads, options, { flows: options.flows !== undefined, ...(sampled ? { sampling } : {}) }), outputs);
+  }
 
   const progress = progressWriter();
   const interrupt = new AbortController();
@@ -122,14 +128,31 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     progress.clear();
   }
   if (!result.partial) recordRunDurations(spec, result.results.map((r) => r.wallMs));
-  if (options.out !== undefined) writeResults(options.out, result, { specText, specPath });
-  if (options.flows !== undefined && flowsFormat === 'hpcc') for (const [path, text] of hpccFctFiles(result.results, options.flows)) writeFileWhole(path, text);
-  else if (options.flows !== undefined) writeFileWhole(options.flows, formatFlowsCsv(result));
-  const jobsTable = formatJobsTable(result);
-  if (format === 'nccl-tests') process.stdout.write(`${formatNcclTestsRun(result)}\n`);
-  else process.stdout.write(options.json ? `${formatJson(result)}\n` : `${formatTable(result)}\n${jobsTable ? `${jobsTable}\n` : ''}`);
-  const explained = options.explain && !options.json && format !== 'nccl-tests' ? formatAttributionTable(result) : '';
-  if (explained) process.stdout.write(`${explained}\n`);
+  writeRunOutputs(result, outputs);
   process.off('SIGINT', onSigint);
   if (result.partial) process.exitCode = INTERRUPTED_EXIT_CODE;
+}
+
+/** What `fabsim run` writes and prints, options checked. */
+interface RunOutputs {
+  out: string | undefined;
+  flows: string | undefined;
+  flowsFormat: string;
+  format: ReturnType<typeof parseFormat>;
+  json: boolean;
+  explain: boolean;
+  specText: string;
+  specPath: string;
+}
+
+/** The files asked for, then the table, JSON or nccl-tests columns on stdout: the same with or without --threads. */
+function writeRunOutputs(result: ExperimentResult, o: RunOutputs): void {
+  if (o.out !== undefined) writeResults(o.out, result, { specText: o.specText, specPath: o.specPath });
+  if (o.flows !== undefined && o.flowsFormat === 'hpcc') for (const [path, text] of hpccFctFiles(result.results, o.flows)) writeFileWhole(path, text);
+  else if (o.flows !== undefined) writeFileWhole(o.flows, formatFlowsCsv(result));
+  const jobsTable = formatJobsTable(result);
+  if (o.format === 'nccl-tests') process.stdout.write(`${formatNcclTestsRun(result)}\n`);
+  else process.stdout.write(o.json ? `${formatJson(result)}\n` : `${formatTable(result)}\n${jobsTable ? `${jobsTable}\n` : ''}`);
+  const explained = o.explain && !o.json && o.format !== 'nccl-tests' ? formatAttributionTable(result) : '';
+  if (explained) process.stdout.write(`${explained}\n`);
 }

@@ -1,9 +1,8 @@
-import type { ExperimentSpec } from '../experiment/index.js';
+import type { ExperimentResult, ExperimentSpec } from '../experiment/index.js';
+import type { PartOutputs } from '../experiment/threads/run-part.js';
 import { runExperimentThreaded } from '../experiment/threads/threads-run.js';
 import { threadsProblem } from '../experiment/threads/threads-support.js';
-import { formatFlowsCsv, formatJson, formatTable } from '../report/index.js';
-import { hpccFctFiles } from '../report/hpcc-fct.js';
-import { checkFlowsFile, fail, writeFileWhole } from './fail.js';
+import { fail } from './fail.js';
 import type { RunOptions } from './run-command.js';
 
 /** More threads than this is a typo, not a machine. */
@@ -18,33 +17,30 @@ export function parseThreads(text: string | undefined): number | undefined {
 }
 
 /** The options the parallel engine does not take yet: each is an error, never silently dropped. */
-const NOT_WITH_THREADS = ['out', 'sample-us', 'explain', 'jobs', 'format'] as const;
+const NOT_WITH_THREADS = ['explain', 'jobs'] as const;
 
 /**
  * `fabsim run SPEC --threads N`: every run split over N threads (README "--threads"); the
- * table or JSON as without it, rows identical for every N (wallMs apart). Per-thread figures
- * (events, windows, time at barriers) go to stderr.
+ * rows as without it, identical for every N (wallMs apart), time series included. Per-thread
+ * figures (events, windows, time at barriers) go to stderr; the caller writes the outputs.
  */
-export async function runThreadsCommand(spec: ExperimentSpec, threads: number, options: RunOptions): Promise<void> {
+export async function runThreadsCommand(spec: ExperimentSpec, threads: number, options: RunOptions, outputs: PartOutputs): Promise<ExperimentResult> {
   for (const name of NOT_WITH_THREADS) if (options[name] !== undefined) fail(`--threads: --${name} is not supported with --threads yet`);
   const problem = threadsProblem(spec, { threads });
   if (problem !== null) fail(problem);
-  checkFlowsFile(options.flows);
-  const flowsFormat = options['flows-format'] ?? 'csv';
-  if (flowsFormat !== 'csv' && flowsFormat !== 'hpcc') fail(`--flows-format: expected "csv" or "hpcc", got "${flowsFormat}"`);
-  if (options['flows-format'] !== undefined && options.flows === undefined) fail('--flows-format: give --flows FILE too');
-  const result = await runExperimentThreaded(spec, threads, (row, stats) => {
-    const events = stats.map((s) => s.events);
-    const cpu = stats.map((s) => (s.cpuMs / 1000).toFixed(1));
-    const barrier = stats.map((s) => `${Math.round((100 * s.barrierMs) / Math.max(1, s.runMs))}%`);
-    process.stderr.write(
-      `fabsim: ${row.fabric} ${row.completed ? 'done' : 'stopped'} in ${(row.wallMs / 1000).toFixed(1)} s on ${threads} thread${threads === 1 ? '' : 's'}` +
-        ` (${row.events} events; per thread ${events.join('/')} events, ${cpu.join('/')} s CPU; ${stats[0]!.windows} windows; at barriers ${barrier.join('/')}` +
-        (stats.some((s) => s.replayed > 0) ? `; deliveries replayed ${stats.map((s) => s.replayed).join('/')})\n` : ')\n'),
-    );
-  }, options.flows !== undefined);
-  // As run-command writes them.
-  if (options.flows !== undefined && flowsFormat === 'hpcc') for (const [path, text] of hpccFctFiles(result.results, options.flows)) writeFileWhole(path, text);
-  else if (options.flows !== undefined) writeFileWhole(options.flows, formatFlowsCsv(result));
-  process.stdout.write(options.json ? `${formatJson(result)}\n` : `${formatTable(result)}\n`);
+  return runExperimentThreaded(
+    spec,
+    threads,
+    (row, stats) => {
+      const events = stats.map((s) => s.events);
+      const cpu = stats.map((s) => (s.cpuMs / 1000).toFixed(1));
+      const barrier = stats.map((s) => `${Math.round((100 * s.barrierMs) / Math.max(1, s.runMs))}%`);
+      process.stderr.write(
+        `fabsim: ${row.fabric} ${row.completed ? 'done' : 'stopped'} in ${(row.wallMs / 1000).toFixed(1)} s on ${threads} thread${threads === 1 ? '' : 's'}` +
+          ` (${row.events} events; per thread ${events.join('/')} events, ${cpu.join('/')} s CPU; ${stats[0]!.windows} windows; at barriers ${barrier.join('/')}` +
+          (stats.some((s) => s.replayed > 0) ? `; deliveries replayed ${stats.map((s) => s.replayed).join('/')})\n` : ')\n'),
+      );
+    },
+    outputs,
+  );
 }

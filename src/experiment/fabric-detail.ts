@@ -1,21 +1,33 @@
 import type { LatencyHistogram } from '../engine/index.js';
-import type { FabricModel } from '../fabric/index.js';
+import type { FabricModel, LinkGroup } from '../fabric/index.js';
 import type { CdfUs, FabricDetail, LinkUtilization } from './result.js';
-import type { Sampler } from './sampler.js';
+import { timeSeriesOf, type SampleColumns } from './sampler.js';
 
 const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+/** A utilization group's busy time per port, as counted (plain data: the parts of a threaded run add theirs up). */
+export type LinkBusy = Omit<LinkUtilization, 'utilization' | 'switches'> & { switches: string[]; busyPs: number[][] };
+
+/** Busy time so far of every switch egress port, by tier and direction. A model without ports (the flow model) has none. */
+export function linkBusy(groups: readonly LinkGroup[]): LinkBusy[] {
+  return groups.map(({ tier, direction, switches, ports }) => ({
+    tier,
+    direction,
+    switches: [...switches],
+    busyPs: ports.map((group) => group.map((p) => p.busyPs)),
+  }));
+}
 
 /**
  * Busy time over `elapsedPs` of every switch egress port, grouped by tier and direction:
  * a tier's up ports (towards the spine) and its down ports (towards hosts or leaves).
- * A model without ports (the flow model keeps no per-link busy time) has none.
  */
-export function linkUtilization(net: FabricModel, elapsedPs: number): LinkUtilization[] {
-  return net.probes.linkGroups.map(({ tier, direction, switches, ports }) => ({
+export function linkUtilization(groups: readonly LinkBusy[], elapsedPs: number): LinkUtilization[] {
+  return groups.map(({ tier, direction, switches, busyPs }) => ({
     tier,
     direction,
-    switches: [...switches],
-    utilization: ports.map((group) => group.map((p) => (elapsedPs > 0 ? round(p.busyPs / elapsedPs, 4) : 0))),
+    switches,
+    utilization: busyPs.map((group) => group.map((busy) => (elapsedPs > 0 ? round(busy / elapsedPs, 4) : 0))),
   }));
 }
 
@@ -26,14 +38,20 @@ function cdfUs(histogram: LatencyHistogram): CdfUs {
 }
 
 /**
- * Everything the HTML report draws for one run, besides its result row. Utilization is
- * over the workload's time (`elapsedPs`), not the idle tail of timers after it.
+ * Everything the HTML report draws for one run, besides its result row: its samples, its
+ * links' busy time, its latency histograms. Utilization is over the workload's time
+ * (`elapsedPs`), not the idle tail of timers after it.
  */
-export function fabricDetail(net: FabricModel, sampler: Sampler, elapsedPs: number): FabricDetail {
+export function fabricDetail(
+  metrics: Pick<FabricModel['metrics'], 'packetLatencyNs' | 'messageFctNs'>,
+  samples: SampleColumns,
+  links: readonly LinkBusy[],
+  elapsedPs: number,
+): FabricDetail {
   return {
-    timeSeries: sampler.timeSeries(),
-    links: linkUtilization(net, elapsedPs),
-    latencyCdf: cdfUs(net.metrics.packetLatencyNs),
-    fctCdf: cdfUs(net.metrics.messageFctNs),
+    timeSeries: timeSeriesOf(samples),
+    links: linkUtilization(links, elapsedPs),
+    latencyCdf: cdfUs(metrics.packetLatencyNs),
+    fctCdf: cdfUs(metrics.messageFctNs),
   };
 }

@@ -99,7 +99,8 @@ async function simulateLive(
       maxEvents: Math.min(maxEvents, sim.events + CHUNK_EVENTS),
     });
     if (sampler !== null && !sampler.closed) {
-      if (setup.workload.finished) sampler.close(sim.nowPs);
+      // A chunk that ran out of events mid-interval is no instant: close at the next one, or idle.
+      if (setup.workload.finished && stop !== 'max-events') sampler.close(sim.nowPs);
       else if (stop === 'max-time' && sim.nowPs === sampler.nextSamplePs) sampler.sample(sim.nowPs);
     }
     if (stop === 'idle' || (stop === 'max-time' && sim.nowPs >= maxTimePs) || (stop === 'max-events' && sim.events >= maxEvents))
@@ -133,7 +134,7 @@ export async function runPlannedLive(spec: ExperimentSpec, index: number, option
   const setup = buildModel(spec, config, workload, undefined, { attribution: options.explain ?? false });
   options.onBuilt?.();
   const sampling = options.sampling ?? 'auto';
-  const sampler = sampling === 'off' ? null : new Sampler(setup.net, sampling === 'auto' ? undefined : sampling);
+  const sampler = sampling === 'off' ? null : Sampler.of(setup.net, sampling === 'auto' ? undefined : sampling);
   const stop = await simulateLive(spec, setup, sampler, options, () => options.onProgress?.(progressOf(setup, index + 1, runs.length)));
   const result = finishRun(setup, stop, sampler);
   if (options.flows) result.flows = flowRows(setup.workload, setup.net);

@@ -3,7 +3,7 @@ import { psFromUs, RadixEventQueue, Simulator, usFromPs, type EventQueue, type R
 import { createFabricModel, fabricSwitchPorts, FlowEventQueue, shapeOf, type FabricConfig, type FabricModel, type Network, type RunNeeds } from '../fabric/index.js';
 import { attributionRows } from './attribution-rows.js';
 import { createWorkload, workloadLabel } from './create-workload.js';
-import { fabricDetail } from './fabric-detail.js';
+import { fabricDetail, linkBusy } from './fabric-detail.js';
 import { modelOf, resolveFabrics, type FabricChoice } from './fabrics.js';
 import { AUTO_CHOICE_MARK, effectiveBandwidth, type ExperimentResult, type FabricResult } from './result.js';
 import type { Sampler } from './sampler.js';
@@ -174,7 +174,7 @@ export function finishRun(setup: FabricSetup<FabricModel>, stop: StopReason, sam
   sampler?.close(setup.sim.nowPs);
   const result = summarize({ ...run, stop, wallMs: performance.now() - startedMs });
   const elapsedPs = setup.workload.finished ? setup.workload.finishedPs : setup.sim.nowPs;
-  if (sampler !== null) result.detail = fabricDetail(setup.net, sampler, elapsedPs);
+  if (sampler !== null) result.detail = fabricDetail(setup.net.metrics, sampler.recorded(), linkBusy(setup.net.probes.linkGroups), elapsedPs);
   return result;
 }
 

@@ -43,7 +43,24 @@ export const NO_PROBES: FabricProbes = { pausePorts: [], queueTiers: [], linkGro
  * their ports stay in the utilization groups, which the crossbar keeps up to date.
  */
 export function packetProbes(t: Topology, nvlinkPerMessage: boolean): FabricProbes {
-  const { nics, switches, tierNames } = t;
+  return probesOf(t, nvlinkPerMessage, t.nics, t.switches);
+}
+
+/**
+ * The probes of the nodes `owns` keeps (node index: NICs first, then switches): a threaded
+ * part's own ports, whose samples add up with the other parts' to the whole fabric's.
+ */
+export function ownedProbes(t: Topology, nvlinkPerMessage: boolean, owns: (node: number) => boolean): FabricProbes {
+  return probesOf(
+    t,
+    nvlinkPerMessage,
+    t.nics.filter((_, h) => owns(h)),
+    t.switches.filter((_, i) => owns(t.nics.length + i)),
+  );
+}
+
+function probesOf(t: Topology, nvlinkPerMessage: boolean, nics: Topology['nics'], switches: Topology['switches']): FabricProbes {
+  const { tierNames } = t;
   const queueTiers = tierNames
     .map((name, tier) => ({ name, ports: switches.filter((s) => s.tier === tier).flatMap((s) => s.ports) }))
     .filter(({ name }) => !(name === 'nvlink' && nvlinkPerMessage));

@@ -30,8 +30,26 @@ export interface WindowStats {
  * up to it runs, as Simulator.run's maxTimePs does). Every thread takes the same windows,
  * whatever their number.
  */
-/** One part's window: its events before `endPs` (Infinity: all of them). */
-export function runWindow(sim: Simulator, endPs: number): void {
+/**
+ * Looks at a part at given instants (sampling): at `nextPs`, every event up to it run, none
+ * after. It must schedule nothing, so looking cannot change the run.
+ */
+export interface WindowObserver {
+  readonly nextPs: number;
+  at(nowPs: number): void;
+}
+
+/**
+ * One part's window: its events before `endPs` (Infinity: all of them), stopping at the
+ * observer's instants on the way. Instants in a gap between windows are taken at the next
+ * window's start (nothing happened in the gap); with no end, only while events remain.
+ */
+export function runWindow(sim: Simulator, endPs: number, observer?: WindowObserver): void {
+  while (observer !== undefined && observer.nextPs < endPs) {
+    const atPs = observer.nextPs;
+    if (sim.run({ maxTimePs: atPs }) === 'idle' && endPs === Infinity) return;
+    observer.at(atPs);
+  }
   if (endPs === Infinity) sim.run();
   else sim.run({ maxTimePs: endPs - 1 });
 }
@@ -41,6 +59,7 @@ export interface LockstepPart {
   sim: Simulator;
   queue: KeyedEventQueue;
   exchange: WindowExchange;
+  observer?: WindowObserver;
 }
 
 /**
@@ -59,7 +78,7 @@ export function runLockstep(parts: readonly LockstepPart[], lookaheadPs: number,
       if (earliestPs !== Infinity) for (const p of parts) stopAtLimit(p.sim, limitPs);
       return { windows, capped: earliestPs !== Infinity };
     }
-    for (const p of parts) runWindow(p.sim, windowEndPs(earliestPs, lookaheadPs, limitPs));
+    for (const p of parts) runWindow(p.sim, windowEndPs(earliestPs, lookaheadPs, limitPs), p.observer);
     windows++;
   }
 }
@@ -72,7 +91,15 @@ function stopAtLimit(sim: Simulator, limitPs: number): void {
 /** A window's end: a lookahead after the earliest event, and no further than just past the limit. */
 const windowEndPs = (earliestPs: number, lookaheadPs: number, limitPs: number): number => Math.min(earliestPs + lookaheadPs, limitPs + 1);
 
-export function runWindows(sim: Simulator, queue: KeyedEventQueue, barrier: WindowBarrier, exchange: WindowExchange, lookaheadPs: number, limitPs = Infinity): WindowStats {
+export function runWindows(
+  sim: Simulator,
+  queue: KeyedEventQueue,
+  barrier: WindowBarrier,
+  exchange: WindowExchange,
+  lookaheadPs: number,
+  limitPs = Infinity,
+  observer?: WindowObserver,
+): WindowStats {
   if (!(lookaheadPs > 0)) throw new Error(`parallel windows: lookahead ${lookaheadPs} ps, a window would never advance`);
   const started = performance.now();
   let windows = 0;
@@ -82,7 +109,7 @@ export function runWindows(sim: Simulator, queue: KeyedEventQueue, barrier: Wind
     earliestPs = barrier.min(Math.min(queue.peekTimePs(), sentPs));
     exchange.drain();
     if (earliestPs === Infinity || earliestPs > limitPs) break;
-    runWindow(sim, windowEndPs(earliestPs, lookaheadPs, limitPs));
+    runWindow(sim, windowEndPs(earliestPs, lookaheadPs, limitPs), observer);
     windows++;
   }
   if (earliestPs !== Infinity) stopAtLimit(sim, limitPs);

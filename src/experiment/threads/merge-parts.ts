@@ -1,6 +1,8 @@
 import type { LatencyHistogram, Simulator } from '../../engine/index.js';
 import { FabricMetrics, shapeOf, type FabricModel } from '../../fabric/index.js';
 import { createWorkload } from '../create-workload.js';
+import { fabricDetail, type LinkBusy } from '../fabric-detail.js';
+import { mergeSamples, replaySamples } from '../sampler.js';
 import type { FabricResult } from '../result.js';
 import { planRuns, summarize, type FabricRun } from '../runner.js';
 import type { ExperimentSpec } from '../spec.js';
@@ -46,7 +48,22 @@ export function mergeParts(spec: ExperimentSpec, runIndex: number, parts: readon
   } as unknown as FabricModel;
   const sim = { nowPs: parts[0]!.endPs, events: parts.reduce((sum, p) => sum + p.events, 0) } as Simulator;
   const row = summarize({ sim, net, workload, config, workloadSpec, stop: 'idle', buildMs: 0, wallMs } as FabricRun<FabricModel>);
+  const samples = parts[0]!.samples;
+  if (samples !== undefined) {
+    const finished = workload.finished;
+    const finishedPs = finished ? workload.finishedPs : Infinity;
+    const merged = mergeSamples(parts.map((p) => p.samples!.recorded));
+    row.detail = fabricDetail(metrics, replaySamples(merged, samples.schedule, finishedPs), sumLinkBusy(parts.map((p) => p.links!)), finished ? finishedPs : sim.nowPs);
+  }
   // Each message's row from the thread that delivered it (the others have its FCT null).
   if (parts[0]!.flows !== undefined) row.flows = parts[0]!.flows.map((first, i) => parts.find((p) => p.flows![i]!.fctUs !== null)?.flows![i] ?? first);
   return row;
+}
+
+/** Every part's busy time per port, added up: a port runs on one thread only, the others keep it at 0. */
+function sumLinkBusy(parts: readonly LinkBusy[][]): LinkBusy[] {
+  return parts[0]!.map((group, g) => ({
+    ...group,
+    busyPs: group.busyPs.map((row, r) => row.map((_, c) => parts.reduce((sum, p) => sum + p[g]!.busyPs[r]![c]!, 0))),
+  }));
 }

@@ -4,19 +4,21 @@ import { psFromUs, Simulator } from '../../engine/index.js';
 import { KeyedEventQueue } from '../../engine/parallel/keyed-event-queue.js';
 import { PortExchange } from '../../engine/parallel/port-exchange.js';
 import { WindowBarrier } from '../../engine/parallel/window-barrier.js';
-import { runLockstep, runWindows, type WindowStats } from '../../engine/parallel/window-loop.js';
+import { runLockstep, runWindows, type WindowObserver, type WindowStats } from '../../engine/parallel/window-loop.js';
 import { MemoryExchange, type PeerExchange } from '../../engine/parallel/peer-exchange.js';
 import { threadCpuMs } from '../../engine/parallel/thread-cpu.js';
-import { createFabricModel, FabricMetrics, NetworkPartition, Ownership, shapeOf, type Network } from '../../fabric/index.js';
+import { createFabricModel, FabricMetrics, NetworkPartition, ownedProbes, Ownership, shapeOf, type Network } from '../../fabric/index.js';
 import { createWorkload } from '../create-workload.js';
+import { linkBusy, type LinkBusy } from '../fabric-detail.js';
 import { flowRows } from '../flow-rows.js';
+import { networkSource, Sampler, scheduleOf, TARGET_SAMPLES, type SampleColumns, type SampleSchedule } from '../sampler.js';
 import type { FlowRow } from '../result.js';
 import { Jobs, type Workload } from '../../workloads/index.js';
 import { planRuns } from '../runner.js';
 import type { ExperimentSpec } from '../spec.js';
 
 /** One thread's share of one run of `fabsim run --threads N`. */
-export interface PartTask {
+export interface PartTask extends PartOutputs {
   spec: ExperimentSpec;
   /** The run, in planRuns order. */
   runIndex: number;
@@ -26,9 +28,17 @@ export interface PartTask {
   shared: SharedArrayBuffer;
   /** ports[peer]: a channel to each other thread (null at this thread's index). */
   ports: (MessagePort | null)[];
-  /** Report each message's FCT (`--flows`). */
-  flows?: boolean;
 }
+
+/** What a threaded run reports besides its row. */
+export interface PartOutputs {
+  /** Each message's FCT (`--flows`). */
+  flows?: boolean;
+  /** The report's samples (`--out`): 'auto', or a fixed interval in µs (`--sample-us`). */
+  sampling?: PartSampling;
+}
+
+export type PartSampling = 'auto' | number;
 
 /** What the fabric's counters were on this thread's nodes: numbers summed over threads, flags or-ed, histograms encoded. */
 export type PartMetrics = Record<string, number | boolean | string>;
@@ -68,6 +78,9 @@ export interface PartResult {
   reports?: ReturnType<Jobs['reports']>;
   /** Asked for: every message's row, its FCT null unless it was delivered on this thread's nodes. */
   flows?: FlowRow[];
+  /** Asked for: this part's samples (its own ports and events) and busy time of every port it ran. */
+  samples?: { recorded: SampleColumns; schedule: SampleSchedule };
+  links?: LinkBusy[];
   stats: PartStats;
 }
 
@@ -80,6 +93,9 @@ export interface PartSetup {
   ownership: Ownership;
   partition: NetworkPartition;
   workload: Workload;
+  /** Its samples when asked for: its own nodes' ports and counters. */
+  sampler: Sampler | null;
+  sampling?: PartSampling;
   startedMs: number;
   builtMs: number;
   cpuStartedMs: number;
@@ -89,7 +105,14 @@ export interface PartSetup {
  * Builds the whole network and workload (a replica: the build is deterministic) and keeps
  * the events of the nodes part `part` of `parts` owns; `exchange` reaches the other parts.
  */
-export function buildPart(spec: ExperimentSpec, runIndex: number, part: number, parts: number, exchange: PeerExchange | null): PartSetup {
+export function buildPart(
+  spec: ExperimentSpec,
+  runIndex: number,
+  part: number,
+  parts: number,
+  exchange: PeerExchange | null,
+  sampling?: PartSampling,
+): PartSetup {
   const startedMs = performance.now();
   const cpuStartedMs = threadCpuMs().ms;
   const { workload: workloadSpec, config } = planRuns(spec)[runIndex]!;
@@ -102,7 +125,36 @@ export function buildPart(spec: ExperimentSpec, runIndex: number, part: number, 
   queue.configure(ownership.nodes, ownership.setupNode);
   const partition = new NetworkPartition(net, queue, ownership, part, exchange);
   workload.start(net);
-  return { part, sim, queue, net, ownership, partition, workload, startedMs, builtMs: performance.now(), cpuStartedMs };
+  const sampler = sampling === undefined ? null : partSampler(net, partition, sampling);
+  return { part, sim, queue, net, ownership, partition, workload, sampler, sampling, startedMs, builtMs: performance.now(), cpuStartedMs };
+}
+
+/**
+ * A part samples its own nodes' ports at the instants a sequential run would, but keeps
+ * PART_OVERSAMPLING× finer resolution: it runs past the workload's end until the run's end
+ * is known, and the merge replays the sequential sampler over the finer samples
+ * (replaySamples), so the series is the same whatever the number of threads.
+ */
+const PART_OVERSAMPLING = 8;
+
+function partSampler(net: Network, partition: NetworkPartition, sampling: PartSampling): Sampler {
+  const schedule = sequentialSchedule(net, sampling);
+  const probes = ownedProbes(net.topology, net.nvlinkPerMessage, (node) => partition.owns(node));
+  return new Sampler(networkSource(net, probes), { ...schedule, target: PART_OVERSAMPLING * TARGET_SAMPLES }, net.sim.nowPs);
+}
+
+/** The schedule a sequential run's sampler keeps. */
+const sequentialSchedule = (net: Network, sampling: PartSampling): SampleSchedule => scheduleOf(net, sampling === 'auto' ? undefined : sampling);
+
+/** The sampler as the window loop sees it. */
+function observerOf(sampler: Sampler | null): WindowObserver | undefined {
+  if (sampler === null) return undefined;
+  return {
+    get nextPs() {
+      return sampler.nextSamplePs;
+    },
+    at: (nowPs) => sampler.sample(nowPs),
+  };
 }
 
 /** The GPUs `workload` uses when it knows them and they are not all `gpus` (null: split the fabric evenly). */
@@ -117,10 +169,10 @@ export const lastEventPs = (setup: PartSetup): number => (setup.sim.events > 0 ?
 /** One thread's part of a run: build, windows with the other threads, its share of the result. */
 export function runPart(task: PartTask): PartResult {
   const { spec, runIndex, part, parts } = task;
-  const setup = buildPart(spec, runIndex, part, parts, parts > 1 ? new PortExchange(task.ports) : null);
+  const setup = buildPart(spec, runIndex, part, parts, parts > 1 ? new PortExchange(task.ports) : null, task.sampling);
   const barrier = new WindowBarrier(task.shared, parts, part);
   const limitPs = timeLimitPs(spec);
-  const windows = runWindows(setup.sim, setup.queue, barrier, setup.partition, setup.ownership.lookaheadPs, limitPs);
+  const windows = runWindows(setup.sim, setup.queue, barrier, setup.partition, setup.ownership.lookaheadPs, limitPs, observerOf(setup.sampler));
   // Every thread takes part in the barrier's round (capped is the same on all).
   const lastPs = barrier.max(lastEventPs(setup));
   return finishPart(setup, windows.capped ? limitPs : lastPs, windows, task.flows);
@@ -130,13 +182,13 @@ export function runPart(task: PartTask): PartResult {
 const timeLimitPs = (spec: ExperimentSpec): number => (spec.limits.maxTimeUs === undefined ? Infinity : psFromUs(spec.limits.maxTimeUs));
 
 /** Every part of a run in this one thread, in lockstep windows (same windows, same result as threads). */
-export function runPartsInOneThread(spec: ExperimentSpec, runIndex: number, parts: number, flows = false): PartResult[] {
+export function runPartsInOneThread(spec: ExperimentSpec, runIndex: number, parts: number, { flows = false, sampling }: PartOutputs = {}): PartResult[] {
   const boxes = MemoryExchange.boxes(parts);
-  const setups = Array.from({ length: parts }, (_, p) => buildPart(spec, runIndex, p, parts, new MemoryExchange(boxes, p)));
+  const setups = Array.from({ length: parts }, (_, p) => buildPart(spec, runIndex, p, parts, new MemoryExchange(boxes, p), sampling));
   const started = performance.now();
   const limitPs = timeLimitPs(spec);
   const { windows, capped } = runLockstep(
-    setups.map((s) => ({ sim: s.sim, queue: s.queue, exchange: s.partition })),
+    setups.map((s) => ({ sim: s.sim, queue: s.queue, exchange: s.partition, observer: observerOf(s.sampler) })),
     setups[0]!.ownership.lookaheadPs,
     limitPs,
   );
@@ -160,6 +212,11 @@ export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats
     }
   });
   const events = sim.events - (part === 0 ? 0 : queue.setupEvents);
+  const { sampler } = setup;
+  if (sampler !== null) {
+    sampler.forgetAfter(endPs);
+    sampler.close(endPs);
+  }
   return {
     metrics: encodeMetrics(net.metrics),
     messages: partition.messages,
@@ -173,6 +230,7 @@ export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats
     hostGbps: net.hostGbps,
     ...(setup.workload instanceof Jobs ? { reports: setup.workload.reports() } : {}),
     ...(flows ? { flows: flowRows(setup.workload, net) } : {}),
+    ...(sampler !== null ? { samples: { recorded: sampler.recorded(), schedule: sequentialSchedule(net, setup.sampling!) }, links: linkBusy(net.probes.linkGroups) } : {}),
     stats: {
       part,
       nodes: ownership.nodesPerPart()[part]!,

@@ -5,7 +5,7 @@ import type { ExperimentResult, FabricResult } from '../result.js';
 import { experimentResult, planRuns } from '../runner.js';
 import type { ExperimentSpec } from '../spec.js';
 import { mergeParts } from './merge-parts.js';
-import type { PartResult, PartStats, PartTask } from './run-part.js';
+import type { PartOutputs, PartResult, PartStats, PartTask } from './run-part.js';
 
 /**
  * `fabsim run --threads N`: each run of the spec split over N worker threads (one part of the
@@ -17,12 +17,12 @@ export async function runExperimentThreaded(
   spec: ExperimentSpec,
   threads: number,
   onResult?: (result: FabricResult, stats: PartStats[]) => void,
-  flows = false,
+  outputs: PartOutputs = {},
 ): Promise<ExperimentResult> {
   const results: FabricResult[] = [];
   for (let i = 0; i < planRuns(spec).length; i++) {
     const started = performance.now();
-    const parts = await runOnThreads(spec, i, threads, flows);
+    const parts = await runOnThreads(spec, i, threads, outputs);
     const result = mergeParts(spec, i, parts, performance.now() - started);
     onResult?.(result, parts.map((p) => p.stats));
     results.push(result);
@@ -31,7 +31,7 @@ export async function runExperimentThreaded(
 }
 
 /** Run `runIndex` of the spec on `threads` worker threads; their parts in thread order. */
-export async function runOnThreads(spec: ExperimentSpec, runIndex: number, threads: number, flows = false): Promise<PartResult[]> {
+export async function runOnThreads(spec: ExperimentSpec, runIndex: number, threads: number, outputs: PartOutputs = {}): Promise<PartResult[]> {
   const shared = new SharedArrayBuffer(WindowBarrier.sharedBytes(threads));
   const ports: (MessagePort | null)[][] = Array.from({ length: threads }, () => new Array<MessagePort | null>(threads).fill(null));
   for (let i = 0; i < threads; i++)
@@ -49,7 +49,7 @@ export async function runOnThreads(spec: ExperimentSpec, runIndex: number, threa
       ports.map(
         (mine, part) =>
           new Promise<PartResult>((resolve, reject) => {
-            const task: PartTask = { spec, runIndex, part, parts: threads, shared, ports: mine, flows };
+            const task: PartTask = { spec, runIndex, part, parts: threads, shared, ports: mine, ...outputs };
             const worker = new Worker(boot, { workerData: task, transferList: mine.filter((p): p is MessagePort => p !== null) });
             workers.push(worker);
             let done = false;
