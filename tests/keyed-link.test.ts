@@ -80,4 +80,23 @@ describe('a link under --threads (Link.keyBy): one pending event, the order of o
     sim.run();
     expect(log).toEqual(['p0@100', 'p1@200', 'p2@300', 'p3@400', 'Z@500', 'p4@500', 'p5@600']);
   });
+  it('loses a packet another thread put on the link before it failed (arriveFromThread on a down link), at its arrival, behind the wire', () => {
+    const queue = new KeyedEventQueue();
+    queue.configure(4, 3);
+    const sim = new Simulator(queue);
+    const log: string[] = [];
+    const link = new Link(sim, 100, new Port(sim, new Sink(sim, log), 0, 100), new PacketPool());
+    link.keyBy(queue, 1);
+    link.lose = (packet) => log.push(`lost p${packet.psn}@${sim.nowPs}`);
+    const packet = (psn: number) => Object.assign(new Packet(), { psn, sizeBytes: 1000 });
+    link.arrive(packet(0), 100, 0);
+    link.fail();
+    // Handed over after the window in which the link failed: it was on the wire then.
+    link.arriveFromThread(packet(1), 150, 1);
+    link.down = false;
+    // Put on the link after it came back up: it arrives.
+    link.arriveFromThread(packet(2), 300, 2);
+    sim.run();
+    expect(log).toEqual(['lost p0@100', 'lost p1@150', 'p2@300']);
+  });
 });

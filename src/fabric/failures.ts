@@ -66,6 +66,12 @@ export class Failures implements EventTarget {
     private readonly metrics: FabricMetrics,
     private readonly pool: PacketPool,
     seed: number,
+    /**
+     * Runs what wakes a port (under `--threads`: only on the port's own thread, as its node's
+     * event, so what it schedules is keyed and counted there; the others' queues and pauses
+     * live on another thread).
+     */
+    private readonly asOwnerOf: (port: Port, action: () => void) => void = (_, action) => action(),
   ) {
     this.allPorts = topology.switches.flatMap((sw) => sw.ports);
     const lose = (packet: Packet) => this.lose(packet);
@@ -103,16 +109,17 @@ export class Failures implements EventTarget {
     for (const cable of cables) for (const port of [cable.a, cable.b]) this.apply(port, state, state === 'degraded' ? rateGbps! : cable.gbps);
   }
 
+  /** Every replica marks ports and links (its copy of a link may hold the wire); only the port's own thread wakes it. */
   private apply(port: Port, state: FailureState, rateGbps: number): void {
     const down = state === 'down';
     port.down = down;
     if (down) {
       port.link.fail();
-      port.setPaused(false);
+      this.asOwnerOf(port, () => port.setPaused(false));
     } else {
       port.link.down = false;
       port.rateGbps = rateGbps;
-      port.kick();
+      this.asOwnerOf(port, () => port.kick());
     }
   }
 

@@ -89,6 +89,17 @@ export class Link implements EventTarget {
   }
 
   /**
+   * Under `--threads`: a packet another thread put on this link, handed over after its window.
+   * A link down now went down while it was on the wire (the windows break at every failure,
+   * so it was sent in the failure's own picosecond, before the failure: a sender after it found
+   * the link down): it is lost on arrival, as `fail` loses what is on the wire.
+   */
+  arriveFromThread(packet: Packet, arrivalPs: number, key: number): void {
+    this.arrive(packet, arrivalPs, key);
+    if (this.down) this.lostInFlight++;
+  }
+
+  /**
    * Under `--threads` (keyBy): a packet arriving at `arrivalPs` with event key `key`, put on
    * the wire here or, for a link from another thread's node, by that thread (in the order it
    * sent them, so still in arrival order).

@@ -13,6 +13,7 @@ import { DEFAULT_ROUTING_RECONVERGE_US, Failures, type FailureEvent } from './fa
 import { PacketPool, TelemetrySlab } from './packet.js';
 import { PortClocks } from './port-clocks.js';
 import { packetProbes, type FabricProbes } from './probes.js';
+import type { Port } from './port.js';
 import type { Switch } from './switch.js';
 import { createRouting } from './routing/index.js';
 import { buildShape, NVLINK_PORT, sameNode, shapeOf, type Topology, type TopologyShape, type TopologySpec } from './topology/index.js';
@@ -25,6 +26,8 @@ export interface NetworkPartitionHook {
   flowIdFor(src: number): number;
   /** Whether this thread simulates NIC `host`. */
   owns(host: number): boolean;
+  /** Runs `action` as an event of `port`'s NIC or switch if this thread simulates it; else nothing. */
+  asOwnerOf(port: Port, action: () => void): void;
   opened(flow: Flow): void;
   send(flow: Flow, bytes: number, receiver?: Receiver, tag?: number): void;
 }
@@ -92,7 +95,9 @@ export class Network implements FabricModel {
   scheduleFailures(events: readonly FailureEvent[], seed: number): void {
     this.metrics.failuresScheduled = true;
     const reconvergePs = psFromUs(this.config.routingReconvergeUs ?? DEFAULT_ROUTING_RECONVERGE_US);
-    new Failures(this.sim, this.topology, events, reconvergePs, this.metrics, this.ctx.pool, seed);
+    const partition = this.partition;
+    const asOwnerOf = partition === null ? undefined : (port: Port, action: () => void) => partition.asOwnerOf(port, action);
+    new Failures(this.sim, this.topology, events, reconvergePs, this.metrics, this.ctx.pool, seed, asOwnerOf);
   }
 
   /** The NVSwitches as message-level FIFOs; their ports stay cabled, to carry utilization. */

@@ -21,16 +21,6 @@ export interface WindowStats {
 }
 
 /**
- * Conservative synchronization in windows. Every thread flushes what it sent, publishes the
- * earliest time it knows of (its next event, or its earliest packet in flight to another
- * thread), and at the barrier all agree on the global earliest t; then each runs its events
- * before t + lookahead. Nothing another thread does in that window can reach it before then:
- * a packet crossing threads spends at least `lookaheadPs` on the wire. The run ends when no
- * thread has anything left, or nothing at or before `limitPs` (limits.maxTimeUs: every event
- * up to it runs, as Simulator.run's maxTimePs does). Every thread takes the same windows,
- * whatever their number.
- */
-/**
  * Looks at a part at given instants (sampling): at `nextPs`, every event up to it run, none
  * after. It must schedule nothing, so looking cannot change the run.
  */
@@ -54,6 +44,49 @@ export function runWindow(sim: Simulator, endPs: number, observer?: WindowObserv
   else sim.run({ maxTimePs: endPs - 1 });
 }
 
+/** Where windows stop: the run's time limit (every event up to it runs), and instants no window may straddle. */
+export interface WindowBounds {
+  limitPs?: number;
+  /**
+   * Each of these times T, and T + 1, starts a window (link failures: when a link fails at T,
+   * every packet put on it before T has reached the far end's thread, and one put on it in T's
+   * own picosecond reaches it while the link is still down).
+   */
+  breaksPs?: readonly number[];
+}
+
+/** The window ends a run's bounds allow, asked for with non-decreasing earliest times. */
+class WindowEnds {
+  private readonly limitPs: number;
+  private readonly breaksPs: number[];
+  private nextBreak = 0;
+
+  constructor(
+    private readonly lookaheadPs: number,
+    bounds: WindowBounds,
+  ) {
+    if (!(lookaheadPs > 0)) throw new Error(`parallel windows: lookahead ${lookaheadPs} ps, a window would never advance`);
+    this.limitPs = bounds.limitPs ?? Infinity;
+    this.breaksPs = [...new Set((bounds.breaksPs ?? []).flatMap((t) => [t, t + 1]))].sort((a, b) => a - b);
+  }
+
+  /** Nothing left at or before the limit. */
+  done(earliestPs: number): boolean {
+    return earliestPs === Infinity || earliestPs > this.limitPs;
+  }
+
+  /** A window's end: a lookahead after the earliest event, no further than the next break or just past the limit. */
+  endAfter(earliestPs: number): number {
+    while (this.nextBreak < this.breaksPs.length && this.breaksPs[this.nextBreak]! <= earliestPs) this.nextBreak++;
+    return Math.min(earliestPs + this.lookaheadPs, this.breaksPs[this.nextBreak] ?? Infinity, this.limitPs + 1);
+  }
+
+  /** Every event up to the limit has run everywhere: the clock moves to it, as the sequential run's does (a job's report reads it). */
+  stopAtLimit(sim: Simulator): void {
+    sim.run({ maxTimePs: this.limitPs });
+  }
+}
+
 /** A part as the lockstep driver sees it. */
 export interface LockstepPart {
   sim: Simulator;
@@ -67,40 +100,43 @@ export interface LockstepPart {
  * barrier is the loop itself. Returns the number of windows. (Tests split a run into many
  * parts this way without threads; the result must not change.)
  */
-export function runLockstep(parts: readonly LockstepPart[], lookaheadPs: number, limitPs = Infinity): { windows: number; capped: boolean } {
-  if (!(lookaheadPs > 0)) throw new Error(`parallel windows: lookahead ${lookaheadPs} ps, a window would never advance`);
+export function runLockstep(parts: readonly LockstepPart[], lookaheadPs: number, bounds: WindowBounds = {}): { windows: number; capped: boolean } {
+  const ends = new WindowEnds(lookaheadPs, bounds);
   let windows = 0;
   for (;;) {
     let earliestPs = Infinity;
     for (const p of parts) earliestPs = Math.min(earliestPs, p.exchange.flush(), p.queue.peekTimePs());
     for (const p of parts) p.exchange.drain();
-    if (earliestPs === Infinity || earliestPs > limitPs) {
-      if (earliestPs !== Infinity) for (const p of parts) stopAtLimit(p.sim, limitPs);
+    if (ends.done(earliestPs)) {
+      if (earliestPs !== Infinity) for (const p of parts) ends.stopAtLimit(p.sim);
       return { windows, capped: earliestPs !== Infinity };
     }
-    for (const p of parts) runWindow(p.sim, windowEndPs(earliestPs, lookaheadPs, limitPs), p.observer);
+    const endPs = ends.endAfter(earliestPs);
+    for (const p of parts) runWindow(p.sim, endPs, p.observer);
     windows++;
   }
 }
 
-/** Every event up to the limit has run everywhere: the clock moves to it, as the sequential run's does (a job's report reads it). */
-function stopAtLimit(sim: Simulator, limitPs: number): void {
-  sim.run({ maxTimePs: limitPs });
-}
-
-/** A window's end: a lookahead after the earliest event, and no further than just past the limit. */
-const windowEndPs = (earliestPs: number, lookaheadPs: number, limitPs: number): number => Math.min(earliestPs + lookaheadPs, limitPs + 1);
-
+/**
+ * Conservative synchronization in windows. Every thread flushes what it sent, publishes the
+ * earliest time it knows of (its next event, or its earliest packet in flight to another
+ * thread), and at the barrier all agree on the global earliest t; then each runs its events
+ * before t + lookahead. Nothing another thread does in that window can reach it before then:
+ * a packet crossing threads spends at least `lookaheadPs` on the wire (and a window ends
+ * early at a break of `bounds`). The run ends when no thread has anything left, or nothing at
+ * or before the time limit (limits.maxTimeUs: every event up to it runs, as Simulator.run's
+ * maxTimePs does). Every thread takes the same windows, whatever their number.
+ */
 export function runWindows(
   sim: Simulator,
   queue: KeyedEventQueue,
   barrier: WindowBarrier,
   exchange: WindowExchange,
   lookaheadPs: number,
-  limitPs = Infinity,
+  bounds: WindowBounds = {},
   observer?: WindowObserver,
 ): WindowStats {
-  if (!(lookaheadPs > 0)) throw new Error(`parallel windows: lookahead ${lookaheadPs} ps, a window would never advance`);
+  const ends = new WindowEnds(lookaheadPs, bounds);
   const started = performance.now();
   let windows = 0;
   let earliestPs: number;
@@ -108,10 +144,10 @@ export function runWindows(
     const sentPs = exchange.flush();
     earliestPs = barrier.min(Math.min(queue.peekTimePs(), sentPs));
     exchange.drain();
-    if (earliestPs === Infinity || earliestPs > limitPs) break;
-    runWindow(sim, windowEndPs(earliestPs, lookaheadPs, limitPs), observer);
+    if (ends.done(earliestPs)) break;
+    runWindow(sim, ends.endAfter(earliestPs), observer);
     windows++;
   }
-  if (earliestPs !== Infinity) stopAtLimit(sim, limitPs);
+  if (earliestPs !== Infinity) ends.stopAtLimit(sim);
   return { windows, capped: earliestPs !== Infinity, barrierMs: barrier.waitedMs, wallMs: performance.now() - started };
 }

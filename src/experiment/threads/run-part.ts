@@ -4,7 +4,7 @@ import { psFromUs, Simulator } from '../../engine/index.js';
 import { KeyedEventQueue } from '../../engine/parallel/keyed-event-queue.js';
 import { PortExchange } from '../../engine/parallel/port-exchange.js';
 import { WindowBarrier } from '../../engine/parallel/window-barrier.js';
-import { runLockstep, runWindows, type WindowObserver, type WindowStats } from '../../engine/parallel/window-loop.js';
+import { runLockstep, runWindows, type WindowBounds, type WindowObserver, type WindowStats } from '../../engine/parallel/window-loop.js';
 import { MemoryExchange, type PeerExchange } from '../../engine/parallel/peer-exchange.js';
 import { threadCpuMs } from '../../engine/parallel/thread-cpu.js';
 import { createFabricModel, FabricMetrics, NetworkPartition, ownedProbes, Ownership, shapeOf, type Network } from '../../fabric/index.js';
@@ -124,6 +124,8 @@ export function buildPart(
   const ownership = new Ownership(net.topology, parts, gpusInUseOf(workload, net.gpus));
   queue.configure(ownership.nodes, ownership.setupNode);
   const partition = new NetworkPartition(net, queue, ownership, part, exchange);
+  // After the partition: every replica marks failed links, only a port's own thread wakes it.
+  if (spec.failures.length > 0) net.scheduleFailures(spec.failures, spec.seed);
   workload.start(net);
   const sampler = sampling === undefined ? null : partSampler(net, partition, sampling);
   return { part, sim, queue, net, ownership, partition, workload, sampler, sampling, startedMs, builtMs: performance.now(), cpuStartedMs };
@@ -171,28 +173,34 @@ export function runPart(task: PartTask): PartResult {
   const { spec, runIndex, part, parts } = task;
   const setup = buildPart(spec, runIndex, part, parts, parts > 1 ? new PortExchange(task.ports) : null, task.sampling);
   const barrier = new WindowBarrier(task.shared, parts, part);
-  const limitPs = timeLimitPs(spec);
-  const windows = runWindows(setup.sim, setup.queue, barrier, setup.partition, setup.ownership.lookaheadPs, limitPs, observerOf(setup.sampler));
+  const bounds = windowBounds(spec);
+  const windows = runWindows(setup.sim, setup.queue, barrier, setup.partition, setup.ownership.lookaheadPs, bounds, observerOf(setup.sampler));
   // Every thread takes part in the barrier's round (capped is the same on all).
   const lastPs = barrier.max(lastEventPs(setup));
-  return finishPart(setup, windows.capped ? limitPs : lastPs, windows, task.flows);
+  return finishPart(setup, windows.capped ? bounds.limitPs : lastPs, windows, task.flows);
 }
 
-/** limits.maxTimeUs in ps (Infinity: none): as the sequential run, every event up to it, the clock then at it. */
-const timeLimitPs = (spec: ExperimentSpec): number => (spec.limits.maxTimeUs === undefined ? Infinity : psFromUs(spec.limits.maxTimeUs));
+/**
+ * limits.maxTimeUs in ps (Infinity: none): as the sequential run, every event up to it, the
+ * clock then at it; and the failures' times, which windows do not straddle (window-loop.ts).
+ */
+const windowBounds = (spec: ExperimentSpec): Required<WindowBounds> => ({
+  limitPs: spec.limits.maxTimeUs === undefined ? Infinity : psFromUs(spec.limits.maxTimeUs),
+  breaksPs: spec.failures.filter((f) => f.atUs > 0).map((f) => psFromUs(f.atUs)),
+});
 
 /** Every part of a run in this one thread, in lockstep windows (same windows, same result as threads). */
 export function runPartsInOneThread(spec: ExperimentSpec, runIndex: number, parts: number, { flows = false, sampling }: PartOutputs = {}): PartResult[] {
   const boxes = MemoryExchange.boxes(parts);
   const setups = Array.from({ length: parts }, (_, p) => buildPart(spec, runIndex, p, parts, new MemoryExchange(boxes, p), sampling));
   const started = performance.now();
-  const limitPs = timeLimitPs(spec);
+  const bounds = windowBounds(spec);
   const { windows, capped } = runLockstep(
     setups.map((s) => ({ sim: s.sim, queue: s.queue, exchange: s.partition, observer: observerOf(s.sampler) })),
     setups[0]!.ownership.lookaheadPs,
-    limitPs,
+    bounds,
   );
-  const endPs = capped ? limitPs : Math.max(...setups.map(lastEventPs));
+  const endPs = capped ? bounds.limitPs : Math.max(...setups.map(lastEventPs));
   const wallMs = performance.now() - started;
   return setups.map((s) => finishPart(s, endPs, { windows, capped, barrierMs: 0, wallMs }, flows));
 }

@@ -18,12 +18,12 @@ function shortestLinkDelayPs(shape: TopologyShape): number {
 
 /**
  * Why `--threads` cannot run this spec (one line for the user), or null. The parallel engine
- * runs a subset: the packet model on a Clos (NVLink frame by frame, or per message with whole
- * servers per thread), independent messages known up front (permutation, incast, a connection
- * matrix without triggers) or a collective whose every post comes from the rank that just
- * received (network-partition.ts says why that is exact), no failures,
- * no event limit (a time limit is), routing that reads only its own switch, and no mechanism whose receiver reads
- * state the sender changes.
+ * runs a subset: the packet model (NVLink frame by frame, or per message with whole servers
+ * per thread), independent messages known up front (permutation, incast, a connection matrix
+ * without triggers) or a collective whose every post comes from the rank that just received
+ * (network-partition.ts says why that is exact), link and switch failures (every replica
+ * marks them, windows break at their times), no event limit (a time limit is), routing that
+ * reads only its own switch, and no mechanism whose receiver reads state the sender changes.
  */
 export function threadsProblem(spec: ExperimentSpec, options: { explain?: boolean; threads?: number } = {}): string | null {
   const topology = spec.topology as { kind: string };
@@ -39,7 +39,6 @@ export function threadsProblem(spec: ExperimentSpec, options: { explain?: boolea
     if (groups < threads)
       return `--threads: NVLink per message needs whole servers on each thread: ${threads} threads need at least ${threads} server groups (rail leaves' groups), this topology has ${groups}; use fewer threads or nvlinkModel: packet`;
   }
-  if (spec.failures.length > 0) return '--threads: failures are not supported yet';
   // A time limit stops every thread at the same simulated time; a count of events would stop each at another.
   if (spec.limits.maxEvents !== undefined) return '--threads: limits.maxEvents is not supported (a count of events would stop each thread at another simulated time); limits.maxTimeUs is';
   if (options.explain) return '--threads: --explain is not supported yet';

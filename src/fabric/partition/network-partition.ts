@@ -8,6 +8,7 @@ import type { EveryReplica, PostAfter, Replay } from './replay.js';
 import type { Link, LinkCarrier } from '../link.js';
 import type { Network, NetworkPartitionHook } from '../network.js';
 import type { Packet, PacketPool } from '../packet.js';
+import type { Port } from '../port.js';
 import { decodePacket, Outbox } from './packet-codec.js';
 import type { Ownership } from './ownership.js';
 import { grown } from '../../engine/index.js';
@@ -134,6 +135,16 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
     const n = this.runOpens[src]!++;
     if (n >= RUN_FLOWS_PER_NIC) throw new Error(`--threads: NIC ${src} opened more than ${RUN_FLOWS_PER_NIC} queue pairs during the run`);
     return RUN_FLOW_BASE + src * RUN_FLOWS_PER_NIC + n;
+  }
+
+  asOwnerOf(port: Port, action: () => void): void {
+    const node = this.ownership.nodeIdOf(port.owner);
+    if (!this.owns(node)) return;
+    const queue = this.queue;
+    const saved = queue.currentNode;
+    queue.currentNode = node;
+    action();
+    queue.currentNode = saved;
   }
 
   owns(node: number): boolean {
@@ -277,7 +288,7 @@ export class NetworkPartition implements NetworkPartitionHook, WindowExchange, R
         const arrivalPs = d[o + 1]!;
         const key = d[o + 2]!;
         o += decodePacket(d, o, this.flows, pool, slab, out);
-        link.arrive(out.packet, arrivalPs, key);
+        link.arriveFromThread(out.packet, arrivalPs, key);
         this.packetsIn++;
       }
       const n = this.exchange!.receive(peer);

@@ -26,6 +26,8 @@ export class Ownership {
   /** Smallest propagation delay of a link between parts (Infinity: none is cut). */
   readonly lookaheadPs: number;
   readonly cutLinks: number;
+  /** Node id of each NIC and switch object. */
+  private readonly nodeOf = new Map<object, number>();
 
   /**
    * `inUse`: the GPUs the workload sends from or to, when not all of them (null: all). Blocks
@@ -40,7 +42,7 @@ export class Ownership {
     const { nics, switches } = topology;
     this.nodes = nics.length + switches.length + 1;
     this.setupNode = this.nodes - 1;
-    const nodeOf = new Map<object, number>();
+    const nodeOf = this.nodeOf;
     nics.forEach((nic, h) => nodeOf.set(nic, h));
     switches.forEach((sw, i) => nodeOf.set(sw, nics.length + i));
     const portsOf = (i: number): readonly Port[] => (i < nics.length ? nics[i]!.ports : switches[i - nics.length]!.ports);
@@ -100,6 +102,13 @@ export class Ownership {
     const counts = new Array<number>(this.parts).fill(0);
     for (let n = 0; n < this.setupNode; n++) counts[this.partOf[n]!]!++;
     return counts;
+  }
+
+  /** The node id of a NIC or switch (its ports' `owner`). */
+  nodeIdOf(node: object): number {
+    const id = this.nodeOf.get(node);
+    if (id === undefined) throw new Error('ownership: not a node of this topology');
+    return id;
   }
 }
 
