@@ -162,13 +162,14 @@ describe('closed form: one message alone, across pods and threads', () => {
 
 
 describe('fabsim run --threads N', () => {
-  it('prints the same JSON on 1 and on 2 worker threads, wallMs apart, time series included, and writes the report (roce incast that pauses; a ring all-reduce, its deliveries replayed across threads)', async () => {
+  it('prints the same JSON on 1 and on 2 worker threads, wallMs apart, time series included, with its runs one after another or at once (--jobs), and writes the report (roce incast that pauses; a ring all-reduce, its deliveries replayed across threads)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fabsim-threads-'));
     const file = join(dir, 'p.yaml');
     const workloads = '[{ kind: incast, target: 0, senders: 8, bytes: 64KiB }, { kind: allreduce, algorithm: ring, bytes: 64KiB }]';
     writeFileSync(file, `name: p\nseed: 2\ntopology: { kind: fat-tree, radix: 4, linkGbps: 100 }\nfabrics: [{ preset: roce, bufferBytesPerPort: 64KiB }]\nworkload: ${workloads}\n`);
     const out = join(dir, 'out');
-    const [one, two] = await Promise.all([['1'], ['2', '--out', out]].map(([n, ...rest]) => cli('run', file, '--json', '--threads', n!, ...rest)));
+    // Its two runs at once on 1 thread each (--jobs 2), or one after another on 2 threads each.
+    const [one, two] = await Promise.all([['1', '--jobs', '2'], ['2', '--out', out]].map(([n, ...rest]) => cli('run', file, '--json', '--threads', n!, ...rest)));
     expect(one.code).toBe(0);
     expect(two.code).toBe(0);
     const withoutWallMs = (json: string) => JSON.stringify(JSON.parse(json, (key, value) => (key === 'wallMs' ? 0 : value)));

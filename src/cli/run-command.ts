@@ -34,7 +34,7 @@ export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sam
   --threads N   split each run over N worker threads (the parallel packet engine: a
                 subset of specs, see README "--threads"); rows and time series are identical
                 for every N but may differ from a run without --threads in same-picosecond
-                tie order (not with --jobs or --explain)
+                tie order (not with --explain; with --jobs J, J such runs at once)
   --explain     split each completion time along its critical path into serialization,
                 propagation, queueing per tier, PFC pauses, retransmission, throttling,
                 NVLink and step latency, with the five costliest links: a table after the
@@ -86,7 +86,8 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   if (threads !== undefined) {
     // The table shows no time series: sample only for what prints or writes them.
     const sampled = options.out !== undefined || options.json === true;
-    return writeRunOutputs(await runThreadsCommand(spec, threads, options, { flows: options.flows !== undefined, ...(sampled ? { sampling } : {}) }), outputs);
+    const outputsOfParts = { flows: options.flows !== undefined, ...(sampled ? { sampling } : {}) };
+    return writeRunOutputs(await runThreadsCommand(spec, threads, options, outputsOfParts, jobsAsked ?? 1), outputs);
   }
 
   const progress = progressWriter();

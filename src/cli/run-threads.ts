@@ -17,14 +17,15 @@ export function parseThreads(text: string | undefined): number | undefined {
 }
 
 /** The options the parallel engine does not take yet: each is an error, never silently dropped. */
-const NOT_WITH_THREADS = ['explain', 'jobs'] as const;
+const NOT_WITH_THREADS = ['explain'] as const;
 
 /**
- * `fabsim run SPEC --threads N`: every run split over N threads (README "--threads"); the
- * rows as without it, identical for every N (wallMs apart), time series included. Per-thread
+ * `fabsim run SPEC --threads N [--jobs J]`: every run split over N threads (README "--threads"),
+ * J runs at once (default 1: the threads already take the cores); the rows as without it,
+ * identical for every N and J (wallMs apart), time series included. Per-thread
  * figures (events, windows, time at barriers) go to stderr; the caller writes the outputs.
  */
-export async function runThreadsCommand(spec: ExperimentSpec, threads: number, options: RunOptions, outputs: PartOutputs): Promise<ExperimentResult> {
+export async function runThreadsCommand(spec: ExperimentSpec, threads: number, options: RunOptions, outputs: PartOutputs, jobs = 1): Promise<ExperimentResult> {
   for (const name of NOT_WITH_THREADS) if (options[name] !== undefined) fail(`--threads: --${name} is not supported with --threads yet`);
   const problem = threadsProblem(spec, { threads });
   if (problem !== null) fail(problem);
@@ -42,5 +43,6 @@ export async function runThreadsCommand(spec: ExperimentSpec, threads: number, o
       );
     },
     outputs,
+    jobs,
   );
 }

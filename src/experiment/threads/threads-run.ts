@@ -8,25 +8,31 @@ import { mergeParts } from './merge-parts.js';
 import type { PartOutputs, PartResult, PartStats, PartTask } from './run-part.js';
 
 /**
- * `fabsim run --threads N`: each run of the spec split over N worker threads (one part of the
- * network each, run in conservative windows), one run after another; every row merged from its
- * parts. The rows are the same whatever N (wallMs apart): ties are broken by node keys, not by
- * a thread's order (see README "--threads").
+ * `fabsim run --threads N [--jobs J]`: each run of the spec split over N worker threads (one
+ * part of the network each, run in conservative windows), J runs at once (default one after
+ * another); every row merged from its parts, in the spec's order. The rows are the same
+ * whatever N and J (wallMs apart): ties are broken by node keys, not by a thread's order
+ * (see README "--threads").
  */
 export async function runExperimentThreaded(
   spec: ExperimentSpec,
   threads: number,
   onResult?: (result: FabricResult, stats: PartStats[]) => void,
   outputs: PartOutputs = {},
+  jobs = 1,
 ): Promise<ExperimentResult> {
-  const results: FabricResult[] = [];
-  for (let i = 0; i < planRuns(spec).length; i++) {
-    const started = performance.now();
-    const parts = await runOnThreads(spec, i, threads, outputs);
-    const result = mergeParts(spec, i, parts, performance.now() - started);
-    onResult?.(result, parts.map((p) => p.stats));
-    results.push(result);
-  }
+  const runs = planRuns(spec).length;
+  const results = new Array<FabricResult>(runs);
+  let next = 0;
+  const runNext = async (): Promise<void> => {
+    for (let i = next++; i < runs; i = next++) {
+      const started = performance.now();
+      const parts = await runOnThreads(spec, i, threads, outputs);
+      results[i] = mergeParts(spec, i, parts, performance.now() - started);
+      onResult?.(results[i]!, parts.map((p) => p.stats));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, runs) }, runNext));
   return experimentResult(spec, results, false);
 }
 
