@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { Simulator } from '../src/engine/index.js';
+import { KeyedEventQueue } from '../src/engine/parallel/keyed-event-queue.js';
+import { runWindow } from '../src/engine/parallel/window-loop.js';
 import { validateSpec } from '../src/experiment/load-spec.js';
 import { mergeParts } from '../src/experiment/threads/merge-parts.js';
 import { runPartsInOneThread, type PartSampling } from '../src/experiment/threads/run-part.js';
@@ -64,6 +67,59 @@ describe('replaying the sequential sampler over finer samples', () => {
       // Not vacuous: the parts' recording is finer than what is kept whenever the run is long enough to coarsen.
       if (schedule.adaptive && expected.intervalPs > schedule.intervalPs) expect(fine.columns[0]!.length).toBeGreaterThan(expected.columns[0]!.length);
     });
+});
+
+describe('halving the resolution later than due (a threaded part past the end of the run, window-loop.ts)', () => {
+  it('keeps the same samples in the end as halving when due, wherever the halvings wait', () => {
+    const schedule: SampleSchedule = { intervalPs: 1_000, adaptive: true, target: 4 };
+    const endPs = 1_234_567;
+    const due = new Sampler(synthetic, schedule, 0);
+    const late = new Sampler(synthetic, schedule, 0);
+    while (due.nextSamplePs <= endPs) due.sample(due.nextSamplePs);
+    // Halvings held back at irregular stretches, as windows of uneven length would (a seeded walk).
+    let held = 0;
+    while (late.nextSamplePs <= endPs) {
+      held = (held * 7 + 3) % 11;
+      late.sample(late.nextSamplePs, held === 0);
+    }
+    late.coarsen();
+    due.close(endPs);
+    late.close(endPs);
+    expect(late.recorded()).toEqual(due.recorded());
+    expect(due.recorded().intervalPs).toBeGreaterThan(schedule.intervalPs * 100);
+  });
+});
+
+describe('the window loop stops at the sampling instants', () => {
+  it('takes each instant before the window ends, saying whether this part has events after it; with no end, only while events remain', () => {
+    const seen: string[] = [];
+    const observer = (stepPs: number) => {
+      let nextPs = stepPs;
+      return {
+        get nextPs() {
+          return nextPs;
+        },
+        at(nowPs: number, goesOn: boolean) {
+          seen.push(`${nowPs}${goesOn ? '+' : '.'}`);
+          nextPs += stepPs;
+        },
+        windowStarts: () => seen.push('|'),
+      };
+    };
+    const queue = new KeyedEventQueue();
+    queue.configure(1, 0);
+    const sim = new Simulator(queue);
+    const event = { onEvent: () => seen.push(`e${sim.nowPs}`) };
+    sim.at(5, event, 0);
+    sim.at(20, event, 0);
+    runWindow(sim, 35, observer(10));
+    // 10: the event at 20 is still ahead; 20: the last event ran, none after it; 30: past it, in the window.
+    expect(seen).toEqual(['|', 'e5', '10+', 'e20', '20.', '30.']);
+    seen.length = 0;
+    sim.at(45, event, 0);
+    runWindow(sim, Infinity, observer(40));
+    expect(seen).toEqual(['|', '40+', 'e45']);
+  });
 });
 
 /** A fat-tree of radix 4: 16 hosts, 2 per leaf; 1 µs links, 100 Gb/s. */

@@ -128,17 +128,29 @@ export class Sampler {
     this.nextSamplePs = startPs + this.intervalPs;
   }
 
-  /** Records the state at `nowPs`: the due sample time, or the end of the run. */
-  sample(nowPs: number): void {
+  /**
+   * Records the state at `nowPs`: the due sample time, or the end of the run. `coarsen`
+   * false leaves halving the resolution to a later `coarsen()` (a threaded part that may be
+   * past the run's end): the samples kept in the end are the same, all multiples of the
+   * final interval, as long as no halving comes before the samples call for it.
+   */
+  sample(nowPs: number, coarsen = true): void {
     if (this.closed || nowPs <= this.lastPs) return;
     this.record(nowPs);
-    const intervals = this.columns[0]!.length - 1;
+    if (coarsen) this.coarsen();
+    else this.nextSamplePs = this.lastPs + this.intervalPs;
+  }
+
+  /** Halves the resolution while the samples reach the schedule's bound. */
+  coarsen(): void {
     const target = this.schedule.target ?? TARGET_SAMPLES;
-    if ((this.schedule.adaptive && intervals >= 2 * target) || intervals >= MAX_SAMPLES) {
+    for (;;) {
+      const intervals = this.columns[0]!.length - 1;
+      if (!((this.schedule.adaptive && intervals >= 2 * target) || intervals >= MAX_SAMPLES)) break;
       for (const column of this.columns) keepEven(column);
       this.intervalPs *= 2;
     }
-    this.nextSamplePs = this.lastPs + this.intervalPs;
+    if (!this.closed) this.nextSamplePs = this.lastPs + this.intervalPs;
   }
 
   /** Takes the last sample (once the workload is done: an idle tail says nothing). */

@@ -26,7 +26,10 @@ export interface WindowStats {
  */
 export interface WindowObserver {
   readonly nextPs: number;
-  at(nowPs: number): void;
+  /** `goesOn`: this part has events after `nowPs`, so the run does not end before it (else it may have, in a last window). */
+  at(nowPs: number, goesOn: boolean): void;
+  /** A window starts: the run has gone on past every instant looked at so far. */
+  windowStarts(): void;
 }
 
 /**
@@ -35,10 +38,12 @@ export interface WindowObserver {
  * window's start (nothing happened in the gap); with no end, only while events remain.
  */
 export function runWindow(sim: Simulator, endPs: number, observer?: WindowObserver): void {
+  observer?.windowStarts();
   while (observer !== undefined && observer.nextPs < endPs) {
     const atPs = observer.nextPs;
-    if (sim.run({ maxTimePs: atPs }) === 'idle' && endPs === Infinity) return;
-    observer.at(atPs);
+    const goesOn = sim.run({ maxTimePs: atPs }) !== 'idle';
+    if (!goesOn && endPs === Infinity) return;
+    observer.at(atPs, goesOn);
   }
   if (endPs === Infinity) sim.run();
   else sim.run({ maxTimePs: endPs - 1 });

@@ -148,14 +148,20 @@ function partSampler(net: Network, partition: NetworkPartition, sampling: PartSa
 /** The schedule a sequential run's sampler keeps. */
 const sequentialSchedule = (net: Network, sampling: PartSampling): SampleSchedule => scheduleOf(net, sampling === 'auto' ? undefined : sampling);
 
-/** The sampler as the window loop sees it. */
+/**
+ * The sampler as the window loop sees it. An instant after which this part has no event may
+ * be past the run's end (another thread's last window can reach beyond it): the samples there
+ * are dropped at the end, so they must not halve the resolution first, or the samples kept
+ * would depend on where the windows fall, that is on the number of threads.
+ */
 function observerOf(sampler: Sampler | null): WindowObserver | undefined {
   if (sampler === null) return undefined;
   return {
     get nextPs() {
       return sampler.nextSamplePs;
     },
-    at: (nowPs) => sampler.sample(nowPs),
+    at: (nowPs, goesOn) => sampler.sample(nowPs, goesOn),
+    windowStarts: () => sampler.coarsen(),
   };
 }
 
@@ -223,6 +229,7 @@ export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats
   const { sampler } = setup;
   if (sampler !== null) {
     sampler.forgetAfter(endPs);
+    sampler.coarsen();
     sampler.close(endPs);
   }
   return {
