@@ -18,17 +18,23 @@ class Sink implements NetworkNode {
   onDeparted(): void {}
 }
 
+/** A keyed link from node 0 into node 1 (node 3 the setup node), its arrivals logged; `pool` gives it the store every link shares. */
+function keyedLink(pool = new PacketPool()) {
+  const queue = new KeyedEventQueue();
+  queue.configure(4, 3);
+  const sim = new Simulator(queue);
+  const log: string[] = [];
+  const link = new Link(sim, 100, new Port(sim, new Sink(sim, log), 0, 100), pool);
+  link.keyBy(queue, 1);
+  return { queue, sim, log, link };
+}
+
+const packet = (psn: number) => Object.assign(new Packet(), { psn, sizeBytes: 1000 });
+
 describe('a link under --threads (Link.keyBy): one pending event, the order of one event per packet', () => {
   it("runs each packet's arrival at (its time, the key its sender took on sending), even when the next packet's event is scheduled only as the head arrives", () => {
     // Nodes 0 (sender), 1 (the link's far end), 2 (another node); 3 is the setup node.
-    const queue = new KeyedEventQueue();
-    queue.configure(4, 3);
-    const sim = new Simulator(queue);
-    const log: string[] = [];
-    const far = new Port(sim, new Sink(sim, log), 0, 100);
-    const link = new Link(sim, 100, far, new PacketPool());
-    link.keyBy(queue, 1);
-    const packet = (psn: number) => Object.assign(new Packet(), { psn, sizeBytes: 1000 });
+    const { queue, sim, log, link } = keyedLink();
     const mark = (name: string): EventTarget => ({ onEvent: () => log.push(`${name}@${sim.nowPs}`) });
 
     // Node 0 puts packet 0 (arrives at 100, key 0:0) and packet 1 (arrives at 200, key 0:1) on
@@ -49,13 +55,7 @@ describe('a link under --threads (Link.keyBy): one pending event, the order of o
   });
 
   it('takes a packet sent by another thread with its key (Link.arrive), behind those already on the wire', () => {
-    const queue = new KeyedEventQueue();
-    queue.configure(4, 3);
-    const sim = new Simulator(queue);
-    const log: string[] = [];
-    const link = new Link(sim, 100, new Port(sim, new Sink(sim, log), 0, 100), new PacketPool());
-    link.keyBy(queue, 1);
-    const packet = (psn: number) => Object.assign(new Packet(), { psn, sizeBytes: 1000 });
+    const { queue, sim, log, link } = keyedLink();
     // Node 0's six packets come in as records (arrival, key), as drained from an outbox; the ring outgrows its first region of 4.
     for (let i = 0; i < 6; i++) link.arrive(packet(i), 100 * (i + 1), i);
     queue.pushKeyed(300, { onEvent: () => log.push(`Z@${sim.nowPs}`) }, 0, undefined, 1 * SPAN, 1);
@@ -64,31 +64,20 @@ describe('a link under --threads (Link.keyBy): one pending event, the order of o
   });
 
   it("keeps a packet's key when putting it on the wire grows the store every link shares (its arrays are replaced)", () => {
-    const queue = new KeyedEventQueue();
-    queue.configure(4, 3);
-    const sim = new Simulator(queue);
-    const log: string[] = [];
     const pool = new PacketPool();
-    const link = new Link(sim, 100, new Port(sim, new Sink(sim, log), 0, 100), pool);
-    link.keyBy(queue, 1);
+    const { queue, sim, log, link } = keyedLink(pool);
     // Other links hold all but 4 slots of the store's first 4,096: the link's first region (4) fits, its second (8) grows the store.
     pool.wires.take(4096 - 4);
-    const packet = (psn: number) => Object.assign(new Packet(), { psn, sizeBytes: 1000 });
     // Node 2's packets keyed 2:i; node 1's Z at packet 4's time keyed 1:0, so Z runs first — unless packet 4 lost its key (0 sorts first).
     for (let i = 0; i < 6; i++) link.arrive(packet(i), 100 * (i + 1), 2 * SPAN + i);
     queue.pushKeyed(500, { onEvent: () => log.push(`Z@${sim.nowPs}`) }, 0, undefined, 1 * SPAN, 1);
     sim.run();
     expect(log).toEqual(['p0@100', 'p1@200', 'p2@300', 'p3@400', 'Z@500', 'p4@500', 'p5@600']);
   });
+
   it('loses a packet another thread put on the link before it failed (arriveFromThread on a down link), at its arrival, behind the wire', () => {
-    const queue = new KeyedEventQueue();
-    queue.configure(4, 3);
-    const sim = new Simulator(queue);
-    const log: string[] = [];
-    const link = new Link(sim, 100, new Port(sim, new Sink(sim, log), 0, 100), new PacketPool());
-    link.keyBy(queue, 1);
-    link.lose = (packet) => log.push(`lost p${packet.psn}@${sim.nowPs}`);
-    const packet = (psn: number) => Object.assign(new Packet(), { psn, sizeBytes: 1000 });
+    const { sim, log, link } = keyedLink();
+    link.lose = (lost) => log.push(`lost p${lost.psn}@${sim.nowPs}`);
     link.arrive(packet(0), 100, 0);
     link.fail();
     // Handed over after the window in which the link failed: it was on the wire then.
