@@ -68,4 +68,25 @@ describe('Ctrl-C', () => {
       expect(row.detail.timeSeries.tUs.at(-1)).toBeCloseTo(row.completionUs, 3);
     }
   }, 30_000);
+  it('with --threads 2, stops every thread after the same window: the row, its time series and the report, partial, the next run never started', async () => {
+    const spec = join(dir, 'long-threads.yaml');
+    writeFileSync(spec, LONG_RUN_SPEC);
+    const out = join(dir, 'out-threads');
+    // From the first line: the threads must have started the first run (they build it first).
+    const r = await interrupted(['run', spec, '--json', '--out', out, '--threads', '2'], 3000, 'first-line');
+    expect(r.code).toBe(130);
+    expect(r.afterSignalMs).toBeLessThan(5000);
+    expect(r.stderr).toMatch(/interrupted/);
+    expect(r.stderr).toMatch(/ethernet\+spray stopped in [\d.]+ s on 2 threads/);
+    const printed = JSON.parse(r.stdout);
+    expect(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))).toEqual(printed);
+    expect(printed.partial).toBe(true);
+    expect(printed.results).toHaveLength(1);
+    const [row] = printed.results;
+    expect(row).toMatchObject({ fabric: 'ethernet+spray', completed: false });
+    expect(row.bytesSent).toBeGreaterThan(0);
+    expect(row.bytesDelivered).toBeLessThan(128 * 8 * 2 ** 20);
+    expect(row.detail.timeSeries.tUs.at(-1)).toBeCloseTo(row.completionUs, 3);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/Partial results/);
+  }, 30_000);
 });

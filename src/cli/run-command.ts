@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { loadSpec, modelOf, planRuns, runExperimentLive, SpecError, type ExperimentResult, type ExperimentSpec } from '../experiment/index.js';
+import { loadSpec, modelOf, planRuns, runExperimentLive, SpecError, type ExperimentResult, type ExperimentSpec, type Progress } from '../experiment/index.js';
 import { shapeOf } from '../fabric/index.js';
 import { formatAttributionTable, formatFlowsCsv, formatJobsTable, formatJson, formatTable, writeResults } from '../report/index.js';
 import { checkFlowsFile, checkOutDir, fail, parseSampleUs, parseSeed, writeFileWhole } from './fail.js';
@@ -12,7 +12,7 @@ import { runExperimentOnWorkers } from './run-parallel.js';
 import { discardPrestartedRunWorker } from './run-worker-prestart.js';
 import { recordRunDurations } from './run-durations.js';
 import { defaultJobs, parseJobs } from './run-jobs.js';
-import { parseThreads, runThreadsCommand } from './run-threads.js';
+import { checkThreads, parseThreads, runThreadsCommand } from './run-threads.js';
 
 export const RUN_USAGE = `fabsim run SPEC [--json] [--out DIR] [--seed N] [--sample-us T] [--flows FILE.csv] [--flows-format csv|hpcc] [--format F] [--jobs N] [--threads N] [--explain]
 
@@ -81,14 +81,9 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   }
   checkNcclTestsWorkloads(format, spec.workload, isNcclTestsWorkload);
   const threads = parseThreads(options.threads);
+  if (threads !== undefined) checkThreads(spec, threads, options);
   const specText = readFileSync(specPath, 'utf8');
   const outputs: RunOutputs = { out: options.out, flows: options.flows, flowsFormat, format, json: options.json === true, explain: options.explain === true, specText, specPath };
-  if (threads !== undefined) {
-    // The table shows no time series: sample only for what prints or writes them.
-    const sampled = options.out !== undefined || options.json === true;
-    const outputsOfParts = { flows: options.flows !== undefined, ...(sampled ? { sampling } : {}) };
-    return writeRunOutputs(await runThreadsCommand(spec, threads, options, outputsOfParts, jobsAsked ?? 1), outputs);
-  }
 
   const progress = progressWriter();
   const interrupt = new AbortController();
@@ -102,9 +97,11 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
   process.on('SIGINT', onSigint);
   const runs = spec.workload.length * spec.fabrics.length;
   const packet = planRuns(spec).some((r) => modelOf(r.config) === 'packet');
-  const jobs = jobsAsked ?? defaultJobs(runs, shapeOf(spec.topology).gpus, packet ? 'packet' : 'flow');
+  // With --threads the threads already take the cores: one run at a time unless asked.
+  const jobs = jobsAsked ?? (threads !== undefined ? 1 : defaultJobs(runs, shapeOf(spec.topology).gpus, packet ? 'packet' : 'flow'));
   const atOnce = jobs > 1 ? `, ${Math.min(jobs, runs)} at once` : '';
-  progress.log(`fabsim: ${spec.name}: ${runs} run${runs === 1 ? '' : 's'}${atOnce} (Ctrl-C stops and keeps the results so far)`);
+  const split = threads !== undefined ? `, each on ${threads} thread${threads === 1 ? '' : 's'}` : '';
+  progress.log(`fabsim: ${spec.name}: ${runs} run${runs === 1 ? '' : 's'}${atOnce}${split} (Ctrl-C stops and keeps the results so far)`);
 
   let result: ExperimentResult;
   const live = {
@@ -115,13 +112,21 @@ export async function runCommand(specPath: string, options: RunOptions): Promise
     onResult: (r: ExperimentResult['results'][number]) =>
       progress.log(`fabsim: ${r.fabric} ${r.completed ? 'done' : 'stopped'} in ${(r.wallMs / 1000).toFixed(1)} s (${r.events} events)`),
   };
+  const onProgress = (running: Progress[], finished: number) =>
+    running.length === 1 && jobs === 1 ? progress.update(running[0]!) : progress.updateAll(running, finished, runs);
   try {
     // --jobs 1 (or one run, or one core) is the sequential path, on this thread.
     const parallel = jobs > 1 && runs > 1;
-    if (!parallel) discardPrestartedRunWorker();
-    result = parallel
-      ? await runExperimentOnWorkers(spec, jobs, { ...live, onProgress: (running, finished) => progress.updateAll(running, finished, runs) })
-      : await runExperimentLive(spec, { ...live, onProgress: (p) => progress.update(p) });
+    if (!parallel || threads !== undefined) discardPrestartedRunWorker();
+    if (threads !== undefined) {
+      // The table shows no time series: sample only for what prints or writes them.
+      const sampled = options.out !== undefined || options.json === true;
+      const outputsOfParts = { flows: options.flows !== undefined, ...(sampled ? { sampling } : {}) };
+      result = await runThreadsCommand(spec, threads, outputsOfParts, jobs, { signal: interrupt.signal, onProgress, log: (line) => progress.log(line) });
+    } else
+      result = parallel
+        ? await runExperimentOnWorkers(spec, jobs, { ...live, onProgress })
+        : await runExperimentLive(spec, { ...live, onProgress: (p) => progress.update(p) });
   } catch (error) {
     if (error instanceof SpecError) fail(error.message);
     throw error;

@@ -15,6 +15,8 @@ export interface WindowStats {
   windows: number;
   /** Whether events were left after `limitPs` (the run stopped at its time limit, not idle). */
   capped: boolean;
+  /** Whether a thread was asked to stop (Ctrl-C): all stopped after the same window. */
+  stopped: boolean;
   /** Wall time at barriers (waiting for the slowest thread), and in all. */
   barrierMs: number;
   wallMs: number;
@@ -92,6 +94,17 @@ class WindowEnds {
   }
 }
 
+/** What the run's driver asks of a thread between windows. */
+export interface WindowControl {
+  /** Checked before each window; one thread asking stops every thread after the same window (they agree at the barrier). */
+  stopRequested(): boolean;
+  /** After each window: a chance to report progress (it decides itself whether to). */
+  afterWindow(): void;
+}
+
+/** Published at the barrier instead of a time by a thread asked to stop: below any time, so every thread sees it. */
+const STOP = -1;
+
 /** A part as the lockstep driver sees it. */
 export interface LockstepPart {
   sim: Simulator;
@@ -140,6 +153,7 @@ export function runWindows(
   lookaheadPs: number,
   bounds: WindowBounds = {},
   observer?: WindowObserver,
+  control?: WindowControl,
 ): WindowStats {
   const ends = new WindowEnds(lookaheadPs, bounds);
   const started = performance.now();
@@ -147,12 +161,16 @@ export function runWindows(
   let earliestPs: number;
   for (;;) {
     const sentPs = exchange.flush();
-    earliestPs = barrier.min(Math.min(queue.peekTimePs(), sentPs));
+    const stop = control?.stopRequested() ?? false;
+    earliestPs = barrier.min(stop ? STOP : Math.min(queue.peekTimePs(), sentPs));
     exchange.drain();
-    if (ends.done(earliestPs)) break;
+    if (earliestPs === STOP || ends.done(earliestPs)) break;
     runWindow(sim, ends.endAfter(earliestPs), observer);
     windows++;
+    control?.afterWindow();
   }
-  if (earliestPs !== Infinity) ends.stopAtLimit(sim);
-  return { windows, capped: earliestPs !== Infinity, barrierMs: barrier.waitedMs, wallMs: performance.now() - started };
+  const stopped = earliestPs === STOP;
+  const capped = !stopped && earliestPs !== Infinity;
+  if (capped) ends.stopAtLimit(sim);
+  return { windows, capped, stopped, barrierMs: barrier.waitedMs, wallMs: performance.now() - started };
 }

@@ -4,7 +4,7 @@ import { psFromUs, Simulator } from '../../engine/index.js';
 import { KeyedEventQueue } from '../../engine/parallel/keyed-event-queue.js';
 import { PortExchange } from '../../engine/parallel/port-exchange.js';
 import { WindowBarrier } from '../../engine/parallel/window-barrier.js';
-import { runLockstep, runWindows, type WindowBounds, type WindowObserver, type WindowStats } from '../../engine/parallel/window-loop.js';
+import { runLockstep, runWindows, type WindowBounds, type WindowControl, type WindowObserver, type WindowStats } from '../../engine/parallel/window-loop.js';
 import { MemoryExchange, type PeerExchange } from '../../engine/parallel/peer-exchange.js';
 import { threadCpuMs } from '../../engine/parallel/thread-cpu.js';
 import { createFabricModel, FabricMetrics, NetworkPartition, ownedProbes, Ownership, shapeOf, type Network } from '../../fabric/index.js';
@@ -28,7 +28,23 @@ export interface PartTask extends PartOutputs {
   shared: SharedArrayBuffer;
   /** ports[peer]: a channel to each other thread (null at this thread's index). */
   ports: (MessagePort | null)[];
+  /** One Int32: set (Ctrl-C) to stop every thread of the run after the same window. */
+  stopFlag?: SharedArrayBuffer;
 }
+
+/** How far a thread has got, reported every PROGRESS_EVERY_MS of wall time. */
+export interface PartProgress {
+  part: number;
+  simPs: number;
+  events: number;
+  /** Application bytes delivered on this thread's NICs. */
+  bytesDelivered: number;
+}
+
+const PROGRESS_EVERY_MS = 250;
+
+/** What a worker of `--threads` posts: its progress now and then, its result once. */
+export type ThreadsWorkerMessage = { progress: PartProgress } | { result: PartResult };
 
 /** What a threaded run reports besides its row. */
 export interface PartOutputs {
@@ -68,6 +84,8 @@ export interface PartResult {
   lastDeliveredPs: number;
   /** Whether this replica's workload holds its result (every replica keeps the whole workload's state: replays). */
   workloadFinished: boolean;
+  /** Stopped before its end (Ctrl-C): the same on every thread. */
+  stopped: boolean;
   /** Time of the last event run on any thread, or the time limit the run stopped at (the run's end, as the sequential simulator's clock). */
   endPs: number;
   events: number;
@@ -165,6 +183,23 @@ function observerOf(sampler: Sampler | null): WindowObserver | undefined {
   };
 }
 
+/** Stops when the flag is set; reports progress every PROGRESS_EVERY_MS. */
+function controlOf(setup: PartSetup, stopFlag: SharedArrayBuffer | undefined, report: ((progress: PartProgress) => void) | undefined): WindowControl {
+  const stop = stopFlag === undefined ? null : new Int32Array(stopFlag);
+  let lastMs = performance.now();
+  return {
+    stopRequested: () => stop !== null && Atomics.load(stop, 0) !== 0,
+    afterWindow() {
+      if (report === undefined) return;
+      const nowMs = performance.now();
+      if (nowMs - lastMs < PROGRESS_EVERY_MS) return;
+      lastMs = nowMs;
+      const { sim, queue, part, net } = setup;
+      report({ part, simPs: sim.nowPs, events: sim.events - (part === 0 ? 0 : queue.setupEvents), bytesDelivered: net.metrics.bytesDelivered });
+    },
+  };
+}
+
 /** The GPUs `workload` uses when it knows them and they are not all `gpus` (null: split the fabric evenly). */
 function gpusInUseOf(workload: Workload, gpus: number): readonly number[] | null {
   const inUse = workload.gpusInUse;
@@ -174,13 +209,14 @@ function gpusInUseOf(workload: Workload, gpus: number): readonly number[] | null
 /** Time of this part's last event (0: none ran); the run's end is the latest over parts. */
 export const lastEventPs = (setup: PartSetup): number => (setup.sim.events > 0 ? setup.queue.poppedTimePs : 0);
 
-/** One thread's part of a run: build, windows with the other threads, its share of the result. */
-export function runPart(task: PartTask): PartResult {
+/** One thread's part of a run: build, windows with the other threads, its share of the result; `report` hears how far it has got. */
+export function runPart(task: PartTask, report?: (progress: PartProgress) => void): PartResult {
   const { spec, runIndex, part, parts } = task;
   const setup = buildPart(spec, runIndex, part, parts, parts > 1 ? new PortExchange(task.ports) : null, task.sampling);
   const barrier = new WindowBarrier(task.shared, parts, part);
   const bounds = windowBounds(spec);
-  const windows = runWindows(setup.sim, setup.queue, barrier, setup.partition, setup.ownership.lookaheadPs, bounds, observerOf(setup.sampler));
+  const control = controlOf(setup, task.stopFlag, report);
+  const windows = runWindows(setup.sim, setup.queue, barrier, setup.partition, setup.ownership.lookaheadPs, bounds, observerOf(setup.sampler), control);
   // Every thread takes part in the barrier's round (capped is the same on all).
   const lastPs = barrier.max(lastEventPs(setup));
   return finishPart(setup, windows.capped ? bounds.limitPs : lastPs, windows, task.flows);
@@ -208,7 +244,7 @@ export function runPartsInOneThread(spec: ExperimentSpec, runIndex: number, part
   );
   const endPs = capped ? bounds.limitPs : Math.max(...setups.map(lastEventPs));
   const wallMs = performance.now() - started;
-  return setups.map((s) => finishPart(s, endPs, { windows, capped, barrierMs: 0, wallMs }, flows));
+  return setups.map((s) => finishPart(s, endPs, { windows, capped, stopped: false, barrierMs: 0, wallMs }, flows));
 }
 
 /** This part's counters and state at the end of the run (`endPs`: the run's last event, over every part). */
@@ -238,6 +274,7 @@ export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats
     delivered: partition.delivered,
     lastDeliveredPs: partition.lastDeliveredPs,
     workloadFinished: setup.workload.finished,
+    stopped: windows.stopped,
     endPs,
     events,
     pausedPs,

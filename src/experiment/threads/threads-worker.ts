@@ -1,5 +1,6 @@
-/** A worker thread of `fabsim run --threads N`: simulates one part of one run and posts its share. */
+/** A worker thread of `fabsim run --threads N`: simulates one part of one run, posts how far it has got, then its share. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runPart, type PartTask } from './run-part.js';
+import { runPart, type PartTask, type ThreadsWorkerMessage } from './run-part.js';
 
-parentPort!.postMessage(runPart(workerData as PartTask));
+const post = (message: ThreadsWorkerMessage) => parentPort!.postMessage(message);
+post({ result: runPart(workerData as PartTask, (progress) => post({ progress })) });
