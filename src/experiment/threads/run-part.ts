@@ -4,14 +4,15 @@ import { psFromUs, Simulator } from '../../engine/index.js';
 import { KeyedEventQueue } from '../../engine/parallel/keyed-event-queue.js';
 import { PortExchange } from '../../engine/parallel/port-exchange.js';
 import { WindowBarrier } from '../../engine/parallel/window-barrier.js';
-import { runLockstep, runWindows, type WindowBounds, type WindowControl, type WindowObserver, type WindowStats } from '../../engine/parallel/window-loop.js';
+import { runLockstep, runWindows, type WindowBounds, type WindowStats } from '../../engine/parallel/window-loop.js';
 import { MemoryExchange, type PeerExchange } from '../../engine/parallel/peer-exchange.js';
 import { threadCpuMs } from '../../engine/parallel/thread-cpu.js';
-import { createFabricModel, FabricMetrics, NetworkPartition, ownedProbes, Ownership, shapeOf, type Network } from '../../fabric/index.js';
+import { createFabricModel, FabricMetrics, NetworkPartition, Ownership, shapeOf, type Network } from '../../fabric/index.js';
 import { createWorkload } from '../create-workload.js';
 import { linkBusy, type LinkBusy } from '../fabric-detail.js';
 import { flowRows } from '../flow-rows.js';
-import { networkSource, Sampler, scheduleOf, TARGET_SAMPLES, type SampleColumns, type SampleSchedule } from '../sampler.js';
+import type { SampleColumns, SampleSchedule } from '../sampler.js';
+import { closeSamples, controlOf, observerOf, partSamples, type PartProgress, type PartSamples } from './part-watch.js';
 import type { FlowRow } from '../result.js';
 import { Jobs, type Workload } from '../../workloads/index.js';
 import { planRuns } from '../runner.js';
@@ -31,17 +32,6 @@ export interface PartTask extends PartOutputs {
   /** One Int32: set (Ctrl-C) to stop every thread of the run after the same window. */
   stopFlag?: SharedArrayBuffer;
 }
-
-/** How far a thread has got, reported every PROGRESS_EVERY_MS of wall time. */
-export interface PartProgress {
-  part: number;
-  simPs: number;
-  events: number;
-  /** Application bytes delivered on this thread's NICs. */
-  bytesDelivered: number;
-}
-
-const PROGRESS_EVERY_MS = 250;
 
 /** What a worker of `--threads` posts: its progress now and then, its result once. */
 export type ThreadsWorkerMessage = { progress: PartProgress } | { result: PartResult };
@@ -112,8 +102,7 @@ export interface PartSetup {
   partition: NetworkPartition;
   workload: Workload;
   /** Its samples when asked for: its own nodes' ports and counters. */
-  sampler: Sampler | null;
-  sampling?: PartSampling;
+  samples: PartSamples | null;
   startedMs: number;
   builtMs: number;
   cpuStartedMs: number;
@@ -145,59 +134,8 @@ export function buildPart(
   // After the partition: every replica marks failed links, only a port's own thread wakes it.
   if (spec.failures.length > 0) net.scheduleFailures(spec.failures, spec.seed);
   workload.start(net);
-  const sampler = sampling === undefined ? null : partSampler(net, partition, sampling);
-  return { part, sim, queue, net, ownership, partition, workload, sampler, sampling, startedMs, builtMs: performance.now(), cpuStartedMs };
-}
-
-/**
- * A part samples its own nodes' ports at the instants a sequential run would, but keeps
- * PART_OVERSAMPLING× finer resolution: it runs past the workload's end until the run's end
- * is known, and the merge replays the sequential sampler over the finer samples
- * (replaySamples), so the series is the same whatever the number of threads.
- */
-const PART_OVERSAMPLING = 8;
-
-function partSampler(net: Network, partition: NetworkPartition, sampling: PartSampling): Sampler {
-  const schedule = sequentialSchedule(net, sampling);
-  const probes = ownedProbes(net.topology, net.nvlinkPerMessage, (node) => partition.owns(node));
-  return new Sampler(networkSource(net, probes), { ...schedule, target: PART_OVERSAMPLING * TARGET_SAMPLES }, net.sim.nowPs);
-}
-
-/** The schedule a sequential run's sampler keeps. */
-const sequentialSchedule = (net: Network, sampling: PartSampling): SampleSchedule => scheduleOf(net, sampling === 'auto' ? undefined : sampling);
-
-/**
- * The sampler as the window loop sees it. An instant after which this part has no event may
- * be past the run's end (another thread's last window can reach beyond it): the samples there
- * are dropped at the end, so they must not halve the resolution first, or the samples kept
- * would depend on where the windows fall, that is on the number of threads.
- */
-function observerOf(sampler: Sampler | null): WindowObserver | undefined {
-  if (sampler === null) return undefined;
-  return {
-    get nextPs() {
-      return sampler.nextSamplePs;
-    },
-    at: (nowPs, goesOn) => sampler.sample(nowPs, goesOn),
-    windowStarts: () => sampler.coarsen(),
-  };
-}
-
-/** Stops when the flag is set; reports progress every PROGRESS_EVERY_MS. */
-function controlOf(setup: PartSetup, stopFlag: SharedArrayBuffer | undefined, report: ((progress: PartProgress) => void) | undefined): WindowControl {
-  const stop = stopFlag === undefined ? null : new Int32Array(stopFlag);
-  let lastMs = performance.now();
-  return {
-    stopRequested: () => stop !== null && Atomics.load(stop, 0) !== 0,
-    afterWindow() {
-      if (report === undefined) return;
-      const nowMs = performance.now();
-      if (nowMs - lastMs < PROGRESS_EVERY_MS) return;
-      lastMs = nowMs;
-      const { sim, queue, part, net } = setup;
-      report({ part, simPs: sim.nowPs, events: sim.events - (part === 0 ? 0 : queue.setupEvents), bytesDelivered: net.metrics.bytesDelivered });
-    },
-  };
+  const samples = sampling === undefined ? null : partSamples(net, partition, sampling);
+  return { part, sim, queue, net, ownership, partition, workload, samples, startedMs, builtMs: performance.now(), cpuStartedMs };
 }
 
 /** The GPUs `workload` uses when it knows them and they are not all `gpus` (null: split the fabric evenly). */
@@ -216,7 +154,7 @@ export function runPart(task: PartTask, report?: (progress: PartProgress) => voi
   const barrier = new WindowBarrier(task.shared, parts, part);
   const bounds = windowBounds(spec);
   const control = controlOf(setup, task.stopFlag, report);
-  const windows = runWindows(setup.sim, setup.queue, barrier, setup.partition, setup.ownership.lookaheadPs, bounds, observerOf(setup.sampler), control);
+  const windows = runWindows(setup.sim, setup.queue, barrier, setup.partition, setup.ownership.lookaheadPs, bounds, observerOf(setup.samples), control);
   // Every thread takes part in the barrier's round (capped is the same on all).
   const lastPs = barrier.max(lastEventPs(setup));
   return finishPart(setup, windows.capped ? bounds.limitPs : lastPs, windows, task.flows);
@@ -238,7 +176,7 @@ export function runPartsInOneThread(spec: ExperimentSpec, runIndex: number, part
   const started = performance.now();
   const bounds = windowBounds(spec);
   const { windows, capped } = runLockstep(
-    setups.map((s) => ({ sim: s.sim, queue: s.queue, exchange: s.partition, observer: observerOf(s.sampler) })),
+    setups.map((s) => ({ sim: s.sim, queue: s.queue, exchange: s.partition, observer: observerOf(s.samples) })),
     setups[0]!.ownership.lookaheadPs,
     bounds,
   );
@@ -262,12 +200,7 @@ export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats
     }
   });
   const events = sim.events - (part === 0 ? 0 : queue.setupEvents);
-  const { sampler } = setup;
-  if (sampler !== null) {
-    sampler.forgetAfter(endPs);
-    sampler.coarsen();
-    sampler.close(endPs);
-  }
+  const samples = setup.samples === null ? undefined : closeSamples(setup.samples, endPs);
   return {
     metrics: encodeMetrics(net.metrics),
     messages: partition.messages,
@@ -282,7 +215,7 @@ export function finishPart(setup: PartSetup, endPs: number, windows: WindowStats
     hostGbps: net.hostGbps,
     ...(setup.workload instanceof Jobs ? { reports: setup.workload.reports() } : {}),
     ...(flows ? { flows: flowRows(setup.workload, net) } : {}),
-    ...(sampler !== null ? { samples: { recorded: sampler.recorded(), schedule: sequentialSchedule(net, setup.sampling!) }, links: linkBusy(net.probes.linkGroups) } : {}),
+    ...(samples !== undefined ? { samples, links: linkBusy(net.probes.linkGroups) } : {}),
     stats: {
       part,
       nodes: ownership.nodesPerPart()[part]!,

@@ -8,7 +8,8 @@ import type { ExperimentResult, FabricResult } from '../result.js';
 import { experimentResult, planRuns } from '../runner.js';
 import type { ExperimentSpec } from '../spec.js';
 import { mergeParts } from './merge-parts.js';
-import type { PartOutputs, PartProgress, PartResult, PartStats, PartTask, ThreadsWorkerMessage } from './run-part.js';
+import type { PartProgress } from './part-watch.js';
+import type { PartOutputs, PartResult, PartStats, PartTask, ThreadsWorkerMessage } from './run-part.js';
 
 /** What a threaded run reports as it goes, and how it is stopped. */
 export interface ThreadsLive {
