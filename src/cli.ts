@@ -34,7 +34,7 @@ const OPTIONS = {
 /** The options each command takes: any other is an error, never silently ignored. */
 const COMMAND_OPTIONS: Record<string, (keyof typeof OPTIONS)[]> = {
   run: ['json', 'out', 'seed', 'sample-us', 'allow-outside-files', 'flows', 'flows-format', 'format', 'jobs', 'threads', 'explain'],
-  sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files', 'format'],
+  sweep: ['json', 'out', 'seed', 'shard', 'allow-outside-files', 'format', 'threads'],
   merge: ['json', 'out', 'format'],
   'export-matrix': ['out', 'seed', 'allow-outside-files'],
   'export-topology': ['out', 'allow-outside-files'],

@@ -90,6 +90,21 @@ describe('fabsim sweep', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('--threads N: every point on the parallel engine, the same sweep for 1 and 2 threads; a point it cannot run fails before any runs', () => {
+    const threaded = (n: string) => cliSync('sweep', spec, '--json', '--threads', n);
+    const [one, two] = [threaded('1'), threaded('2')];
+    expect([one.code, two.code]).toEqual([0, 0]);
+    expect(two.stderr).toMatch(/one after another, each run on 2 threads/);
+    expect(withoutWall(JSON.parse(two.stdout))).toBe(withoutWall(JSON.parse(one.stdout)));
+    expect((JSON.parse(one.stdout) as SweepResult).points).toHaveLength(5);
+    const tree = join(dir, 'tree.yaml');
+    writeFileSync(tree, readFileSync(spec, 'utf8').replace('kind: allreduce,', 'kind: allreduce, algorithm: tree,'));
+    const r = cliSync('sweep', tree, '--threads', '2');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^fabsim: --threads: a tree with slot limits .* \(at workload\.bytes = 16KiB\)$/)]);
+  }, 120_000); // 3 CLI runs, 20 threaded runs: 8 s measured
+
   it('merge refuses shards of different sweeps', () => {
     // Shard 0/2 of a sweep named "other": the same points as shard a's (same spec but the name).
     const a = join(dir, 'a', 'sweep.json');

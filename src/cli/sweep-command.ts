@@ -6,11 +6,14 @@ import { formatNcclTable } from '../report/nccl-table.js';
 import { sweepFiles } from '../report/write-results.js';
 import { writeFilesWhole } from '../report/write-whole.js';
 import { checkOutDir, fail, parseSeed } from './fail.js';
+import { runExperimentThreaded } from '../experiment/threads/threads-run.js';
+import { threadsProblem } from '../experiment/threads/threads-support.js';
+import { parseThreads } from './run-threads.js';
 import { runOnWorkers } from './worker-pool.js';
 import { checkNcclTestsWorkloads, parseFormat } from './format-option.js';
 import { formatNcclTestsSweep, isNcclTestsWorkload } from '../report/nccl-tests.js';
 
-export const SWEEP_USAGE = `fabsim sweep SPEC [--shard I/N] [--json] [--out DIR] [--seed N] [--format F]
+export const SWEEP_USAGE = `fabsim sweep SPEC [--shard I/N] [--json] [--out DIR] [--seed N] [--format F] [--threads N]
        fabsim merge SHARD.json... [--json] [--out DIR] [--format F]
 
   sweep       runs the spec once per value of its sweep: { field, values } (e.g.
@@ -18,6 +21,9 @@ export const SWEEP_USAGE = `fabsim sweep SPEC [--shard I/N] [--json] [--out DIR]
               worker threads; prints an nccl-tests style table
   --shard I/N runs only every N-th point from the I-th (0-based), for job arrays
   --format F  table (default) or nccl-tests: nccl-tests' own columns, a block per fabric
+  --threads N runs the points one after another, each run split over N threads (the
+              parallel packet engine, as run --threads: large fabrics; the same table
+              for every N)
   merge       joins the sweep.json of the shards into the whole sweep (--format as sweep's)`;
 
 export interface SweepOptions {
@@ -26,6 +32,7 @@ export interface SweepOptions {
   seed?: string;
   shard?: string;
   format?: string;
+  threads?: string;
 }
 
 const specErrorsExit = <T>(f: () => T): T => {
@@ -50,6 +57,7 @@ export async function sweepCommand(specPath: string, options: SweepOptions): Pro
   const seed = parseSeed(options.seed);
   const shard = parseShard(options.shard);
   const format = parseFormat(options.format, options.json);
+  const threads = parseThreads(options.threads);
   checkOutDir(options.out);
   const { document, values, field, name } = specErrorsExit(() => {
     const raw = readSpecDocument(specPath);
@@ -58,18 +66,24 @@ export async function sweepCommand(specPath: string, options: SweepOptions): Pro
     if (spec.sweep === undefined) throw new SpecError('sweep: the spec has no sweep: { field, values } section');
     checkNcclTestsWorkloads(format, spec.workload, isNcclTestsWorkload);
     const vals = sweepValues(spec.sweep);
-    for (const v of vals) validateSpec(withField(raw, spec.sweep.field, v));
+    for (const v of vals) {
+      const point = validateSpec(withField(raw, spec.sweep.field, v));
+      // Every point must run on threads before any does.
+      const problem = threads === undefined ? null : threadsProblem(point, { threads });
+      if (problem !== null) fail(`${problem} (at ${spec.sweep.field} = ${v})`);
+    }
     return { document: raw, values: vals, field: spec.sweep.field, name: spec.name };
   });
   const indices = shard ? shardIndices(values.length, shard.index, shard.count) : values.map((_, i) => i);
   const tasks = indices.map((index) => ({ index, document: withField(document, field, values[index]) }));
   const workers = Math.max(1, availableParallelism());
-  process.stderr.write(`fabsim: sweeping ${field} over ${tasks.length} of ${values.length} points on ${Math.min(workers, tasks.length)} threads\n`);
-  const replies = await runOnWorkers<(typeof tasks)[number], { index: number; result: ExperimentResult; specError?: string }>(
-    new URL('./sweep-worker-boot.mjs', import.meta.url),
-    tasks,
-    workers,
-  );
+  const how = threads === undefined ? `on ${Math.min(workers, tasks.length)} threads` : `one after another, each run on ${threads} thread${threads === 1 ? '' : 's'}`;
+  process.stderr.write(`fabsim: sweeping ${field} over ${tasks.length} of ${values.length} points ${how}\n`);
+  type Reply = { index: number; result: ExperimentResult; specError?: string };
+  const replies: Reply[] =
+    threads === undefined
+      ? await runOnWorkers<(typeof tasks)[number], Reply>(new URL('./sweep-worker-boot.mjs', import.meta.url), tasks, workers)
+      : await sweepOnThreads(tasks, threads);
   const refused = replies.find((r) => r.specError !== undefined);
   if (refused) fail(refused.specError!);
   const sweep: SweepResult = {
@@ -80,6 +94,13 @@ export async function sweepCommand(specPath: string, options: SweepOptions): Pro
     points: replies.map(({ index, result }) => ({ index, value: values[index]!, result })),
   };
   emit(sweep, options);
+}
+
+/** The points one after another, each run on the parallel engine (the whole machine's threads go to one run). */
+async function sweepOnThreads(tasks: { index: number; document: Record<string, unknown> }[], threads: number): Promise<{ index: number; result: ExperimentResult }[]> {
+  const replies: { index: number; result: ExperimentResult }[] = [];
+  for (const { index, document } of tasks) replies.push({ index, result: await runExperimentThreaded(validateSpec(document), threads) });
+  return replies;
 }
 
 function emit(sweep: SweepResult, options: SweepOptions): void {
