@@ -192,6 +192,15 @@ describe('jobs split over parts: one collective per iteration, a compute phase o
     expect(r.completionUs).toBeCloseTo(Math.max(...r.jobs.map((j: { startUs: number; jctUs: number }) => j.startUs + j.jctUs)), 3);
   });
 
+  it('a job with algorithm auto (NCCL picks ring for 8 of 16 GPUs at 1 MiB on a 100G fat-tree): byte-identical rows for 1, 2 and 4 parts', () => {
+    const jobs = [{ name: 'a', ranks: 8, placement: 'random', iterations: 2, computeUs: 5, collectives: [{ kind: 'allreduce', algorithm: 'auto', bytes: '1MiB' }] }];
+    const s = spec('roce', { kind: 'jobs', jobs }, { kind: 'fat-tree', radix: 4, linkGbps: 100, linkDelayNs: 1000 });
+    expect(threadsProblem(s, { threads: 4 })).toBeNull();
+    const r = sameOnEveryPartCount(s);
+    expect(r.completed).toBe(true);
+    expect(r.jobs[0].iterationUs).toHaveLength(2);
+  });
+
   it('refuses what would start a step on other threads within the lookahead', () => {
     const job = (over: object) => ({ kind: 'jobs', jobs: [{ name: 'j', ranks: 16, iterations: 2, computeUs: 5, collectives: [{ kind: 'allreduce', bytes: '64KiB' }], ...over }] });
     expect(threadsProblem(spec('ethernet', job({})), { threads: 2 })).toBeNull();

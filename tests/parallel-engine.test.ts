@@ -195,8 +195,10 @@ describe('outside the subset: one line, never a wrong answer', () => {
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'auto', bytes: '1MiB' }))).toMatch(/^--threads: algorithm auto picks tree here, and a tree with slot limits/);
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'auto', bytes: '1MiB', slotCredits: 'cts' }))).toBeNull();
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', algorithm: 'auto', bytes: '16MiB' }))).toBeNull();
-    const autoJob = { name: 'j', ranks: 4, collectives: [{ kind: 'allreduce', algorithm: 'auto', bytes: '1MiB' }] };
-    expect(threadsProblem(spec('ethernet', { kind: 'jobs', jobs: [autoJob] }))).toMatch(/algorithm auto in a job is not supported yet/);
+    // In a job the pick is made on the job's GPUs: ring for 4 ranks at 1 MiB, tree for 16.
+    const autoJob = (ranks: number) => ({ kind: 'jobs', jobs: [{ name: 'j', ranks, collectives: [{ kind: 'allreduce', algorithm: 'auto', bytes: '1MiB' }] }] });
+    expect(threadsProblem(spec('ethernet', autoJob(4)))).toBeNull();
+    expect(threadsProblem(spec('ethernet', autoJob(16)))).toMatch(/^--threads: j: algorithm auto picks tree here, and a tree with slot limits/);
     expect(threadsProblem(spec('ethernet', { kind: 'allreduce', bytes: '1MiB' }))).toBeNull();
     // adaptive-global reads other switches' advertised loads: a switch's choice would depend on another thread's state.
     expect(threadsProblem(spec({ preset: 'ethernet', routing: 'adaptive-global' }, { kind: 'permutation', bytes: '1MiB' }))).toMatch(/routing adaptive-global is not supported/);

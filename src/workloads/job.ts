@@ -118,6 +118,11 @@ export class Job {
     collective.start(this.net);
   }
 
+  /** Collective k of an iteration as the job builds it, never started (to inspect before the run: algorithm auto's pick). */
+  collectiveSpecimen(k: number): unknown {
+    return this.makeCollective(k);
+  }
+
   report(): JobReport {
     return {
       name: this.name,

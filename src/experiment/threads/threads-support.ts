@@ -2,7 +2,7 @@ import { DragonflyShape, GraphShape, routingOf, shapeOf, type FabricConfig, type
 import { modelOf, resolveFabrics } from '../fabrics.js';
 import { readMatrixFile } from '../matrix-file.js';
 import { createWorkload } from '../create-workload.js';
-import { AutoCollective } from '../../workloads/index.js';
+import { AutoCollective, type Jobs } from '../../workloads/index.js';
 import type { ExperimentSpec, WorkloadSpec } from '../spec.js';
 
 /** Routing policies that read only their own switch (per-node-routing.ts can give each switch its own). */
@@ -71,38 +71,45 @@ const COLLECTIVES = new Set(['allreduce', 'allgather', 'reducescatter', 'alltoal
  * starts the next iteration then, EveryReplica); collectives chained within an iteration start
  * at once, so a job runs one collective per iteration.
  */
-function jobsProblem(w: Extract<WorkloadSpec, { kind: 'jobs' }>, lookaheadBoundPs: number): string | null {
+function jobsProblem(w: Extract<WorkloadSpec, { kind: 'jobs' }>, lookaheadBoundPs: number, at: Fabricless | null): string | null {
   if (w.background !== undefined) return 'jobs with background traffic are not supported yet';
-  for (const job of w.jobs) {
+  // Built only if a collective's algorithm is auto: its pick depends on the job's GPUs.
+  let built: Jobs | null = null;
+  for (const [i, job] of w.jobs.entries()) {
     const name = job.name ?? 'a job';
     if (job.collectives.length !== 1)
       return `${name}: jobs run one collective per iteration (chained collectives start on every rank at once, across threads, with no lookahead)`;
     if (job.iterations > 1 && job.computeUs * 1e6 < lookaheadBoundPs)
       return `${name}: computeUs ${job.computeUs} is shorter than the longest link delay (${lookaheadBoundPs / 1e6} µs): the next iteration would start on other threads within the lookahead`;
-    const problem = workloadProblem(job.collectives[0] as WorkloadSpec, lookaheadBoundPs);
-    if (problem !== null) return problem;
+    const specimen = () => (built ??= createWorkload(w, at!.shape.gpus, at!.seed, at!.shape.gpusPerNode) as Jobs).jobs[i]!.collectiveSpecimen(0);
+    const problem = workloadProblem(job.collectives[0] as WorkloadSpec, lookaheadBoundPs, at === null ? null : { ...at, specimen });
+    if (problem !== null) return `${name}: ${problem}`;
   }
   return null;
 }
 
-/** What `algorithm: auto` needs to make its pick before the run: the topology alone (AutoCollective.choose). */
+/**
+ * What `algorithm: auto` needs to make its pick before the run: the topology alone
+ * (AutoCollective.choose), and the collective as the run builds it (a job's on the job's GPUs).
+ */
 interface Fabricless {
   seed: number;
   shape: TopologyShape;
+  specimen?: () => unknown;
 }
 
 function workloadProblem(w: WorkloadSpec, lookaheadBoundPs: number, at: Fabricless | null = null): string | null {
   if (w.kind === 'permutation' || w.kind === 'incast') return null;
   if (w.kind === 'matrix') return readMatrixFile(w.file).triggers.length > 0 ? 'a connection matrix with triggers is not supported yet' : null;
-  if (w.kind === 'jobs') return jobsProblem(w, lookaheadBoundPs);
+  if (w.kind === 'jobs') return jobsProblem(w, lookaheadBoundPs, at);
   if (!COLLECTIVES.has(w.kind)) return `workload ${w.kind} is not supported yet (permutation, incast, matrix, allreduce, allgather, reducescatter, alltoall, broadcast)`;
   const c = w as { algorithm?: string; interNode?: string; slots?: number | 'unlimited'; slotCredits?: string };
   // A tree's sender waits for its receiver to free a slot: an instant credit comes back from another NIC with no lookahead to cross threads on; a CTS is a message like any other.
   const creditsCross = c.slots !== 'unlimited' && c.slotCredits !== 'cts';
   if (c.algorithm === 'auto' && creditsCross) {
-    if (at === null) return 'algorithm auto in a job is not supported yet (name the algorithm, or set slotCredits: cts or slots: unlimited)';
+    if (at === null) throw new Error('threads-support: algorithm auto checked without the topology');
     // The pick depends on the size and the topology only, so it is known before the run.
-    const auto = createWorkload(w, at.shape.gpus, at.seed, at.shape.gpusPerNode);
+    const auto = at.specimen?.() ?? createWorkload(w, at.shape.gpus, at.seed, at.shape.gpusPerNode);
     if (auto instanceof AutoCollective && auto.choose(at.shape.nvlink, at.shape.linkGbps).algorithm === 'tree') return `algorithm auto picks tree here, and ${TREE_CREDITS}`;
     return null;
   }
