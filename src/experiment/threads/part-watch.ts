@@ -26,6 +26,12 @@ export interface PartSamples {
   schedule: SampleSchedule;
 }
 
+/** What a part hands the merge: its samples to the run's end, and that schedule. */
+export interface RecordedSamples {
+  recorded: SampleColumns;
+  schedule: SampleSchedule;
+}
+
 /**
  * A part samples its own nodes' ports at the instants a sequential run would, but keeps
  * PART_OVERSAMPLING× finer resolution: it runs past the workload's end until the run's end
@@ -59,7 +65,7 @@ export function observerOf(samples: PartSamples | null): WindowObserver | undefi
 }
 
 /** The samples up to the run's end (`endPs`, over every part), closed there. */
-export function closeSamples({ sampler, schedule }: PartSamples, endPs: number): { recorded: SampleColumns; schedule: SampleSchedule } {
+export function closeSamples({ sampler, schedule }: PartSamples, endPs: number): RecordedSamples {
   sampler.forgetAfter(endPs);
   sampler.coarsen();
   sampler.close(endPs);

@@ -11,8 +11,7 @@ import { createFabricModel, FabricMetrics, NetworkPartition, Ownership, shapeOf,
 import { createWorkload } from '../create-workload.js';
 import { linkBusy, type LinkBusy } from '../fabric-detail.js';
 import { flowRows } from '../flow-rows.js';
-import type { SampleColumns, SampleSchedule } from '../sampler.js';
-import { closeSamples, controlOf, observerOf, partSamples, type PartProgress, type PartSamples } from './part-watch.js';
+import { closeSamples, controlOf, observerOf, partSamples, type PartProgress, type PartSamples, type RecordedSamples } from './part-watch.js';
 import type { FlowRow } from '../result.js';
 import { Jobs, type Workload } from '../../workloads/index.js';
 import { planRuns } from '../runner.js';
@@ -87,7 +86,7 @@ export interface PartResult {
   /** Asked for: every message's row, its FCT null unless it was delivered on this thread's nodes. */
   flows?: FlowRow[];
   /** Asked for: this part's samples (its own ports and events) and busy time of every port it ran. */
-  samples?: { recorded: SampleColumns; schedule: SampleSchedule };
+  samples?: RecordedSamples;
   links?: LinkBusy[];
   stats: PartStats;
 }

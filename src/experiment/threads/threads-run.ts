@@ -41,11 +41,11 @@ export async function runExperimentThreaded(
   let finished = 0;
   let stopped = false;
   let next = 0;
+  const shape = shapeOf(spec.topology);
   const runNext = async (): Promise<void> => {
     for (let i = next++; i < planned.length && !live.signal?.aborted; i = next++) {
       const started = performance.now();
       const { workload, config } = planned[i]!;
-      const shape = shapeOf(spec.topology);
       const made = createWorkload(workload, shape.gpus, spec.seed, shape.gpusPerNode);
       const run: RunOfSpec = { fabric: config.name, workload: workloadLabel(workload), run: i + 1, runs: planned.length, totalBytes: made.plannedBytes ?? made.totalBytes };
       const onProgress = (parts: PartProgress[]) => {

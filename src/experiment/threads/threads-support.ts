@@ -71,7 +71,7 @@ const COLLECTIVES = new Set(['allreduce', 'allgather', 'reducescatter', 'alltoal
  * starts the next iteration then, EveryReplica); collectives chained within an iteration start
  * at once, so a job runs one collective per iteration.
  */
-function jobsProblem(w: Extract<WorkloadSpec, { kind: 'jobs' }>, lookaheadBoundPs: number, at: Fabricless | null): string | null {
+function jobsProblem(w: Extract<WorkloadSpec, { kind: 'jobs' }>, lookaheadBoundPs: number, at: Fabricless): string | null {
   if (w.background !== undefined) return 'jobs with background traffic are not supported yet';
   // Built only if a collective's algorithm is auto: its pick depends on the job's GPUs.
   let built: Jobs | null = null;
@@ -81,8 +81,8 @@ function jobsProblem(w: Extract<WorkloadSpec, { kind: 'jobs' }>, lookaheadBoundP
       return `${name}: jobs run one collective per iteration (chained collectives start on every rank at once, across threads, with no lookahead)`;
     if (job.iterations > 1 && job.computeUs * 1e6 < lookaheadBoundPs)
       return `${name}: computeUs ${job.computeUs} is shorter than the longest link delay (${lookaheadBoundPs / 1e6} µs): the next iteration would start on other threads within the lookahead`;
-    const specimen = () => (built ??= createWorkload(w, at!.shape.gpus, at!.seed, at!.shape.gpusPerNode) as Jobs).jobs[i]!.collectiveSpecimen(0);
-    const problem = workloadProblem(job.collectives[0] as WorkloadSpec, lookaheadBoundPs, at === null ? null : { ...at, specimen });
+    const specimen = () => (built ??= createWorkload(w, at.shape.gpus, at.seed, at.shape.gpusPerNode) as Jobs).jobs[i]!.collectiveSpecimen(0);
+    const problem = workloadProblem(job.collectives[0] as WorkloadSpec, lookaheadBoundPs, { ...at, specimen });
     if (problem !== null) return `${name}: ${problem}`;
   }
   return null;
@@ -98,7 +98,7 @@ interface Fabricless {
   specimen?: () => unknown;
 }
 
-function workloadProblem(w: WorkloadSpec, lookaheadBoundPs: number, at: Fabricless | null = null): string | null {
+function workloadProblem(w: WorkloadSpec, lookaheadBoundPs: number, at: Fabricless): string | null {
   if (w.kind === 'permutation' || w.kind === 'incast') return null;
   if (w.kind === 'matrix') return readMatrixFile(w.file).triggers.length > 0 ? 'a connection matrix with triggers is not supported yet' : null;
   if (w.kind === 'jobs') return jobsProblem(w, lookaheadBoundPs, at);
@@ -107,7 +107,6 @@ function workloadProblem(w: WorkloadSpec, lookaheadBoundPs: number, at: Fabricle
   // A tree's sender waits for its receiver to free a slot: an instant credit comes back from another NIC with no lookahead to cross threads on; a CTS is a message like any other.
   const creditsCross = c.slots !== 'unlimited' && c.slotCredits !== 'cts';
   if (c.algorithm === 'auto' && creditsCross) {
-    if (at === null) throw new Error('threads-support: algorithm auto checked without the topology');
     // The pick depends on the size and the topology only, so it is known before the run.
     const auto = at.specimen?.() ?? createWorkload(w, at.shape.gpus, at.seed, at.shape.gpusPerNode);
     if (auto instanceof AutoCollective && auto.choose(at.shape.nvlink, at.shape.linkGbps).algorithm === 'tree') return `algorithm auto picks tree here, and ${TREE_CREDITS}`;
